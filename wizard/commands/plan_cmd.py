@@ -1,0 +1,128 @@
+"""`brik-onboard plan`: resolve the answers and print every change the onboarding would make.
+
+Offline: it reads local files only (answers file, an existing caller, the checkout's Dockerfile) and
+writes nothing. The reusable workflow's declared inputs come from the bundled copy when the plan uses the
+org default, which is what the org's `.github` repo is expected to hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from wizard.commands.resolve_args import PlanContext, plan_context
+from wizard.core import workflow
+from wizard.core.dockerfile import credential_args, parse_dockerfile
+from wizard.core.plan import ANSWERS_PATH, ResolvedPlan, resolve
+from wizard.errors import InputError
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    ctx = plan_context(args)
+    resolved = resolve(ctx.plan)
+    interface = ctx.interface
+    pinned = args.pin_sha
+    if ctx.existing_workflow is None:
+        new_text = workflow.render_caller(resolved, interface=interface, pinned_sha=pinned)
+    else:
+        new_text = workflow.update_caller(ctx.existing_workflow, resolved, interface=interface, pinned_sha=pinned)
+    diff = None
+    if ctx.existing_workflow is not None:
+        diff = workflow.unified_diff(ctx.existing_workflow, new_text, ctx.plan.workflow_path)
+    report = _report(ctx, resolved, new_text, diff)
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(_human(report))
+    return 0
+
+
+def _report(ctx: PlanContext, resolved: ResolvedPlan, new_text: str, diff: str | None) -> dict:
+    plan = resolved.plan
+    return {
+        "repo": plan.repo,
+        "image": resolved.image,
+        "cache_repo": resolved.cache_repo,
+        "cache_enabled": plan.cache_enabled,
+        "tags": list(resolved.tags),
+        "destinations": list(resolved.destinations),
+        "secrets": [{"name": s.name, "scope": s.scope} for s in resolved.secrets],
+        "secret_strategy": plan.strategy,
+        "secret_visibility": plan.visibility if plan.scope == "org" else None,
+        "workflow_path": plan.workflow_path,
+        "workflow": new_text,
+        "workflow_change": _change_kind(ctx.existing_workflow, diff),
+        "diff": diff,
+        "answers_path": str(ctx.answers_path) if ctx.answers_path else ANSWERS_PATH,
+        "dockerfile": _dockerfile_report(ctx, plan.dockerfile, plan.target),
+        "notices": list(resolved.notices) + list(ctx.notices),
+        "offline": True,
+    }
+
+
+def _change_kind(existing: str | None, diff: str | None) -> str:
+    if existing is None:
+        return "create"
+    return "update" if diff else "unchanged"
+
+
+def _dockerfile_report(ctx: PlanContext, dockerfile: str, target: str | None) -> dict | None:
+    if ctx.checkout is None:
+        return None
+    path = ctx.checkout / dockerfile
+    if not path.is_file():
+        return {"path": dockerfile, "found": False}
+    try:
+        df = parse_dockerfile(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text", "point --dockerfile at a Dockerfile") from None
+    if target is not None:
+        df.stage_for_target(target)
+    return {
+        "path": dockerfile,
+        "found": True,
+        "targets": df.targets,
+        "credential_args": [{"name": c.name, "line": c.line, "message": c.message, "fix": c.fix} for c in credential_args(df)],
+    }
+
+
+def _human(report: dict) -> str:
+    out: list[str] = [f"Plan for {report['repo']} (dry run: nothing is written, GitHub is not contacted)", ""]
+    out += [f"notice: {n}" for n in report["notices"]]
+    if report["notices"]:
+        out.append("")
+    out.append(f"image        {report['image']}")
+    cache = report["cache_repo"] if report["cache_enabled"] else f"disabled (would be {report['cache_repo']})"
+    out.append(f"cache repo   {cache}")
+    out.append("destinations")
+    out += [f"  {d}" for d in report["destinations"]]
+    out.append("")
+    vis = f", visibility {report['secret_visibility']}" if report["secret_visibility"] else ""
+    out.append(f"secrets      strategy {report['secret_strategy']}{vis}")
+    out += [f"  set {s['name']:<18} at {s['scope']}" for s in report["secrets"]]
+    out.append("")
+    change = report["workflow_change"]
+    out.append(f"workflow     {report['workflow_path']} ({change})")
+    if change == "create":
+        out += ["  " + line for line in report["workflow"].splitlines()]
+    elif change == "update":
+        out += ["  " + line for line in report["diff"].splitlines()]
+    else:
+        out.append("  already up to date")
+    out.append("")
+    df = report["dockerfile"]
+    if df:
+        if not df["found"]:
+            out.append(f"dockerfile   {df['path']} not found in the checkout")
+        else:
+            targets = ", ".join(df["targets"]) or "(no named stages)"
+            out.append(f"dockerfile   {df['path']}: targets {targets}")
+            for c in df["credential_args"]:
+                out.append(f"  warning: line {c['line']}: {c['message']}")
+                out.append(f"  fix: {c['fix']}")
+        out.append("")
+    out.append(f"answers      {report['answers_path']} would be written (no secret values)")
+    return "\n".join(out) + "\n"
+

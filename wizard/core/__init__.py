@@ -1,0 +1,1 @@
+"""Pure domain logic: no network, no terminal, no disk except through arguments."""

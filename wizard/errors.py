@@ -1,0 +1,57 @@
+"""One error family: a message saying what was wrong, a hint saying what to do, and an exit code.
+
+Exit codes (DESIGN §3): 0 done, 1 validation failed, 2 usage or input error, 3 GitHub refused.
+Messages must never carry a secret value: callers pass names, never values.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_VALIDATION_FAILED = 1
+EXIT_USAGE = 2
+EXIT_GITHUB_REFUSED = 3
+
+
+class WizardError(Exception):
+    """Base of every error the user is meant to read."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def render(self) -> str:
+        text = f"error: {self.message}"
+        if self.hint:
+            text += f"\nhint: {self.hint}"
+        return text
+
+
+class InputError(WizardError):
+    """Bad input from flags, an answers file or a workflow file (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class NonInteractiveError(InputError):
+    """A question needs an answer and there is no terminal to ask it on (exit 2)."""
+
+    def __init__(self, missing: str) -> None:
+        super().__init__(
+            f"interactive session required: {missing} has no answer",
+            "pass --yes / an answers file / the missing flag",
+        )
+
+
+class GitHubRefused(WizardError):
+    """GitHub (or the sandbox) refused a request (exit 3)."""
+
+    exit_code = EXIT_GITHUB_REFUSED
+
+
+class ValidationFailed(WizardError):
+    """The validation build did not prove the cache works (exit 1)."""
+
+    exit_code = EXIT_VALIDATION_FAILED

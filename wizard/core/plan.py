@@ -33,6 +33,7 @@ USERNAME_SECRET = "REGISTRY_USERNAME"
 
 _REPO_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 _ENV_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+_TOKEN_PREFIX_RE = re.compile(r"^(?:gh[pousr]_|github_pat_)", re.IGNORECASE)
 _ENVIRONMENT_RE = re.compile(r"^[^\s'\"`,;:\\][^'\"`,;:\\]{0,254}$")
 
 
@@ -130,7 +131,7 @@ def check_plan(plan: Plan) -> None:
             )
     for name, var in plan.secret_env.items():
         # Never echo the value: if someone pasted a token here, naming it would leak it.
-        if not _ENV_VAR_RE.match(str(var)):
+        if not _ENV_VAR_RE.match(str(var)) or _TOKEN_PREFIX_RE.match(str(var)):
             raise InputError(
                 f"secret_env.{name} is not an environment variable name",
                 "secret_env maps a secret NAME to the NAME of a variable holding its value, never the value itself",

@@ -1,0 +1,226 @@
+"""The reusable workflow's one shell script: the `prepare` step of assets/workflows/ci-build-kaniko.yml.
+
+The `run:` text is read out of the YAML and executed with bash on sample inputs, so what is tested is
+what ships.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+
+from tests.workflow_script import ScriptRun, run_bash_step, step_script
+from wizard.assets import reusable_workflow_path
+
+IMAGE = "ghcr.io/brikbyte-studios/example-node-api"
+
+
+@pytest.fixture(scope="module")
+def script_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("script") / "prepare.sh"
+    path.write_text(step_script(reusable_workflow_path(), "build", "prepare"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A checkout with a Dockerfile at the root and one in a sub-service."""
+    root = tmp_path / "repo"
+    (root / "node-api-example").mkdir(parents=True)
+    (root / "Dockerfile").write_text("FROM scratch\n")
+    (root / "node-api-example" / "Dockerfile").write_text("FROM scratch\n")
+    return root
+
+
+def run_prepare(script_file: Path, repo: Path, **env: str) -> ScriptRun:
+    defaults = {
+        "IMAGE_NAME": IMAGE,
+        "TAGS": "latest",
+        "CACHE_REPO": "",
+        "REGISTRY": "ghcr.io",
+        "CONTEXT": ".",
+        "DOCKERFILE": "./Dockerfile",
+        "BUILD_ARGS": "",
+    }
+    return run_bash_step(script_file, repo, {**defaults, **env})
+
+
+def destinations(run: ScriptRun) -> list[str]:
+    assert run.returncode == 0, run.stderr
+    return run.outputs["destinations"].split("\n")
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        ("v0.1.0,sha-abc123,latest", ["v0.1.0", "sha-abc123", "latest"]),
+        ("v0.1.0\nsha-abc123\nlatest\n", ["v0.1.0", "sha-abc123", "latest"]),
+        ("v0.1.0\r\nsha-abc123\r\nlatest\r\n", ["v0.1.0", "sha-abc123", "latest"]),
+        ("  v0.1.0 ,\tsha-abc123\t\n\n , ,\n latest  ", ["v0.1.0", "sha-abc123", "latest"]),
+        ("latest, v1\nlatest\r\nv1 ,v2", ["latest", "v1", "v2"]),
+        ("single", ["single"]),
+        ("_under.score-1", ["_under.score-1"]),
+        ("A" * 128, ["A" * 128]),
+    ],
+    ids=["commas", "newlines", "crlf", "blanks-and-spaces", "duplicates", "single", "charset", "max-length"],
+)
+def test_tags_become_destinations_in_order(script_file: Path, repo: Path, tags: str, expected: list[str]) -> None:
+    run = run_prepare(script_file, repo, TAGS=tags)
+    assert destinations(run) == [f"{IMAGE}:{tag}" for tag in expected]
+    assert run.outputs["tags"].split("\n") == expected
+    for dest in destinations(run):
+        assert f"  {dest}" in run.stdout.splitlines()
+
+
+def test_image_name_is_trimmed(script_file: Path, repo: Path) -> None:
+    run = run_prepare(script_file, repo, IMAGE_NAME=f"  {IMAGE}\n", TAGS="v1")
+    assert destinations(run) == [f"{IMAGE}:v1"]
+    assert run.outputs["cache_repo"] == f"{IMAGE}-cache"
+
+
+def test_cache_repo_is_derived_from_the_image(script_file: Path, repo: Path) -> None:
+    run = run_prepare(script_file, repo)
+    assert run.returncode == 0, run.stderr
+    assert run.outputs["cache_repo"] == f"{IMAGE}-cache"
+    assert f"Cache repository: {IMAGE}-cache" in run.stdout
+
+
+def test_explicit_cache_repo_wins(script_file: Path, repo: Path) -> None:
+    explicit = "ghcr.io/brikbyte-studios/cache/example-node-api"
+    run = run_prepare(script_file, repo, CACHE_REPO=f" {explicit} ")
+    assert run.returncode == 0, run.stderr
+    assert run.outputs["cache_repo"] == explicit
+
+
+def test_output_delimiter_is_random_and_not_in_values(script_file: Path, repo: Path) -> None:
+    delims = []
+    for _ in range(2):
+        run = run_prepare(script_file, repo, TAGS="a,b")
+        assert run.returncode == 0, run.stderr
+        key, delim = run.output_text.split("\n", 1)[0].split("<<", 1)
+        assert key == "destinations"
+        assert re.fullmatch(r"EOF_[0-9a-f]{32}", delim)
+        assert all(delim not in value for value in run.outputs.values())
+        delims.append(delim)
+    assert delims[0] != delims[1]
+
+
+@pytest.mark.parametrize(
+    ("tags", "shown"),
+    [
+        ("v1, foo bar", "'foo bar'"),
+        ("v1\n.hidden", "'.hidden'"),
+        ("-dash", "'-dash'"),
+        ("A" * 129, "'" + "A" * 129 + "'"),
+        ("ghcr.io/brikbyte-studios/x:v1", "'ghcr.io/brikbyte-studios/x:v1'"),
+        ("v1/beta", "'v1/beta'"),
+    ],
+    ids=["space-inside", "leading-dot", "leading-dash", "too-long", "full-reference", "slash"],
+)
+def test_invalid_tag_fails_with_a_clear_message(script_file: Path, repo: Path, tags: str, shown: str) -> None:
+    run = run_prepare(script_file, repo, TAGS=tags)
+    assert run.returncode != 0
+    assert f"::error::invalid tag {shown}" in run.stderr
+    assert "must not start with '.'" in run.stderr
+    assert run.output_text == ""
+
+
+def test_no_tags_at_all_fails(script_file: Path, repo: Path) -> None:
+    run = run_prepare(script_file, repo, TAGS=" ,\r\n , \n")
+    assert run.returncode != 0
+    assert "::error::no tags given" in run.stderr
+    assert run.output_text == ""
+
+
+@pytest.mark.parametrize(
+    ("image", "message"),
+    [
+        ("ghcr.io/BrikByte-Studios/api", "has upper-case letters"),
+        (f"{IMAGE}:v1", "includes a tag or digest"),
+        (f"{IMAGE}@sha256:{'0' * 64}", "includes a tag or digest"),
+        ("", "image_name is empty"),
+        ("api", "is not a valid repository"),
+        ("ghcr.io/brikbyte studios/api", "is not a valid repository"),
+    ],
+)
+def test_invalid_image_name_fails(script_file: Path, repo: Path, image: str, message: str) -> None:
+    run = run_prepare(script_file, repo, IMAGE_NAME=image)
+    assert run.returncode != 0
+    assert "::error::image_name" in run.stderr
+    assert message in run.stderr
+    assert run.output_text == ""
+
+
+def test_invalid_cache_repo_fails(script_file: Path, repo: Path) -> None:
+    run = run_prepare(script_file, repo, CACHE_REPO=f"{IMAGE}-cache:latest")
+    assert run.returncode != 0
+    assert "::error::cache_repo" in run.stderr
+    assert "includes a tag or digest" in run.stderr
+
+
+def test_image_outside_the_login_registry_warns(script_file: Path, repo: Path) -> None:
+    run = run_prepare(script_file, repo, IMAGE_NAME="quay.io/brikbyte/api", REGISTRY="ghcr.io")
+    assert run.returncode == 0, run.stderr
+    assert "::warning::image_name quay.io/brikbyte/api is not under registry ghcr.io" in run.stdout
+    quiet = run_prepare(script_file, repo)
+    assert "::warning::" not in quiet.stdout + quiet.stderr
+
+
+def test_dockerfile_in_a_subdirectory_of_the_context(script_file: Path, repo: Path) -> None:
+    run = run_prepare(script_file, repo, DOCKERFILE="./node-api-example/Dockerfile", CONTEXT=".")
+    assert run.returncode == 0, run.stderr
+
+
+def test_dockerfile_outside_the_context_fails(script_file: Path, repo: Path) -> None:
+    run = run_prepare(script_file, repo, DOCKERFILE="./Dockerfile", CONTEXT="./node-api-example")
+    assert run.returncode != 0
+    assert "is outside context" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DOCKERFILE": "./missing/Dockerfile"}, "::error::dockerfile './missing/Dockerfile' does not exist"),
+        ({"CONTEXT": "./nowhere"}, "::error::context './nowhere' is not a directory"),
+    ],
+    ids=["dockerfile", "context"],
+)
+def test_missing_paths_fail(script_file: Path, repo: Path, env: dict[str, str], message: str) -> None:
+    run = run_prepare(script_file, repo, **env)
+    assert run.returncode != 0
+    assert message in run.stderr
+
+
+def test_malformed_build_arg_names_the_line_not_the_value(script_file: Path, repo: Path) -> None:
+    value = "v-" + secrets.token_hex(8)
+    run = run_prepare(script_file, repo, BUILD_ARGS=f"NODE_ENV=production\n\n1BAD={value}\n")
+    assert run.returncode != 0
+    assert "build_args line 3 is not KEY=VALUE" in run.stderr
+    assert value not in run.stdout + run.stderr
+
+
+def test_credential_like_build_arg_warns_without_its_value(script_file: Path, repo: Path) -> None:
+    value = "npm_" + secrets.token_hex(18)
+    run = run_prepare(script_file, repo, BUILD_ARGS=f"NODE_ENV=production\r\nNPM_TOKEN={value}\nNODE_PATH=/x")
+    assert run.returncode == 0, run.stderr
+    warnings = [line for line in run.stdout.splitlines() if line.startswith("::warning::")]
+    assert len(warnings) == 1
+    assert "NPM_TOKEN" in warnings[0] and "/kaniko" in warnings[0]
+    assert value not in run.stdout + run.stderr + run.output_text
+
+
+@pytest.mark.parametrize("tags", ["v1,latest", "v1, bad tag"], ids=["success", "failure"])
+def test_no_secret_value_is_echoed(script_file: Path, repo: Path, tags: str) -> None:
+    token = "ghp_" + secrets.token_hex(18)
+    pat = "github_pat_" + secrets.token_hex(20)
+    username = "svc-" + secrets.token_hex(6)
+    run = run_prepare(
+        script_file, repo, TAGS=tags, REGISTRY_TOKEN=token, REGISTRY_PAT=pat, REGISTRY_USERNAME=username
+    )
+    for secret in (token, pat, username):
+        assert secret not in run.stdout
+        assert secret not in run.stderr
+        assert secret not in run.output_text

@@ -1,0 +1,191 @@
+"""One run of the reusable Kaniko workflow's job, emulated: steps, the job log, and the registry's new state.
+
+`emulate_build` is pure apart from the `Registry` it reads and writes: the same request, registry state,
+start time and seed always give the same log, keys and digests. Times are simulated seconds (unscaled);
+the sandbox scales them when it schedules the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import runner_log as text
+from .build_context import BuildContext
+from .cost_model import CostModel
+from .executor import ExecutorPlan, ExecutorResult, KanikoExecutor
+from .log_format import JobLog
+from .registry import Registry, RegistryCredential, registry_host, split_repo_ref
+
+DEFAULT_EXECUTOR = "ghcr.io/osscontainertools/kaniko:v1.28.3"  # the reusable workflow's default
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    files: Mapping[str, bytes]  # repo tree at the run's commit: path -> content ("/" separated, from the root)
+    dockerfile: str = "./Dockerfile"
+    context: str = "."
+    target: str | None = None
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    cache_enabled: bool = True
+    cache_repo: str = ""  # "" -> <image>-cache
+    image_name: str = ""  # "" -> the repository of the first destination
+    destinations: tuple[str, ...] = ()  # full refs image:tag
+    cache_copy_layers: bool = False
+    credential: RegistryCredential = RegistryCredential(kind="none", repo="")
+    executor: str = DEFAULT_EXECUTOR
+    job_name: str = "build / Kaniko build"  # "<caller job> / <reusable job name>", as GitHub names it
+    commit_sha: str = ""  # "" -> derived from the files
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    number: int
+    name: str
+    offset_s: float
+    duration_s: float
+    conclusion: str  # "success" | "failure" | "skipped"
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    log_text: str
+    steps: tuple[StepRecord, ...]
+    conclusion: str  # "success" | "failure"
+    duration_s: float
+    layer_results: tuple[dict, ...]
+    digest: str | None = None  # the pushed image's digest (the workflow's `digest` output)
+
+
+def _norm(path: str) -> str:
+    clean = posixpath.normpath(path.strip() or ".").lstrip("/")
+    return "" if clean == "." else clean
+
+
+class _Job:
+    def __init__(self, req: BuildRequest, registry: Registry, started_at: datetime, seed: int) -> None:
+        self.req, self.registry, self.started_at = req, registry, started_at
+        self.log, self.costs = JobLog(started_at, seed), CostModel(seed)
+        self.image = req.image_name or (split_repo_ref(req.destinations[0])[0] if req.destinations else "")
+        self.cache_repo = req.cache_repo or (f"{self.image}-cache" if self.image else "")
+        self.host = registry_host(self.image) if self.image else "ghcr.io"
+        name = (req.credential.repo or "owner/repository").split("/")[-1]
+        self.workspace = f"/home/runner/work/{name}/{name}"
+        self.sha = req.commit_sha or hashlib.sha1(  # a stand-in commit id
+            b"".join(p.encode() + b"\0" + req.files[p] for p in sorted(req.files)), usedforsecurity=False).hexdigest()
+        self.steps: list[StepRecord] = []
+        self.result = ExecutorResult(False)
+
+    def step(self, name: str, body: Callable[[], bool] | None) -> bool:
+        start = self.log.now
+        ok = body() if body else False
+        conclusion = "skipped" if body is None else "success" if ok else "failure"
+        self.steps.append(StepRecord(len(self.steps) + 1, name, round(start, 3), round(self.log.now - start, 3),
+                                     conclusion))
+        return ok
+
+    def run(self) -> BuildOutcome:
+        log = self.log
+        self.step(text.STEP_SETUP, lambda: self._lines(text.setup_job(self.req.job_name), "Set up job"))
+        main = [(text.STEP_CHECKOUT, lambda: self._lines(
+                    text.checkout(self.req.credential.repo, self.workspace, self.sha), "checkout")),
+                (text.STEP_PREPARE, self._prepare), (text.STEP_LOGIN, self._login), (text.STEP_BUILD, self._build)]
+        ran: list[str] = []
+        ok = True
+        for name, body in main:
+            ok = self.step(name, body if ok else None)
+            if self.steps[-1].conclusion != "skipped":
+                ran.append(name)
+        if text.STEP_LOGIN in ran:
+            self.step(text.STEP_POST_LOGIN, lambda: self._lines(text.post_login(self.host), "post"))
+        self.step(text.STEP_POST_CHECKOUT, lambda: self._lines(text.post_checkout(), "post"))
+        outputs = {"digest": self.result.digest or "", "destinations": "\n".join(self.req.destinations),
+                   "cache_repo": self.cache_repo}
+        self.step(text.STEP_COMPLETE, lambda: self._lines(text.complete_job(outputs), "complete"))
+        failed = any(s.conclusion == "failure" for s in self.steps)
+        return BuildOutcome(log.text(), tuple(self.steps), "failure" if failed else "success", round(log.now, 3),
+                            tuple(self.result.layers), self.result.digest if not failed else None)
+
+    def _lines(self, lines: list[str], cost_label: str) -> bool:
+        self.log.lines(lines)
+        self.log.advance(self.costs.step_overhead(cost_label))
+        return True
+
+    def _prepare(self) -> bool:
+        req = self.req
+        env = {"IMAGE_NAME": self.image, "TAGS": ", ".join(split_repo_ref(d)[1] for d in req.destinations),
+               "CACHE_REPO": req.cache_repo, "REGISTRY": self.host, "CONTEXT": req.context,
+               "DOCKERFILE": req.dockerfile}
+        context, dockerfile = _norm(req.context), _norm(req.dockerfile)
+        error = None
+        if not req.destinations:
+            error = "no tags given: set 'tags' to one or more tags, e.g. sha-<commit>."
+        elif context and not any(p.startswith(context + "/") for p in req.files):
+            error = f"context '{req.context}' is not a directory in the repository."
+        elif dockerfile not in req.files:
+            error = f"dockerfile '{req.dockerfile}' does not exist in the repository."
+        elif context and not dockerfile.startswith(context + "/"):
+            error = (f"dockerfile '{req.dockerfile}' is outside context '{req.context}': Kaniko only sees the "
+                     "context; widen the context or move the Dockerfile.")
+        self.log.lines(text.prepare(env))
+        if error:
+            self.log.lines(text.prepare_failure(error))
+            return False
+        return self._lines(text.destinations(req.destinations, self.cache_repo), "prepare")
+
+    def _login(self) -> bool:
+        self._lines(text.login(self.host), "login")
+        if self.req.credential.kind == "none":
+            self.log.write("##[error]Password required")  # the REGISTRY_TOKEN secret is empty
+            return False
+        self.log.write("Login Succeeded!")
+        return True
+
+    def _build(self) -> bool:
+        req, log = self.req, self.log
+        inputs = {"executor": req.executor, "cache": str(req.cache_enabled).lower(),
+                  "cache-repository": self.cache_repo, "push": "true", "tags": "\n".join(req.destinations),
+                  "context": req.context, "file": req.dockerfile}
+        args = ["--context", "dir:///kaniko/action/context/", "--dockerfile", req.dockerfile, "--digest-file",
+                f"/tmp/kaniko-action-{hashlib.sha256(str(log.seed).encode()).hexdigest()[:6]}/digest"]
+        for key, value in req.build_args.items():
+            args += ["--build-arg", f"{key}={value}"]
+        for dest in req.destinations:
+            args += ["--destination", dest]
+        if req.target:
+            inputs["target"] = req.target
+            args += ["--target", req.target]
+        if req.build_args:
+            inputs["build-args"] = "\n".join(f"{k}={v}" for k, v in req.build_args.items())
+        if req.cache_enabled:
+            args += ["--cache=true", "--cache-repo", self.cache_repo]
+        if req.cache_copy_layers:
+            args.append("--cache-copy-layers")
+            inputs["kaniko-args"] = "--cache-copy-layers"
+        log.lines(text.kaniko_action_inputs(inputs))
+        log.write(f"[command]/usr/bin/docker pull -q {req.executor}")
+        pull = self.costs.executor_pull(req.executor)
+        log.advance(pull)
+        log.lines([req.executor, f"Pulled in {round(pull)}s", text.docker_run(self.workspace, req.executor, args)])
+        began = log.now
+        self.result = KanikoExecutor(self._plan(), self.registry, log, self.costs).run()
+        if not self.result.ok:
+            log.write("##[error]The process '/usr/bin/docker' failed with exit code 1")
+            return False
+        log.lines([f"Built in {round(log.now - began)}s", self.result.digest or ""])
+        return True
+
+    def _plan(self) -> ExecutorPlan:
+        req = self.req
+        text_ = req.files[_norm(req.dockerfile)].decode("utf-8", "replace")
+        return ExecutorPlan(text_, req.target, BuildContext(req.files, req.context), dict(req.build_args),
+                            req.cache_enabled, self.cache_repo, req.cache_copy_layers, tuple(req.destinations),
+                            req.credential, self.started_at.isoformat())
+
+
+def emulate_build(req: BuildRequest, registry: Registry, *, started_at: datetime, seed: int = 0) -> BuildOutcome:
+    """Run the reusable workflow's build job for `req` against `registry` (which it updates)."""
+    return _Job(req, registry, started_at, seed).run()

@@ -1,0 +1,297 @@
+"""The Kaniko executor, emulated: what `/kaniko/executor --cache=true ...` logs and does, stage by stage.
+
+Strings and order follow upstream Kaniko v1.24 (its chainguard fork logs the same set; the reusable
+workflow's default osscontainertools fork differs in a few lines, see FACTS §3): push-permission check on
+the destinations, base image retrieval, `Built cross stage deps`, then per stage the cache lookups
+(`optimize`: stop after the first miss), unpacking, each instruction, snapshots and cache pushes, and a
+WARN at the end of the stage when a cache push failed. Only the stages the target needs are built, as
+with `--skip-unused-stages`. `COPY --from=<stage>` hashes that stage's final cache key in place of the
+files it produced (the sandbox has no filesystem), so a change in the stage still invalidates the copy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from wizard.core.dockerfile import Dockerfile, DockerfileError, Instruction, Stage, parse_dockerfile
+
+from .build_context import BuildContext, ContextError
+from .cache_keys import CompositeKey, StageState, base_image_digest, expand, instruction_key_parts, sha256_hex, words
+from .cost_model import CostModel
+from .log_format import JobLog
+from .pushes import check_push_permissions, push_cache, push_image
+from .registry import Registry, RegistryCredential, registry_host
+
+METADATA = frozenset({"ENV", "ARG", "LABEL", "EXPOSE", "USER", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL",
+                      "STOPSIGNAL", "ONBUILD", "MAINTAINER"})
+NEEDS_ROOTFS = frozenset({"RUN", "COPY", "ADD"})
+
+
+@dataclass(frozen=True)
+class ExecutorPlan:
+    dockerfile_text: str
+    target: str | None
+    context: BuildContext
+    build_args: Mapping[str, str]
+    cache_enabled: bool
+    cache_repo: str
+    cache_copy_layers: bool
+    destinations: tuple[str, ...]
+    credential: RegistryCredential
+    created: str  # the image's creation time: part of its config, so of its digest
+
+
+@dataclass
+class ExecutorResult:
+    ok: bool
+    layers: list[dict] = field(default_factory=list)
+    digest: str | None = None
+
+
+def _stage_label(stage: Stage) -> str:
+    return stage.name or str(stage.index)
+
+
+def _skipped(stages: tuple[Stage, ...] | list[Stage]) -> list[dict]:
+    return [{"instruction": i.text, "stage": _stage_label(s), "cacheable": False, "key": None,
+             "result": "skipped", "cost_s": 0.0} for s in stages for i in s.instructions]
+
+
+def _copy_sources(ins: Instruction, scope: Mapping[str, str]) -> list[str]:
+    operands = json.loads(ins.operands) if ins.is_exec_form else words(ins.operands)
+    return [expand(src, scope) for src in operands[:-1]]
+
+
+def _argv(ins: Instruction, state: StageState) -> list[str]:
+    return json.loads(ins.operands) if ins.is_exec_form else [*state.shell, ins.operands.strip()]
+
+
+class KanikoExecutor:
+    def __init__(self, plan: ExecutorPlan, registry: Registry, log: JobLog, costs: CostModel) -> None:
+        self.plan, self.registry, self.log, self.costs = plan, registry, log, costs
+        self.parse_error: str | None = None
+        try:
+            self.df = parse_dockerfile(plan.dockerfile_text)
+        except DockerfileError as exc:
+            self.df, self.parse_error = Dockerfile((), ()), exc.message
+        self.meta_args: dict[str, str | None] = {}
+        for ins in self.df.global_args:
+            for word in words(ins.operands):
+                name, eq, default = word.partition("=")
+                self.meta_args[name] = default if eq else None
+        self.meta_values = {k: plan.build_args.get(k, v or "") for k, v in self.meta_args.items()}
+        self.final_keys: dict[int, str] = {}
+        self.final_states: dict[int, StageState] = {}
+        self.layers: dict[int, list[dict]] = {}
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _base_stage(self, stage: Stage) -> int | None:
+        for earlier in self.df.stages[: stage.index]:
+            if earlier.name and earlier.name == stage.base.lower():
+                return earlier.index
+        return None
+
+    def _from_stage(self, ref: str, stage: Stage) -> int | None:
+        if ref.isdigit():
+            return int(ref)
+        return next((s.index for s in self.df.stages[: stage.index] if s.name == ref.lower()), None)
+
+    def _cacheable(self, ins: Instruction) -> bool:
+        return ins.keyword == "RUN" or (ins.keyword == "COPY" and self.plan.cache_copy_layers)
+
+    # -- the build -------------------------------------------------------------------------------
+    def run(self) -> ExecutorResult:
+        df, log, plan = self.df, self.log, self.plan
+        log.start_executor()
+        if not check_push_permissions(plan, self.registry, log, self.costs):
+            return ExecutorResult(False, _skipped(df.stages))
+        if self.parse_error:
+            log.write(f"error building image: parsing dockerfile: {self.parse_error}")
+            return ExecutorResult(False)
+        try:
+            needed = df.stages_needed(plan.target)
+        except DockerfileError:
+            log.write(f"error building image: Error finding target stage: {plan.target} is not a valid target "
+                      "build stage")
+            return ExecutorResult(False, _skipped(df.stages))
+        self._retrieve_bases(needed)
+        deps = self._cross_stage_deps(needed)
+        log.kaniko("Built cross stage deps: map[" + " ".join(
+            f"{i}:[{' '.join(paths)}]" for i, paths in sorted(deps.items())) + "]")
+        used_as_base = {self._base_stage(s) for s in needed} - {None}
+        try:
+            for stage in needed:
+                self._build_stage(stage, stage.index in deps)
+                if stage is needed[-1]:
+                    break
+                if stage.index in used_as_base:
+                    log.kaniko(f"Storing source image from stage {stage.index} at path /kaniko/stages/{stage.index}")
+                for path in deps.get(stage.index, []):
+                    log.kaniko(f"Saving file {path.lstrip('/')} for later use")
+                log.kaniko("Deleting filesystem...")
+        except ContextError as exc:
+            log.write(f"error building image: error building stage: failed to get files used from context: {exc}")
+            return ExecutorResult(False, self._layer_results())
+        digest = sha256_hex(f"image|{self.final_keys[needed[-1].index]}|{plan.created}")
+        push_image(plan, self.registry, log, self.costs, digest)
+        return ExecutorResult(True, self._layer_results(), "sha256:" + digest)
+
+    def _layer_results(self) -> list[dict]:
+        out: list[dict] = []
+        for stage in self.df.stages:
+            out += self.layers.get(stage.index) or _skipped([stage])
+        return out
+
+    def _retrieve_bases(self, needed: list[Stage]) -> None:
+        seen: set[str] = set()
+        for stage in needed:
+            if self._base_stage(stage) is not None:
+                continue
+            ref = expand(stage.base, self.meta_values)
+            for _ in range(2):  # the dependency pass resolves each base's config twice
+                self.log.kaniko(f"Retrieving image manifest {ref}")
+                if ref in seen:
+                    self.log.kaniko("Returning cached image manifest")
+                    continue
+                self.log.advance(self.costs.base_manifest(ref))
+                self.log.kaniko(f"Retrieving image {ref} from registry {registry_host(ref)}")
+                seen.add(ref)
+
+    def _cross_stage_deps(self, needed: list[Stage]) -> dict[int, list[str]]:
+        deps: dict[int, list[str]] = {}
+        for stage in needed:
+            for ins in stage.instructions:
+                source = ins.flags.get("from") if ins.keyword == "COPY" else None
+                index = self._from_stage(source, stage) if source else None
+                if index is not None:
+                    deps.setdefault(index, []).extend(_copy_sources(ins, self.meta_values))
+        return deps
+
+    def _start_stage(self, stage: Stage) -> tuple[CompositeKey, StageState]:
+        base_index = self._base_stage(stage)
+        ref = expand(stage.base, self.meta_values)
+        if base_index is None:
+            for _ in range(2):
+                self.log.kaniko(f"Retrieving image manifest {ref}")
+                self.log.kaniko("Returning cached image manifest")
+        self.log.kaniko("Executing 0 build triggers")
+        self.log.kaniko(f"Building stage '{ref}' [idx: '{stage.index}', base-idx: "
+                        f"'{-1 if base_index is None else base_index}']")
+        if base_index is None:
+            return CompositeKey(base_image_digest(ref)), StageState(self.plan.build_args, self.meta_args)
+        return CompositeKey(self.final_keys[base_index]), self.final_states[base_index].inherit()
+
+    def _source_keys(self, ins: Instruction, stage: Stage, state: StageState) -> tuple[list[str], int]:
+        """Keys COPY/ADD add for their sources, and how many files they copy."""
+        if ins.keyword not in ("COPY", "ADD"):
+            return [], 0
+        sources = _copy_sources(ins, state.scope())
+        source = ins.flags.get("from")
+        if source:
+            index = self._from_stage(source, stage)
+            origin = self.final_keys[index] if index is not None else base_image_digest(source)
+            return [sha256_hex(f"{origin}:{src}") for src in sources], len(sources)
+        ctx = self.plan.context
+        resolved = ctx.resolve_sources(sources)
+        return [k for k in map(ctx.path_key, resolved) if k], ctx.file_count(resolved)
+
+    def _optimize(self, stage: Stage, key: CompositeKey, state: StageState) -> list[dict]:
+        """Compute every instruction's key; look cacheable ones up until the first miss."""
+        plan, log = self.plan, self.log
+        entries: list[dict] = []
+        stop = False
+        for ins in stage.instructions:
+            source_keys, files = self._source_keys(ins, stage, state)
+            key.add(*instruction_key_parts(ins, state, source_keys))
+            entry = {"ins": ins, "key": key.hash(), "cacheable": self._cacheable(ins), "hit": False,
+                     "files": files, "argv": _argv(ins, state) if ins.keyword == "RUN" else None}
+            if plan.cache_enabled and entry["cacheable"] and not stop:
+                log.kaniko(f"Checking for cached layer {plan.cache_repo}:{entry['key']}...")
+                log.advance(self.costs.lookup(entry["key"]))
+                entry["hit"] = self.registry.has_cache(plan.cache_repo, entry["key"])
+                if entry["hit"]:
+                    log.kaniko(f"Using caching version of cmd: {ins.text}")
+                else:
+                    log.kaniko(f"No cached layer found for cmd {ins.text}")
+                    stop = True
+            entry["created_dir"] = state.apply(ins)
+            entry["workdir"] = state.workdir
+            if plan.cache_enabled and ins.keyword == "EXPOSE":
+                self._expose(ins)  # optimize executes metadata commands on a copy of the config
+            entries.append(entry)
+        return entries
+
+    def _expose(self, ins: Instruction) -> None:
+        self.log.kaniko("Cmd: EXPOSE")
+        for port in words(ins.operands):
+            self.log.kaniko(f"Adding exposed port: {port if '/' in port else port + '/tcp'}")
+
+    def _build_stage(self, stage: Stage, has_dependents: bool) -> None:
+        plan, log, costs = self.plan, self.log, self.costs
+        key, state = self._start_stage(stage)
+        entries = self._optimize(stage, key, state)
+        self.final_keys[stage.index] = key.hash()
+        self.final_states[stage.index] = state
+        trigger = next((e for e in entries if e["ins"].keyword in NEEDS_ROOTFS and not e["hit"]), None)
+        if trigger:
+            log.kaniko(f"Unpacking rootfs as cmd {trigger['ins'].text} requires it.")
+        elif not has_dependents:
+            log.kaniko("Skipping unpacking as no commands require it.")
+        if trigger or has_dependents:
+            log.advance(costs.unpack(stage.base))
+        snapshotter_ready = False
+        upload_error: str | None = None
+        results: list[dict] = []
+        for entry in entries:
+            ins = entry["ins"]
+            before = log.now
+            log.kaniko(ins.text)
+            if entry["hit"]:
+                log.kaniko("Found cached layer, extracting to filesystem")
+                log.advance(costs.run_hit(ins.text) if ins.keyword == "RUN" else costs.copy(entry["files"]))
+            else:
+                if ins.keyword == "RUN" and not snapshotter_ready:
+                    log.kaniko("Initializing snapshotter ...")
+                    log.kaniko("Taking snapshot of full filesystem...")
+                    log.advance(costs.snapshot_full("init"))
+                    snapshotter_ready = True
+                self._execute(entry)
+                if entry["cacheable"] and plan.cache_enabled:
+                    upload_error = push_cache(plan, self.registry, log, costs, entry["key"]) or upload_error
+            result = "hit" if entry["hit"] else "miss" if entry["cacheable"] and plan.cache_enabled else "not-cached"
+            results.append({"instruction": ins.text, "stage": _stage_label(stage), "cacheable": entry["cacheable"],
+                            "key": entry["key"], "result": result, "cost_s": round(log.now - before, 3)})
+        if upload_error:
+            log.kaniko(f"Error uploading layer to cache: {upload_error}", level="warning")
+        self.layers[stage.index] = results
+
+    def _execute(self, entry: dict) -> None:
+        ins, log, costs, cache = entry["ins"], self.log, self.costs, self.plan.cache_enabled
+        if ins.keyword == "RUN":
+            argv = entry["argv"]
+            log.kaniko(f"Cmd: {argv[0]}")
+            log.kaniko(f"Args: [{' '.join(argv[1:])}]")
+            log.kaniko(f"Running: [{' '.join(argv)}]")
+            log.advance(costs.run_miss(ins.text))
+            log.kaniko("Taking snapshot of full filesystem...")
+            log.advance(costs.snapshot_full(entry["key"]))
+        elif ins.keyword in ("COPY", "ADD"):
+            log.advance(costs.copy(entry["files"]))
+            log.kaniko("Taking snapshot of files...")
+        elif ins.keyword == "WORKDIR":
+            log.kaniko("Cmd: workdir")
+            log.kaniko(f"Changed working directory to {entry['workdir']}")
+            if entry["created_dir"]:
+                log.kaniko(f"Creating directory {entry['workdir']} with uid -1 and gid -1")
+                log.kaniko("Taking snapshot of files...")
+            else:
+                log.kaniko("No files changed in this command, skipping snapshotting.")
+            log.advance(costs.metadata())
+        else:
+            if ins.keyword == "EXPOSE":
+                self._expose(ins)
+            if cache or ins.keyword not in METADATA:
+                log.kaniko("No files changed in this command, skipping snapshotting.")
+            log.advance(costs.metadata())

@@ -1,0 +1,92 @@
+"""What the GitHub runner itself prints around the Kaniko build, step by step (raw-log text, no timestamps).
+
+The job is the reusable workflow's `build` job (assets/workflows/ci-build-kaniko.yml): its step names and
+pinned actions come from there. Secret inputs appear only as `***`, the way GitHub masks them; no value
+of any credential is known here, so none can be printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1"
+LOGIN = "docker/login-action@4907a6ddec9925e35a0a9e82d7399ccc52663121"
+KANIKO_ACTION = "int128/kaniko-action@4162b90e367d6644673112c523199e1839d7c547"
+RUNNER_VERSION = "2.329.0"
+
+STEP_SETUP = "Set up job"
+STEP_CHECKOUT = "Check out the repository"
+STEP_PREPARE = "Normalise tags and derive destinations"
+STEP_LOGIN = "Log in to the registry"
+STEP_BUILD = "Build and push with Kaniko"
+STEP_POST_LOGIN = "Post Log in to the registry"
+STEP_POST_CHECKOUT = "Post Check out the repository"
+STEP_COMPLETE = "Complete job"
+
+
+def setup_job(job_name: str) -> list[str]:
+    lines = [f"Current runner version: '{RUNNER_VERSION}'", "Runner Image Provisioner",
+             "##[group]Operating System", "Ubuntu", "24.04.3", "LTS", "##[endgroup]",
+             "##[group]Runner Image", "Image: ubuntu-24.04", "Version: 20251102.1.0", "##[endgroup]",
+             "##[group]GITHUB_TOKEN Permissions", "Contents: read", "Metadata: read", "Packages: write",
+             "##[endgroup]", "Secret source: Actions", "Prepare workflow directory", "Prepare all required actions",
+             "Getting action download info"]
+    for action in (CHECKOUT, LOGIN, KANIKO_ACTION):
+        sha = action.split("@", 1)[1]
+        lines.append(f"Download action repository '{action}' (SHA:{sha})")
+    return lines + [f"Complete job name: {job_name}"]
+
+
+def checkout(repo: str, workspace: str, sha: str) -> list[str]:
+    return ["##[group]Run " + CHECKOUT, "with:", "  persist-credentials: false", f"  repository: {repo}",
+            "  token: ***", "  fetch-depth: 1", "##[endgroup]", f"Syncing repository: {repo}",
+            "##[group]Getting Git version info", f"Working directory is '{workspace}'",
+            "[command]/usr/bin/git version", "git version 2.51.2", "##[endgroup]",
+            "##[group]Fetching the repository",
+            f"[command]/usr/bin/git -c protocol.version=2 fetch --no-tags --prune --no-recurse-submodules --depth=1 "
+            f"origin +{sha}:refs/remotes/origin/main", "##[endgroup]",
+            "##[group]Checking out the ref", "[command]/usr/bin/git checkout --progress --force -B main "
+            "refs/remotes/origin/main", "##[endgroup]", "[command]/usr/bin/git log -1 --format=%H", sha]
+
+
+def prepare(env: Mapping[str, str]) -> list[str]:
+    lines = ["##[group]Run set -euo pipefail", "\x1b[36;1mset -euo pipefail\x1b[0m",
+             "\x1b[36;1mexport LC_ALL=C\x1b[0m", "shell: /usr/bin/bash --noprofile --norc -e -o pipefail {0}", "env:"]
+    return lines + [f"  {k}: {v}" for k, v in env.items()] + ["##[endgroup]"]
+
+
+def destinations(dests: tuple[str, ...], cache_repo: str) -> list[str]:
+    return ["Destinations:", *(f"  {d}" for d in dests), f"Cache repository: {cache_repo}"]
+
+
+def prepare_failure(message: str) -> list[str]:
+    return [f"##[error]{message}", "##[error]Process completed with exit code 1."]
+
+
+def login(host: str) -> list[str]:
+    return ["##[group]Run " + LOGIN, "with:", f"  registry: {host}", "  password: ***", "  ecr: auto",
+            "  logout: true", "##[endgroup]", f"Logging into {host}..."]
+
+
+def kaniko_action_inputs(inputs: Mapping[str, str]) -> list[str]:
+    lines = ["##[group]Run " + KANIKO_ACTION, "with:"]
+    lines += [f"  {k}: {v}" for k, v in inputs.items()]  # multi-line values print as GitHub shows them
+    return lines + ["##[endgroup]"]
+
+
+def docker_run(workspace: str, executor: str, args: list[str]) -> str:
+    return ("[command]/usr/bin/docker run --rm -v " + f"{workspace}:/kaniko/action/context:ro "
+            "-v /home/runner/.docker:/kaniko/.docker:ro -e container=docker " + executor + " " + " ".join(args))
+
+
+def post_login(host: str) -> list[str]:
+    return ["Post job cleanup.", f"Removing login credentials for {host}"]
+
+
+def post_checkout() -> list[str]:
+    return ["Post job cleanup.", "[command]/usr/bin/git version", "git version 2.51.2",
+            "[command]/usr/bin/git config --local --name-only --get-regexp core\\.sshCommand"]
+
+
+def complete_job(outputs: Mapping[str, str]) -> list[str]:
+    return ["Evaluate and set job outputs", *(f"Set output '{k}'" for k in outputs), "Cleaning up orphan processes"]

@@ -47,6 +47,15 @@ def add_plan_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--checkout", metavar="DIR", help="local clone of the repo (default: the current directory when its origin is --repo)")
 
 
+def add_github_flags(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("GitHub")
+    g.add_argument("--api-url", metavar="URL", help="GitHub API URL: GitHub Enterprise or the sandbox (default: https://api.github.com)")
+    g.add_argument("--token-env", metavar="VAR", help="read the admin token from this environment variable")
+    g.add_argument("--state", metavar="FILE", help="progress file (default: beside the answers file)")
+    g.add_argument("--log", metavar="FILE", help="append the engine's events to this file (no secret values)")
+    g.add_argument("--poll-interval", type=float, default=5.0, metavar="SECONDS", help="seconds between build status polls")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="brik-onboard",
@@ -61,6 +70,36 @@ def build_parser() -> argparse.ArgumentParser:
     add_plan_flags(plan)
     plan.add_argument("--workflow-file", metavar="PATH", help="an existing caller workflow to update: show the diff")
     plan.add_argument("--json", action="store_true", help="print one JSON object")
+    plan.add_argument("--offline", action="store_true", help="do not read GitHub's current state, even with a token")
+    add_github_flags(plan)
+    plan.add_argument("--deliver", choices=["local", "pr", "commit"], help="how apply would deliver the caller (default: pr)")
+
+    apply = sub.add_parser("apply", help="run the whole onboarding non-interactively from an answers file and/or flags")
+    apply.add_argument("file", nargs="?", metavar="FILE", help="answers file (same as --answers)")
+    add_plan_flags(apply)
+    add_github_flags(apply)
+    apply.add_argument("--deliver", choices=["local", "pr", "commit"], help="how the caller workflow reaches the repo (default: pr)")
+    apply.add_argument("--yes", action="store_true", help="apply every step's changes without asking")
+    apply.add_argument("--skip-validation", action="store_true", help="do not run the validation build")
+    apply.add_argument("--replace-secrets", action="store_true", help="replace existing secrets' values (default: keep them)")
+    apply.add_argument("--secrets-from-stdin", action="store_true", help="read NAME=value lines from stdin for secret values")
+    apply.add_argument("--wait-merge", type=float, default=0.0, metavar="SECONDS", help="on the PR path, wait this long for the merge before pausing")
+    apply.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
+
+    validate = sub.add_parser("validate", help="only the validation build and its verdict")
+    add_plan_flags(validate)
+    add_github_flags(validate)
+    validate.add_argument("--yes", action="store_true", help="start the builds without asking")
+    validate.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
+    validate.set_defaults(secrets_from_stdin=False, deliver="local")
+
+    auth = sub.add_parser("auth", help="the admin token in the OS keyring")
+    auth_sub = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True)
+    login = auth_sub.add_parser("login", help="store a token in the keyring (read from stdin with --with-token)")
+    login.add_argument("--with-token", action="store_true", help="read the token from stdin")
+    for p in (login, auth_sub.add_parser("status", help="host, user, scopes and where the token comes from"), auth_sub.add_parser("logout", help="remove the stored token")):
+        p.add_argument("--api-url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
+        p.add_argument("--token-env", metavar="VAR", help="read the token from this environment variable")
 
     inspect = sub.add_parser("inspect-log", help="analyse Kaniko job logs offline; with two logs, the run-1 vs run-2 verdict")
     inspect.add_argument("logs", nargs="+", metavar="LOG", help="one or two job log files ('-' for stdin)")
@@ -97,6 +136,18 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from wizard.commands.plan_cmd import run_plan
 
         return run_plan(args)
+    if args.command == "apply":
+        from wizard.commands.apply_cmd import run_apply
+
+        return run_apply(args)
+    if args.command == "validate":
+        from wizard.commands.apply_cmd import run_validate
+
+        return run_validate(args)
+    if args.command == "auth":
+        from wizard.commands.auth_cmd import run_auth
+
+        return run_auth(args)
     if args.command == "inspect-log":
         from wizard.commands.inspect_log_cmd import run_inspect_log
 

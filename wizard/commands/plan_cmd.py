@@ -31,6 +31,10 @@ def run_plan(args: argparse.Namespace) -> int:
     if ctx.existing_workflow is not None:
         diff = workflow.unified_diff(ctx.existing_workflow, new_text, ctx.plan.workflow_path)
     report = _report(ctx, resolved, new_text, diff)
+    if not args.offline:
+        from wizard.commands.plan_live import add_live_state
+
+        add_live_state(args, report)
     if args.json:
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -89,7 +93,8 @@ def _dockerfile_report(ctx: PlanContext, dockerfile: str, target: str | None) ->
 
 
 def _human(report: dict) -> str:
-    out: list[str] = [f"Plan for {report['repo']} (dry run: nothing is written, GitHub is not contacted)", ""]
+    contact = "GitHub is not contacted" if report["offline"] else "GitHub is only read"
+    out: list[str] = [f"Plan for {report['repo']} (dry run: nothing is written, {contact})", ""]
     out += [f"notice: {n}" for n in report["notices"]]
     if report["notices"]:
         out.append("")
@@ -122,6 +127,10 @@ def _human(report: dict) -> str:
             for c in df["credential_args"]:
                 out.append(f"  warning: line {c['line']}: {c['message']}")
                 out.append(f"  fix: {c['fix']}")
+        out.append("")
+    if report.get("live") is not None:
+        out.append(f"on GitHub ({report['api_url']}):")
+        out += [f"  [{c['step']}] {c['summary']}" for c in report["live"]]
         out.append("")
     out.append(f"answers      {report['answers_path']} would be written (no secret values)")
     return "\n".join(out) + "\n"

@@ -1,0 +1,32 @@
+"""Answers the engine's questions from flags; asks on a terminal only when there is one; never hangs."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from wizard.engine.questions import Choice
+from wizard.errors import NonInteractiveError
+
+
+class FlagQuestioner:
+    def __init__(self, *, yes: bool, interactive: bool | None = None) -> None:
+        self.yes = yes
+        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+
+    def choose(self, choice: Choice) -> str:
+        # Flags decide (e.g. --replace-secrets); otherwise the safe default (keep what exists).
+        return choice.default
+
+    def secret(self, name: str, prompt: str) -> str:
+        if not self.interactive:
+            raise NonInteractiveError(f"the value of secret {name} (set BRIK_SECRET_{name} or use --secrets-from-stdin)")
+        return getpass.getpass(f"{prompt} (input hidden): ")
+
+    def confirm(self, step: str, summary: str) -> bool:
+        if self.yes:
+            return True
+        if not self.interactive:
+            raise NonInteractiveError(f"confirmation of the {step} step's changes (pass --yes)")
+        print(summary, file=sys.stderr)
+        return input(f"apply the {step} step? [y/N] ").strip().lower() in ("y", "yes")

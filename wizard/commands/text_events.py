@@ -1,0 +1,65 @@
+"""Render engine events as plain text lines: the face of `apply`, `validate` and `demo --headless`."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from wizard.engine.events import BuildUpdate, Event, Progress, StepChecked, StepDone, StepStarted, StepWarning, VerdictReady
+
+
+class TextRenderer:
+    def __init__(self, out: TextIO | None = None, *, show_diffs: bool = True) -> None:
+        self.out = out or sys.stdout
+        self.show_diffs = show_diffs
+        self._last_build: tuple[int, str] | None = None
+
+    def __call__(self, event: Event) -> None:
+        for line in self.lines(event):
+            print(line, file=self.out, flush=True)
+
+    def lines(self, event: Event) -> list[str]:
+        if isinstance(event, StepStarted):
+            return [f"== {event.title}"]
+        if isinstance(event, StepChecked):
+            out = [f"   {k}: {v}" for k, v in event.facts.items() if k not in ("workflow",) and v not in (None, "", [], {})]
+            for change in event.changes:
+                out.append(f"   - {change.summary}")
+                if self.show_diffs and change.detail and change.is_write:
+                    out += ["       " + line for line in change.detail.splitlines()]
+            return out
+        if isinstance(event, StepWarning):
+            return [f"   warning: {event.message}"] + ([f"   hint: {event.hint}"] if event.hint else [])
+        if isinstance(event, Progress):
+            return [f"   ... {event.message}"]
+        if isinstance(event, BuildUpdate):
+            key = (event.attempt, event.status)
+            if key == self._last_build:
+                return []
+            self._last_build = key
+            result = f" ({event.conclusion})" if event.conclusion else ""
+            return [f"   attempt {event.attempt}: {event.status}{result}  {event.html_url}"]
+        if isinstance(event, VerdictReady):
+            return verdict_lines(event)
+        if isinstance(event, StepDone):
+            return [f"   {event.outcome}: {event.message}"]
+        return []
+
+
+def verdict_lines(event: VerdictReady) -> list[str]:
+    width = max([len(r["instruction"]) for r in event.table] + [11])
+    width = min(width, 60)
+    out = [f"   {'instruction':<{width}}  {'attempt 1':<24}  attempt 2"]
+    for row in event.table:
+        text = row["instruction"] if len(row["instruction"]) <= width else row["instruction"][: width - 1] + "…"
+        out.append(f"   {text:<{width}}  {row['attempt1']:<24}  {row['attempt2']}")
+    f = event.facts
+    if f.get("attempt1_s") is not None and f.get("attempt2_s") is not None:
+        saving = f.get("saving_s")
+        out.append(f"   build time: attempt 1 {f['attempt1_s']:.0f}s, attempt 2 {f['attempt2_s']:.0f}s" + (f", saved {saving:.0f}s" if saving is not None else ""))
+    if f.get("warmed_before"):
+        out.append("   note: attempt 1 already hit a cache an earlier build warmed")
+    out.append(f"   leak audit: {'clean' if not event.leaks else f'{event.leaks} finding(s)'}")
+    out.append(f"   verdict: {'PASS' if event.passed else 'FAIL'}")
+    out += [f"     - {r}" for r in event.reasons]
+    return out

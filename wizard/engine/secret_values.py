@@ -1,0 +1,62 @@
+"""Where secret values come from: never the answers file. Env `BRIK_SECRET_<NAME>` (or the variable the answers
+name), `NAME=value` lines on stdin, or a masked question. Every value handed out is remembered for the leak audit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from wizard.core.plan import URL_SECRET, Plan, secret_env_var
+from wizard.engine.questions import Questioner
+from wizard.errors import InputError
+
+_LINE_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+
+
+def parse_stdin_secrets(text: str) -> dict[str, str]:
+    """`NAME=value` lines; blank lines and `#` comments skipped. Errors name the line, never its value."""
+    values: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _LINE_RE.match(line.rstrip("\r"))
+        if not match:
+            raise InputError(f"stdin line {number} is not NAME=value", "give one secret per line, e.g. REGISTRY_PAT=<value>")
+        values[match[1]] = match[2]
+    return values
+
+
+class SecretSource:
+    def __init__(
+        self,
+        plan: Plan,
+        environ: Mapping[str, str],
+        stdin_values: Mapping[str, str] | None = None,
+        questioner: Questioner | None = None,
+        extra_known: tuple[str, ...] = (),
+    ) -> None:
+        self._plan = plan
+        self._environ = environ
+        self._stdin = dict(stdin_values or {})
+        self._questioner = questioner
+        self._known: list[str] = [v for v in extra_known if v]
+
+    def value(self, name: str, *, ask: bool = True) -> str | None:
+        if name == URL_SECRET:
+            return self._plan.registry
+        value = self._stdin.get(name) or self._environ.get(secret_env_var(self._plan, name), "")
+        if not value and ask and self._questioner is not None:
+            value = self._questioner.secret(name, f"value for {name}")
+        if value:
+            self._remember(value)
+            return value
+        return None
+
+    def _remember(self, value: str) -> None:
+        if value not in self._known:
+            self._known.append(value)
+
+    def known_values(self) -> list[str]:
+        """Every secret value this run has seen (the admin token included), for the leak audit."""
+        return list(self._known)

@@ -1,0 +1,61 @@
+"""Everything the steps share: the answers, the port, the face's questioner, and what earlier steps found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wizard.core.dockerfile import Dockerfile
+from wizard.core.plan import Plan, ResolvedPlan
+from wizard.core.workflow import ReusableInterface
+from wizard.engine.events import Change, Event
+from wizard.engine.port import GitHubPort, RepoInfo, TokenInfo
+from wizard.engine.questions import Questioner
+from wizard.engine.secret_values import SecretSource
+from wizard.engine.state import ProgressState, StateStore
+
+
+@dataclass
+class Options:
+    dry_run: bool = False  # `plan`: check every step, apply none, ask nothing
+    replace_secrets: bool = False
+    skip_validation: bool = False
+    wait_merge_s: float = 0.0  # how long the PR path waits for a merge before pausing
+    force_validation: bool = False  # `brik-onboard validate`: build again even when already validated
+    poll_interval_s: float = 5.0
+    build_timeout_s: float = 1800.0
+
+
+@dataclass
+class Session:
+    plan: Plan
+    port: GitHubPort
+    questioner: Questioner
+    secrets: SecretSource
+    emit: Callable[[Event], None]
+    store: StateStore
+    state: ProgressState
+    checkout: Path | None = None
+    answers_path: Path | None = None
+    token_source: str = ""
+    options: Options = field(default_factory=Options)
+    # found by the steps
+    token: TokenInfo | None = None
+    repo: RepoInfo | None = None
+    resolved: ResolvedPlan | None = None
+    interface: ReusableInterface | None = None
+    pinned_sha: str | None = None
+    dockerfile: Dockerfile | None = None
+    workflow_text: str | None = None
+    applied: list[Change] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)
+    verdict: Any = None  # core.kaniko_verdict.Verdict once validated
+    verdict_passed: bool | None = None  # the verdict and the leak audit together
+    paused: str | None = None  # why the run stopped early, and how to resume
+
+    def save_state(self, step: str | None = None) -> None:
+        if step is not None:
+            self.state.step = step
+        self.store.save(self.state)

@@ -1,0 +1,29 @@
+"""The steps of DESIGN §2, in order. Each checks before it acts: `check` reads and computes, `apply` writes."""
+
+from __future__ import annotations
+
+from wizard.engine.steps.base import Step
+from wizard.engine.steps.connect import ConnectStep
+from wizard.engine.steps.image import ImageStep
+from wizard.engine.steps.preflight import PreflightStep
+from wizard.engine.steps.repository import RepositoryStep
+from wizard.engine.steps.secrets import SecretsStep
+from wizard.engine.steps.summary import SummaryStep
+from wizard.engine.steps.validate import ValidateStep
+from wizard.engine.steps.workflow import WorkflowStep
+
+
+def default_steps() -> list[Step]:
+    return [
+        ConnectStep(),
+        RepositoryStep(),
+        PreflightStep(),
+        ImageStep(),
+        SecretsStep(),
+        WorkflowStep(),
+        ValidateStep(),
+        SummaryStep(),
+    ]
+
+
+STEP_NAMES = ("connect", "repository", "preflight", "image", "secrets", "workflow", "validate", "summary")

@@ -1,0 +1,23 @@
+"""Connect: who the admin token belongs to and which scopes it carries."""
+
+from __future__ import annotations
+
+from wizard.engine.events import Change, StepChecked, StepDone
+from wizard.engine.session import Session
+from wizard.engine.steps.base import Step
+
+
+class ConnectStep(Step):
+    name = "connect"
+    title = "Connect to GitHub"
+    help = "Finds the admin token (flag, GH_TOKEN/GITHUB_TOKEN, keyring, gh, prompt) and reads its scopes."
+
+    def check(self, s: Session) -> list[Change]:
+        s.token = s.port.whoami()
+        scopes = "unknown (fine-grained or app token)" if s.token.scopes is None else ", ".join(sorted(s.token.scopes)) or "none"
+        s.emit(StepChecked(self.name, (), {"login": s.token.login, "scopes": scopes, "token_source": s.token_source, "api_url": s.port.api_url}))
+        return []
+
+    def apply(self, s: Session, changes: list[Change]) -> StepDone:
+        assert s.token is not None
+        return StepDone(self.name, "unchanged", f"connected as {s.token.login}")

@@ -1,0 +1,33 @@
+"""Image: the image reference, cache repo and destinations that follow from the answers."""
+
+from __future__ import annotations
+
+from wizard.core import workflow
+from wizard.core.plan import resolve
+from wizard.engine.events import Change, StepChecked, StepDone, StepWarning
+from wizard.engine.session import Session
+from wizard.engine.steps.base import Step
+
+
+class ImageStep(Step):
+    name = "image"
+    title = "Image name"
+    help = "Picks the image under the org's registry namespace, its cache repo and the tags to push."
+
+    def check(self, s: Session) -> list[Change]:
+        s.resolved = resolve(s.plan)
+        for notice in s.resolved.notices:
+            s.emit(StepWarning(self.name, notice))
+        # Fails early, with the input's name, when the reusable workflow requires an input the plan cannot fill.
+        workflow.caller_inputs(s.resolved, s.interface)
+        facts = {
+            "image": s.resolved.image,
+            "cache_repo": s.resolved.cache_repo if s.plan.cache_enabled else None,
+            "destinations": list(s.resolved.destinations),
+        }
+        s.emit(StepChecked(self.name, (), facts))
+        return []
+
+    def apply(self, s: Session, changes: list[Change]) -> StepDone:
+        assert s.resolved is not None
+        return StepDone(self.name, "unchanged", s.resolved.image)

@@ -1,0 +1,91 @@
+"""Preflight: say up front what the plan needs and whether the token has it, before any write."""
+
+from __future__ import annotations
+
+from wizard.core.dockerfile import credential_args
+from wizard.core.plan import Plan
+from wizard.core.workflow import parse_reusable_interface
+from wizard.engine.events import Change, StepChecked, StepDone, StepWarning
+from wizard.engine.session import Session
+from wizard.engine.steps.base import Step
+from wizard.errors import GitHubRefused, InputError
+
+
+def needed_scopes(plan: Plan) -> dict[str, str]:
+    """Classic scopes the plan needs, each with why."""
+    needs = {"repo": "read the repository, manage its environments and run its workflows"}
+    if plan.delivery in ("pr", "commit"):
+        needs["workflow"] = f"write {plan.workflow_path} through the API (GitHub answers 404 without it)"
+    if plan.scope == "org":
+        needs["admin:org"] = "set organisation secrets"
+    return needs
+
+
+def split_reusable(ref: str) -> tuple[str, str, str]:
+    """'Org/.github/.github/workflows/x.yml@main' -> ('Org/.github', '.github/workflows/x.yml', 'main')."""
+    path, _, version = ref.partition("@")
+    parts = path.split("/")
+    if len(parts) < 3 or not version:
+        raise InputError(f"invalid reusable workflow reference {ref!r}", "use OWNER/REPO/PATH@REF, e.g. the org default")
+    return "/".join(parts[:2]), "/".join(parts[2:]), version
+
+
+class PreflightStep(Step):
+    name = "preflight"
+    title = "Preflight"
+    help = "Checks the token's scopes, the org's reusable workflow and the Dockerfile before anything is written."
+
+    def check(self, s: Session) -> list[Change]:
+        self._check_scopes(s)
+        self._read_reusable(s)
+        self._check_dockerfile(s)
+        facts = {
+            "needs": needed_scopes(s.plan),
+            "reusable_inputs": sorted(s.interface.inputs) if s.interface else [],
+            "pinned_sha": s.pinned_sha,
+        }
+        s.emit(StepChecked(self.name, (), facts))
+        return []
+
+    def _check_scopes(self, s: Session) -> None:
+        assert s.token is not None
+        if s.token.scopes is None:
+            s.emit(StepWarning(self.name, "the token reports no scopes (fine-grained or app token): GitHub refuses what it lacks at the first write"))
+            return
+        have = set(s.token.scopes)
+        if "repo" not in have and s.repo is not None and not s.repo.private and "public_repo" in have:
+            have.add("repo")
+        if "admin:org" in have:
+            have.update({"write:org", "read:org"})
+        missing = {scope: why for scope, why in needed_scopes(s.plan).items() if scope not in have}
+        if s.plan.scope == "org" and s.repo is not None and not s.repo.owner_is_org:
+            raise InputError(f"{s.repo.full_name} belongs to a user, not an organisation: org secrets are not possible", "pass --scope environment --environment NAME")
+        if missing:
+            names = ", ".join(f"`{m}`" for m in missing)
+            whys = "; ".join(f"{m}: {why}" for m, why in missing.items())
+            raise GitHubRefused(
+                f"the token lacks the {names} scope{'s' if len(missing) > 1 else ''} this plan needs ({whys}); nothing was written",
+                f"refresh the token with those scopes (e.g. `gh auth refresh -s {','.join(missing)}`), or choose --deliver local",
+            )
+
+    def _read_reusable(self, s: Session) -> None:
+        repo, path, ref = split_reusable(s.plan.reusable_workflow)
+        found = s.port.get_file(repo, path, ref=ref)
+        if found is None:
+            raise GitHubRefused(
+                f"the reusable workflow {s.plan.reusable_workflow} was not found",
+                f"check that {path} exists in {repo} at {ref} and that the token can read it",
+            )
+        s.interface = parse_reusable_interface(found.text)
+        s.pinned_sha = s.port.resolve_ref(repo, ref) if s.plan.pin_reusable_workflow else None
+
+    def _check_dockerfile(self, s: Session) -> None:
+        if s.dockerfile is None:
+            return
+        if s.plan.target:
+            s.dockerfile.stage_for_target(s.plan.target)
+        for cred in credential_args(s.dockerfile):
+            s.emit(StepWarning(self.name, f"Dockerfile line {cred.line}: {cred.message}", cred.fix))
+
+    def apply(self, s: Session, changes: list[Change]) -> StepDone:
+        return StepDone(self.name, "unchanged", "the token and the org's reusable workflow are ready")

@@ -1,0 +1,125 @@
+"""Secrets: REGISTRY_URL (and the PAT, and the username) at org or environment level.
+
+Existing secrets are kept unless replacement is asked; an update keeps the secret's visibility and its selected
+repositories; with `selected` visibility this repo is added and nobody is removed. A registry PAT is checked
+before it is stored: GHCR accepts only classic PATs with `write:packages`.
+"""
+
+from __future__ import annotations
+
+from wizard.core.plan import PAT_SECRET, SecretSpec
+from wizard.engine.events import Change, StepChecked, StepDone, StepWarning
+from wizard.engine.port import SecretInfo
+from wizard.engine.questions import Choice
+from wizard.engine.session import Session
+from wizard.engine.steps.base import Step, done
+from wizard.errors import InputError, NonInteractiveError
+
+PACKAGE_SCOPES = {"write:packages", "read:packages"}
+
+
+class SecretsStep(Step):
+    name = "secrets"
+    title = "Registry secrets"
+    help = "Sets REGISTRY_URL (and REGISTRY_PAT for the PAT strategy) at org or environment level; existing ones are kept unless you replace them."
+
+    def check(self, s: Session) -> list[Change]:
+        assert s.resolved is not None and s.repo is not None
+        changes: list[Change] = []
+        if s.plan.scope == "environment" and not s.port.get_environment(s.repo.full_name, s.plan.environment or ""):
+            changes.append(Change("environment", s.plan.environment or "", "create", f"create environment {s.plan.environment}"))
+        for spec in s.resolved.secrets:
+            existing = self._existing(s, spec, environment_missing=bool(changes))
+            changes.extend(self._secret_changes(s, spec, existing))
+        s.emit(StepChecked(self.name, tuple(changes), {"strategy": s.plan.strategy, "scope": s.plan.scope}))
+        return changes
+
+    def _existing(self, s: Session, spec: SecretSpec, *, environment_missing: bool) -> SecretInfo | None:
+        assert s.repo is not None
+        if s.plan.scope == "org":
+            return s.port.get_org_secret(s.repo.owner, spec.name)
+        if environment_missing:
+            return None
+        return s.port.get_env_secret(s.repo.full_name, s.plan.environment or "", spec.name)
+
+    def _secret_changes(self, s: Session, spec: SecretSpec, existing: SecretInfo | None) -> list[Change]:
+        assert s.repo is not None
+        target = f"{spec.scope}:{spec.name}"
+        if existing is None:
+            self._check_value(s, spec.name)
+            where = f" (visibility {s.plan.visibility})" if s.plan.scope == "org" else ""
+            return [Change("secret", target, "create", f"create {spec.name} at {spec.scope}{where}")]
+        changes: list[Change] = []
+        when = existing.updated_at.isoformat() if existing.updated_at else "unknown"
+        if self._replace(s, spec.name, when):
+            self._check_value(s, spec.name)
+            changes.append(Change("secret", target, "replace", f"replace {spec.name} at {spec.scope} (last updated {when}); visibility kept"))
+        else:
+            changes.append(Change("secret", target, "keep", f"keep {spec.name} at {spec.scope} (updated {when})"))
+        if existing.visibility == "selected" and s.repo.id not in existing.selected_repository_ids:
+            changes.append(Change("secret-repo", target, "add-repo", f"add {s.repo.full_name} to {spec.name}'s selected repositories"))
+        return changes
+
+    def _replace(self, s: Session, name: str, when: str) -> bool:
+        if s.options.replace_secrets:
+            return True
+        choice = Choice(f"existing-secret:{name}", f"{name} already exists (updated {when}). Keep it or replace its value?", ("keep", "replace"), "keep")
+        return s.questioner.choose(choice) == "replace"
+
+    def _check_value(self, s: Session, name: str) -> None:
+        value = s.secrets.value(name, ask=not s.options.dry_run)
+        if value is None and s.options.dry_run:
+            s.emit(StepWarning(self.name, f"no value for {name} yet", f"set BRIK_SECRET_{name} (or pass it on stdin) before `apply`"))
+            return
+        if value is None:
+            raise NonInteractiveError(f"the value of secret {name} (set BRIK_SECRET_{name} or pass it on stdin)")
+        if name == PAT_SECRET:
+            self._check_pat(s, value)
+
+    def _check_pat(self, s: Session, value: str) -> None:
+        if value.startswith("github_pat_"):
+            raise InputError(
+                "the registry token is a fine-grained PAT: GHCR accepts only classic PATs",
+                "create a classic PAT with the write:packages scope (and nothing more)",
+            )
+        info = s.port.token_info(value)
+        if info.scopes is None:
+            raise InputError(
+                "the registry token reports no scopes (a fine-grained or app token): GHCR accepts only classic PATs",
+                "create a classic PAT with the write:packages scope",
+            )
+        if "write:packages" not in info.scopes:
+            raise InputError("the registry token lacks the write:packages scope, so it cannot push images or cache", "add write:packages to the PAT")
+        extra = sorted(info.scopes - PACKAGE_SCOPES)
+        if extra:
+            s.emit(StepWarning(self.name, f"the registry token also carries {', '.join(extra)}: more than pushing images needs", "least privilege (seed 000 §6): a PAT with write:packages only"))
+
+    def apply(self, s: Session, changes: list[Change]) -> StepDone:
+        assert s.repo is not None and s.resolved is not None
+        for change in changes:
+            if change.kind == "environment":
+                s.port.create_environment(s.repo.full_name, change.target)
+                s.state.created_environments.append(change.target)
+                s.save_state()
+            elif change.action in ("create", "replace"):
+                self._put(s, change.target.rsplit(":", 1)[1], change.action)
+            elif change.action == "add-repo":
+                s.port.add_org_secret_repo(s.repo.owner, change.target.rsplit(":", 1)[1], s.repo.id)
+            if change.is_write:
+                s.applied.append(change)
+        return done(self.name, changes, "secrets set", "secrets already set")
+
+    def _put(self, s: Session, name: str, action: str) -> None:
+        assert s.repo is not None
+        value = s.secrets.value(name)
+        assert value is not None  # checked in check()
+        if s.plan.scope == "environment":
+            s.port.put_env_secret(s.repo.full_name, s.plan.environment or "", name, value)
+            return
+        visibility, selected = s.plan.visibility, (s.repo.id,)
+        if action == "replace":
+            existing = s.port.get_org_secret(s.repo.owner, name)
+            if existing is not None and existing.visibility:
+                visibility = existing.visibility
+                selected = tuple(dict.fromkeys((*existing.selected_repository_ids, s.repo.id))) if visibility == "selected" else ()
+        s.port.put_org_secret(s.repo.owner, name, value, visibility, selected if visibility == "selected" else ())

@@ -1,0 +1,40 @@
+"""Summary: what changed, the links, the verdict, and the answers file written for the next run."""
+
+from __future__ import annotations
+
+from wizard.core.answers import dump_answers
+from wizard.engine.events import Change, StepChecked, StepDone
+from wizard.engine.session import Session
+from wizard.engine.steps.base import Step
+from wizard.fsutil import atomic_write_text, read_text_file
+
+
+class SummaryStep(Step):
+    name = "summary"
+    title = "Summary"
+    help = "Lists every change with its links and writes the answers file (no secret values) for the next run."
+
+    def check(self, s: Session) -> list[Change]:
+        changes: list[Change] = []
+        if s.answers_path is not None:
+            old = read_text_file(s.answers_path, "answers file") if s.answers_path.is_file() else None
+            new = dump_answers(s.plan, old)
+            action = "create" if old is None else ("unchanged" if new == old else "update")
+            changes.append(Change("answers", str(s.answers_path), action, f"{action} {s.answers_path}"))
+        s.emit(StepChecked(self.name, tuple(changes), {}))
+        return changes
+
+    def apply(self, s: Session, changes: list[Change]) -> StepDone:
+        for change in changes:
+            if change.is_write and s.answers_path is not None:
+                old = read_text_file(s.answers_path, "answers file") if s.answers_path.is_file() else None
+                atomic_write_text(s.answers_path, dump_answers(s.plan, old))
+        facts = {
+            "applied": [c.summary for c in s.applied],
+            "links": dict(s.links),
+            "answers_path": str(s.answers_path) if s.answers_path else None,
+            "verdict_passed": s.verdict_passed,
+            "paused": s.paused,
+        }
+        message = s.paused or ("all changes applied" if s.applied else "nothing to change: already onboarded")
+        return StepDone(self.name, "paused" if s.paused else ("changed" if s.applied else "unchanged"), message, facts)

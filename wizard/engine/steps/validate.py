@@ -1,0 +1,220 @@
+"""Validate: build twice on GitHub and prove from Kaniko's logs that the second attempt hits the layer cache.
+
+The caller must be on the default branch (GitHub dispatches only workflows found there). The first build is
+the `push` run the commit already started when there is one, else a dispatch; the second is a re-run of the
+same run (attempt 2, same commit). Progress is saved after each write so a resumed run never starts a
+second build.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+from wizard.core.kaniko_log import LogSummary, parse_log_text
+from wizard.core.kaniko_verdict import judge
+from wizard.core.leaks import find_leaks
+from wizard.engine.events import BuildUpdate, Change, Progress, StepChecked, StepDone, VerdictReady
+from wizard.engine.port import DispatchUnsupported, RunInfo
+from wizard.engine.session import Session
+from wizard.engine.steps.base import Step
+from wizard.errors import GitHubRefused
+
+
+class ValidateStep(Step):
+    name = "validate"
+    title = "Validation build"
+    help = "Runs the build, re-runs it, and reads both Kaniko logs: attempt 2 must hit the cache for every cacheable layer."
+
+    def check(self, s: Session) -> list[Change]:
+        assert s.repo is not None
+        if s.options.skip_validation:
+            change = Change("build", "validation", "unchanged", "validation skipped (--skip-validation)")
+        elif (caller := self._caller_on_default(s)) is None:
+            change = Change("build", "validation", "unchanged", "the caller is not on the default branch yet")
+        elif s.state.validated_sha == caller and not s.options.force_validation:
+            change = Change("build", "validation", "keep", f"already validated in run {s.state.validated_run} (run `brik-onboard validate` to build again)")
+        else:
+            change = Change("build", "validation", "create", f"build {s.plan.repo} twice on {s.repo.default_branch} and compare the cache")
+        s.emit(StepChecked(self.name, (change,), {}))
+        return [change]
+
+    def _caller_on_default(self, s: Session) -> str | None:
+        """The blob SHA of the caller on the default branch; None when it is missing or differs from ours.
+
+        `validate` alone has no caller of its own (workflow_text None) and builds whatever is there."""
+        assert s.repo is not None
+        found = s.port.get_file(s.repo.full_name, s.plan.workflow_path, ref=s.repo.default_branch)
+        if found is None or (s.workflow_text is not None and found.text != s.workflow_text):
+            return None
+        return found.sha
+
+    def apply(self, s: Session, changes: list[Change]) -> StepDone:
+        if s.options.skip_validation:
+            return StepDone(self.name, "skipped", "validation skipped")
+        if changes and changes[0].action == "keep":
+            return StepDone(self.name, "unchanged", changes[0].summary)
+        if not self._wait_for_default(s):
+            return StepDone(self.name, "paused", s.paused or "")
+        run = self._first_run(s)
+        first = self._wait(s, run.id, 1)
+        summaries = [self._attempt_log(s, run.id, 1)]
+        if first.conclusion == "success":
+            if not s.state.rerun_requested:
+                s.port.rerun(s.repo.full_name, run.id)  # type: ignore[union-attr]
+                s.state.rerun_requested = True
+                s.save_state()
+            self._wait(s, run.id, 2)
+            summaries.append(self._attempt_log(s, run.id, 2))
+        self._judge(s, run, summaries)
+        verdict = s.verdict
+        outcome = "passed" if verdict.passed else "failed"
+        return StepDone(self.name, "changed", f"validation {outcome} (run {run.id})", {"run_id": run.id})
+
+    # -- getting the caller onto the default branch ------------------------------------------------------------
+    def _wait_for_default(self, s: Session) -> bool:
+        assert s.repo is not None
+        if self._caller_on_default(s) is not None:
+            return True
+        if s.plan.delivery == "pr" and s.state.pull_number:
+            deadline = time.monotonic() + s.options.wait_merge_s
+            while time.monotonic() < deadline:
+                left = int(deadline - time.monotonic())
+                s.emit(Progress(self.name, f"waiting for PR #{s.state.pull_number} to be merged ({left}s left)"))
+                time.sleep(min(s.options.poll_interval_s, max(deadline - time.monotonic(), 0)))
+                if s.port.get_pull(s.repo.full_name, s.state.pull_number).merged and self._caller_on_default(s) is not None:
+                    return True
+            s.paused = f"merge pull request #{s.state.pull_number} ({s.links.get('pull', '')}), then run brik-onboard again: it resumes at the validation build"
+            return False
+        s.paused = f"push {s.plan.workflow_path} to {s.repo.default_branch}, then run `brik-onboard validate`"
+        return False
+
+    # -- the first build ---------------------------------------------------------------------------------------
+    def _first_run(self, s: Session) -> RunInfo:
+        assert s.repo is not None
+        repo = s.repo.full_name
+        if s.state.run_id:
+            return s.port.get_run(repo, s.state.run_id)
+        workflow_id = s.port.workflow_id(repo, s.plan.workflow_path)
+        if workflow_id is None:
+            raise GitHubRefused(f"GitHub does not list {s.plan.workflow_path} as a workflow of {repo}", "check the file is valid YAML on the default branch")
+        head = s.port.branch_sha(repo, s.repo.default_branch)
+        pushed = s.port.find_runs(repo, workflow_id, event="push", head_sha=head)
+        if pushed:
+            run = pushed[0]
+            s.emit(Progress(self.name, f"using the push build the commit started (run {run.id})"))
+        else:
+            run = self._dispatch(s, workflow_id)
+        s.state.run_id = run.id
+        s.state.rerun_requested = False
+        s.save_state()
+        return run
+
+    def _dispatch(self, s: Session, workflow_id: int) -> RunInfo:
+        assert s.repo is not None
+        repo = s.repo.full_name
+        try:
+            return s.port.get_run(repo, s.port.dispatch(repo, workflow_id, s.repo.default_branch))
+        except DispatchUnsupported:
+            s.emit(Progress(self.name, "this server does not return run details: finding the dispatched run"))
+        since = datetime.now(timezone.utc) - timedelta(seconds=5)
+        s.port.dispatch_without_details(repo, workflow_id, s.repo.default_branch)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            runs = s.port.find_runs(repo, workflow_id, event="workflow_dispatch", created_after=since)
+            if runs:
+                return runs[0]
+            time.sleep(s.options.poll_interval_s)
+        raise GitHubRefused("the dispatched build did not appear within a minute", "check the Actions tab, then run `brik-onboard validate`")
+
+    def _wait(self, s: Session, run_id: int, attempt: int) -> RunInfo:
+        assert s.repo is not None
+        deadline = time.monotonic() + s.options.build_timeout_s
+        last = None
+        while True:
+            run = s.port.get_attempt(s.repo.full_name, run_id, attempt)
+            if run != last:
+                jobs = s.port.attempt_jobs(s.repo.full_name, run_id, attempt) if run.status != "queued" else []
+                steps = tuple((st.name, st.status, st.conclusion) for job in jobs for st in job.steps)
+                s.emit(BuildUpdate(self.name, attempt, run_id, run.status, run.conclusion, run.html_url, steps))
+                last = run
+            if run.status == "completed":
+                s.links[f"attempt {attempt}"] = run.html_url
+                return run
+            if time.monotonic() > deadline:
+                raise GitHubRefused(f"attempt {attempt} of run {run_id} did not finish in time", "run `brik-onboard validate` to resume waiting")
+            time.sleep(s.options.poll_interval_s)
+
+    def _attempt_log(self, s: Session, run_id: int, attempt: int) -> tuple[LogSummary, str]:
+        assert s.repo is not None
+        best: tuple[LogSummary, str] | None = None
+        for job in s.port.attempt_jobs(s.repo.full_name, run_id, attempt):
+            text = s.port.job_log(s.repo.full_name, job.id)
+            summary = parse_log_text(text, f"run {run_id} attempt {attempt} / {job.name}")
+            if best is None or summary.instruction_count > best[0].instruction_count:
+                best = (summary, text)
+        if best is None:
+            raise GitHubRefused(f"attempt {attempt} of run {run_id} has no jobs", "check the run in the Actions tab")
+        return best
+
+    # -- the verdict -------------------------------------------------------------------------------------------
+    def _judge(self, s: Session, run: RunInfo, attempts: list[tuple[LogSummary, str]]) -> None:
+        assert s.resolved is not None
+        first = attempts[0][0]
+        second = attempts[1][0] if len(attempts) > 1 else first
+        destinations = [d.replace("${{ github.sha }}", run.head_sha) for d in s.resolved.destinations]
+        verdict = judge(
+            first,
+            second,
+            image=s.resolved.image,
+            cache_repo=s.resolved.cache_repo if s.plan.cache_enabled else None,
+            destinations=destinations,
+        )
+        leaks = [leak for _, text in attempts for leak in find_leaks(text, s.secrets.known_values())]
+        reasons = list(verdict.reasons)
+        if leaks:
+            reasons.append(f"leak: {len(leaks)} secret value(s) or token shape(s) found in the job logs (TC-REGISTRY-LOG-001)")
+        passed = verdict.passed and not leaks and len(attempts) == 2
+        s.verdict = verdict
+        s.verdict_passed = passed
+        s.state.step = self.name
+        if passed:
+            s.state.validated_sha = self._caller_on_default(s)
+            s.state.validated_run = run.id
+        # The next validation is a new build: forget this run so a later `validate` does not re-judge it.
+        s.state.run_id = None
+        s.state.rerun_requested = False
+        s.save_state()
+        facts = {
+            "run_id": run.id,
+            "attempt1_s": verdict.attempt1_s,
+            "attempt2_s": verdict.attempt2_s,
+            "saving_s": verdict.saving_s,
+            "warmed_before": verdict.warmed_before,
+        }
+        s.emit(VerdictReady(self.name, passed, tuple(reasons), tuple(layer_table(first, second)), len(leaks), facts))
+
+
+def layer_table(first: LogSummary, second: LogSummary) -> list[dict]:
+    """One row per instruction Kaniko echoed: what happened to it in each attempt."""
+    rows = []
+    for instruction in second.instructions or first.instructions:
+        rows.append(
+            {
+                "instruction": instruction,
+                "attempt1": _result(first, instruction, pushed=first.cache_pushes > 0),
+                "attempt2": _result(second, instruction, pushed=False),
+            }
+        )
+    return rows
+
+
+def _result(summary: LogSummary, instruction: str, *, pushed: bool) -> str:
+    if instruction in summary.hits:
+        return "hit"
+    if instruction in summary.misses:
+        return "miss, pushed to cache" if pushed else "miss"
+    if instruction.upper().startswith("RUN "):
+        # Kaniko stops looking up after a stage's first miss: the layer is built (and cached) without a lookup.
+        return "built, pushed to cache" if pushed else "built"
+    return "not cached"

@@ -1,0 +1,402 @@
+"""Streaming analysis of Kaniko executor logs (upstream and the maintained forks).
+
+The parser matches Kaniko's message texts (kaniko/FACTS.md §1), not a line shape: a line may carry any
+prefix (GitHub or container-runtime timestamps, step names, ``remote:``), ANSI colours, the logrus
+``INFO[0003]`` / ``INFO[2021-11-09T13:14:31Z]`` header with 44-character padding, or be a logfmt
+(``--log-format=text``) or json record. Fatal errors are plain stderr lines. Memory stays constant:
+per line only counters change, and the lists kept for the summary are capped at ``max_items``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from os import PathLike
+
+# Message texts (kaniko/FACTS.md §1 and §3). Each constant is the text before the format argument.
+CHECKING = "Checking for cached layer "
+HIT = "Using caching version of cmd: "
+HIT_INFERRED = "Cache hit via inferred cross-stage key for cmd: "  # osscontainertools fork
+MISS = "No cached layer found for cmd "
+EXPIRED = "Cache entry expired: "
+CACHE_PUSH = "Pushing layer "
+CACHE_PUSH_END = " to cache now"
+UPLOAD_ERROR = "Error uploading layer to cache: "
+PUSHING = "Pushing image to "
+PUSHED = "Pushed "
+NO_PUSH = "Skipping push to container registry due to --no-push flag"
+STAGE = "Building stage '"
+PUSH_WARNING = "make sure you entered the correct tag name"  # fork: a WARN before the fatal error
+FATAL_MARKERS = ("error checking push permissions", "error building image", "error pushing image")
+
+INSTRUCTION_KEYWORDS = frozenset("ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE HEALTHCHECK LABEL MAINTAINER ONBUILD RUN "
+                                 "SHELL STOPSIGNAL USER VOLUME WORKDIR".split())
+_LEVELS = {"INFO": "info", "WARN": "warning", "ERRO": "error", "DEBU": "debug", "TRAC": "trace",
+           "FATA": "fatal", "PANI": "panic"}
+MAX_ITEMS = 10_000
+_MAX_TEXT, _MAX_MESSAGES = 500, 20  # longest fatal / upload-error text kept; upload errors kept
+
+# ANSI codes; a copy from a web page may have lost the ESC byte and keep only "[36m" / "[0m".
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\[[0-9;]*m(?=[A-Z\[])")
+# logrus TextFormatter header: LEVEL[counter] or LEVEL[RFC3339 time] (text_formatter.go:287-289)
+_HEADER_RE = re.compile(
+    r"(INFO|WARN|ERRO|DEBU|TRAC|FATA|PANI)\[(\d+|\d{4}-\d\d-\d\d[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)\] ?")
+_LOGFMT_LEVEL_RE = re.compile(r'(?:^|\s)level=(\w+)')
+_LOGFMT_MSG_RE = re.compile(r'\smsg=(?:"((?:[^"\\]|\\.)*)"|(\S*))')
+_LOGFMT_TIME_RE = re.compile(r'(?:^|\s)time="?([0-9][0-9T:.+\-Z ]+)"?')
+_GO_ESCAPE_RE = re.compile(r'\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)')
+_GO_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+# CI timestamp in front of a line: GitHub's `2025-01-05T18:28:03.3534723Z `, containerd's 9-digit variant.
+_CI_TS_RE = re.compile(r"(?:^|[\s|])(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) ")
+_TS_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?")
+_DIGEST_REF_RE = re.compile(r"\S+@sha256:[0-9a-f]{64}(?:\s|$)")
+_HEX64_RE = re.compile(r"[0-9a-f]{64}")
+_JSON = json.JSONDecoder()
+# The markers followed by an argument; "Pushing layer " before "Pushing image to " keeps the alternation exact.
+_MARKER_RE = re.compile("|".join(re.escape(m) for m in (
+    CHECKING, HIT, HIT_INFERRED, MISS, EXPIRED, CACHE_PUSH, UPLOAD_ERROR, PUSHING, PUSHED)))
+
+
+@dataclass
+class LogSummary:
+    """What one Kaniko log says. Lists hold at most ``MAX_ITEMS`` entries; the ``*_count`` fields are exact."""
+
+    path: str | None = None
+    hits: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+    cache_pushes: int = 0
+    cache_upload_errors: int = 0
+    upload_error_messages: list[str] = field(default_factory=list)
+    pushed: list[str] = field(default_factory=list)  # destination refs whose push Kaniko confirmed
+    pushed_digests: list[str] = field(default_factory=list)  # the same pushes as repo@sha256:…
+    push_targets: list[str] = field(default_factory=list)  # every non-cache "Pushing image to" ref
+    fatal: str | None = None
+    push_permission_warning: bool = False
+    cache_repo: str | None = None
+    cache_repos: list[str] = field(default_factory=list)
+    lookups: int = 0
+    expired: int = 0
+    instructions: list[str] = field(default_factory=list)
+    stages: int = 0
+    no_push: bool = False
+    duration_s: float | None = None
+    timing_source: str | None = None  # "ci-timestamps" | "logrus-timestamps" | "logrus-counter"
+    lines: int = 0
+    hit_count: int = 0
+    miss_count: int = 0
+    instruction_count: int = 0
+
+    @property
+    def cache_enabled_hint(self) -> bool:
+        """True when the log shows any sign of the layer cache being on."""
+        return bool(self.lookups or self.hit_count or self.miss_count or self.cache_pushes
+                    or self.cache_upload_errors or self.expired)
+
+    @property
+    def truncated(self) -> bool:
+        return self.hit_count > len(self.hits) or self.miss_count > len(self.misses) \
+            or self.instruction_count > len(self.instructions)
+
+    def to_json(self) -> dict:
+        """The issue's keys (path, hits, misses, cache_pushes, cache_upload_errors, pushed, fatal) and the rest."""
+        return {**asdict(self), "truncated": self.truncated, "cache_enabled_hint": self.cache_enabled_hint}
+
+
+def split_ref(ref: str) -> tuple[str, str | None, str | None]:
+    """``host:5000/a/b:tag@sha256:…`` → (repository, tag, digest); a port is not a tag."""
+    ref, _, digest = ref.strip().partition("@")
+    colon = ref.rfind(":")
+    if colon > ref.rfind("/"):
+        return ref[:colon], ref[colon + 1:], digest or None
+    return ref, None, digest or None
+
+
+def normalize_repo(repo: str) -> str:
+    """Compare repositories the way registries do: lower case, Docker Hub spelt one way."""
+    repo = repo.strip().lower()
+    for prefix in ("index.docker.io/", "registry-1.docker.io/", "docker.io/"):
+        if repo.startswith(prefix):
+            repo = repo[len(prefix):]
+            break
+    return repo[len("library/"):] if repo.startswith("library/") else repo
+
+
+def parse_timestamp(text: str) -> float | None:
+    """RFC 3339 with any number of fraction digits → seconds since the epoch (None when unreadable)."""
+    m = _TS_RE.search(text)
+    if not m:
+        return None
+    tz = timezone.utc
+    if (offset := m.group(8)) and offset != "Z":
+        sign = -1 if offset[0] == "-" else 1
+        tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[-2:])))
+    try:
+        year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+        base = datetime(year, month, day, hour, minute, second, tzinfo=tz).timestamp()
+    except ValueError:
+        return None
+    return base + (float(m.group(7)) if m.group(7) else 0.0)
+
+
+def _go_unquote(body: str) -> str:
+    """Undo Go's %q escaping (logrus logfmt quotes values that way)."""
+    return _GO_ESCAPE_RE.sub(_go_escape, body) if "\\" in body else body
+
+
+def _go_escape(m: re.Match[str]) -> str:
+    esc = m.group(1)
+    if len(esc) > 1:  # \xNN \uNNNN \UNNNNNNNN or octal \NNN
+        return chr(int(esc[1:], 16) if esc[0] in "xuU" else int(esc, 8))
+    return _GO_SIMPLE_ESCAPES.get(esc, esc)
+
+
+def _is_instruction(msg: str) -> bool:
+    word = msg.split(" ", 1)[0]
+    if " " not in msg or not (word.isupper() or word.islower()):
+        return False  # "Cmd: /bin/sh", "Running: …" and other capitalised messages are not echoes
+    return word.upper() in INSTRUCTION_KEYWORDS
+
+
+class KanikoLogParser:
+    """Feed lines one at a time (with or without their newline); ``result()`` gives the summary."""
+
+    def __init__(self, path: str | None = None, *, max_items: int = MAX_ITEMS) -> None:
+        self._s = LogSummary(path=path)
+        self._max = max_items
+        self._push_events: deque[tuple[bool, str]] = deque(maxlen=4 * max_items)
+        self._cache_repos: dict[str, None] = {}  # insertion-ordered set, normalised
+        self._ci_first: str | None = None
+        self._ci_probe = 5  # the first non-empty lines decide whether CI timestamps are present
+        self._tail: deque[str] = deque(maxlen=8)
+        self._first_time: str | None = None
+        self._last_time: str | None = None
+        self._max_counter: int | None = None
+
+    # -- per line --------------------------------------------------------------------------------
+    def feed(self, line: str) -> None:
+        self.feed_lines((line,))
+
+    def feed_lines(self, lines: Iterable[str]) -> None:
+        """Feed every line; the loop is tight because a big log has millions of them."""
+        it = iter(lines)
+        candidate = self._feed_candidate
+        while self._ci_probe:  # the first lines: are there CI timestamps?
+            line = next(it, None)
+            if line is None:
+                return
+            self._s.lines += 1
+            line = self._probe_ci(line)
+            if _may_matter(line):
+                candidate(line)
+        keep_tail = self._tail.append if self._ci_first is not None else None
+        n = 0
+        for line in it:
+            n += 1
+            if keep_tail:
+                keep_tail(line)
+            # _may_matter, inlined: cheap substring tests reject most lines (RUN output) before any regex.
+            if "[" in line or "level" in line or "ach" in line or "Push" in line or "error" in line \
+                    or "make sure" in line:
+                candidate(line)
+        self._s.lines += n
+
+    def _feed_candidate(self, line: str) -> None:
+        if "\x1b" in line or "[0m" in line:
+            line = _ANSI_RE.sub("", line)
+        level, msg, structured = self._extract(line)
+        if msg:
+            self._on_message(level, msg, structured)
+
+    def _probe_ci(self, line: str) -> str:
+        line = line.lstrip("\ufeff")
+        if line.strip():
+            self._ci_probe -= 1
+            if m := _CI_TS_RE.search(line, 0, 200):
+                self._ci_first, self._ci_probe = m.group(1), 0
+                self._tail.append(line)
+        return line
+
+    def _extract(self, line: str) -> tuple[str | None, str, bool]:
+        """(level, message, structured?) from any of the three logrus formats, or the raw line."""
+        m = _HEADER_RE.search(line)
+        if m:
+            stamp = m.group(2)
+            if stamp.isdigit():
+                n = int(stamp)
+                if self._max_counter is None or n > self._max_counter:
+                    self._max_counter = n
+            else:
+                self._note_time(stamp)
+            return _LEVELS[m.group(1)], line[m.end():].rstrip(), True
+        if "level=" in line and "msg=" in line:
+            lm = _LOGFMT_LEVEL_RE.search(line)
+            mm = _LOGFMT_MSG_RE.search(line, lm.end()) if lm else None
+            if lm and mm:
+                if tm := _LOGFMT_TIME_RE.search(line, 0, lm.start() + 1):
+                    self._note_time(tm.group(1))
+                body = mm.group(1) if mm.group(1) is not None else mm.group(2)
+                return lm.group(1).lower(), _go_unquote(body).rstrip(), True
+        if '"msg"' in line and '"level"' in line:
+            start = line.find("{")
+            try:
+                record, _ = _JSON.raw_decode(line, start) if start >= 0 else (None, 0)
+            except ValueError:
+                record = None
+            if isinstance(record, dict) and isinstance(record.get("msg"), str):
+                if isinstance(record.get("time"), str):
+                    self._note_time(record["time"])
+                return str(record.get("level", "")).lower() or None, record["msg"].rstrip(), True
+        return None, line.rstrip(), False
+
+    def _note_time(self, stamp: str) -> None:
+        self._first_time = self._first_time or stamp
+        self._last_time = stamp
+
+    def _on_message(self, level: str | None, msg: str, structured: bool) -> None:
+        if structured:
+            m = _MARKER_RE.match(msg)
+        elif "ached layer" in msg or "caching version" in msg or "Cache " in msg or "to cache" in msg \
+                or "Push" in msg:
+            m = _MARKER_RE.search(msg)  # a raw line: the marker may follow any prefix
+        elif "error " in msg:
+            m = None
+        else:
+            return  # a raw line that holds no marker (RUN output): the common case, keep it cheap
+        if m:
+            self._on_marker(m.group(0), msg[m.end():].strip())
+            return
+        s = self._s
+        if NO_PUSH in msg:
+            s.no_push = True
+        elif structured and msg.startswith(STAGE):
+            s.stages += 1
+        elif level == "warning" and PUSH_WARNING in msg:
+            s.push_permission_warning = True
+        elif level in ("fatal", "panic"):
+            s.fatal = msg[:_MAX_TEXT]
+        elif level in (None, "error") and (fatal := _fatal_text(msg)) is not None:
+            s.fatal = fatal  # the last one wins: Kaniko prints its own fatal error last
+        elif level == "info" and _is_instruction(msg):
+            s.instruction_count += 1
+            self._keep(s.instructions, msg)
+
+    def _on_marker(self, marker: str, arg: str) -> None:
+        s = self._s
+        if marker == CHECKING:
+            s.lookups += 1
+            self._cache_repo(arg.rstrip(".").strip())
+        elif marker in (HIT, HIT_INFERRED):
+            s.hit_count += 1
+            self._keep(s.hits, arg)
+        elif marker == MISS:
+            s.miss_count += 1
+            self._keep(s.misses, arg)
+        elif marker == CACHE_PUSH and arg.endswith(CACHE_PUSH_END):
+            s.cache_pushes += 1
+            self._cache_repo(arg[: -len(CACHE_PUSH_END)])
+        elif marker == UPLOAD_ERROR:
+            s.cache_upload_errors += 1
+            if len(s.upload_error_messages) < _MAX_MESSAGES:  # they repeat: a few tell the story
+                s.upload_error_messages.append(arg[:_MAX_TEXT])
+        elif marker == PUSHING and arg:
+            ref = arg.split()[0]
+            tag = split_ref(ref)[1]
+            if tag and _HEX64_RE.fullmatch(tag):
+                self._cache_repo(ref)  # a cache layer image: tagged with its 64-hex cache key
+            self._push_events.append((False, ref))
+        elif marker == PUSHED and _DIGEST_REF_RE.match(arg):
+            self._push_events.append((True, arg.split()[0]))
+        elif marker == EXPIRED:
+            s.expired += 1
+
+    def _keep(self, items: list[str], value: str) -> None:
+        if len(items) < self._max:
+            items.append(value)
+
+    def _cache_repo(self, ref: str) -> None:
+        repo = split_ref(ref)[0]
+        key = normalize_repo(repo)
+        if key not in self._cache_repos and len(self._cache_repos) < 16:
+            self._cache_repos[key] = None
+            self._s.cache_repos.append(repo)
+            if self._s.cache_repo is None:
+                self._s.cache_repo = repo
+
+    # -- summary ---------------------------------------------------------------------------------
+    def result(self) -> LogSummary:
+        s = self._s
+        s.pushed, s.pushed_digests, s.push_targets = self._pushes()
+        s.duration_s, s.timing_source = self._duration()
+        return s
+
+    def _is_cache_ref(self, ref: str) -> bool:
+        repo, tag, _ = split_ref(ref)
+        return normalize_repo(repo) in self._cache_repos or bool(tag and _HEX64_RE.fullmatch(tag))
+
+    def _pushes(self) -> tuple[list[str], list[str], list[str]]:
+        """Pair each "Pushed repo@digest" with the "Pushing image to repo:tag" before it, cache pushes left out."""
+        pending: dict[str, list[str]] = {}
+        pushed, digests, targets = [], [], []
+        for done, ref in self._push_events:
+            if self._is_cache_ref(ref):
+                continue
+            repo = normalize_repo(split_ref(ref)[0])
+            if not done:
+                targets.append(ref)
+                pending.setdefault(repo, []).append(ref)
+            else:
+                digests.append(ref)
+                waiting = pending.get(repo)
+                pushed.append(waiting.pop(0) if waiting else ref)
+        return pushed[: self._max], digests[: self._max], targets[: self._max]
+
+    def _duration(self) -> tuple[float | None, str | None]:
+        if self._ci_first is not None:
+            for line in reversed(self._tail):
+                m = _CI_TS_RE.search(line, 0, 200)
+                if m:
+                    start, end = parse_timestamp(self._ci_first), parse_timestamp(m.group(1))
+                    if start is not None and end is not None:
+                        return round(end - start, 3), "ci-timestamps"
+                    break
+        if self._first_time and self._last_time:
+            start, end = parse_timestamp(self._first_time), parse_timestamp(self._last_time)
+            if start is not None and end is not None:
+                return round(end - start, 3), "logrus-timestamps"
+        if self._max_counter is not None:
+            return float(self._max_counter), "logrus-counter"
+        return None, None
+
+
+def _may_matter(line: str) -> bool:
+    """False for a line that cannot hold a logrus record, a marker or a fatal error."""
+    return "[" in line or "level" in line or "ach" in line or "Push" in line or "error" in line \
+        or "make sure" in line
+
+
+def _fatal_text(msg: str) -> str | None:
+    for marker in FATAL_MARKERS:
+        i = msg.find(marker)
+        if i >= 0 and msg[i + len(marker): i + len(marker) + 1] in (":", " ", ""):
+            return msg[i:][:_MAX_TEXT]
+    return None
+
+
+def parse_log_lines(lines: Iterable[str], path: str | None = None, *, max_items: int = MAX_ITEMS) -> LogSummary:
+    parser = KanikoLogParser(path, max_items=max_items)
+    parser.feed_lines(lines)
+    return parser.result()
+
+
+def parse_log_text(text: str, path: str | None = None) -> LogSummary:
+    return parse_log_lines(text.splitlines(), path)  # a log already in memory (tests, the sandbox's own logs)
+
+
+def parse_log_file(path: str | PathLike[str], *, max_items: int = MAX_ITEMS) -> LogSummary:
+    """Stream a log file from disk; undecodable bytes become U+FFFD, a BOM is dropped."""
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        return parse_log_lines(fh, str(path), max_items=max_items)

@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("logs", nargs="+", metavar="LOG", help="one or two job log files ('-' for stdin)")
     inspect.add_argument("--image", help="expected image repository (checks the push)")
     inspect.add_argument("--cache-repo", help="expected cache repository")
+    inspect.add_argument("--destination", action="append", metavar="REF", help="expected destination image:tag (repeatable)")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
 
     sandbox = sub.add_parser("sandbox", help="the embedded GitHub sandbox")
@@ -129,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `brik-onboard inspect-log --json | head`: the reader left; not an error of ours.
+        sys.stderr.close()
+        return 0
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ def run_inspect_log(args: argparse.Namespace) -> int:
     summaries = [_parse(path) for path in args.logs]
     verdict = None
     if len(summaries) == 2:
-        verdict = judge(summaries[0], summaries[1], image=args.image, cache_repo=args.cache_repo)
+        verdict = judge(summaries[0], summaries[1], image=args.image, cache_repo=args.cache_repo, destinations=args.destination or None)
     if args.json:
         out = {"logs": [s.to_json() for s in summaries], "verdict": verdict.to_json() if verdict else None}
         json.dump(out, sys.stdout, indent=2)
@@ -29,6 +29,8 @@ def run_inspect_log(args: argparse.Namespace) -> int:
             print(f"verdict: {'PASS' if verdict.passed else 'FAIL'}")
             for reason in verdict.reasons:
                 print(f"  - {reason}")
+            for note in verdict.notes:
+                print(f"  note: {note}")
     if verdict is not None and not verdict.passed:
         return EXIT_VALIDATION_FAILED
     return EXIT_OK

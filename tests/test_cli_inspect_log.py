@@ -1,0 +1,48 @@
+"""`brik-onboard inspect-log` through the real entry point, on logs generated in Kaniko's formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli_helpers import run_cli
+from tests.kaniko_samples import Build, Stage, Variant, write_log
+
+RUNS = ("RUN apk add --no-cache tini", "COPY package.json package-lock.json ./", "RUN npm ci", "RUN npm run build")
+
+
+def _logs(tmp_path: Path, second_plan: tuple[bool, ...], variant: Variant = Variant(ci_timestamps=True)) -> tuple[Path, Path]:
+    build = Build(stages=[Stage(instructions=RUNS)])
+    first, second = tmp_path / "attempt1.log", tmp_path / "attempt2.log"
+    write_log(first, build.with_(plan=()), variant)
+    write_log(second, build.with_(plan=second_plan, run_seconds=0.5), variant)
+    return first, second
+
+
+def test_two_logs_passing_verdict_json(tmp_path: Path) -> None:
+    first, second = _logs(tmp_path, (True, True, True))
+    res = run_cli("inspect-log", str(first), str(second), "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert [set(log) >= {"path", "hits", "misses", "cache_pushes", "cache_upload_errors", "pushed", "fatal"} for log in out["logs"]] == [True, True]
+    assert out["logs"][0]["misses"] == ["RUN apk add --no-cache tini"]
+    assert out["logs"][1]["hits"] == ["RUN apk add --no-cache tini", "RUN npm ci", "RUN npm run build"]
+    assert out["verdict"]["passed"] is True
+
+
+def test_miss_on_attempt_two_fails_with_exit_1_and_names_the_instruction(tmp_path: Path) -> None:
+    first, second = _logs(tmp_path, (True, False), Variant(fmt="json"))
+    res = run_cli("inspect-log", str(first), str(second))
+    assert res.returncode == 1
+    assert "FAIL" in res.stdout and "RUN npm ci" in res.stdout
+
+
+def test_one_log_has_no_verdict(tmp_path: Path) -> None:
+    first, _ = _logs(tmp_path, ())
+    res = run_cli("inspect-log", str(first), "--json")
+    assert res.returncode == 0 and json.loads(res.stdout)["verdict"] is None
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    res = run_cli("inspect-log", str(tmp_path / "nope.log"))
+    assert res.returncode == 2 and "does not exist" in res.stderr and "Traceback" not in res.stderr

@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--api-url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
         p.add_argument("--token-env", metavar="VAR", help="read the token from this environment variable")
 
+    demo = sub.add_parser("demo", help="the wizard against the embedded GitHub sandbox: no token, no network")
+    demo.add_argument("--headless", action="store_true", help="answer with the defaults and print one line per step and the verdict")
+    demo.add_argument("--time-factor", type=float, default=0.05, help="scale simulated build time (default 0.05)")
+
     inspect = sub.add_parser("inspect-log", help="analyse Kaniko job logs offline; with two logs, the run-1 vs run-2 verdict")
     inspect.add_argument("logs", nargs="+", metavar="LOG", help="one or two job log files ('-' for stdin)")
     inspect.add_argument("--image", help="expected image repository (checks the push)")
@@ -153,6 +157,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from wizard.commands.auth_cmd import run_auth
 
         return run_auth(args)
+    if args.command == "demo":
+        from wizard.commands.demo_cmd import run_demo
+
+        return run_demo(args)
     if args.command == "inspect-log":
         from wizard.commands.inspect_log_cmd import run_inspect_log
 

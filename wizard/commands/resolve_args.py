@@ -49,7 +49,8 @@ def flag_answers(args: argparse.Namespace) -> dict:
     }
 
 
-def plan_context(args: argparse.Namespace, cwd: Path | None = None) -> PlanContext:
+def plan_context(args: argparse.Namespace, cwd: Path | None = None, *, answers_may_be_new: bool = False) -> PlanContext:
+    """`answers_may_be_new`: a named answers file that does not exist yet is where a run will write its answers."""
     cwd = cwd or Path.cwd()
     local = origin_repo(cwd)
     if getattr(args, "checkout", None):
@@ -58,7 +59,7 @@ def plan_context(args: argparse.Namespace, cwd: Path | None = None) -> PlanConte
     if answers_path is None and local is not None and (local[1] / ANSWERS_PATH).is_file():
         answers_path = local[1] / ANSWERS_PATH
     plan = Plan()
-    if answers_path is not None:
+    if answers_path is not None and (answers_path.exists() or not answers_may_be_new):
         plan = load_answers(read_text_file(answers_path, "answers file"), str(answers_path))
     plan = plan.updated(**flag_answers(args))
     checkout = None

@@ -43,7 +43,7 @@ def build_session(
     stdin_text: str | None = None,
 ) -> Session:
     env = dict(os.environ if environ is None else environ)
-    ctx = plan_context(args)
+    ctx = plan_context(args, answers_may_be_new=True)
     plan = ctx.plan.updated(delivery=getattr(args, "deliver", None), api_url=getattr(args, "api_url", None))
     token = find_token(plan.api_url, token_env=getattr(args, "token_env", None), environ=env, ask=None)
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None

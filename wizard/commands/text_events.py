@@ -9,9 +9,10 @@ from wizard.engine.events import BuildUpdate, Event, Progress, StepChecked, Step
 
 
 class TextRenderer:
-    def __init__(self, out: TextIO | None = None, *, show_diffs: bool = True) -> None:
+    def __init__(self, out: TextIO | None = None, *, show_diffs: bool = True, compact: bool = False) -> None:
         self.out = out or sys.stdout
-        self.show_diffs = show_diffs
+        self.show_diffs = show_diffs and not compact
+        self.compact = compact  # one line per step, warnings, and the verdict table
         self._last_build: tuple[int, str] | None = None
 
     def __call__(self, event: Event) -> None:
@@ -19,6 +20,8 @@ class TextRenderer:
             print(line, file=self.out, flush=True)
 
     def lines(self, event: Event) -> list[str]:
+        if self.compact:
+            return self._compact(event)
         if isinstance(event, StepStarted):
             return [f"== {event.title}"]
         if isinstance(event, StepChecked):
@@ -43,6 +46,16 @@ class TextRenderer:
             return verdict_lines(event)
         if isinstance(event, StepDone):
             return [f"   {event.outcome}: {event.message}"]
+        return []
+
+
+    def _compact(self, event: Event) -> list[str]:
+        if isinstance(event, StepDone):
+            return [f"{event.step:<11} {event.outcome:<9} {event.message}"]
+        if isinstance(event, StepWarning):
+            return [f"{event.step:<11} warning   {event.message}"]
+        if isinstance(event, VerdictReady):
+            return verdict_lines(event)
         return []
 
 

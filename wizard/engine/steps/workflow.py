@@ -101,7 +101,9 @@ class WorkflowStep(Step):
 
     def _deliver_commit(self, s: Session, writes: list[Change]) -> None:
         assert s.repo is not None
-        for change in writes:
+        # The contents API makes one commit per file. The answers go first: before the caller exists that commit
+        # starts no build, and the caller's own commit then starts exactly the build validation will use.
+        for change in sorted(writes, key=lambda c: c.kind != "answers"):
             current = s.port.get_file(s.repo.full_name, change.target, ref=s.repo.default_branch)
             sha = s.port.put_file(s.repo.full_name, change.target, self._contents(s, change), COMMIT_MESSAGE, s.repo.default_branch, current.sha if current else None)
             if change.kind == "workflow":

@@ -1,0 +1,186 @@
+"""Workflows, dispatch, runs and attempts, re-runs, jobs and job logs.
+
+Runs are polled with conditional requests (see `Api.poll`). A dispatch or a re-run whose answer was
+lost is not sent again before looking whether GitHub started the run (or the attempt) anyway.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import PurePosixPath
+
+import requests
+import requests.adapters
+from github.GithubException import GithubException
+from github.PaginatedList import PaginatedList
+from github.WorkflowJob import WorkflowJob
+from urllib3 import Retry
+
+from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
+from wizard.errors import GitHubRefused
+from wizard.github import convert
+from wizard.github.base import AdapterBase, repo_path
+from wizard.github.retry import MISSING, TRANSPORT_ERRORS, Missing
+
+CLOCK_SKEW = timedelta(seconds=10)  # how far our clock may run ahead of GitHub's when matching a new run
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
+
+
+def download_session(retry: Retry) -> requests.Session:
+    """A plain session for log downloads: never an Authorization header (not even from ~/.netrc)."""
+    session = requests.Session()
+    session.auth = _no_auth  # an auth that adds nothing also stops requests from reading ~/.netrc
+    adapter = requests.adapters.HTTPAdapter(max_retries=retry)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class ActionOps(AdapterBase):
+    _downloads: requests.Session  # plain session for log downloads: no Authorization, ever
+
+    def workflow_id(self, full_name: str, path: str) -> int | None:
+        name = PurePosixPath(path).name
+        return self._read(f"looking up workflow {name} in {full_name}",
+                          lambda: self._repo(full_name).get_workflow(name).complete().id, not_found=None)
+
+    # dispatch -----------------------------------------------------------------------------------------
+    def dispatch(self, full_name: str, workflow_id: int, ref: str) -> int:
+        action = f"starting workflow {workflow_id} of {full_name} on {ref}"
+        url = f"{repo_path(full_name)}/actions/workflows/{int(workflow_id)}/dispatches"
+        started = datetime.now(timezone.utc)
+
+        def send() -> int:
+            try:
+                reply = self._api.request("POST", url, body={"ref": ref, "return_run_details": True})
+            except GithubException as exc:
+                if exc.status == 400:
+                    raise DispatchUnsupported(f"{self.api_url} refused return_run_details (400)") from None
+                raise
+            run_id = reply.data.get("workflow_run_id") if isinstance(reply.data, dict) else None
+            if run_id is not None:
+                return int(run_id)
+            # Started, but the server ignored the field (204): find the run rather than start another.
+            found = self._new_dispatch_run(full_name, workflow_id, started)
+            if isinstance(found, Missing):
+                raise GitHubRefused(f"{action}: the run was started but GitHub did not say which one",
+                                    "look at the Actions tab, then run `brik-onboard validate`")
+            return found
+
+        return self._write(action, send, recheck=lambda: self._new_dispatch_run(full_name, workflow_id, started))
+
+    def dispatch_without_details(self, full_name: str, workflow_id: int, ref: str) -> None:
+        url = f"{repo_path(full_name)}/actions/workflows/{int(workflow_id)}/dispatches"
+        started = datetime.now(timezone.utc)
+
+        def recheck() -> None | Missing:
+            found = self._new_dispatch_run(full_name, workflow_id, started)
+            return MISSING if isinstance(found, Missing) else None
+
+        def send() -> None:
+            self._api.request("POST", url, body={"ref": ref})
+
+        self._write(f"starting workflow {workflow_id} of {full_name} on {ref}", send, recheck=recheck)
+
+    def _new_dispatch_run(self, full_name: str, workflow_id: int, started: datetime) -> int | Missing:
+        """The newest workflow_dispatch run created since `started`, waiting a little for it to show."""
+        since = started.replace(microsecond=0) - CLOCK_SKEW
+        deadline = time.monotonic() + self._dispatch_settle_s
+        while True:
+            runs = self.find_runs(full_name, workflow_id, event="workflow_dispatch", created_after=since)
+            if runs:
+                return max(runs, key=lambda r: (r.created_at or since, r.id)).id
+            if time.monotonic() >= deadline:
+                return MISSING
+            time.sleep(min(1.0, self._dispatch_settle_s))
+
+    # runs ---------------------------------------------------------------------------------------------
+    def find_runs(self, full_name: str, workflow_id: int, *, event: str | None = None,
+                  head_sha: str | None = None, created_after: datetime | None = None) -> list[RunInfo]:
+        filters: dict[str, str] = {}
+        if event:
+            filters["event"] = event
+        if head_sha:
+            filters["head_sha"] = head_sha
+        since = _utc(created_after).replace(microsecond=0) if created_after else None
+        if since:
+            filters["created"] = ">=" + since.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        def fetch() -> list[RunInfo]:
+            runs = self._repo(full_name).get_workflow(int(workflow_id)).get_runs(**filters)
+            found = [convert.run_info(run) for run in itertools.islice(runs, 100)]
+            return [r for r in found if since is None or r.created_at is None or _utc(r.created_at) >= since]
+
+        return self._read(f"listing runs of workflow {workflow_id} in {full_name}", fetch)
+
+    def _poll_run(self, url: str, action: str) -> RunInfo:
+        return self._read(action, lambda: convert.run_from_json(self._api.requester, self._api.poll(url)))
+
+    def get_run(self, full_name: str, run_id: int) -> RunInfo:
+        url = f"{repo_path(full_name)}/actions/runs/{int(run_id)}"
+        info = self._poll_run(url, f"reading run {run_id} of {full_name}")
+        self._run_attempts[url] = info.run_attempt
+        return info
+
+    def get_attempt(self, full_name: str, run_id: int, attempt: int) -> RunInfo:
+        url = f"{repo_path(full_name)}/actions/runs/{int(run_id)}/attempts/{int(attempt)}"
+        return self._poll_run(url, f"reading attempt {attempt} of run {run_id} in {full_name}")
+
+    def rerun(self, full_name: str, run_id: int) -> None:
+        """Re-run every job (attempt n+1). Errors are raised, unlike PyGithub's WorkflowRun.rerun()."""
+        url = f"{repo_path(full_name)}/actions/runs/{int(run_id)}"
+        before = self._run_attempts.get(url) or self.get_run(full_name, run_id).run_attempt
+
+        def recheck() -> None | Missing:
+            return None if self.get_run(full_name, run_id).run_attempt > before else MISSING
+
+        def send() -> None:
+            self._api.request("POST", f"{url}/rerun")
+
+        self._write(f"re-running run {run_id} of {full_name}", send, recheck=recheck)
+
+    def attempt_jobs(self, full_name: str, run_id: int, attempt: int) -> list[JobInfo]:
+        url = f"{repo_path(full_name)}/actions/runs/{int(run_id)}/attempts/{int(attempt)}/jobs"
+
+        def fetch() -> list[JobInfo]:
+            jobs = PaginatedList(WorkflowJob, self._api.requester, url, None, list_item="jobs")
+            return [convert.job_info(job) for job in jobs]
+
+        return self._read(f"listing the jobs of attempt {attempt} of run {run_id}", fetch)
+
+    # logs ---------------------------------------------------------------------------------------------
+    def job_log(self, full_name: str, job_id: int) -> str:
+        """The job's log: GitHub answers 302 to a short-lived URL on another host, fetched without our token."""
+        action = f"reading the log of job {job_id} in {full_name}"
+        url = f"{repo_path(full_name)}/actions/jobs/{int(job_id)}/logs"
+        reply = self._read(action, lambda: self._api.request("GET", url))  # PyGithub does not follow the 302
+        if reply.status not in REDIRECTS:
+            return reply.text
+        location = reply.headers.get("location")
+        if not location:
+            raise GitHubRefused(f"{action}: GitHub redirected without a location")
+        return self._download(location, action)
+
+    def _download(self, location: str, action: str) -> str:
+        # The URL carries its own short-lived credential: keep it out of every message.
+        self.stats["requests"] = self.stats.get("requests", 0) + 1
+        self.stats["log_downloads"] = self.stats.get("log_downloads", 0) + 1
+        try:
+            response = self._downloads.get(location, timeout=60)
+        except (GithubException, *TRANSPORT_ERRORS) as exc:  # GithubException: a wait above the cap
+            raise GitHubRefused(f"{action}: the log download failed ({type(exc).__name__})",
+                                "run the same command again: finished steps are kept") from None
+        if response.status_code >= 400:
+            raise GitHubRefused(f"{action}: the log server answered {response.status_code}",
+                                "logs expire after a while; run the validation again")
+        return response.content.decode("utf-8", errors="replace")

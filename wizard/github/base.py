@@ -1,0 +1,77 @@
+"""What every group of adapter methods shares: the PyGithub client, error mapping, the write policy."""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+from collections.abc import Callable, Iterable, MutableMapping
+from typing import Any, TypeVar
+
+from github import Github
+from github.GithubException import GithubException
+from github.PublicKey import PublicKey
+from github.Repository import Repository
+
+from wizard.github.refusal import refused
+from wizard.github.requester import Api
+from wizard.github.retry import TRANSPORT_ERRORS, Missing, WritePolicy, retry_write
+
+T = TypeVar("T")
+_RAISE: Any = object()
+
+
+def quote(part: str) -> str:
+    """One path segment (environment names may hold `/`, sent as %2F)."""
+    return urllib.parse.quote(part, safe="")
+
+
+def repo_path(full_name: str) -> str:
+    owner, _, name = full_name.partition("/")
+    return f"/repos/{quote(owner)}/{quote(name)}"
+
+
+class AdapterBase:
+    api_url: str
+
+    def __init__(self, gh: Github, api_url: str, token: str, *, policy: WritePolicy, poll_etag: bool,
+                 dispatch_settle_s: float, stats: MutableMapping[str, int]) -> None:
+        self.api_url = api_url
+        self.stats = stats
+        self._gh = gh
+        self._api = Api(gh.requester, stats, poll_etag=poll_etag)
+        self._policy = policy
+        self._dispatch_settle_s = dispatch_settle_s
+        self._host = urllib.parse.urlsplit(api_url).netloc
+        self._sensitive = (token,)
+        self._keys: dict[str, PublicKey] = {}  # secret scope -> its public key
+        self._run_attempts: dict[str, int] = {}  # run URL -> the last run_attempt seen
+        # Writes go one at a time (GitHub asks for it; PyGithub's own write throttle is switched off).
+        self._write_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.api_url!r})"
+
+    def _repo(self, full_name: str) -> Repository:
+        return self._gh.get_repo(full_name)  # lazy: no request until an attribute or a call needs one
+
+    def _read(self, action: str, fetch: Callable[[], T], *, not_found: Any = _RAISE,
+              secrets: Iterable[str] = ()) -> T:
+        """fetch(), with GitHub's errors as GitHubRefused; a 404 returns `not_found` when one is given."""
+        try:
+            return fetch()
+        except GithubException as exc:
+            if exc.status == 404 and not_found is not _RAISE:
+                return not_found
+            raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets)) from None
+        except TRANSPORT_ERRORS as exc:
+            raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets)) from None
+
+    def _write(self, action: str, send: Callable[[], T], *, recheck: Callable[[], T | Missing] | None = None,
+               idempotent: bool = False, write_path: str | None = None, secrets: Iterable[str] = ()) -> T:
+        """send() once, and again only as `retry_write` allows; errors as GitHubRefused."""
+        with self._write_lock:
+            try:
+                return retry_write(self._policy, send, recheck=recheck, idempotent=idempotent)
+            except (GithubException, *TRANSPORT_ERRORS) as exc:
+                raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets),
+                              write_path=write_path) from None

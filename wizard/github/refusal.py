@@ -1,0 +1,102 @@
+"""Turn what PyGithub and requests raise into one `GitHubRefused` a user can act on.
+
+Messages are built from what we did (the action), the status and GitHub's own message; never from the
+request, so no token or secret value can reach them. `scrub` is a second line of defence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from github.GithubException import GithubException, RateLimitExceededExceedsMaxWait
+
+from wizard.errors import GitHubRefused
+from wizard.github.retry import TRANSPORT_ERRORS, header, rate_limit_wait
+
+WORKFLOWS_DIR = ".github/workflows/"
+RESUME_HINT = "run the same command again: finished steps are kept"
+
+
+def scopes_from_header(value: str | None) -> frozenset[str] | None:
+    """X-OAuth-Scopes / X-Accepted-OAuth-Scopes as a set; None when the header is absent."""
+    if value is None:
+        return None
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+def missing_scopes(headers: Mapping[str, Any] | None) -> list[str]:
+    """The scopes the endpoint accepts when the token has none of them (classic tokens only), else []."""
+    accepted = scopes_from_header(header(headers, "x-accepted-oauth-scopes"))
+    have = scopes_from_header(header(headers, "x-oauth-scopes"))
+    if not accepted or have is None or accepted & have:
+        return []
+    return sorted(accepted)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    for value in secrets:
+        if value:
+            text = text.replace(value, "***")
+    return text
+
+
+def _github_message(exc: GithubException) -> str:
+    data = exc.data if isinstance(exc.data, dict) else {}
+    message = str(data.get("message") or "").strip()
+    details = [str(e.get("message") or e.get("code") or "") for e in data.get("errors") or [] if isinstance(e, dict)]
+    details = [d for d in details if d]
+    if details:
+        message = f"{message}: {'; '.join(details)}" if message else "; ".join(details)
+    return message or "no message"
+
+
+def _lacks_workflow_scope(headers: Mapping[str, Any] | None) -> bool:
+    have = scopes_from_header(header(headers, "x-oauth-scopes"))
+    return have is None or "workflow" not in have  # fine-grained tokens do not say: assume it is the cause
+
+
+def _from_github(exc: GithubException, action: str, write_path: str | None) -> GitHubRefused:
+    status, headers = exc.status, exc.headers
+    wait = getattr(exc, "wait", None) if isinstance(exc, RateLimitExceededExceedsMaxWait) else None
+    wait = wait if wait is not None else rate_limit_wait(status, headers or {}, _github_message(exc))
+    if wait is not None:
+        return GitHubRefused(f"{action}: GitHub's rate limit was hit and it asks to wait {wait:.0f} s", RESUME_HINT)
+    if status == 401:
+        return GitHubRefused(f"{action}: the token was refused (bad credentials)",
+                             "create a new token, or run `brik-onboard auth login`")
+    scopes = missing_scopes(headers)
+    scope = " or ".join(f"`{s}`" for s in scopes)
+    if status == 403:
+        if scopes:
+            return GitHubRefused(f"{action}: the token lacks the {scope} scope",
+                                 f"add the scope to the token (e.g. `gh auth refresh -s {scopes[0]}`)")
+        return GitHubRefused(f"{action}: GitHub refused it (403): {_github_message(exc)}",
+                             "check the token's access to this repository or organization")
+    if status == 404:
+        if write_path is not None and write_path.startswith(WORKFLOWS_DIR) and _lacks_workflow_scope(headers):
+            return GitHubRefused(
+                f"{action}: GitHub answered 404; writing under {WORKFLOWS_DIR} needs the token's `workflow` scope",
+                "the token needs the `workflow` scope (`gh auth refresh -s workflow`), then run again")
+        hint = f"the token may need the {scope} scope" if scopes else "check the name and the token's access"
+        return GitHubRefused(f"{action}: not found or not visible to this token", hint)
+    if status == 422:
+        return GitHubRefused(f"{action}: GitHub refused it (422): {_github_message(exc)}")
+    return GitHubRefused(f"{action}: GitHub answered {status}: {_github_message(exc)}", RESUME_HINT)
+
+
+def refused(exc: BaseException, action: str, *, host: str, secrets: Iterable[str] = (),
+            write_path: str | None = None) -> GitHubRefused:
+    """The GitHubRefused for `exc`; raise it `from None` so the request does not travel in the chain."""
+    if isinstance(exc, GithubException):
+        error = _from_github(exc, action, write_path)
+    elif isinstance(exc, TRANSPORT_ERRORS):
+        error = GitHubRefused(f"{action}: could not reach {host} ({type(exc).__name__})",
+                              f"check the network and the API URL; {RESUME_HINT}")
+    else:
+        raise TypeError(f"not a GitHub error: {type(exc).__name__}")
+    secrets = list(secrets)
+    error.message = scrub(error.message, secrets)
+    error.args = (error.message,)
+    error.hint = scrub(error.hint, secrets) if error.hint else error.hint
+    return error

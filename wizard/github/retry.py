@@ -1,0 +1,175 @@
+"""Retries: urllib3 for reads, a re-checking loop for writes.
+
+Reads (GET/HEAD) are retried inside urllib3 by `WizardRetry` (502/503/504, connection resets, and
+429/403 rate limits after the wait GitHub asks for). Writes never are: a POST that timed out or whose
+connection reset may have been applied, and re-sending it could open a second pull request or start a
+second run. `retry_write` re-sends a write only when GitHub did not apply it (it was rate limited),
+when the request is idempotent, or after a `recheck` that looked at GitHub and did not find our work.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import requests
+from github.GithubException import GithubException, RateLimitExceededExceedsMaxWait
+from github.GithubRetry import GithubRetry
+from urllib3 import Retry
+
+T = TypeVar("T")
+
+DEFAULT_MAX_WAIT = 60.0  # longest wait GitHub may ask for before we give up and say so
+SECONDARY_DEFAULT_WAIT = 60.0  # GitHub: "wait at least one minute" when a secondary limit names no time
+READ_RETRY_STATUSES = [429, 502, 503, 504]  # GithubRetry adds 403 and looks inside it
+AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504})  # a write answered so may or may not have been applied
+TRANSPORT_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError)
+
+
+class Missing:
+    """What a recheck returns when GitHub does not hold the write's result."""
+
+
+MISSING = Missing()
+
+
+def header(headers: Mapping[str, Any] | None, name: str) -> str | None:
+    """A response header by name, whatever the case of the keys."""
+    for key, value in (headers or {}).items():
+        if key.lower() == name.lower():
+            return str(value)
+    return None
+
+
+def _retry_after_seconds(value: str) -> float | None:
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    parsed = email.utils.parsedate_tz(value)
+    if parsed is None:
+        return None
+    return max(0.0, email.utils.mktime_tz(parsed) - time.time())
+
+
+def rate_limit_wait(status: int, headers: Mapping[str, Any], message: str | None = None) -> float | None:
+    """Seconds GitHub asks us to wait before sending this request again, or None when it is no rate limit."""
+    if status not in (403, 429):
+        return None
+    retry_after = header(headers, "retry-after")
+    if retry_after is not None:
+        seconds = _retry_after_seconds(retry_after)
+        if seconds is not None:
+            return seconds
+    if header(headers, "x-ratelimit-remaining") == "0":
+        reset = header(headers, "x-ratelimit-reset")
+        if reset and reset.isdigit():
+            return max(0.0, int(reset) - time.time()) + 1.0  # +1: the reset happens somewhere in that second
+    text = (message or "").lower()
+    if status == 429 or "secondary rate limit" in text or text.startswith("api rate limit exceeded"):
+        return SECONDARY_DEFAULT_WAIT
+    return None
+
+
+class WizardRetry(GithubRetry):
+    """GithubRetry for idempotent methods only, with one cap on every wait, and counting its retries."""
+
+    def __init__(self, *, max_wait: float = DEFAULT_MAX_WAIT, stats: MutableMapping[str, int] | None = None,
+                 **kwargs: Any) -> None:
+        self.max_wait = max_wait
+        self.stats = stats if stats is not None else {}
+        kwargs.setdefault("max_rate_limit_wait", max_wait)
+        super().__init__(**kwargs)
+
+    def new(self, **kw: Any) -> WizardRetry:
+        kw.update(max_wait=self.max_wait, stats=self.stats)
+        return super().new(**kw)  # type: ignore[return-value]
+
+    def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
+                  error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None) -> Retry:
+        wait = rate_limit_wait(response.status, response.headers) if response is not None else None
+        if wait is not None and wait > self.max_wait:
+            raise RateLimitExceededExceedsMaxWait(response.status, {"message": "rate limited"},
+                                                  dict(response.headers), wait=wait)
+        if response is not None and response.status == 429 and header(response.headers, "retry-after") is None:
+            # urllib3 would only back off briefly; GitHub wants the reset, or a minute.
+            retry = Retry.increment(self, method, url, response, error, _pool, _stacktrace)
+            retry.get_backoff_time = lambda: wait  # type: ignore[method-assign]
+        else:
+            retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        self.stats["retries"] = self.stats.get("retries", 0) + 1  # reached only when a retry follows
+        return retry
+
+
+def build_retry(retries: int, max_wait: float, stats: MutableMapping[str, int]) -> WizardRetry:
+    return WizardRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        status_forcelist=list(READ_RETRY_STATUSES),
+        backoff_factor=0.5,
+        raise_on_status=False,  # after the last try, hand PyGithub the answer so it raises GithubException
+        respect_retry_after_header=True,
+        secondary_rate_wait=SECONDARY_DEFAULT_WAIT,
+        max_wait=max_wait,
+        stats=stats,
+    )
+
+
+@dataclass
+class WritePolicy:
+    retries: int
+    max_wait: float
+    stats: MutableMapping[str, int] = field(default_factory=dict)
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+    def backoff(self, attempt: int) -> float:
+        return 0.0 if attempt == 0 else min(8.0, 0.5 * 2**attempt)
+
+    def count(self, key: str) -> None:
+        self.stats[key] = self.stats.get(key, 0) + 1
+
+
+def _message(exc: GithubException) -> str | None:
+    data = exc.data
+    return data.get("message") if isinstance(data, dict) else None
+
+
+def retry_write(policy: WritePolicy, send: Callable[[], T], *,
+                recheck: Callable[[], T | Missing] | None = None, idempotent: bool = False) -> T:
+    """Send a write; after an ambiguous failure re-send only if it is idempotent or `recheck` finds nothing."""
+    may_resend = recheck is not None or idempotent
+    attempt = 0
+    while True:
+        try:
+            return send()
+        except GithubException as exc:
+            wait = rate_limit_wait(exc.status, exc.headers or {}, _message(exc))
+            if wait is not None:
+                if attempt >= policy.retries or wait > policy.max_wait:
+                    raise
+                policy.count("rate_limited")
+                policy.sleep(wait)  # a rate-limited request was not applied: sending it again is safe
+                attempt += 1
+                continue
+            if exc.status not in AMBIGUOUS_STATUSES or attempt >= policy.retries or not may_resend:
+                raise
+        except TRANSPORT_ERRORS:
+            if attempt >= policy.retries or not may_resend:
+                raise
+        policy.count("write_retries")
+        policy.sleep(policy.backoff(attempt))
+        attempt += 1
+        if recheck is not None:
+            policy.count("rechecks")
+            found = recheck()
+            if not isinstance(found, Missing):
+                return found

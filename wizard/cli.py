@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from wizard import __version__
-from wizard.errors import EXIT_USAGE, WizardError
+from wizard.errors import WizardError
 
 DESCRIPTION = """\
 Onboard a GitHub repository to the org's container build convention: an image under
@@ -19,8 +19,8 @@ ghcr.io/brikbyte-studios, registry secrets, a caller workflow for the org's reus
 workflow, and a validation build that proves the layer cache works."""
 
 EPILOG = """\
-exit codes: 0 done, 1 validation failed, 2 usage or input error, 3 GitHub refused.
-The interactive wizard (no sub-command) is not built yet: use `plan` for a dry run."""
+With no command, the wizard runs on the current directory's repository (full screen, or --plain prompts).
+exit codes: 0 done, 1 validation failed, 2 usage or input error, 3 GitHub refused, 130 interrupted."""
 
 
 def add_plan_flags(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--plain", action="store_true", help="the wizard as plain prompts instead of the full-screen interface")
+    add_plan_flags(parser)
+    add_github_flags(parser)
+    parser.add_argument("--deliver", choices=["local", "pr", "commit"], help="how the caller workflow reaches the repo (default: pr)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     plan = sub.add_parser("plan", help="dry run: resolve the answers and print every change, write nothing")
@@ -102,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--token-env", metavar="VAR", help="read the token from this environment variable")
 
     demo = sub.add_parser("demo", help="the wizard against the embedded GitHub sandbox: no token, no network")
-    demo.add_argument("--headless", action="store_true", help="answer with the defaults and print one line per step and the verdict")
+    demo_mode = demo.add_mutually_exclusive_group()
+    demo_mode.add_argument("--headless", action="store_true", help="answer with the defaults and print one line per step and the verdict")
+    demo_mode.add_argument("--plain", action="store_true", help="the demo as plain prompts")
     demo.add_argument("--time-factor", type=float, default=0.05, help="scale simulated build time (default 0.05)")
 
     inspect = sub.add_parser("inspect-log", help="analyse Kaniko job logs offline; with two logs, the run-1 vs run-2 verdict")
@@ -169,6 +175,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from wizard.commands.sandbox_cmd import run_sandbox_serve
 
         return run_sandbox_serve(args)
-    parser.print_help(sys.stderr)
-    print("\nerror: the interactive wizard is not built yet; run `brik-onboard plan` for a dry run", file=sys.stderr)
-    return EXIT_USAGE
+    if args.plain:
+        from wizard.commands.wizard_cmd import run_plain
+
+        return run_plain(args)
+    from wizard.commands.wizard_cmd import run_tui
+
+    return run_tui(args)

@@ -11,9 +11,13 @@ from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED
 def run_demo(args: argparse.Namespace) -> int:
     if args.headless:
         return run_headless(args)
-    from wizard.errors import InputError
+    if args.plain:
+        from wizard.prompts import run_prompts_demo
 
-    raise InputError("the interactive demo is not built yet", "run `brik-onboard demo --headless`")
+        return run_prompts_demo(time_factor=args.time_factor)
+    from wizard.tui.app import run_demo as run_tui_demo
+
+    return run_tui_demo()
 
 
 def run_headless(args: argparse.Namespace) -> int:

@@ -41,11 +41,13 @@ def build_session(
     options: Options,
     environ: dict[str, str] | None = None,
     stdin_text: str | None = None,
+    ask_token: Callable[[str], str] | None = None,
 ) -> Session:
+    """`ask_token`: the face's masked prompt for the admin token, last in the search order (None: never ask)."""
     env = dict(os.environ if environ is None else environ)
     ctx = plan_context(args, answers_may_be_new=True)
     plan = ctx.plan.updated(delivery=getattr(args, "deliver", None), api_url=getattr(args, "api_url", None))
-    token = find_token(plan.api_url, token_env=getattr(args, "token_env", None), environ=env, ask=None)
+    token = find_token(plan.api_url, token_env=getattr(args, "token_env", None), environ=env, ask=ask_token)
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
     secrets = SecretSource(plan, env, stdin_values, questioner, extra_known=(token.value,))
     answers = answers_location(ctx)

@@ -48,10 +48,16 @@ class SecretSource:
         value = self._stdin.get(name) or self._environ.get(secret_env_var(self._plan, name), "")
         if not value and ask and self._questioner is not None:
             value = self._questioner.secret(name, f"value for {name}")
+            # Asked once per run: check() and apply() both need it, and the user should type it once.
+            self._stdin[name] = value
         if value:
             self._remember(value)
             return value
         return None
+
+    def forget(self, name: str) -> None:
+        """Drop an asked value (e.g. a refused PAT) so the next use asks again."""
+        self._stdin.pop(name, None)
 
     def _remember(self, value: str) -> None:
         if value not in self._known:

@@ -1,0 +1,134 @@
+"""The prompt mode end to end through a pseudo-terminal: real questionary prompts, real keys, the demo sandbox.
+
+Each test starts `run_prompts_demo` in a child process on a pty (pexpect), waits for each prompt's text and
+answers it with keys, then checks the exit code and what the terminal showed — including that a PAT typed
+into the masked prompt never appears in it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+
+import pexpect  # the test extra: a missing pexpect must fail here, not skip
+
+from tests.engine_helpers import child_env, fake_token
+
+CLEAR_LINE = "\x15"  # Ctrl-U: drop the pre-filled default
+CTRL_C = "\x03"
+DOWN = "j"  # questionary's select moves with j/k as well as the arrows
+ENTER = "\r"
+TOKEN_SHAPE = re.compile(r"(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}")
+
+
+def spawn(registry_pat: str | None = None, time_factor: float = 0.01) -> tuple["pexpect.spawn", io.StringIO]:
+    code = ("from wizard.prompts import run_prompts_demo; "
+            f"raise SystemExit(run_prompts_demo(time_factor={time_factor}, registry_pat={registry_pat!r}))")
+    # No cursor-position requests: a pty under pexpect never answers them.
+    env = child_env({"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"})
+    child = pexpect.spawn(sys.executable, ["-c", code], env=env, encoding="utf-8", dimensions=(40, 160), timeout=30)
+    transcript = io.StringIO()
+    child.logfile_read = transcript
+    return child, transcript
+
+
+def answer(child: "pexpect.spawn", prompt: str, keys: str) -> None:
+    child.expect_exact(prompt)
+    child.send(keys)
+
+
+def finish(child: "pexpect.spawn") -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
+def plain(text: str) -> str:
+    """The transcript without terminal escape sequences."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def test_a_full_onboarding_with_a_pat_passes_and_never_shows_the_pat() -> None:
+    pat = fake_token()
+    child, transcript = spawn(registry_pat=pat)
+    try:
+        answer(child, "Service name", CLEAR_LINE + "OrdersApi")
+        answer(child, "upper case is not allowed", CLEAR_LINE + "orders-api" + ENTER)  # the core's reason, as typed
+        answer(child, "Image tags", CLEAR_LINE + "sha-${{ github.sha }}, latest" + ENTER)
+        answer(child, "Registry credential", DOWN + ENTER)  # github-token -> pat
+        answer(child, "Where the registry secrets live", ENTER)  # org
+        answer(child, "Which repositories may read", ENTER)  # selected
+        answer(child, "value for REGISTRY_PAT", pat + ENTER)
+        answer(child, "Apply the secrets step's changes?", "y")
+        answer(child, "How should the caller workflow reach", ENTER)  # the demo's default: commit
+        answer(child, "+++ b/.github/workflows/build-image.yml", "")
+        answer(child, "Apply the workflow step's changes?", "y")
+        answer(child, "Start the validation build", "y")
+        answer(child, "verdict: PASS", "")
+        answer(child, "Write the answers file", "y")
+        status = finish(child)
+    finally:
+        child.close(force=True)
+    shown = plain(transcript.getvalue())
+    assert status == 0, shown[-3000:]
+    assert "image: ghcr.io/brikbyte-studios/orders-api" in shown
+    assert "create REGISTRY_PAT at org (visibility selected)" in shown
+    assert "REGISTRY_TOKEN: ${{ secrets.REGISTRY_PAT }}" in shown  # the diff shown before the write
+    assert "leak audit: clean" in shown
+    assert "*" * len(pat) in shown  # the masked echo
+    assert pat not in transcript.getvalue()
+    assert not TOKEN_SHAPE.search(transcript.getvalue())
+
+
+def test_ctrl_c_before_the_first_write_says_no_changes_were_made() -> None:
+    child, transcript = spawn()
+    try:
+        answer(child, "Service name", CTRL_C)
+        status = finish(child)
+    finally:
+        child.close(force=True)
+    assert status == 130
+    assert "interrupted: no changes were made" in plain(transcript.getvalue())
+
+
+def test_ctrl_c_after_the_secrets_step_names_the_step_reached() -> None:
+    child, transcript = spawn()
+    try:
+        answer(child, "Service name", ENTER)
+        answer(child, "Image tags", ENTER)
+        answer(child, "Registry credential", ENTER)
+        answer(child, "Where the registry secrets live", ENTER)
+        answer(child, "Which repositories may read", ENTER)
+        answer(child, "Apply the secrets step's changes?", "y")
+        answer(child, "How should the caller workflow reach", CTRL_C)
+        status = finish(child)
+    finally:
+        child.close(force=True)
+    shown = plain(transcript.getvalue())
+    assert status == 130, shown[-2000:]
+    assert "interrupted at the workflow step (done: connect, repository, preflight, image, secrets)" in shown
+    assert "already applied: create REGISTRY_URL at org" in shown
+    assert "run the wizard again to resume" in shown
+    assert "no changes were made" not in shown
+
+
+def test_ctrl_c_during_the_build_says_the_run_goes_on_and_a_rerun_resumes() -> None:
+    child, transcript = spawn(time_factor=0.05)  # a first build of a few seconds: time to press Ctrl-C in it
+    try:
+        for prompt in ("Service name", "Image tags", "Registry credential", "Where the registry secrets live",
+                       "Which repositories may read"):
+            answer(child, prompt, ENTER)
+        answer(child, "Apply the secrets step's changes?", "y")
+        answer(child, "How should the caller workflow reach", ENTER)
+        answer(child, "Apply the workflow step's changes?", "y")
+        answer(child, "Start the validation build", "y")
+        answer(child, "attempt 1: in_progress", CTRL_C)  # no prompt is up: the terminal sends SIGINT
+        status = finish(child)
+    finally:
+        child.close(force=True)
+    shown = plain(transcript.getvalue())
+    assert status == 130, shown[-2000:]
+    assert "interrupted at the validate step" in shown
+    assert re.search(r"the validation build \(run \d+\) keeps running on GitHub", shown)
+    assert "verdict:" not in shown

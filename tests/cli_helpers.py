@@ -9,14 +9,15 @@ from pathlib import Path
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("GH_TOKEN", None)
-    full_env.pop("GITHUB_TOKEN", None)
+    # The caller's own GitHub tokens never leak into a test; a test that wants one passes it in `env`.
+    full_env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN") and not k.startswith("BRIK_SECRET_")}
+    full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "wizard", *args],
         cwd=cwd,
         env=full_env,
         input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,  # no terminal: a stray prompt fails, never hangs
         capture_output=True,
         text=True,
         timeout=120,

@@ -25,7 +25,7 @@ class TextRenderer:
         if isinstance(event, StepStarted):
             return [f"== {event.title}"]
         if isinstance(event, StepChecked):
-            out = [f"   {k}: {v}" for k, v in event.facts.items() if k not in ("workflow",) and v not in (None, "", [], {})]
+            out = [f"   {k.replace('_', ' ')}: {_fact(v)}" for k, v in event.facts.items() if k not in ("workflow",) and v not in (None, "", [], {})]
             for change in event.changes:
                 out.append(f"   - {change.summary}")
                 if self.show_diffs and change.detail and change.is_write:
@@ -57,6 +57,17 @@ class TextRenderer:
         if isinstance(event, VerdictReady):
             return verdict_lines(event)
         return []
+
+
+def _fact(value: object) -> str:
+    """A fact as a person reads it: lists and mappings joined, not Python reprs."""
+    if isinstance(value, dict):
+        return ", ".join(str(k) for k in value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def verdict_lines(event: VerdictReady) -> list[str]:

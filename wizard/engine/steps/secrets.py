@@ -7,13 +7,13 @@ before it is stored: GHCR accepts only classic PATs with `write:packages`.
 
 from __future__ import annotations
 
-from wizard.core.plan import PAT_SECRET, SecretSpec
+from wizard.core.plan import PAT_SECRET, SecretSpec, resolve
 from wizard.engine.events import Change, StepChecked, StepDone, StepWarning
 from wizard.engine.port import SecretInfo
 from wizard.engine.questions import Choice
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step, done
-from wizard.errors import InputError, NonInteractiveError
+from wizard.errors import GitHubRefused, NonInteractiveError, WizardError
 
 PACKAGE_SCOPES = {"write:packages", "read:packages"}
 
@@ -24,12 +24,16 @@ class SecretsStep(Step):
     help = "Sets REGISTRY_URL (and REGISTRY_PAT for the PAT strategy) at org or environment level; existing ones are kept unless you replace them."
 
     def check(self, s: Session) -> list[Change]:
-        assert s.resolved is not None and s.repo is not None
+        assert s.repo is not None
+        # A face may have changed the strategy or scope since the image step: derive the secrets from the plan now.
+        s.resolved = resolve(s.plan)
         changes: list[Change] = []
-        if s.plan.scope == "environment" and not s.port.get_environment(s.repo.full_name, s.plan.environment or ""):
+        # Decided once: a missing environment holds no secrets; an existing one is asked about each secret.
+        environment_missing = s.plan.scope == "environment" and not s.port.get_environment(s.repo.full_name, s.plan.environment or "")
+        if environment_missing:
             changes.append(Change("environment", s.plan.environment or "", "create", f"create environment {s.plan.environment}"))
         for spec in s.resolved.secrets:
-            existing = self._existing(s, spec, environment_missing=bool(changes))
+            existing = self._existing(s, spec, environment_missing=environment_missing)
             changes.extend(self._secret_changes(s, spec, existing))
         s.emit(StepChecked(self.name, tuple(changes), {"strategy": s.plan.strategy, "scope": s.plan.scope}))
         return changes
@@ -74,22 +78,26 @@ class SecretsStep(Step):
         if value is None:
             raise NonInteractiveError(f"the value of secret {name} (set BRIK_SECRET_{name} or pass it on stdin)")
         if name == PAT_SECRET:
-            self._check_pat(s, value)
+            try:
+                self._check_pat(s, value)
+            except WizardError:
+                s.secrets.forget(name)  # a refused PAT is asked for again, not reused
+                raise
 
     def _check_pat(self, s: Session, value: str) -> None:
         if value.startswith("github_pat_"):
-            raise InputError(
+            raise GitHubRefused(
                 "the registry token is a fine-grained PAT: GHCR accepts only classic PATs",
                 "create a classic PAT with the write:packages scope (and nothing more)",
             )
         info = s.port.token_info(value)
         if info.scopes is None:
-            raise InputError(
+            raise GitHubRefused(
                 "the registry token reports no scopes (a fine-grained or app token): GHCR accepts only classic PATs",
                 "create a classic PAT with the write:packages scope",
             )
         if "write:packages" not in info.scopes:
-            raise InputError("the registry token lacks the write:packages scope, so it cannot push images or cache", "add write:packages to the PAT")
+            raise GitHubRefused("the registry token lacks the write:packages scope, so it cannot push images or cache", "add write:packages to the PAT")
         extra = sorted(info.scopes - PACKAGE_SCOPES)
         if extra:
             s.emit(StepWarning(self.name, f"the registry token also carries {', '.join(extra)}: more than pushing images needs", "least privilege (seed 000 §6): a PAT with write:packages only"))

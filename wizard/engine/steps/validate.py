@@ -15,7 +15,7 @@ from wizard.core.kaniko_log import LogSummary, parse_log_text
 from wizard.core.kaniko_verdict import judge
 from wizard.core.leaks import find_leaks
 from wizard.engine.events import BuildUpdate, Change, Progress, StepChecked, StepDone, VerdictReady
-from wizard.engine.port import DispatchUnsupported, RunInfo
+from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
 from wizard.errors import GitHubRefused
@@ -25,6 +25,7 @@ class ValidateStep(Step):
     name = "validate"
     title = "Validation build"
     help = "Runs the build, re-runs it, and reads both Kaniko logs: attempt 2 must hit the cache for every cacheable layer."
+    _caller_sha: str | None = None  # blob SHA of the caller on the default branch, as last read
 
     def check(self, s: Session) -> list[Change]:
         assert s.repo is not None
@@ -46,8 +47,10 @@ class ValidateStep(Step):
         assert s.repo is not None
         found = s.port.get_file(s.repo.full_name, s.plan.workflow_path, ref=s.repo.default_branch)
         if found is None or (s.workflow_text is not None and found.text != s.workflow_text):
-            return None
-        return found.sha
+            self._caller_sha = None
+        else:
+            self._caller_sha = found.sha
+        return self._caller_sha
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         if s.options.skip_validation:
@@ -57,15 +60,15 @@ class ValidateStep(Step):
         if not self._wait_for_default(s):
             return StepDone(self.name, "paused", s.paused or "")
         run = self._first_run(s)
-        first = self._wait(s, run.id, 1)
-        summaries = [self._attempt_log(s, run.id, 1)]
+        first, jobs = self._wait(s, run.id, 1)
+        summaries = [self._attempt_log(s, run.id, 1, jobs)]
         if first.conclusion == "success":
             if not s.state.rerun_requested:
                 s.port.rerun(s.repo.full_name, run.id)  # type: ignore[union-attr]
                 s.state.rerun_requested = True
                 s.save_state()
-            self._wait(s, run.id, 2)
-            summaries.append(self._attempt_log(s, run.id, 2))
+            _, jobs = self._wait(s, run.id, 2)
+            summaries.append(self._attempt_log(s, run.id, 2, jobs))
         self._judge(s, run, summaries)
         verdict = s.verdict
         outcome = "passed" if verdict.passed else "failed"
@@ -74,8 +77,8 @@ class ValidateStep(Step):
     # -- getting the caller onto the default branch ------------------------------------------------------------
     def _wait_for_default(self, s: Session) -> bool:
         assert s.repo is not None
-        if self._caller_on_default(s) is not None:
-            return True
+        if self._caller_sha is not None or self._caller_on_default(s) is not None:
+            return True  # found by this run's check (a caller on the default branch stays there)
         if s.plan.delivery == "pr" and s.state.pull_number:
             deadline = time.monotonic() + s.options.wait_merge_s
             while time.monotonic() < deadline:
@@ -99,7 +102,10 @@ class ValidateStep(Step):
         if workflow_id is None:
             raise GitHubRefused(f"GitHub does not list {s.plan.workflow_path} as a workflow of {repo}", "check the file is valid YAML on the default branch")
         head = s.port.branch_sha(repo, s.repo.default_branch)
-        pushed = s.port.find_runs(repo, workflow_id, event="push", head_sha=head)
+        # A push build that was already re-run (e.g. the one an earlier validation judged) is spent: re-running it
+        # makes attempt 3, while the verdict compares attempts 1 and 2, so a new validation dispatches a fresh build.
+        pushed = [r for r in s.port.find_runs(repo, workflow_id, event="push", head_sha=head)
+                  if r.run_attempt == 1 and r.id != s.state.validated_run]
         if pushed:
             run = pushed[0]
             s.emit(Progress(self.name, f"using the push build the commit started (run {run.id})"))
@@ -127,10 +133,12 @@ class ValidateStep(Step):
             time.sleep(s.options.poll_interval_s)
         raise GitHubRefused("the dispatched build did not appear within a minute", "check the Actions tab, then run `brik-onboard validate`")
 
-    def _wait(self, s: Session, run_id: int, attempt: int) -> RunInfo:
+    def _wait(self, s: Session, run_id: int, attempt: int) -> tuple[RunInfo, list[JobInfo]]:
+        """Poll until the attempt completes; the run and the jobs read when it completed."""
         assert s.repo is not None
         deadline = time.monotonic() + s.options.build_timeout_s
         last = None
+        jobs: list[JobInfo] = []
         while True:
             run = s.port.get_attempt(s.repo.full_name, run_id, attempt)
             if run != last:
@@ -140,15 +148,15 @@ class ValidateStep(Step):
                 last = run
             if run.status == "completed":
                 s.links[f"attempt {attempt}"] = run.html_url
-                return run
+                return run, jobs
             if time.monotonic() > deadline:
                 raise GitHubRefused(f"attempt {attempt} of run {run_id} did not finish in time", "run `brik-onboard validate` to resume waiting")
             time.sleep(s.options.poll_interval_s)
 
-    def _attempt_log(self, s: Session, run_id: int, attempt: int) -> tuple[LogSummary, str]:
+    def _attempt_log(self, s: Session, run_id: int, attempt: int, jobs: list[JobInfo]) -> tuple[LogSummary, str]:
         assert s.repo is not None
         best: tuple[LogSummary, str] | None = None
-        for job in s.port.attempt_jobs(s.repo.full_name, run_id, attempt):
+        for job in jobs or s.port.attempt_jobs(s.repo.full_name, run_id, attempt):
             text = s.port.job_log(s.repo.full_name, job.id)
             summary = parse_log_text(text, f"run {run_id} attempt {attempt} / {job.name}")
             if best is None or summary.instruction_count > best[0].instruction_count:
@@ -179,7 +187,7 @@ class ValidateStep(Step):
         s.verdict_passed = passed
         s.state.step = self.name
         if passed:
-            s.state.validated_sha = self._caller_on_default(s)
+            s.state.validated_sha = self._caller_sha  # the caller this build ran, read before it started
             s.state.validated_run = run.id
         # The next validation is a new build: forget this run so a later `validate` does not re-judge it.
         s.state.run_id = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from wizard.core import workflow
 from wizard.core.answers import dump_answers, load_answers
-from wizard.core.plan import ANSWERS_PATH
+from wizard.core.plan import ANSWERS_PATH, resolve
 from wizard.engine.events import Change, StepChecked, StepDone
 from wizard.engine.port import FileInfo
 from wizard.engine.session import Session
@@ -25,8 +25,12 @@ class WorkflowStep(Step):
     title = "Caller workflow"
     help = "Writes the caller workflow that uses the org's reusable Kaniko workflow; an existing one is updated in place."
 
+    def __init__(self) -> None:
+        self._seen: dict[str, FileInfo | None] = {}  # files the last check read through the API, for its apply
+
     def check(self, s: Session) -> list[Change]:
-        assert s.resolved is not None
+        self._seen.clear()
+        s.resolved = resolve(s.plan)  # the plan may have changed since the image step (going back, another strategy)
         path = s.plan.workflow_path
         base_text = self._current_text(s, path)
         new = self._render(s, base_text)
@@ -62,9 +66,12 @@ class WorkflowStep(Step):
 
     def _api_file(self, s: Session, path: str) -> FileInfo | None:
         assert s.repo is not None
-        if s.plan.delivery == "pr" and s.port.branch_sha(s.repo.full_name, SETUP_BRANCH):
-            return s.port.get_file(s.repo.full_name, path, ref=SETUP_BRANCH)
-        return s.port.get_file(s.repo.full_name, path, ref=s.repo.default_branch)
+        if path not in self._seen:
+            if s.plan.delivery == "pr" and s.port.branch_sha(s.repo.full_name, SETUP_BRANCH):
+                self._seen[path] = s.port.get_file(s.repo.full_name, path, ref=SETUP_BRANCH)
+            else:
+                self._seen[path] = s.port.get_file(s.repo.full_name, path, ref=s.repo.default_branch)
+        return self._seen[path]
 
     @staticmethod
     def _file_change(path: str, old: str | None, new: str, kind: str = "workflow") -> Change:
@@ -84,9 +91,10 @@ class WorkflowStep(Step):
                 self._deliver_commit(s, writes)
             else:
                 self._deliver_pr(s, writes)
+            self._seen.clear()  # written: what the check read is stale now
             s.applied.extend(writes)
-        elif s.plan.delivery == "pr" and s.state.pull_number:
-            s.links.setdefault("pull", self._pull_url(s))
+        elif s.plan.delivery == "pr":
+            self._earlier_pull(s)
         return done(self.name, writes, f"{s.plan.workflow_path} delivered ({s.plan.delivery})", f"{s.plan.workflow_path} already up to date")
 
     def _deliver_local(self, s: Session) -> None:
@@ -104,7 +112,7 @@ class WorkflowStep(Step):
         # The contents API makes one commit per file. The answers go first: before the caller exists that commit
         # starts no build, and the caller's own commit then starts exactly the build validation will use.
         for change in sorted(writes, key=lambda c: c.kind != "answers"):
-            current = s.port.get_file(s.repo.full_name, change.target, ref=s.repo.default_branch)
+            current = self._api_file(s, change.target)  # read on the default branch by check
             sha = s.port.put_file(s.repo.full_name, change.target, self._contents(s, change), COMMIT_MESSAGE, s.repo.default_branch, current.sha if current else None)
             if change.kind == "workflow":
                 s.state.workflow_commit = sha
@@ -125,15 +133,25 @@ class WorkflowStep(Step):
             if current is None or current.text != text:
                 s.port.put_file(repo, change.target, text, COMMIT_MESSAGE, SETUP_BRANCH, current.sha if current else None)
         pull = s.port.find_pull(repo, SETUP_BRANCH, s.repo.default_branch)
-        if pull is None:
+        if pull is None or pull.state != "open":  # a closed or merged PR does not carry these new commits
             pull = s.port.create_pull(repo, SETUP_BRANCH, s.repo.default_branch, "Build the image with the org's Kaniko workflow", _pr_body(s))
         s.state.pull_number = pull.number
         s.links["pull"] = pull.html_url
         s.save_state()
 
-    def _pull_url(self, s: Session) -> str:
-        assert s.repo is not None and s.state.pull_number is not None
-        return s.port.get_pull(s.repo.full_name, s.state.pull_number).html_url
+    def _earlier_pull(self, s: Session) -> None:
+        """Nothing to write: the PR an earlier run opened, from the state file or, when that was lost, from GitHub."""
+        assert s.repo is not None
+        if s.state.pull_number:
+            s.links.setdefault("pull", s.port.get_pull(s.repo.full_name, s.state.pull_number).html_url)
+            return
+        if s.port.branch_sha(s.repo.full_name, SETUP_BRANCH) is None:
+            return
+        pull = s.port.find_pull(s.repo.full_name, SETUP_BRANCH, s.repo.default_branch)
+        if pull is not None:
+            s.state.branch, s.state.pull_number = SETUP_BRANCH, pull.number
+            s.links["pull"] = pull.html_url
+            s.save_state()
 
 
 def _pr_body(s: Session) -> str:

@@ -1,0 +1,54 @@
+"""No terminal and an unanswered question: exit 2 with "interactive session required", never a hang.
+
+Every run here has stdin closed (or a pipe) and a timeout: a hang fails the test instead of blocking it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.engine_helpers import Onboarding, clear_request_log, request_log, run_brik, writes
+
+QUICK_S = 30  # far more than these runs need; a prompt waiting on a closed stdin would trip it
+
+
+def assert_interactive_required(result, missing: str) -> None:
+    assert result.returncode == 2, result
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith("error: interactive session required:") and missing in errors[0], errors[0]
+    assert "hint: pass --yes / an answers file / the missing flag" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_pat_strategy_without_a_value(sandbox, tmp_path: Path) -> None:
+    ob = Onboarding(sandbox, tmp_path)
+    clear_request_log(sandbox)
+    result = ob.apply("--deliver", "commit", "--strategy", "pat", timeout=QUICK_S)
+    assert_interactive_required(result, "the value of secret REGISTRY_PAT")
+    assert "BRIK_SECRET_REGISTRY_PAT" in result.stderr
+    assert writes(request_log(sandbox)) == []
+
+
+def test_stdin_without_the_needed_secret(sandbox, tmp_path: Path) -> None:
+    ob = Onboarding(sandbox, tmp_path)
+    result = ob.apply("--deliver", "commit", "--strategy", "pat", "--secrets-from-stdin",
+                      stdin="REGISTRY_USERNAME=ci-bot\n", timeout=QUICK_S)
+    assert_interactive_required(result, "the value of secret REGISTRY_PAT")
+
+
+def test_no_yes_and_no_terminal_to_confirm(sandbox, tmp_path: Path) -> None:
+    ob = Onboarding(sandbox, tmp_path)
+    clear_request_log(sandbox)
+    result = ob.apply("--deliver", "commit", yes=False, timeout=QUICK_S)
+    assert_interactive_required(result, "confirmation of the secrets step's changes (pass --yes)")
+    assert writes(request_log(sandbox)) == []
+
+
+def test_no_token_anywhere(sandbox, tmp_path: Path) -> None:
+    result = run_brik("apply", "--repo", "BrikByte-Studios/example-node-api", "--api-url", sandbox.base_url, "--yes",
+                      "--answers", str(tmp_path / "answers.yml"),
+                      env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "PATH": "/nonexistent"},
+                      timeout=QUICK_S)
+    assert_interactive_required(result, "the GitHub token")
+    assert request_log(sandbox) == []

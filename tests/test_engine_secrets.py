@@ -1,0 +1,149 @@
+"""The secrets step through `apply`: PAT values from the environment or stdin, org and environment scopes,
+existing secrets kept (or replaced) with their visibility and selected repositories, and the PAT checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.engine_helpers import (
+    ORG,
+    Onboarding,
+    add_repo,
+    clear_request_log,
+    count,
+    env_secrets,
+    fake_token,
+    live_state,
+    org_secrets,
+    repo_state,
+    request_log,
+    sha256,
+    writes,
+)
+from tests.sandbox_client import Client
+
+ORG_SECRETS = f"/orgs/{ORG}/actions/secrets"
+
+
+def registry_pat(sandbox, scopes: tuple[str, ...] = ("write:packages", "read:packages")) -> str:
+    return sandbox.add_token(list(scopes), login="ci-bot")
+
+
+def test_pat_from_stdin_at_org_scope_with_selected_visibility(sandbox, tmp_path: Path) -> None:
+    pat = registry_pat(sandbox)
+    ob = Onboarding(sandbox, tmp_path)
+    result = ob.apply("--deliver", "commit", "--strategy", "pat", "--visibility", "selected", "--secrets-from-stdin",
+                      stdin=f"# the registry token\nREGISTRY_PAT={pat}\n")
+    assert result.returncode == 0, result
+    assert result.json["verdict"]["passed"] is True, result.json["verdict"]
+    state = live_state(sandbox)
+    secret = org_secrets(state)["REGISTRY_PAT"]
+    assert secret["sha256"] == sha256(pat)
+    assert (secret["visibility"], secret["selected_repositories"]) == ("selected", [repo_state(state)["id"]])
+
+
+def test_environment_scope_creates_the_environment_once(sandbox, tmp_path: Path) -> None:
+    pat = registry_pat(sandbox)
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})
+    clear_request_log(sandbox)
+    flags = ("--deliver", "commit", "--strategy", "pat", "--scope", "environment", "--environment", "registry")
+    first = ob.apply(*flags)
+    assert first.returncode == 0, first
+    assert first.json["verdict"]["passed"] is True, first.json["verdict"]
+    assert count(request_log(sandbox), "PUT", "/environments/registry") == 1
+    state = live_state(sandbox)
+    secrets = env_secrets(state, "registry")
+    assert secrets["REGISTRY_PAT"]["sha256"] == sha256(pat)
+    assert secrets["REGISTRY_URL"]["sha256"] == sha256("ghcr.io")
+    assert org_secrets(state) == {}, "environment scope stores nothing at org level"
+
+    clear_request_log(sandbox)
+    second = ob.apply(*flags)
+    assert second.returncode == 0, second
+    assert count(request_log(sandbox), "PUT", "/environments/registry") == 0
+    assert writes(request_log(sandbox)) == []
+    assert [e["name"] for e in repo_state(live_state(sandbox))["environments"]] == ["registry"]
+
+
+def _existing_selected_secret(sandbox, name: str, value: str) -> list[int]:
+    """An org secret with `selected` visibility shared with two other repositories; returns their ids."""
+    others = [add_repo(sandbox, "other-service-a"), add_repo(sandbox, "other-service-b")]
+    Client(sandbox.base_url, sandbox.token).put_secret(
+        f"/orgs/{ORG}/actions", name, value, expect=201, visibility="selected", selected_repository_ids=others)
+    return others
+
+
+def test_selected_org_secret_keeps_its_other_repos_when_we_join(sandbox, tmp_path: Path) -> None:
+    old_pat = registry_pat(sandbox)
+    others = _existing_selected_secret(sandbox, "REGISTRY_PAT", old_pat)
+    new_pat = registry_pat(sandbox)
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": new_pat})
+    clear_request_log(sandbox)
+    result = ob.apply("--deliver", "commit", "--strategy", "pat", "--skip-validation")
+    assert result.returncode == 0, result
+    state = live_state(sandbox)
+    repo_id = repo_state(state)["id"]
+    secret = org_secrets(state)["REGISTRY_PAT"]
+    assert secret["sha256"] == sha256(old_pat), "an existing secret is kept unless replacement is asked"
+    assert secret["visibility"] == "selected"
+    assert sorted(secret["selected_repositories"]) == sorted([*others, repo_id])
+    log = request_log(sandbox)
+    assert f"PUT {ORG_SECRETS}/REGISTRY_PAT/repositories/{repo_id}" in writes(log)
+    assert count(log, "PUT", f"{ORG_SECRETS}/REGISTRY_PAT") == 0, "the kept value is not sent again"
+
+
+def test_replace_secrets_keeps_visibility_and_every_selected_repo(sandbox, tmp_path: Path) -> None:
+    others = _existing_selected_secret(sandbox, "REGISTRY_PAT", registry_pat(sandbox))
+    new_pat = registry_pat(sandbox)
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": new_pat})
+    result = ob.apply("--deliver", "commit", "--strategy", "pat", "--visibility", "all", "--replace-secrets")
+    assert result.returncode == 0, result
+    assert result.json["verdict"]["passed"] is True, result.json["verdict"]
+    state = live_state(sandbox)
+    secret = org_secrets(state)["REGISTRY_PAT"]
+    assert secret["sha256"] == sha256(new_pat)
+    assert secret["visibility"] == "selected", "an update keeps the secret's visibility, whatever the answers say"
+    assert sorted(secret["selected_repositories"]) == sorted([*others, repo_state(state)["id"]])
+
+
+def test_fine_grained_registry_pat_is_refused_before_anything_is_written(sandbox, tmp_path: Path) -> None:
+    fine = sandbox.add_token(["write:packages"], login="ci-bot", fine_grained=True)
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": fine})
+    clear_request_log(sandbox)
+    result = ob.apply("--deliver", "commit", "--strategy", "pat")
+    assert result.returncode == 3, result
+    assert "fine-grained PAT: GHCR accepts only classic PATs" in result.stderr
+    assert "classic PAT with the write:packages scope" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert writes(request_log(sandbox)) == []
+
+
+def test_registry_pat_without_write_packages_is_refused(sandbox, tmp_path: Path) -> None:
+    pat = registry_pat(sandbox, ("read:packages",))
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})
+    clear_request_log(sandbox)
+    result = ob.apply("--deliver", "commit", "--strategy", "pat")
+    assert result.returncode == 3, result
+    assert "lacks the write:packages scope" in result.stderr
+    assert writes(request_log(sandbox)) == []
+
+
+def test_registry_pat_with_extra_scopes_is_stored_with_a_warning(sandbox, tmp_path: Path) -> None:
+    pat = registry_pat(sandbox, ("write:packages", "repo", "delete:packages"))
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})
+    result = ob.apply("--deliver", "commit", "--strategy", "pat", "--skip-validation")
+    assert result.returncode == 0, result
+    assert "the registry token also carries delete:packages, repo" in result.stderr
+    assert "least privilege" in result.stderr
+    assert org_secrets(live_state(sandbox))["REGISTRY_PAT"]["sha256"] == sha256(pat)
+
+
+def test_unknown_registry_pat_is_refused_without_echoing_it(sandbox, tmp_path: Path) -> None:
+    stranger = fake_token()  # not a token the sandbox knows: GitHub answers 401
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": stranger})
+    clear_request_log(sandbox)
+    result = ob.apply("--deliver", "commit", "--strategy", "pat")
+    assert result.returncode == 3, result
+    assert "Traceback" not in result.stderr and result.stderr.count("error:") == 1
+    assert stranger not in result.output
+    assert writes(request_log(sandbox)) == []

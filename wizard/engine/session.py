@@ -24,6 +24,7 @@ class Options:
     skip_validation: bool = False
     wait_merge_s: float = 0.0  # how long the PR path waits for a merge before pausing
     force_validation: bool = False  # `brik-onboard validate`: build again even when already validated
+    live_steps: bool = False  # read the build's job steps on every poll (a face that shows them live)
     poll_interval_s: float = 5.0
     build_timeout_s: float = 1800.0
 
@@ -53,6 +54,7 @@ class Session:
     links: dict[str, str] = field(default_factory=dict)
     verdict: Any = None  # core.kaniko_verdict.Verdict once validated
     verdict_passed: bool | None = None  # the verdict and the leak audit together
+    delivered_commit: str | None = None  # the commit this run put the caller in, on the default branch
     paused: str | None = None  # why the run stopped early, and how to resume
 
     def save_state(self, step: str | None = None) -> None:

@@ -133,8 +133,11 @@ class ActionOps(AdapterBase):
         return info
 
     def get_attempt(self, full_name: str, run_id: int, attempt: int) -> RunInfo:
-        url = f"{repo_path(full_name)}/actions/runs/{int(run_id)}/attempts/{int(attempt)}"
-        return self._poll_run(url, f"reading attempt {attempt} of run {run_id} in {full_name}")
+        run_url = f"{repo_path(full_name)}/actions/runs/{int(run_id)}"
+        info = self._poll_run(f"{run_url}/attempts/{int(attempt)}", f"reading attempt {attempt} of run {run_id} in {full_name}")
+        # Remember the newest attempt seen, so a re-run knows its "before" without another read.
+        self._run_attempts[run_url] = max(self._run_attempts.get(run_url, 0), info.run_attempt)
+        return info
 
     def rerun(self, full_name: str, run_id: int) -> None:
         """Re-run every job (attempt n+1). Errors are raised, unlike PyGithub's WorkflowRun.rerun()."""

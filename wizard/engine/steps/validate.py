@@ -101,7 +101,8 @@ class ValidateStep(Step):
         workflow_id = s.port.workflow_id(repo, s.plan.workflow_path)
         if workflow_id is None:
             raise GitHubRefused(f"GitHub does not list {s.plan.workflow_path} as a workflow of {repo}", "check the file is valid YAML on the default branch")
-        head = s.port.branch_sha(repo, s.repo.default_branch)
+        # The commit this run delivered is the default branch's head; otherwise ask GitHub.
+        head = s.delivered_commit or s.port.branch_sha(repo, s.repo.default_branch)
         # A push build that was already re-run (e.g. the one an earlier validation judged) is spent: re-running it
         # makes attempt 3, while the verdict compares attempts 1 and 2, so a new validation dispatches a fresh build.
         pushed = [r for r in s.port.find_runs(repo, workflow_id, event="push", head_sha=head)
@@ -141,8 +142,12 @@ class ValidateStep(Step):
         jobs: list[JobInfo] = []
         while True:
             run = s.port.get_attempt(s.repo.full_name, run_id, attempt)
-            if run != last:
-                jobs = s.port.attempt_jobs(s.repo.full_name, run_id, attempt) if run.status != "queued" else []
+            live = s.options.live_steps and run.status == "in_progress"
+            if run != last or live:
+                # Jobs are read when the attempt completes (their logs are judged); a face that shows the steps
+                # live (the TUI) also reads them while it runs.
+                wanted = run.status == "completed" or live
+                jobs = s.port.attempt_jobs(s.repo.full_name, run_id, attempt) if wanted else []
                 steps = tuple((st.name, st.status, st.conclusion) for job in jobs for st in job.steps)
                 s.emit(BuildUpdate(self.name, attempt, run_id, run.status, run.conclusion, run.html_url, steps))
                 last = run

@@ -116,6 +116,7 @@ class WorkflowStep(Step):
             sha = s.port.put_file(s.repo.full_name, change.target, self._contents(s, change), COMMIT_MESSAGE, s.repo.default_branch, current.sha if current else None)
             if change.kind == "workflow":
                 s.state.workflow_commit = sha
+                s.delivered_commit = sha
         s.save_state()
 
     def _deliver_pr(self, s: Session, writes: list[Change]) -> None:

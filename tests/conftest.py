@@ -1,0 +1,28 @@
+"""Shared fixtures: a started GitHub sandbox with a fresh state per test, and its admin token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.sandbox_client import TEST_TIME_FACTOR
+
+if TYPE_CHECKING:
+    from wizard.sandbox import Sandbox
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    """A started sandbox (default seed) whose simulated builds run 100x faster than real time."""
+    from wizard.sandbox import Sandbox  # imported here so that collecting other tests stays light
+
+    with Sandbox(time_factor=TEST_TIME_FACTOR) as started:
+        yield started
+
+
+@pytest.fixture
+def admin_token(sandbox: Sandbox) -> str:
+    """The sandbox's admin token (scopes repo, workflow, admin:org, read:org), made at run time."""
+    return sandbox.token

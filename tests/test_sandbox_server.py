@@ -1,0 +1,156 @@
+"""The sandbox as an HTTP server: auth, scope headers, rate limits, ETags, URLs, the /_sandbox area,
+seed files and `serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import requests
+
+from tests.sandbox_client import ORG, REPO, Client
+
+
+def test_missing_and_unknown_tokens_get_401(sandbox) -> None:
+    assert Client(sandbox.base_url, None).get("/user", expect=401).json()["message"] == "Requires authentication"
+    fake = "ghp_" + "f" * 36
+    assert Client(sandbox.base_url, fake).get("/user", expect=401).json()["message"] == "Bad credentials"
+
+
+def test_bearer_scheme_is_accepted_like_token(sandbox) -> None:
+    answer = requests.get(f"{sandbox.base_url}/user", headers={"Authorization": f"Bearer {sandbox.token}"}, timeout=30)
+    assert answer.status_code == 200 and answer.json()["login"] == "octo-admin"
+
+
+def test_classic_tokens_advertise_scopes_and_fine_grained_do_not(sandbox) -> None:
+    classic = Client(sandbox.base_url, sandbox.token).get(f"/repos/{REPO}", expect=200)
+    assert classic.headers["X-OAuth-Scopes"] == "admin:org, read:org, repo, workflow"
+    assert classic.headers["X-Accepted-OAuth-Scopes"] == "repo"
+    fine = Client(sandbox.base_url, sandbox.add_token(["repo"], fine_grained=True)).get(f"/repos/{REPO}", expect=200)
+    assert "X-OAuth-Scopes" not in fine.headers
+
+
+def test_rate_limit_headers_count_requests_but_not_304s_nor_rate_limit(sandbox) -> None:
+    client = Client(sandbox.base_url, sandbox.add_token(["repo"]))
+    first = client.get(f"/repos/{REPO}", expect=200)
+    assert first.headers["X-RateLimit-Limit"] == "5000"
+    assert first.headers["X-RateLimit-Resource"] == "core"
+    used = int(first.headers["X-RateLimit-Used"])
+    assert int(first.headers["X-RateLimit-Remaining"]) == 5000 - used
+    again = client.get(f"/repos/{REPO}", headers={"If-None-Match": first.headers["ETag"]}, expect=304)
+    assert again.content == b""
+    assert int(again.headers["X-RateLimit-Used"]) == used  # a 304 is free
+    assert client.get("/rate_limit", expect=200).json()["resources"]["core"]["used"] == used
+    assert int(client.get(f"/repos/{REPO}", expect=200).headers["X-RateLimit-Used"]) == used + 1
+
+
+def test_etag_changes_with_the_resource(sandbox) -> None:
+    client = Client(sandbox.base_url, sandbox.token)
+    tag = client.get(f"/repos/{REPO}/contents/README.md", expect=200).headers["ETag"]
+    assert tag.startswith('W/"')
+    client.put_file(REPO, "README.md", "# changed\n", expect=200)
+    client.get(f"/repos/{REPO}/contents/README.md", headers={"If-None-Match": tag}, expect=200)
+
+
+def test_exhausted_primary_limit_answers_403_with_zero_remaining(sandbox) -> None:
+    sandbox.state.rate_limit = 2
+    client = Client(sandbox.base_url, sandbox.add_token(["repo"]))
+    client.get("/user", expect=200)
+    client.get("/user", expect=200)
+    refused = client.get("/user", expect=403)
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert refused.json()["message"].startswith("API rate limit exceeded")
+
+
+def test_content_creation_limit_answers_403_with_retry_after(sandbox) -> None:
+    sandbox.state.content_limit_per_minute = 3
+    client = Client(sandbox.base_url, sandbox.add_token(["repo"]))
+    for n in range(3):
+        client.call("POST", f"/repos/{REPO}/actions/variables", {"name": f"V{n}", "value": "x"}, expect=201)
+    refused = client.call("POST", f"/repos/{REPO}/actions/variables", {"name": "V9", "value": "x"}, expect=403)
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "secondary rate limit" in refused.json()["message"]
+    client.get(f"/repos/{REPO}/actions/variables", expect=200)  # reads are not content creation
+    other = Client(sandbox.base_url, sandbox.add_token(["repo"]))
+    other.call("POST", f"/repos/{REPO}/actions/variables", {"name": "V3", "value": "x"}, expect=201)  # per token
+
+
+def test_absolute_urls_follow_the_host_header_but_html_urls_stay_on_github(sandbox) -> None:
+    port = sandbox.base_url.rsplit(":", 1)[1]
+    answer = requests.get(f"{sandbox.base_url}/repos/{REPO}", timeout=30,
+                          headers={"Authorization": f"token {sandbox.token}", "Host": f"localhost:{port}"}).json()
+    assert answer["url"] == f"http://localhost:{port}/repos/{REPO}"
+    assert answer["owner"]["url"] == f"http://localhost:{port}/users/{ORG}"
+    assert answer["html_url"] == f"https://github.com/{REPO}"
+
+
+def test_logins_and_repo_names_resolve_case_insensitively(sandbox) -> None:
+    client = Client(sandbox.base_url, sandbox.token)
+    assert client.get("/orgs/brikbyte-studios", expect=200).json()["login"] == ORG
+    assert client.get("/repos/BRIKBYTE-STUDIOS/Example-Node-API", expect=200).json()["full_name"] == REPO
+
+
+def test_sandbox_area_serves_state_and_request_log_without_auth(sandbox) -> None:
+    client = Client(sandbox.base_url, sandbox.token)
+    client.put_secret(f"/repos/{REPO}/actions", "DEPLOY_KEY", "top-secret-value", expect=201)
+    state_text = requests.get(f"{sandbox.base_url}/_sandbox/state", timeout=30).text
+    assert "top-secret-value" not in state_text
+    state = json.loads(state_text)
+    assert {r["full_name"] for r in state["repos"]} >= {REPO, f"{ORG}/.github"}
+    assert "packages" in state["registry"]
+    log = requests.get(f"{sandbox.base_url}/_sandbox/requests", timeout=30).json()
+    assert {"method": "PUT", "path": f"/repos/{REPO}/actions/secrets/DEPLOY_KEY", "query": "", "status": 201} in log
+    assert not any(entry["path"].startswith("/_sandbox/state") for entry in log)
+    requests.delete(f"{sandbox.base_url}/_sandbox/requests", timeout=30)
+    assert requests.get(f"{sandbox.base_url}/_sandbox/requests", timeout=30).json() == []
+
+
+def test_sandbox_area_refuses_non_loopback_clients(sandbox) -> None:
+    client = sandbox.app.test_client()
+    assert client.get("/_sandbox/state", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 403
+    assert client.get("/_sandbox/state", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
+
+
+def test_seed_file_adds_orgs_repos_users_tokens_and_packages(tmp_path, monkeypatch) -> None:
+    from wizard.sandbox import Sandbox
+
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "Dockerfile").write_text("FROM alpine:3.20\nRUN echo hi\n")
+    value = "ghp_" + os.urandom(18).hex()
+    monkeypatch.setenv("SEED_TOKEN", value)
+    seed = {"orgs": [{"login": "acme"}], "users": [{"login": "alice"}],
+            "repos": [{"full_name": "acme/svc", "dir": "svc", "files": {"README.md": "hello\n"}}],
+            "tokens": [{"login": "alice", "scopes": ["repo"], "value_env": "SEED_TOKEN"},
+                       {"login": "bob", "scopes": ["read:org"], "fine_grained": True}],
+            "packages": {"ghcr.io/acme/svc": {"linked_repos": ["acme/svc"]}}}
+    path = tmp_path / "seed.yml"
+    path.write_text(json.dumps(seed))  # JSON is YAML too
+    with Sandbox(seed_file=path) as sandbox:
+        alice = Client(sandbox.base_url, value)
+        assert alice.get("/user", expect=200).json()["login"] == "alice"
+        assert alice.get("/repos/acme/svc/contents/Dockerfile", expect=200).json()["name"] == "Dockerfile"
+        assert alice.get("/repos/acme/svc/contents/README.md", expect=200).json()["size"] == 6
+        bob = Client(sandbox.base_url, sandbox.seeded_tokens["bob"])
+        assert "X-OAuth-Scopes" not in bob.get("/user", expect=200).headers
+        assert "ghcr.io/acme/svc" in sandbox.snapshot()["registry"]["packages"]
+
+
+def test_serve_prints_url_and_token_then_serves_until_interrupted(tmp_path) -> None:
+    token = "ghp_" + os.urandom(18).hex()
+    code = ("import sys; from wizard.sandbox.server import serve; "
+            f"serve(None, {token!r}, ['repo'], None, 0.01)")
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        url_line = process.stdout.readline()
+        token_line = process.stdout.readline()
+        assert url_line.startswith("GitHub sandbox API: http://127.0.0.1:")
+        assert token_line.strip() == f"token: {token}"
+        base_url = url_line.split(": ", 1)[1].strip()
+        answer = Client(base_url, token).get("/user", expect=200)
+        assert answer.headers["X-OAuth-Scopes"] == "repo"
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0

@@ -1,0 +1,174 @@
+"""The Flask app factory: GitHub's cross-cutting behaviour around every route.
+
+Before a route: fault injection, authentication, the primary rate limit and the content-creation
+limit. After it: X-OAuth-Scopes / X-Accepted-OAuth-Scopes, ETag and 304, x-ratelimit-* headers and
+the request log. Errors come out in GitHub's JSON shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from wizard.sandbox import (
+    auth,
+    routes_contents,
+    routes_envs,
+    routes_git,
+    routes_meta,
+    routes_runs,
+    routes_sandbox,
+    routes_secrets,
+    routes_variables,
+    routes_workflows,
+)
+from wizard.sandbox.api import ApiError, json_response
+from wizard.sandbox.faults import Faults, FaultRule
+from wizard.sandbox.state import SandboxState
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+UNLOGGED = ("/_sandbox/state", "/_sandbox/requests", "/_sandbox/faults")
+BLOBS = "/_sandbox/blobs/"  # log downloads: faults apply to them, the control area is exempt
+NOT_COUNTED = frozenset({"/rate_limit"})
+
+
+def create_app(state: SandboxState, faults: Faults) -> Flask:
+    app = Flask("wizard.sandbox")
+    app.config["SANDBOX_STATE"] = state
+    app.config["SANDBOX_FAULTS"] = faults
+    app.url_map.strict_slashes = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    for module in (routes_meta, routes_secrets, routes_variables, routes_envs, routes_contents, routes_git,
+                   routes_workflows, routes_runs, routes_sandbox):
+        app.register_blueprint(module.bp)
+
+    app.before_request(lambda: _before(state, faults))
+    app.after_request(lambda response: _after(state, response))
+    app.register_error_handler(ApiError, lambda e: json_response(e.body(), e.status, e.headers))
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, lambda e: _server_error(app, e))
+    return app
+
+
+def _http_error(error: HTTPException) -> Response:
+    # GitHub answers 404 for unknown paths and for methods a path does not support.
+    status = error.code if error.code and error.code not in (404, 405) else 404
+    message = "Not Found" if status == 404 else (error.description or "Error")
+    return json_response(ApiError(status, message).body(), status)
+
+
+def _server_error(app: Flask, error: Exception) -> Response:
+    app.logger.exception("sandbox error")
+    return json_response(ApiError(500, "Server Error").body(), 500)
+
+
+def _is_sandbox_path(path: str) -> bool:
+    return path == "/_sandbox" or path.startswith("/_sandbox/")
+
+
+def _before(state: SandboxState, faults: Faults) -> Response | None:
+    g.request_id = secrets.token_hex(8).upper()
+    g.token = None
+    blob = request.path.startswith(BLOBS)
+    if _is_sandbox_path(request.path) and not blob:
+        if request.remote_addr not in LOOPBACK:
+            raise ApiError(403, "The /_sandbox area answers loopback clients only.")
+        return None
+    if "sandbox.fault" in request.environ:
+        rule = request.environ["sandbox.fault"]
+    else:  # not behind our request handler (e.g. Flask's test client): match here
+        rule = faults.take(request.method, request.path)
+    if rule is not None:
+        response = _apply_fault(rule)
+        if response is not None:
+            return response
+    # Log downloads carry their credential in the URL, like GitHub's signed links: no token needed.
+    return None if blob else _authenticate(state)
+
+
+def _apply_fault(rule: FaultRule) -> Response | None:
+    if rule.delay:
+        time.sleep(rule.delay)
+    if rule.reset:  # only reachable without the socket-level handler
+        raise ApiError(500, "Server Error")
+    if rule.status is None:
+        return None
+    if rule.status in (403, 429) and rule.retry_after is not None:
+        message = auth.SECONDARY_MESSAGE.format(request_id=g.request_id)
+        return json_response(ApiError(rule.status, message).body(), rule.status,
+                             {"Retry-After": str(rule.retry_after)})
+    message = {500: "Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}.get(rule.status, "Forbidden")
+    return json_response(ApiError(rule.status, message).body(), rule.status)
+
+
+def _authenticate(state: SandboxState) -> Response | None:
+    value = auth.token_from_header(request.headers.get("Authorization"))
+    if value is None:
+        raise ApiError(401, "Requires authentication")
+    with state.lock:
+        token = state.token(value)
+        if token is None:
+            raise ApiError(401, "Bad credentials")
+        g.token = token
+        if request.path not in NOT_COUNTED and auth.rate_state(token, state.rate_limit).remaining == 0:
+            account = state.find_account(token.login)
+            raise ApiError(403, f"API rate limit exceeded for user ID {account.id if account else 0}.")
+        if request.method in WRITE_METHODS:
+            wait = auth.content_retry_after(token, state.content_limit_per_minute)
+            if wait is not None:
+                message = auth.SECONDARY_MESSAGE.format(request_id=g.request_id)
+                raise ApiError(403, message, headers={"Retry-After": str(wait)})
+    return None
+
+
+def _etag(response: Response) -> str:
+    return 'W/"' + hashlib.sha256(response.get_data()).hexdigest() + '"'
+
+
+def _after(state: SandboxState, response: Response) -> Response:
+    path = request.path
+    token = getattr(g, "token", None)
+    not_modified = token is not None and _maybe_not_modified(response)
+    if not path.startswith(UNLOGGED):
+        with state.lock:
+            state.requests.append({"method": request.method, "path": path,
+                                   "query": request.query_string.decode("latin-1"),
+                                   "status": response.status_code})
+    if _is_sandbox_path(path):
+        return response
+    response.headers["X-GitHub-Media-Type"] = "github.v3; format=json"
+    response.headers["X-GitHub-Request-Id"] = getattr(g, "request_id", "0")
+    if token is None:
+        return response
+    scopes = auth.scopes_header(token)
+    if scopes is not None:
+        response.headers["X-OAuth-Scopes"] = scopes
+        response.headers["X-Accepted-OAuth-Scopes"] = getattr(g, "accepted_scopes", "")
+    with state.lock:
+        # GitHub does not count 304s against the primary limit, nor /rate_limit itself.
+        if not not_modified and path not in NOT_COUNTED:
+            auth.count_request(token)
+        for key, value in auth.rate_state(token, state.rate_limit).headers().items():
+            response.headers[key] = value
+    return response
+
+
+def _maybe_not_modified(response: Response) -> bool:
+    """Add an ETag to a successful JSON GET; turn it into a 304 when If-None-Match names it."""
+    if request.method != "GET" or response.status_code != 200 or response.mimetype != "application/json":
+        return False
+    tag = _etag(response)
+    response.headers["ETag"] = tag
+    response.headers["Cache-Control"] = "private, max-age=60, s-maxage=60"
+    wanted = [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
+    if tag not in wanted:
+        return False
+    response.status_code = 304
+    response.set_data(b"")
+    response.headers.pop("Content-Type", None)
+    return True

@@ -1,0 +1,129 @@
+"""The sandbox's records: accounts, tokens, repositories, environments, variables, pull requests."""
+
+from __future__ import annotations
+
+import base64
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from wizard.sandbox.gitstore import GitStore
+from wizard.sandbox.runs import Run
+from wizard.sandbox.secretbox import SecretScope
+
+
+def node_id(kind: str, ident: int) -> str:
+    return base64.b64encode(f"0:{kind}{ident}".encode()).decode().rstrip("=")
+
+
+@dataclass
+class Variable:
+    name: str
+    value: str
+    created_at: datetime
+    updated_at: datetime
+    visibility: str | None = None  # org variables only
+    selected_repository_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Account:
+    """A user or an organisation (GitHub resolves both logins case-insensitively)."""
+
+    id: int
+    login: str
+    type: str  # "User" or "Organization"
+    created_at: datetime
+    name: str | None = None
+    email: str | None = None
+    description: str | None = None
+    secrets: SecretScope = field(default_factory=SecretScope)  # org-level Actions secrets
+    variables: dict[str, Variable] = field(default_factory=dict)
+
+    @property
+    def is_org(self) -> bool:
+        return self.type == "Organization"
+
+
+@dataclass
+class Token:
+    value: str = field(repr=False)
+    login: str
+    scopes: frozenset[str]
+    fine_grained: bool = False
+    rate_used: int = 0
+    rate_reset: float = 0.0
+    writes: deque[float] = field(default_factory=deque)  # monotonic times of recent content writes
+
+
+@dataclass
+class Environment:
+    id: int
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    wait_timer: int = 0
+    prevent_self_review: bool = False
+    reviewers: list[dict[str, object]] = field(default_factory=list)
+    deployment_branch_policy: dict[str, bool] | None = None
+    secrets: SecretScope = field(default_factory=SecretScope)
+    variables: dict[str, Variable] = field(default_factory=dict)
+
+
+@dataclass
+class Pull:
+    number: int
+    id: int
+    title: str
+    body: str | None
+    head: str  # branch name in the same repository
+    base: str
+    user: str
+    created_at: datetime
+    updated_at: datetime
+    draft: bool = False
+    state: str = "open"
+    merged: bool = False
+    merged_at: datetime | None = None
+    merged_by: str | None = None
+    closed_at: datetime | None = None
+    merge_commit_sha: str | None = None
+    head_sha_at_merge: str | None = None
+
+
+@dataclass
+class Repo:
+    id: int
+    owner: Account
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    pushed_at: datetime
+    default_branch: str = "main"
+    private: bool = False
+    description: str | None = None
+    git: GitStore = field(default_factory=GitStore)
+    branches: dict[str, str] = field(default_factory=dict)  # branch -> commit sha
+    secrets: SecretScope = field(default_factory=SecretScope)
+    variables: dict[str, Variable] = field(default_factory=dict)
+    environments: dict[str, Environment] = field(default_factory=dict)  # lower-cased name -> env
+    pulls: list[Pull] = field(default_factory=list)
+    workflow_ids: dict[str, int] = field(default_factory=dict)  # path -> id, stable once seen
+    workflow_seen_at: dict[str, datetime] = field(default_factory=dict)
+    runs: dict[int, Run] = field(default_factory=dict)
+    default_workflow_permissions: str = "read"
+    can_approve_pull_request_reviews: bool = False
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner.login}/{self.name}"
+
+    @property
+    def visibility(self) -> str:
+        return "private" if self.private else "public"
+
+    def head(self, branch: str | None = None) -> str | None:
+        return self.branches.get(branch or self.default_branch)
+
+    def find_environment(self, name: str) -> Environment | None:
+        return self.environments.get(name.lower())

@@ -1,0 +1,225 @@
+"""JSON shapes of users, organisations and repositories, as GitHub's REST API returns them.
+
+API URLs are absolute on the request's host (see api.api_url); html_url and other web links point
+at github.com like the real thing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wizard.sandbox.api import api_url, iso, web_url
+from wizard.sandbox.model import Account, Repo, node_id
+
+# Repository URL templates, in GitHub's order: (field, suffix after /repos/{owner}/{repo}).
+_REPO_URLS = (
+    ("forks_url", "/forks"), ("keys_url", "/keys{/key_id}"),
+    ("collaborators_url", "/collaborators{/collaborator}"), ("teams_url", "/teams"), ("hooks_url", "/hooks"),
+    ("issue_events_url", "/issues/events{/number}"), ("events_url", "/events"),
+    ("assignees_url", "/assignees{/user}"), ("branches_url", "/branches{/branch}"), ("tags_url", "/tags"),
+    ("blobs_url", "/git/blobs{/sha}"), ("git_tags_url", "/git/tags{/sha}"), ("git_refs_url", "/git/refs{/sha}"),
+    ("trees_url", "/git/trees{/sha}"), ("statuses_url", "/statuses/{sha}"), ("languages_url", "/languages"),
+    ("stargazers_url", "/stargazers"), ("contributors_url", "/contributors"),
+    ("subscribers_url", "/subscribers"), ("subscription_url", "/subscription"),
+    ("commits_url", "/commits{/sha}"), ("git_commits_url", "/git/commits{/sha}"),
+    ("comments_url", "/comments{/number}"), ("issue_comment_url", "/issues/comments{/number}"),
+    ("contents_url", "/contents/{+path}"), ("compare_url", "/compare/{base}...{head}"),
+    ("merges_url", "/merges"), ("archive_url", "/{archive_format}{/ref}"), ("downloads_url", "/downloads"),
+    ("issues_url", "/issues{/number}"), ("pulls_url", "/pulls{/number}"), ("milestones_url", "/milestones{/number}"),
+    ("notifications_url", "/notifications{?since,all,participating}"), ("labels_url", "/labels{/name}"),
+    ("releases_url", "/releases{/id}"), ("deployments_url", "/deployments"),
+)
+
+
+def simple_user(account: Account) -> dict[str, Any]:
+    base = f"/users/{account.login}"
+    return {
+        "login": account.login,
+        "id": account.id,
+        "node_id": node_id("O" if account.is_org else "U", account.id),
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{account.id}?v=4",
+        "gravatar_id": "",
+        "url": api_url(base),
+        "html_url": web_url(f"/{account.login}"),
+        "followers_url": api_url(f"{base}/followers"),
+        "following_url": api_url(f"{base}/following{{/other_user}}"),
+        "gists_url": api_url(f"{base}/gists{{/gist_id}}"),
+        "starred_url": api_url(f"{base}/starred{{/owner}}{{/repo}}"),
+        "subscriptions_url": api_url(f"{base}/subscriptions"),
+        "organizations_url": api_url(f"{base}/orgs"),
+        "repos_url": api_url(f"{base}/repos"),
+        "events_url": api_url(f"{base}/events{{/privacy}}"),
+        "received_events_url": api_url(f"{base}/received_events"),
+        "type": account.type,
+        "user_view_type": "public",
+        "site_admin": False,
+    }
+
+
+def private_user(account: Account, public_repos: int, private_repos: int) -> dict[str, Any]:
+    return {
+        **simple_user(account),
+        "user_view_type": "private",
+        "name": account.name,
+        "company": None,
+        "blog": "",
+        "location": None,
+        "email": account.email,
+        "hireable": None,
+        "bio": None,
+        "twitter_username": None,
+        "notification_email": account.email,
+        "public_repos": public_repos,
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "created_at": iso(account.created_at),
+        "updated_at": iso(account.created_at),
+        "private_gists": 0,
+        "total_private_repos": private_repos,
+        "owned_private_repos": private_repos,
+        "disk_usage": 0,
+        "collaborators": 0,
+        "two_factor_authentication": True,
+        "plan": {"name": "free", "space": 976562499, "collaborators": 0, "private_repos": 10000},
+    }
+
+
+def organization_full(org: Account, public_repos: int, private_repos: int) -> dict[str, Any]:
+    base = f"/orgs/{org.login}"
+    return {
+        "login": org.login,
+        "id": org.id,
+        "node_id": node_id("O", org.id),
+        "url": api_url(base),
+        "repos_url": api_url(f"{base}/repos"),
+        "events_url": api_url(f"{base}/events"),
+        "hooks_url": api_url(f"{base}/hooks"),
+        "issues_url": api_url(f"{base}/issues"),
+        "members_url": api_url(f"{base}/members{{/member}}"),
+        "public_members_url": api_url(f"{base}/public_members{{/member}}"),
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{org.id}?v=4",
+        "description": org.description,
+        "name": org.name,
+        "is_verified": False,
+        "has_organization_projects": True,
+        "has_repository_projects": True,
+        "public_repos": public_repos,
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "html_url": web_url(f"/{org.login}"),
+        "created_at": iso(org.created_at),
+        "updated_at": iso(org.created_at),
+        "archived_at": None,
+        "type": "Organization",
+        "total_private_repos": private_repos,
+        "owned_private_repos": private_repos,
+        "private_gists": 0,
+        "disk_usage": 0,
+        "collaborators": 0,
+        "default_repository_permission": "read",
+        "members_can_create_repositories": True,
+        "two_factor_requirement_enabled": True,
+        "plan": {"name": "free", "space": 976562499, "private_repos": 10000, "filled_seats": 1, "seats": 0},
+        # What an admin of the org sees (the sandbox's tokens act as org owners).
+        "billing_email": f"billing@{org.login.lower()}.example",
+        "members_allowed_repository_creation_type": "all",
+        "members_can_create_public_repositories": True,
+        "members_can_create_private_repositories": True,
+        "members_can_create_internal_repositories": False,
+        "members_can_create_pages": True,
+        "members_can_create_public_pages": True,
+        "members_can_create_private_pages": True,
+        "members_can_fork_private_repositories": False,
+        "web_commit_signoff_required": False,
+        **{f"{feature}_enabled_for_new_repositories": False for feature in (
+            "advanced_security", "dependabot_alerts", "dependabot_security_updates", "dependency_graph",
+            "secret_scanning", "secret_scanning_push_protection")},
+        "secret_scanning_push_protection_custom_link_enabled": False,
+        "secret_scanning_push_protection_custom_link": None,
+        "secret_scanning_validity_checks_enabled": False,
+    }
+
+
+def minimal_repository(repo: Repo) -> dict[str, Any]:
+    base = f"/repos/{repo.full_name}"
+    data: dict[str, Any] = {
+        "id": repo.id,
+        "node_id": node_id("R", repo.id),
+        "name": repo.name,
+        "full_name": repo.full_name,
+        "private": repo.private,
+        "owner": simple_user(repo.owner),
+        "html_url": web_url(f"/{repo.full_name}"),
+        "description": repo.description,
+        "fork": False,
+        "url": api_url(base),
+    }
+    for name, suffix in _REPO_URLS:
+        data[name] = api_url(base + suffix)
+    return data
+
+
+def full_repository(repo: Repo) -> dict[str, Any]:
+    size = sum(len(b) for b in repo.git.blobs.values()) // 1024
+    data = minimal_repository(repo)
+    data.update({
+        "created_at": iso(repo.created_at),
+        "updated_at": iso(repo.updated_at),
+        "pushed_at": iso(repo.pushed_at),
+        "git_url": f"git://github.com/{repo.full_name}.git",
+        "ssh_url": f"git@github.com:{repo.full_name}.git",
+        "clone_url": f"https://github.com/{repo.full_name}.git",
+        "svn_url": web_url(f"/{repo.full_name}"),
+        "homepage": None,
+        "size": size,
+        "stargazers_count": 0,
+        "watchers_count": 0,
+        "language": None,
+        "has_issues": True,
+        "has_projects": True,
+        "has_downloads": True,
+        "has_wiki": True,
+        "has_pages": False,
+        "has_discussions": False,
+        "has_pull_requests": True,
+        "pull_request_creation_policy": "all",
+        "forks_count": 0,
+        "mirror_url": None,
+        "archived": False,
+        "disabled": False,
+        "open_issues_count": sum(1 for p in repo.pulls if p.state == "open"),
+        "license": None,
+        "allow_forking": True,
+        "is_template": False,
+        "web_commit_signoff_required": False,
+        "topics": [],
+        "visibility": repo.visibility,
+        "forks": 0,
+        "open_issues": sum(1 for p in repo.pulls if p.state == "open"),
+        "watchers": 0,
+        "default_branch": repo.default_branch,
+        "permissions": {"admin": True, "maintain": True, "push": True, "triage": True, "pull": True},
+        "temp_clone_token": "",
+        "allow_squash_merge": True,
+        "allow_merge_commit": True,
+        "allow_rebase_merge": True,
+        "allow_auto_merge": False,
+        "delete_branch_on_merge": False,
+        "allow_update_branch": False,
+        "use_squash_pr_title_as_default": False,
+        "squash_merge_commit_message": "COMMIT_MESSAGES",
+        "squash_merge_commit_title": "COMMIT_OR_PR_TITLE",
+        "merge_commit_message": "PR_TITLE",
+        "merge_commit_title": "MERGE_MESSAGE",
+        "custom_properties": {},
+        "security_and_analysis": {name: {"status": "disabled"} for name in (
+            "secret_scanning", "secret_scanning_push_protection", "dependabot_security_updates",
+            "secret_scanning_validity_checks")},
+        "network_count": 0,
+        "subscribers_count": 0,
+    })
+    if repo.owner.is_org:
+        data["organization"] = simple_user(repo.owner)
+    return data

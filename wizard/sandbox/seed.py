@@ -1,0 +1,147 @@
+"""What the sandbox starts with: the default world, and more from a `--seed FILE` (JSON or YAML).
+
+Default: org BrikByte-Studios with its `.github` repo (the reusable Kaniko workflow from assets/), the
+sample service `example-node-api` (assets/demo/), user `octo-admin` and the admin token.
+
+Seed file (all keys optional):
+    orgs:    [{login, name?, description?}]
+    users:   [{login, name?, email?}]
+    repos:   [{full_name: owner/name, default_branch?, private?, description?,
+               files?: {path: text}, dir?: path (relative to the seed file)}]
+    tokens:  [{login, scopes: [..], fine_grained?: bool, value_env?: VAR}]   # value from $VAR, else generated
+    packages: {"ghcr.io/org/name": {linked_repos: [org/repo]}}              # registry ACLs
+Token values never live in the seed file itself: give `value_env` or let the sandbox make one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wizard import assets
+from wizard.sandbox.state import DEFAULT_SCOPES, SandboxState
+from wizard.sandbox.workflows import parse_yaml
+
+DEFAULT_ORG = "BrikByte-Studios"
+DEFAULT_USER = "octo-admin"
+DEMO_REPO = "example-node-api"
+REUSABLE_PATH = ".github/workflows/ci-build-kaniko.yml"
+SKIPPED_DIRS = frozenset({".git", "node_modules", "__pycache__"})
+
+# Stand-ins for when the checkout's assets are missing (e.g. an installed wheel without them).
+_PLACEHOLDER_REUSABLE = """name: ci-build-kaniko
+on:
+  workflow_call:
+    inputs:
+      image_name: {type: string, required: true}
+      dockerfile: {type: string, default: ./Dockerfile}
+      context: {type: string, default: .}
+      tags: {type: string, required: true}
+      registry: {type: string, default: ghcr.io}
+      cache_enabled: {type: boolean, default: true}
+      cache_repo: {type: string, default: ''}
+      target: {type: string, default: ''}
+      build_args: {type: string, default: ''}
+      executor: {type: string, default: ghcr.io/osscontainertools/kaniko:v1.28.3}
+      environment: {type: string, default: ''}
+    secrets:
+      REGISTRY_TOKEN: {required: true}
+      REGISTRY_USERNAME: {required: false}
+      REGISTRY_PAT: {required: false}
+jobs:
+  build:
+    name: Kaniko build
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo placeholder
+"""
+_PLACEHOLDER_DEMO = {
+    "Dockerfile": "FROM node:22-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install --omit=dev\n"
+                  "COPY src ./src\nRUN node --check src/server.js\nCMD [\"node\", \"src/server.js\"]\n",
+    "package.json": '{"name": "example-node-api", "version": "0.1.0", "private": true}\n',
+    "src/server.js": "require('http').createServer((q, s) => s.end('ok')).listen(3000);\n",
+}
+
+
+@dataclass
+class SeedResult:
+    admin_token: str
+    tokens: dict[str, str] = field(default_factory=dict)  # generated seed tokens: login -> value
+
+
+def read_dir(root: Path) -> dict[str, bytes]:
+    """Every file under root (git metadata and dependency folders left out), keyed by / paths."""
+    files: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and not (set(rel.parts) & SKIPPED_DIRS):
+            files[rel.as_posix()] = path.read_bytes()
+    return files
+
+
+def reusable_workflow() -> bytes:
+    try:
+        return assets.reusable_workflow_path().read_bytes()
+    except FileNotFoundError:
+        return _PLACEHOLDER_REUSABLE.encode()
+
+
+def demo_files() -> dict[str, bytes]:
+    try:
+        return read_dir(assets.demo_repo_dir())
+    except FileNotFoundError:
+        return {k: v.encode() for k, v in _PLACEHOLDER_DEMO.items()}
+
+
+def apply_default(st: SandboxState, token: str | None, scopes: list[str] | tuple[str, ...] | None) -> str:
+    st.add_user(DEFAULT_USER, name="Octo Admin", email="octo-admin@users.noreply.example")
+    st.add_org(DEFAULT_ORG, name="BrikByte Studios", description="Sandbox organisation")
+    st.add_repo(DEFAULT_ORG, ".github", {REUSABLE_PATH: reusable_workflow()}, description="Org-wide workflows")
+    st.add_repo(DEFAULT_ORG, DEMO_REPO, demo_files(), description="Sample Node.js service")
+    return st.add_token(DEFAULT_USER, tuple(scopes) if scopes is not None else DEFAULT_SCOPES, value=token)
+
+
+def read_seed(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix.lower() == ".json" else parse_yaml(text)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a seed file holds a mapping (orgs, users, repos, tokens, packages)")
+    return data
+
+
+def packages_of(data: dict[str, Any]) -> dict[str, dict] | None:
+    packages = data.get("packages")
+    if packages is not None and not isinstance(packages, dict):
+        raise ValueError("seed: 'packages' maps an image repository to {linked_repos: [...]}")
+    return packages
+
+
+def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path) -> dict[str, str]:
+    """Add the seed's orgs, users, repos and tokens; returns the tokens it generated (login -> value)."""
+    for org in data.get("orgs") or []:
+        st.add_org(str(org["login"]), name=org.get("name"), description=org.get("description"))
+    for user in data.get("users") or []:
+        st.add_user(str(user["login"]), name=user.get("name"), email=user.get("email"))
+    for repo in data.get("repos") or []:
+        owner, _, name = str(repo["full_name"]).partition("/")
+        if not owner or not name:
+            raise ValueError(f"seed: repo full_name {repo['full_name']!r} is not owner/name")
+        files = {str(k): str(v).encode() for k, v in (repo.get("files") or {}).items()}
+        if repo.get("dir"):
+            files = {**read_dir((base_dir / str(repo["dir"])).resolve()), **files}
+        st.add_repo(owner, name, files, default_branch=str(repo.get("default_branch", "main")),
+                    private=bool(repo.get("private", False)), description=repo.get("description"))
+    generated: dict[str, str] = {}
+    for entry in data.get("tokens") or []:
+        login = str(entry["login"])
+        value = os.environ.get(str(entry["value_env"])) if entry.get("value_env") else None
+        made = st.add_token(login, tuple(entry.get("scopes") or ()), fine_grained=bool(entry.get("fine_grained")),
+                            value=value or None)
+        if not value:
+            generated[login] = made
+    return generated

@@ -1,0 +1,158 @@
+"""Starting and stopping the sandbox: a context manager for tests and the demo, `serve` for the CLI."""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any, TextIO
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from wizard.sandbox.app import UNLOGGED, create_app
+from wizard.sandbox.faults import Faults
+from wizard.sandbox.kaniko import Registry
+from wizard.sandbox.seed import SeedResult, apply_default, apply_seed, packages_of, read_seed
+from wizard.sandbox.state import DEFAULT_SCOPES, SandboxState
+
+
+class _RequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler plus the faults that must act below HTTP (a connection reset)."""
+
+    def run_wsgi(self) -> None:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        rule = None
+        if not path.startswith(UNLOGGED):  # the control area itself is never faulted
+            rule = self.server.sandbox_faults.take(self.command, path)  # type: ignore[attr-defined]
+        if rule is not None and rule.reset:
+            if rule.delay:
+                time.sleep(rule.delay)
+            self._reset(path)
+            return
+        self._fault = rule
+        super().run_wsgi()
+
+    def make_environ(self) -> dict[str, Any]:
+        environ = super().make_environ()
+        environ["sandbox.fault"] = getattr(self, "_fault", None)
+        return environ
+
+    def _reset(self, path: str) -> None:
+        """Close the socket with SO_LINGER 0: the kernel sends RST, the client sees a reset connection."""
+        state: SandboxState = self.server.sandbox_state  # type: ignore[attr-defined]
+        with state.lock:
+            state.requests.append({"method": self.command, "path": path, "query": "", "status": 0,
+                                   "fault": "reset"})
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        os.close(self.connection.detach())
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        if not getattr(self.server, "sandbox_quiet", True):
+            super().log_request(*args, **kwargs)
+
+
+class Sandbox:
+    """The embedded GitHub: `with Sandbox(time_factor=0.01) as sb: Github(base_url=sb.base_url, ...)`."""
+
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+        token: str | None = None,
+        scopes: list[str] | tuple[str, ...] | None = None,
+        seed_file: Path | None = None,
+        time_factor: float = 1.0,
+        quiet: bool = True,
+    ) -> None:
+        seed = read_seed(Path(seed_file)) if seed_file else {}
+        self.state = SandboxState(time_factor=time_factor, registry=Registry(packages_of(seed)))
+        self.token = apply_default(self.state, token, scopes)
+        self.seeded_tokens = apply_seed(self.state, seed, Path(seed_file).parent) if seed_file else {}
+        self.faults = Faults()
+        self.app = create_app(self.state, self.faults)
+        self._host, self._port, self._quiet = host, port or 0, quiet
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def seed(self) -> SeedResult:
+        return SeedResult(self.token, dict(self.seeded_tokens))
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not started")
+        return f"http://{self._host}:{self._server.server_port}"
+
+    def start(self) -> Sandbox:
+        if self._server is not None:
+            return self
+        server = make_server(self._host, self._port, self.app, threaded=True, request_handler=_RequestHandler)
+        server.sandbox_faults = self.faults  # type: ignore[attr-defined]
+        server.sandbox_state = self.state  # type: ignore[attr-defined]
+        server.sandbox_quiet = self._quiet  # type: ignore[attr-defined]
+        server.daemon_threads = True  # type: ignore[attr-defined]
+        self._server = server
+        # A short poll interval makes stop() quick (shutdown waits for the loop to look).
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="github-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def add_token(self, scopes: list[str] | tuple[str, ...] = DEFAULT_SCOPES, *, login: str = "octo-admin",
+                  fine_grained: bool = False) -> str:
+        """A new token for `login` with these scopes (made at run time)."""
+        return self.state.add_token(login, tuple(scopes), fine_grained=fine_grained)
+
+    def snapshot(self) -> dict[str, Any]:
+        from wizard.sandbox.routes_sandbox import snapshot
+
+        return snapshot(self.state)
+
+
+def serve(
+    port: int | None,
+    token: str | None,
+    scopes: list[str] | None,
+    seed_file: Path | None,
+    time_factor: float,
+    out: TextIO = sys.stdout,
+) -> None:
+    """`brik-onboard sandbox serve`: print the API base URL and the token, serve until interrupted."""
+    sandbox = Sandbox(port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor,
+                      quiet=False)
+    sandbox.start()
+    print(f"GitHub sandbox API: {sandbox.base_url}", file=out)
+    print(f"token: {sandbox.token}", file=out)
+    for login, value in sandbox.seeded_tokens.items():
+        print(f"token for {login}: {value}", file=out)
+    print("Press Ctrl+C to stop.", file=out, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()

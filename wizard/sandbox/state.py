@@ -1,0 +1,178 @@
+"""The whole sandbox world in one object, guarded by one re-entrant lock.
+
+Routes take `state.lock` for every read-modify-write; the runner is called with the lock held, so a
+run's jobs (and the registry's cache) are computed in the order requests arrive.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets as pysecrets
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from wizard.sandbox.gitstore import Commit, Signature
+from wizard.sandbox.model import Account, Repo, Token
+from wizard.sandbox.runs import Attempt, Job, Run
+
+DEFAULT_SCOPES = ("repo", "workflow", "admin:org", "read:org")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def make_token_value(prefix: str = "ghp_") -> str:
+    """A fresh token made at run time (never a literal in the source)."""
+    return prefix + pysecrets.token_hex(18)
+
+
+class SandboxState:
+    def __init__(self, *, time_factor: float = 1.0, registry: Any = None) -> None:
+        self.lock = threading.RLock()
+        self.time_factor = time_factor
+        self.clock: Callable[[], datetime] = utcnow  # runs read time through here (tests may move it)
+        self.registry = registry
+        self.accounts: dict[str, Account] = {}  # lower-cased login -> account
+        self.repos: dict[int, Repo] = {}
+        self.tokens: dict[str, Token] = {}
+        self.requests: deque[dict[str, Any]] = deque(maxlen=20000)
+        self.blobs: dict[str, tuple[Any, ...]] = {}  # download token -> what it serves
+        # Behaviour switches for tests.
+        self.legacy_dispatch_400 = False  # answer 400 to return_run_details, like older GHES
+        self.content_limit_per_minute = 80
+        self.rate_limit = 5000
+        self._ids = itertools.count(1000)
+        self._repo_ids = itertools.count(700000001)
+        self._run_ids = itertools.count(9100000001)
+        self._job_ids = itertools.count(31000000001)
+
+    def now(self) -> datetime:
+        """The time runs are measured against: the wall clock unless a test moved it."""
+        return self.clock()
+
+    # ids -------------------------------------------------------------------------------------------
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def next_run_id(self) -> int:
+        return next(self._run_ids)
+
+    def next_job_id(self) -> int:
+        return next(self._job_ids)
+
+    # accounts and tokens ---------------------------------------------------------------------------
+    def add_account(self, login: str, type_: str, **fields: Any) -> Account:
+        with self.lock:
+            existing = self.accounts.get(login.lower())
+            if existing:
+                return existing
+            account = Account(self.next_id(), login, type_, utcnow(), **fields)
+            self.accounts[login.lower()] = account
+            return account
+
+    def add_user(self, login: str, name: str | None = None, email: str | None = None) -> Account:
+        return self.add_account(login, "User", name=name or login, email=email or f"{login}@users.noreply.example")
+
+    def add_org(self, login: str, name: str | None = None, description: str | None = None) -> Account:
+        return self.add_account(login, "Organization", name=name or login, description=description)
+
+    def find_account(self, login: str) -> Account | None:
+        return self.accounts.get(login.lower())
+
+    def add_token(
+        self,
+        login: str,
+        scopes: tuple[str, ...] | list[str] | frozenset[str] = DEFAULT_SCOPES,
+        *,
+        fine_grained: bool = False,
+        value: str | None = None,
+    ) -> str:
+        """Register a token for `login` (created as a user if unknown); returns its value."""
+        with self.lock:
+            if not self.find_account(login):
+                self.add_user(login)
+            value = value or make_token_value("github_pat_" if fine_grained else "ghp_")
+            self.tokens[value] = Token(value, self.find_account(login).login, frozenset(scopes), fine_grained)
+            return value
+
+    def token(self, value: str) -> Token | None:
+        return self.tokens.get(value)
+
+    # repositories ----------------------------------------------------------------------------------
+    def add_repo(
+        self,
+        owner: str,
+        name: str,
+        files: Mapping[str, bytes],
+        *,
+        default_branch: str = "main",
+        private: bool = False,
+        description: str | None = None,
+        author: str = "octo-admin",
+    ) -> Repo:
+        with self.lock:
+            account = self.find_account(owner) or self.add_org(owner)
+            now = utcnow()
+            repo = Repo(next(self._repo_ids), account, name, now, now, now, default_branch, private, description)
+            sig = Signature(author, f"{author}@users.noreply.example", now)
+            tree = {path: repo.git.put_blob(data) for path, data in files.items()}
+            commit = repo.git.commit(tree, (), "Initial commit", sig)
+            repo.branches[default_branch] = commit.sha
+            self.repos[repo.id] = repo
+            return repo
+
+    def find_repo(self, owner: str, name: str) -> Repo | None:
+        owner_l, name_l = owner.lower(), name.lower()
+        for repo in self.repos.values():
+            if repo.owner.login.lower() == owner_l and repo.name.lower() == name_l:
+                return repo
+        return None
+
+    def repo_by_id(self, repo_id: int) -> Repo | None:
+        return self.repos.get(repo_id)
+
+    def repos_of(self, account: Account) -> list[Repo]:
+        return [r for r in self.repos.values() if r.owner is account]
+
+    def commit_files(
+        self,
+        repo: Repo,
+        branch: str,
+        changes: Mapping[str, bytes | None],
+        message: str,
+        author: Signature,
+        committer: Signature | None = None,
+    ) -> Commit:
+        """A commit on top of `branch` with files added/changed (bytes) or removed (None); moves the branch."""
+        with self.lock:
+            parent = repo.branches[branch]
+            files = dict(repo.git.commits[parent].files)
+            for path, data in changes.items():
+                if data is None:
+                    files.pop(path, None)
+                else:
+                    files[path] = repo.git.put_blob(data)
+            commit = repo.git.commit(files, (parent,), message, author, committer)
+            repo.branches[branch] = commit.sha
+            repo.pushed_at = repo.updated_at = utcnow()
+            return commit
+
+    def find_run(self, repo: Repo, run_id: int) -> Run | None:
+        return repo.runs.get(run_id)
+
+    def find_job(self, repo: Repo, job_id: int) -> tuple[Run, Attempt, Job] | None:
+        for run in repo.runs.values():
+            for attempt in run.attempts:
+                for job in attempt.jobs:
+                    if job.id == job_id:
+                        return run, attempt, job
+        return None
+
+    def new_blob_token(self, *what: Any) -> str:
+        token = pysecrets.token_urlsafe(24)
+        self.blobs[token] = what
+        return token

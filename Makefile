@@ -20,10 +20,9 @@ $(VENV)/.installed-demo: pyproject.toml | $(PY)
 test: $(VENV)/.installed-test
 	$(PY) -m pytest
 
-# Until the wizard and its demo exist (issues 3-5), the demo is a dry run on the bundled sample service.
+# The wizard on the embedded GitHub sandbox with the sample service: no token, no network.
 demo: $(VENV)/.installed-demo
-	$(VENV)/bin/brik-onboard plan --repo BrikByte-Studios/example-node-api \
-	    --checkout assets/demo/example-node-api --tags "v0.1.0, sha-\$${{ github.sha }}"
+	$(VENV)/bin/brik-onboard demo
 
 bench: $(VENV)/.installed-test
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b; done

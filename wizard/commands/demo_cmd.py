@@ -17,7 +17,7 @@ def run_demo(args: argparse.Namespace) -> int:
         return run_prompts_demo(time_factor=args.time_factor)
     from wizard.tui.app import run_demo as run_tui_demo
 
-    return run_tui_demo()
+    return run_tui_demo(time_factor=args.time_factor)
 
 
 def run_headless(args: argparse.Namespace) -> int:

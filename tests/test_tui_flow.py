@@ -1,0 +1,213 @@
+"""Full onboardings through the Textual wizard, driven by the keyboard (Pilot), on the embedded sandbox.
+
+Each test asserts what the sandbox holds afterwards (secrets by hash, files on main, runs) and what the engine
+said (its events), not only what the screen shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from wizard.core import naming
+from wizard.engine.events import StepDone, VerdictReady
+from wizard.tui.model import DONE, READY
+
+from tests.tui_helpers import (
+    WORKFLOW_PATH,
+    complete_step,
+    complete_steps,
+    events_of,
+    finish,
+    main_text,
+    org_secrets,
+    paste,
+    repo_state,
+    screen_text,
+    sha256,
+    wait_for,
+    wait_screen,
+    wait_status,
+    wizard_on,
+)
+
+UP_TO_SECRETS = ("connect", "repository", "preflight", "image")
+
+
+def run(coro) -> None:
+    asyncio.run(coro)
+
+
+def assert_passing_build(app, sandbox) -> None:
+    verdicts = events_of(app, VerdictReady)
+    assert len(verdicts) == 1 and verdicts[0].passed, verdicts
+    assert verdicts[0].leaks == 0
+    runs = repo_state(sandbox)["runs"]
+    assert len(runs) == 1 and runs[0]["conclusion"] == "success"
+    assert [a["number"] for a in runs[0]["attempts"]] == [1, 2]
+
+
+def test_happy_path_github_token(sandbox, tmp_path: Path) -> None:
+    app = wizard_on(sandbox, tmp_path)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await complete_steps(pilot, UP_TO_SECRETS)
+            await wait_status(pilot, "secrets", READY)
+            assert app.journey["secrets"].writes and all(c.kind == "secret" for c in app.journey["secrets"].writes)
+            await pilot.press("ctrl+n")  # the engine asks before it writes; "n" applies nothing
+            await wait_screen(pilot, "ConfirmModal")
+            await pilot.press("n")
+            await wait_status(pilot, "secrets", READY)
+            assert org_secrets(sandbox) == {} and app.journey.current == "secrets"
+            await complete_steps(pilot, ("secrets", "workflow", "validate"))
+            await wait_for(pilot, lambda: app.journey.current == "summary", "the summary")
+            await finish(pilot)
+
+    run(scenario())
+    # The org secret REGISTRY_URL holds the registry, readable by the selected repositories: this one.
+    repo = repo_state(sandbox)
+    secrets = org_secrets(sandbox)
+    assert set(secrets) == {"REGISTRY_URL"}
+    assert secrets["REGISTRY_URL"]["sha256"] == sha256("ghcr.io")
+    assert secrets["REGISTRY_URL"]["visibility"] == "selected" and secrets["REGISTRY_URL"]["selected_repositories"] == [repo["id"]]
+    caller = main_text(sandbox, WORKFLOW_PATH)
+    assert caller is not None and "image_name: ghcr.io/brikbyte-studios/example-node-api" in caller
+    assert "REGISTRY_TOKEN: ${{ secrets.GITHUB_TOKEN }}" in caller
+    assert ".github/brik-onboard.yml" in repo["files"]
+    assert_passing_build(app, sandbox)
+    done = {e.step: e for e in events_of(app, StepDone)}
+    assert list(done) == ["connect", "repository", "preflight", "image", "secrets", "workflow", "validate", "summary"]
+    assert done["summary"].outcome == "changed"
+    assert (tmp_path / "brik-onboard.yml").is_file()
+    assert app.return_value == 0 and app.return_code == 0
+
+
+def test_pat_at_org_scope_with_selected_visibility(sandbox, tmp_path: Path) -> None:
+    pat = sandbox.add_token(["write:packages"], login="ci-bot")
+    app = wizard_on(sandbox, tmp_path)
+    seen: list[str] = []
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await complete_steps(pilot, UP_TO_SECRETS)
+            await wait_status(pilot, "secrets", READY)
+            # The focus starts on the strategy choice: move to "registry PAT" and select it.
+            await pilot.press("right", "enter")
+            await wait_for(pilot, lambda: app.screen.query_one("#pat-field").display, "the PAT field")
+            await pilot.press("tab", "tab", "tab")  # scope, visibility (selected: the default), the PAT
+            assert app.focused is app.screen.query_one("#pat")
+            await paste(pilot, pat)
+            await pilot.press("enter")
+            await wait_status(pilot, "secrets", READY)
+            assert {c.target for c in app.journey["secrets"].writes} == {"org:REGISTRY_URL", "org:REGISTRY_PAT"}
+            seen.append(app.export_screenshot())
+            seen.append(screen_text(app))
+            await complete_steps(pilot, ("secrets", "workflow", "validate"))
+            seen.append(screen_text(app))
+            await finish(pilot)
+
+    run(scenario())
+    repo = repo_state(sandbox)
+    secrets = org_secrets(sandbox)
+    assert secrets["REGISTRY_PAT"]["sha256"] == sha256(pat)
+    assert secrets["REGISTRY_PAT"]["visibility"] == "selected" and secrets["REGISTRY_PAT"]["selected_repositories"] == [repo["id"]]
+    assert "REGISTRY_TOKEN: ${{ secrets.REGISTRY_PAT }}" in (main_text(sandbox, WORKFLOW_PATH) or "")
+    assert_passing_build(app, sandbox)
+    # The PAT was typed into a masked input: it is on no screen and in no engine event, and it is audited for.
+    assert seen and all(pat not in text for text in seen)
+    assert all(pat not in repr(event) for event in app.event_log)
+    assert pat not in (tmp_path / "brik-onboard.yml").read_text()
+
+
+def test_environment_scope(sandbox, tmp_path: Path) -> None:
+    app = wizard_on(sandbox, tmp_path)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await complete_steps(pilot, UP_TO_SECRETS)
+            await wait_status(pilot, "secrets", READY)
+            await pilot.press("tab", "right", "enter")  # scope: environment
+            await wait_for(pilot, lambda: app.screen.query_one("#environment-field").display, "the environment field")
+            assert app.screen.query_one("#form-hint").display  # the name is still missing: Next would say so
+            await pilot.press("tab", *"staging")
+            await wait_for(pilot, lambda: app.journey["secrets"].status == READY and any(c.kind == "environment" for c in app.journey["secrets"].changes), "the environment check")
+            assert {(c.kind, c.target) for c in app.journey["secrets"].writes} == {("environment", "staging"), ("secret", "environment:staging:REGISTRY_URL")}
+            await complete_steps(pilot, ("secrets", "workflow", "validate"))
+            await finish(pilot)
+
+    run(scenario())
+    repo = repo_state(sandbox)
+    envs = {e["name"]: e for e in repo["environments"]}
+    assert "staging" in envs
+    assert {s["name"]: s["sha256"] for s in envs["staging"]["secrets"]} == {"REGISTRY_URL": sha256("ghcr.io")}
+    assert org_secrets(sandbox) == {}  # nothing at org level
+    assert "environment: staging" in (main_text(sandbox, WORKFLOW_PATH) or "")
+    assert_passing_build(app, sandbox)
+
+
+def test_back_from_workflow_to_change_the_image_name(sandbox, tmp_path: Path) -> None:
+    app = wizard_on(sandbox, tmp_path)
+    refused = naming.NamingError  # the field shows the core's own message
+    try:
+        naming.validate_service("Orders API")
+    except refused as exc:
+        core_message = exc.message
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await complete_steps(pilot, (*UP_TO_SECRETS, "secrets"))
+            await wait_status(pilot, "workflow", READY)
+            assert "example-node-api" in app.journey["workflow"].facts["workflow"]
+            await pilot.press("ctrl+b", "ctrl+b")
+            await wait_for(pilot, lambda: app.journey.current == "image" and type(app.screen).__name__ == "ImageScreen", "the image screen")
+            service = app.screen.query_one("#service")
+            assert app.focused is service
+            await pilot.press("end", "ctrl+u", *"Orders API")
+            await wait_for(pilot, lambda: service.has_class("-invalid"), "the name to turn red")
+            assert core_message in str(app.screen.query_one("#service-field .field-error").render())
+            await pilot.press("ctrl+u", *"orders-api")
+            await wait_status(pilot, "image", READY)
+            assert not service.has_class("-invalid")
+            assert app.journey["image"].facts["image"] == "ghcr.io/brikbyte-studios/orders-api"
+            assert app.journey["workflow"].status != DONE  # it read the old name: it must be checked again
+            await complete_step(pilot, "image")
+            await wait_for(pilot, lambda: app.journey.current == "secrets", "the secrets screen")
+            assert app.journey["secrets"].status == DONE  # secrets do not depend on the image name
+            await pilot.press("ctrl+n")
+            await complete_steps(pilot, ("workflow", "validate"))
+            await finish(pilot)
+
+    run(scenario())
+    caller = main_text(sandbox, WORKFLOW_PATH) or ""
+    assert "image_name: ghcr.io/brikbyte-studios/orders-api" in caller
+    assert "example-node-api" not in caller.split("jobs:", 1)[1]
+    assert_passing_build(app, sandbox)
+    pushed = sandbox.snapshot()["registry"]
+    assert "brikbyte-studios/orders-api" in repr(pushed)
+
+
+def test_failing_validation_shows_its_diagnosis(sandbox, tmp_path: Path) -> None:
+    app = wizard_on(sandbox, tmp_path)
+    texts: list[str] = []
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await complete_steps(pilot, ("connect", "repository", "preflight"))
+            await wait_status(pilot, "image", READY)
+            await pilot.press("tab", "tab", "space")  # service, tags, the layer cache switch: off
+            await wait_for(pilot, lambda: app.journey["image"].status == READY and app.journey["image"].facts.get("cache_repo") is None, "cache off")
+            await complete_steps(pilot, ("image", "secrets", "workflow"))
+            await complete_step(pilot, "validate")
+            await pilot.pause(0.1)
+            texts.append(screen_text(app))
+            await pilot.press("ctrl+n")
+            await finish(pilot)
+
+    run(scenario())
+    verdict = events_of(app, VerdictReady)[0]
+    assert not verdict.passed
+    assert any(reason.startswith("cache-disabled") for reason in verdict.reasons), verdict.reasons
+    assert "cache_enabled: false" in (main_text(sandbox, WORKFLOW_PATH) or "")
+    assert "FAIL" in texts[0] and "cache-disabled" in texts[0]
+    assert app.return_code == 1

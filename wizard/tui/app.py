@@ -1,0 +1,296 @@
+"""The Textual wizard: one app factory for the CLI, the demo and the tests.
+
+The app holds the model (Journey) and navigates; the EngineController runs every engine call in a thread
+worker and answers with typed messages; the screens render the model. Nothing is applied until the user
+confirms a step's writes (the engine asks through the TuiQuestioner, which opens a modal).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen
+
+from wizard.errors import EXIT_OK, EXIT_USAGE, EXIT_VALIDATION_FAILED
+from wizard.tui.colors import readable_light_theme
+from wizard.tui.controller import EngineController, SessionFactory
+from wizard.tui.handlers import WorkerMessages
+from wizard.tui.model import APPLYING, CHECKING, DONE, FAILED, LABELS, PENDING, READY, Journey
+from wizard.tui.questioner import TuiQuestioner
+from wizard.tui.screens import make_screen
+from wizard.tui.screens.base import StepScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from wizard.engine.events import Event
+
+
+def wizard_commands() -> type[Provider]:
+    from wizard.tui.commands import WizardCommands  # loaded when the palette first opens
+
+    return WizardCommands
+
+
+# The secrets step reads the plan as the image step resolved it: after a secrets edit, image is checked first.
+RESOLVE_FIRST = {"secrets": ("image",)}
+KEYS = [("Ctrl+N", "next: review and apply this step, or go on"), ("Ctrl+B", "back to the previous step"),
+        ("Ctrl+R", "check this step again"), ("Ctrl+P", "commands: jump to a step, re-run validation, open links, dark mode"),
+        ("Tab", "next field"), ("F1", "this help"), ("Ctrl+Q", "quit (asks first while something is being written)")]
+
+
+class WizardApp(WorkerMessages, App[int]):
+    CSS_PATH = "wizard.tcss"
+    TITLE = "brik-onboard"
+    COMMANDS = App.COMMANDS | {wizard_commands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+b", "back", "Back"),
+        Binding("ctrl+n", "next", "Next"),
+        Binding("ctrl+r", "recheck", "Re-check"),
+    ]
+
+    def __init__(self, session_factory: SessionFactory, *, sub_title: str = "") -> None:
+        super().__init__()
+        self.ansi_theme_light = readable_light_theme()
+        self.sub_title = sub_title or "onboard a repository to the org's Kaniko build"
+        self.journey = Journey()
+        self.questioner = TuiQuestioner()
+        self.controller = EngineController(self, session_factory, self.questioner)
+        self.event_log: list[Event] = []  # every engine event, in order (tests and the quit message read it)
+        self._step_screens: dict[str, StepScreen] = {}
+        self._pending_nav: str | None = None
+
+    def get_default_screen(self) -> StepScreen:
+        return self._screen("connect")  # the first frame is the first step, not an empty default screen
+
+    def on_mount(self) -> None:
+        self.questioner.attach(self.post_message)
+        # The session (PyGithub, the engine's steps, the sandbox for the demo) loads in a worker, once the first
+        # frame is on screen: an import holds the GIL, so starting it earlier would slow the first paint.
+        self.call_after_refresh(self.controller.start)
+
+    # -- model helpers ----------------------------------------------------------------------------------------
+    def plan(self) -> Any:
+        assert self.controller.session is not None
+        return self.controller.session.plan
+
+    def links(self) -> dict[str, str]:
+        return dict(self.controller.session.links) if self.controller.session else {}
+
+    def _screen(self, name: str) -> StepScreen:
+        if name not in self._step_screens:
+            screen = make_screen(name)
+            self.install_screen(screen, name)
+            self._step_screens[name] = screen
+        return self._step_screens[name]
+
+    def render_step(self, name: str) -> None:
+        try:
+            if name in self._step_screens:
+                self._step_screens[name].render_state(self.journey[name])
+            if isinstance(self.screen, StepScreen) and self.screen.step != name:
+                self.screen.render_state(self.journey[self.screen.step])  # its step list shows every step's status
+        except NoMatches:
+            pass  # a worker's message arrived while the app is closing and its screens are being taken down
+
+    # -- navigation -------------------------------------------------------------------------------------------
+    def goto(self, name: str, *, check_options: dict[str, Any] | None = None) -> None:
+        if not self.journey.reachable(name):
+            self.notify(f"Finish the {LABELS[self.journey.frontier()]} step first.", severity="warning")
+            return
+        self.journey.current = name
+        if check_options is not None or (self.journey[name].status == PENDING and self.controller.engine is not None):
+            self.check_step(name, options=check_options)
+        if isinstance(self.screen, ModalScreen):
+            self._pending_nav = name  # shown when the dialog closes (see screen_resumed)
+            return
+        self._show(name)
+
+    def _show(self, name: str) -> None:
+        screen = self._screen(name)
+        if self.screen is screen:
+            return
+        # The connect screen is the default screen, at the bottom of the stack; one step screen sits above it.
+        if screen in self.screen_stack:
+            self.pop_screen()
+        elif len(self.screen_stack) == 1:
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    def screen_resumed(self, screen: StepScreen) -> None:
+        pending, self._pending_nav = self._pending_nav, None
+        if pending is not None and pending != screen.step:
+            self._show(pending)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next", "back", "recheck", "help") and isinstance(self.screen, ModalScreen):
+            return False  # the dialog answers first
+        return True
+
+    def action_back(self) -> None:
+        previous = self.journey.previous_of(self.journey.current)
+        if previous is not None:
+            self.goto(previous)
+
+    def action_next(self) -> None:
+        name = self.journey.current
+        st = self.journey[name]
+        screen = self._step_screens.get(name)
+        if self.controller.engine is None:
+            self.notify("Still connecting…" if st.status != FAILED else "Ctrl+R tries to connect again.")
+            return
+        if st.status == APPLYING:
+            self.notify("Still working on this step…")
+            return
+        problem = screen.problem() if screen is not None else None
+        if problem:
+            self.notify(problem, severity="warning")
+            return
+        edits = screen.pending_edits() if screen is not None else None
+        if edits is not None:
+            self.edit_step(name, edits, then_apply=True)
+        elif st.status == CHECKING:
+            st.apply_when_checked = True
+        elif st.status == READY:
+            self.apply_step(name)
+        elif st.status == DONE:
+            nxt = self.journey.next_of(name)
+            self.close_wizard() if nxt is None else self.goto(nxt)
+        else:
+            self.check_step(name)
+
+    def action_recheck(self) -> None:
+        name = self.journey.current
+        if self.controller.session is None:
+            if self.journey["connect"].status == FAILED:
+                self.journey["connect"].status = PENDING
+                self.render_step("connect")
+                self.controller.start()
+            return
+        if self.journey[name].status != APPLYING:
+            self.questioner.forget_choices()
+            self.check_step(name)
+
+    def action_help(self) -> None:
+        from wizard.tui.screens.modals import HelpModal
+
+        name = self.journey.current
+        if self.controller.engine is not None:
+            step = self.controller.engine.step(name)
+        else:
+            from wizard.engine.steps import default_steps
+
+            step = next(s for s in default_steps() if s.name == name)
+        self.push_screen(HelpModal(step.title, step.help, KEYS))
+
+    def rerun_validation(self) -> None:
+        if self.journey.busy():
+            self.notify(f"Wait for the {LABELS[self.journey.busy() or '']} step to finish.", severity="warning")
+            return
+        if not self.journey.reachable("validate") or self.controller.engine is None:
+            self.notify("The caller workflow must be delivered before a validation build.", severity="warning")
+            return
+        for name in ("validate", "summary"):
+            if self.journey[name].status in (DONE, READY, FAILED):
+                self.journey[name].status = PENDING
+        self.journey.finished = False
+        self.goto("validate", check_options={"force_validation": True})
+
+    def open_link(self, url: str) -> None:
+        import webbrowser  # only when asked: it is not needed for the first frame
+
+        webbrowser.open(url)
+
+    # -- engine calls -----------------------------------------------------------------------------------------
+    def check_step(self, name: str, edits: dict[str, Any] | None = None, *, then_apply: bool = False, options: dict[str, Any] | None = None) -> None:
+        st = self.journey[name]
+        st.check_seq += 1
+        st.status = CHECKING
+        st.apply_when_checked = False
+        also = RESOLVE_FIRST.get(name, ()) if edits is not None else ()
+        self.controller.check(name, st.check_seq, edits, then_apply=then_apply, also=also, options=options)
+        self.render_step(name)
+
+    def edit_step(self, name: str, edits: dict[str, Any], *, then_apply: bool = False) -> None:
+        """The user changed answers of `name`: they go into the plan and the step (and its dependents) are checked again."""
+        for stale in self.journey.invalidate_after_edit(name):
+            self.render_step(stale)
+        self.check_step(name, edits, then_apply=then_apply)
+
+    def apply_step(self, name: str) -> None:
+        st = self.journey[name]
+        st.status = APPLYING
+        st.start_apply()
+        self.controller.apply(name, st.changes)
+        self.render_step(name)
+
+    # -- leaving ----------------------------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        from wizard.tui.screens.modals import ConfirmModal, QuitModal
+
+        busy = self.journey.busy()
+        if busy is None or isinstance(self.screen, ConfirmModal):
+            self.close_wizard()  # nothing in flight (a confirmation is open: nothing of that step is written yet)
+            return
+        running, resume = self._in_flight(busy)
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.close_wizard()
+
+        self.push_screen(QuitModal(running, resume), answered)
+
+    def _in_flight(self, step: str) -> tuple[str, str]:
+        session = self.controller.session
+        run_id = session.state.run_id if session is not None else None
+        if step == "validate":
+            run = f" (run {run_id})" if run_id else ""
+            return (f"The validation build{run} is running on GitHub.",
+                    "It keeps running there. The progress file remembers the run: run brik-onboard again and it resumes "
+                    "waiting for this build instead of starting another.")
+        return (f"The {LABELS[step]} step is writing to GitHub right now.",
+                "What it finished is kept; run brik-onboard again and it checks again and completes only what is missing.")
+
+    def close_wizard(self) -> None:
+        code, message = self.outcome()
+        self.controller.cancel()
+        self.exit(code, return_code=code, message=message)
+
+    def outcome(self) -> tuple[int, str | None]:
+        session = self.controller.session
+        if self.journey.finished and session is not None:
+            return (EXIT_VALIDATION_FAILED if session.verdict_passed is False else EXIT_OK), None
+        if session is None or self.controller.engine is None:
+            return EXIT_USAGE, "brik-onboard stopped before connecting: no changes were made"
+        from wizard.engine.runner import Cancelled
+
+        stopped = Cancelled(self.journey.current, session.applied)  # the engine's own words for where a run stopped
+        return EXIT_USAGE, stopped.message + (f"; {stopped.hint}" if stopped.hint else "")
+
+
+def create_app(session_factory: SessionFactory, *, sub_title: str = "") -> WizardApp:
+    """The one way to make the wizard: `session_factory(questioner, emit)` builds the engine Session in a worker."""
+    return WizardApp(session_factory, sub_title=sub_title)
+
+
+def run_wizard(session_factory: SessionFactory, *, sub_title: str = "") -> int:
+    """Run the wizard full screen; the exit code: 0 done, 1 validation failed, 2 stopped early or input error."""
+    app = create_app(session_factory, sub_title=sub_title)
+    result = app.run()
+    return result if isinstance(result, int) else (app.return_code or 0)
+
+
+def run_demo(time_factor: float | None = None) -> int:
+    """`brik-onboard demo`: the wizard on the embedded sandbox; no token, no network."""
+    from contextlib import ExitStack
+
+    from wizard.tui.demo_session import demo_factory
+
+    with ExitStack() as stack:
+        return run_wizard(demo_factory(stack, time_factor), sub_title="demo · embedded GitHub sandbox, no token, no network")

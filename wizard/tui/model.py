@@ -1,0 +1,110 @@
+"""What the wizard knows about each step, on the UI thread: status, the last check, warnings, builds, verdict.
+
+Screens render from this model (so a screen created late, or shown again, shows everything so far); the app
+updates it from the workers' messages and the engine's events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the first frame does not import the engine
+    from wizard.engine.events import BuildUpdate, Change, StepDone, StepWarning, VerdictReady
+
+# The engine's order (wizard.engine.steps.STEP_NAMES) with the step list's short labels. Kept here so the first
+# frame does not import the engine's steps; a test checks both orders agree.
+STEPS: tuple[tuple[str, str], ...] = (
+    ("connect", "Connect"),
+    ("repository", "Repository"),
+    ("preflight", "Preflight"),
+    ("image", "Image"),
+    ("secrets", "Secrets"),
+    ("workflow", "Workflow"),
+    ("validate", "Validate"),
+    ("summary", "Summary"),
+)
+STEP_NAMES = tuple(name for name, _ in STEPS)
+LABELS = dict(STEPS)
+
+# Steps whose answers can be edited, and the later steps an edit makes stale (they read what it resolved).
+DEPENDENTS: dict[str, tuple[str, ...]] = {
+    "image": ("workflow", "validate", "summary"),
+    "secrets": ("workflow", "validate", "summary"),
+}
+
+PENDING, CHECKING, READY, APPLYING, DONE, FAILED = "pending", "checking", "ready", "applying", "done", "failed"
+
+
+@dataclass
+class StepState:
+    name: str
+    status: str = PENDING
+    check_seq: int = 0  # the newest check asked for; older results are ignored
+    apply_when_checked: bool = False  # Next was pressed while a check was running
+    changes: list[Change] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    warnings: list[StepWarning] = field(default_factory=list)
+    progress: list[str] = field(default_factory=list)
+    builds: dict[int, BuildUpdate] = field(default_factory=dict)  # attempt -> latest update
+    verdict: VerdictReady | None = None
+    done: StepDone | None = None
+    applied_once: bool = False
+    stale: bool = False  # an answer it depends on changed while it was being applied
+    error: str | None = None
+
+    @property
+    def writes(self) -> list[Change]:
+        return [c for c in self.changes if c.is_write]
+
+    def start_check(self) -> None:
+        self.changes, self.facts, self.warnings, self.progress, self.error = [], {}, [], [], None
+
+    def start_apply(self) -> None:
+        self.builds, self.verdict, self.done, self.error, self.progress = {}, None, None, None, []
+
+
+class Journey:
+    """Every step's state and where the user is."""
+
+    def __init__(self) -> None:
+        self.steps = {name: StepState(name) for name in STEP_NAMES}
+        self.current = STEP_NAMES[0]
+        self.finished = False
+
+    def __getitem__(self, name: str) -> StepState:
+        return self.steps[name]
+
+    def index(self, name: str) -> int:
+        return STEP_NAMES.index(name)
+
+    def frontier(self) -> str:
+        """The first step not done yet: the furthest the user may go."""
+        return next((n for n in STEP_NAMES if self.steps[n].status != DONE), STEP_NAMES[-1])
+
+    def reachable(self, name: str) -> bool:
+        return self.index(name) <= self.index(self.frontier())
+
+    def next_of(self, name: str) -> str | None:
+        i = self.index(name) + 1
+        return STEP_NAMES[i] if i < len(STEP_NAMES) else None
+
+    def previous_of(self, name: str) -> str | None:
+        i = self.index(name) - 1
+        return STEP_NAMES[i] if i >= 0 else None
+
+    def invalidate_after_edit(self, name: str) -> list[str]:
+        """An answer of `name` changed: it and the steps that read it must be checked (and applied) again."""
+        stale = [name, *DEPENDENTS.get(name, ())]
+        for step in stale:
+            st = self.steps[step]
+            if st.status in (DONE, READY, FAILED):
+                st.status = PENDING
+            elif st.status == APPLYING:
+                st.stale = True
+        self.finished = False
+        return stale
+
+    def busy(self) -> str | None:
+        """The step whose apply (a write or a build) is in flight, if any."""
+        return next((n for n in STEP_NAMES if self.steps[n].status == APPLYING), None)

@@ -1,0 +1,35 @@
+"""Preflight: what the plan needs from the token, and what the org's reusable workflow accepts."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from wizard.tui.model import StepState
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets.facts import FactList
+
+
+class PreflightScreen(StepScreen):
+    step = "preflight"
+    heading = "Preflight"
+    intro = "Checked before anything is written: the token's scopes, the reusable workflow, the Dockerfile."
+
+    def changes_visible(self, st: StepState) -> bool:
+        return False  # a read-only step: its facts say it all
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("The token has every scope this plan needs", id="needs-title", classes="section-title")
+        yield FactList(id="needs")
+        yield FactList(id="facts")
+
+    def render_state(self, st: StepState) -> None:
+        super().render_state(st)
+        if not self.is_mounted:
+            return
+        needs = st.facts.get("needs") or {}
+        self.query_one("#needs-title").display = bool(needs)
+        self.query_one("#needs", FactList).show((f"✔ {scope}", why) for scope, why in needs.items())
+        self.query_one("#facts", FactList).show(
+            [("Workflow inputs", st.facts.get("reusable_inputs")), ("Pinned to", st.facts.get("pinned_sha"))]
+        )

@@ -1,0 +1,84 @@
+"""Summary: every change made, the links (PR, runs), the verdict, and where the answers file went."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from wizard.tui.model import StepState
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets.facts import FactList
+
+
+def shown_path(path: str) -> str:
+    """A path as the user would type it: relative to the current directory when it is inside it."""
+    try:
+        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd().resolve()) else path
+    except (OSError, ValueError):
+        return path
+
+
+def applied_text(applied: list[str]) -> Text:
+    text = Text("Changed in this run\n", style="bold")
+    for summary in applied:
+        text.append("  ✔ ", "green")
+        text.append(f"{summary}\n", "")
+    if not applied:
+        text.append("  nothing: it was already onboarded\n", "dim")
+    text.rstrip()
+    return text
+
+
+class SummaryScreen(StepScreen):
+    step = "summary"
+    heading = "Summary"
+    intro = "What was changed, with links, and the answers file a re-run starts from."
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="applied")
+        yield Static("Links", id="links-title", classes="section-title")
+        yield FactList(id="links")
+        yield FactList(id="outcome")
+        yield Static(id="paused", classes="warnings")
+
+    def changes_visible(self, st: StepState) -> bool:
+        return st.done is None  # once done, "Changed in this run" says it all
+
+    def render_state(self, st: StepState) -> None:
+        super().render_state(st)
+        if not self.is_mounted:
+            return
+        f = st.done.facts if st.done is not None else {}
+        applied = self.query_one("#applied", Static)
+        applied.display = st.done is not None
+        applied.update(applied_text(list(f.get("applied") or [])))
+        links = f.get("links") or {}
+        self.query_one("#links-title").display = bool(links)
+        self.query_one("#links", FactList).show((label, Text(url, style=f"link {url}")) for label, url in links.items())
+        shown = None if st.done is None else self.verdict_text(f.get("verdict_passed"))
+        answers = f.get("answers_path")
+        self.query_one("#outcome", FactList).show(
+            [("Validation", shown), ("Answers file", f"{shown_path(answers)} (no secret values; a re-run starts from it)" if answers else None)]
+        )
+        paused = self.query_one("#paused", Static)
+        paused.display = bool(f.get("paused"))
+        paused.update(Text(f"⏸ {f.get('paused') or ''}"))
+
+    def verdict_text(self, passed: bool | None) -> Text:
+        if passed is None:
+            return Text("not run", "yellow")
+        text = Text("PASS" if passed else "FAIL", "bold green" if passed else "bold red")
+        verdict = self.wizard.journey["validate"].verdict
+        f = verdict.facts if verdict is not None else {}
+        if f.get("attempt1_s") is not None and f.get("attempt2_s") is not None:
+            text.append(f"  attempt 1 {f['attempt1_s']:.0f}s, attempt 2 {f['attempt2_s']:.0f}s")
+            if f.get("saving_s") is not None:
+                text.append(f", saved {f['saving_s']:.0f}s")
+        return text
+
+    def next_label(self, st: StepState) -> str:
+        return "finish"

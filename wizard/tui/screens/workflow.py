@@ -1,0 +1,46 @@
+"""Workflow: the caller workflow as it will be written, or the diff against the existing file."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from wizard.tui.model import StepState
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets.code_view import CodeView
+from wizard.tui.widgets.facts import FactList
+
+DELIVERY = {
+    "local": "written to the local checkout",
+    "commit": "committed to the default branch",
+    "pr": "on the branch brik-onboard/setup, as a pull request",
+}
+
+
+class WorkflowScreen(StepScreen):
+    step = "workflow"
+    heading = "Caller workflow"
+    intro = "The workflow that calls the org's reusable Kaniko workflow; an existing one is edited in place."
+
+    def compose_body(self) -> ComposeResult:
+        yield FactList(id="facts")
+        yield Static(id="code-title", classes="section-title")
+        yield CodeView(id="code")
+
+    def render_state(self, st: StepState) -> None:
+        super().render_state(st)
+        if not self.is_mounted:
+            return
+        f = st.facts
+        delivery = f.get("delivery")
+        self.query_one("#facts", FactList).show([("File", f.get("path")), ("Delivery", DELIVERY.get(delivery, delivery))])
+        workflow_change = next((c for c in st.changes if c.kind == "workflow"), None)
+        title, code, lexer = "", "", "yaml"
+        if workflow_change is not None and workflow_change.action == "update":
+            title, code, lexer = f"Diff against the current {workflow_change.target}", workflow_change.detail, "diff"
+        elif f.get("workflow"):
+            new = workflow_change is None or workflow_change.action == "create"
+            title, code = ("The new file" if new else "The file (already up to date)"), f["workflow"]
+        self.query_one("#code-title", Static).update(title)
+        self.query_one("#code-title").display = bool(title)
+        self.query_one("#code", CodeView).show(code, lexer)

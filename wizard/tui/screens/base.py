@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Static
 
 from wizard.tui.model import APPLYING, CHECKING, DONE, FAILED, PENDING, READY, StepState
 from wizard.tui.widgets.changes import ChangeList, WarningList
+from wizard.tui.widgets.facts import FactList
 from wizard.tui.widgets.step_list import StepList
 
 if TYPE_CHECKING:
@@ -112,3 +113,21 @@ class StepScreen(Screen):
     def pending_edits(self) -> dict[str, Any] | None:
         """Answers typed here but not checked yet (None when there are none). Called before Next applies."""
         return None
+
+
+class FactsScreen(StepScreen):
+    """A read-only step: no answers to give, its facts say it all."""
+
+    def changes_visible(self, st: StepState) -> bool:
+        return False
+
+    def compose_body(self) -> ComposeResult:
+        yield FactList(id="facts")
+
+    def fact_rows(self, facts: dict[str, Any]) -> list[tuple[str, Any]]:
+        raise NotImplementedError
+
+    def render_state(self, st: StepState) -> None:
+        super().render_state(st)
+        if self.is_mounted:
+            self.query_one("#facts", FactList).show(self.fact_rows(st.facts))

@@ -14,8 +14,9 @@ import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
 from os import PathLike
+
+from wizard.core.kaniko_text import _go_unquote, normalize_repo, parse_timestamp, split_ref
 
 # Message texts (kaniko/FACTS.md §1 and §3). Each constant is the text before the format argument.
 CHECKING = "Checking for cached layer "
@@ -48,11 +49,8 @@ _HEADER_RE = re.compile(
 _LOGFMT_LEVEL_RE = re.compile(r'(?:^|\s)level=(\w+)')
 _LOGFMT_MSG_RE = re.compile(r'\smsg=(?:"((?:[^"\\]|\\.)*)"|(\S*))')
 _LOGFMT_TIME_RE = re.compile(r'(?:^|\s)time="?([0-9][0-9T:.+\-Z ]+)"?')
-_GO_ESCAPE_RE = re.compile(r'\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)')
-_GO_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 # CI timestamp in front of a line: GitHub's `2025-01-05T18:28:03.3534723Z `, containerd's 9-digit variant.
 _CI_TS_RE = re.compile(r"(?:^|[\s|])(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) ")
-_TS_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?")
 _DIGEST_REF_RE = re.compile(r"\S+@sha256:[0-9a-f]{64}(?:\s|$)")
 _HEX64_RE = re.compile(r"[0-9a-f]{64}")
 _JSON = json.JSONDecoder()
@@ -104,54 +102,6 @@ class LogSummary:
     def to_json(self) -> dict:
         """The issue's keys (path, hits, misses, cache_pushes, cache_upload_errors, pushed, fatal) and the rest."""
         return {**asdict(self), "truncated": self.truncated, "cache_enabled_hint": self.cache_enabled_hint}
-
-
-def split_ref(ref: str) -> tuple[str, str | None, str | None]:
-    """``host:5000/a/b:tag@sha256:…`` → (repository, tag, digest); a port is not a tag."""
-    ref, _, digest = ref.strip().partition("@")
-    colon = ref.rfind(":")
-    if colon > ref.rfind("/"):
-        return ref[:colon], ref[colon + 1:], digest or None
-    return ref, None, digest or None
-
-
-def normalize_repo(repo: str) -> str:
-    """Compare repositories the way registries do: lower case, Docker Hub spelt one way."""
-    repo = repo.strip().lower()
-    for prefix in ("index.docker.io/", "registry-1.docker.io/", "docker.io/"):
-        if repo.startswith(prefix):
-            repo = repo[len(prefix):]
-            break
-    return repo[len("library/"):] if repo.startswith("library/") else repo
-
-
-def parse_timestamp(text: str) -> float | None:
-    """RFC 3339 with any number of fraction digits → seconds since the epoch (None when unreadable)."""
-    m = _TS_RE.search(text)
-    if not m:
-        return None
-    tz = timezone.utc
-    if (offset := m.group(8)) and offset != "Z":
-        sign = -1 if offset[0] == "-" else 1
-        tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[-2:])))
-    try:
-        year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
-        base = datetime(year, month, day, hour, minute, second, tzinfo=tz).timestamp()
-    except ValueError:
-        return None
-    return base + (float(m.group(7)) if m.group(7) else 0.0)
-
-
-def _go_unquote(body: str) -> str:
-    """Undo Go's %q escaping (logrus logfmt quotes values that way)."""
-    return _GO_ESCAPE_RE.sub(_go_escape, body) if "\\" in body else body
-
-
-def _go_escape(m: re.Match[str]) -> str:
-    esc = m.group(1)
-    if len(esc) > 1:  # \xNN \uNNNN \UNNNNNNNN or octal \NNN
-        return chr(int(esc[1:], 16) if esc[0] in "xuU" else int(esc, 8))
-    return _GO_SIMPLE_ESCAPES.get(esc, esc)
 
 
 def _is_instruction(msg: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from io import StringIO
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from wizard.core.workflow_triggers import branch_matches  # GitHub's filter patterns, one implementation
 from wizard.sandbox.model import Repo
 from wizard.sandbox.state import SandboxState, utcnow
 
@@ -87,33 +87,6 @@ def dispatch_inputs(doc: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     return {str(k): (v if isinstance(v, dict) else {}) for k, v in (inputs or {}).items()}
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
-    """GitHub's filter patterns: `*` stays within a path segment, `**` crosses them, `?` one char."""
-    out, i = "", 0
-    while i < len(pattern):
-        if pattern.startswith("**", i):
-            out, i = out + ".*", i + 2
-        elif pattern[i] == "*":
-            out, i = out + "[^/]*", i + 1
-        elif pattern[i] == "?":
-            out, i = out + ".", i + 1
-        else:
-            out, i = out + re.escape(pattern[i]), i + 1
-    return re.compile(f"^{out}$")
-
-
-def _filter_matches(patterns: list[str], name: str) -> bool:
-    """Patterns in order; a `!pattern` later in the list removes what earlier ones matched."""
-    matched = False
-    for pattern in patterns:
-        if pattern.startswith("!"):
-            if _glob(pattern[1:]).match(name):
-                matched = False
-        elif _glob(pattern).match(name):
-            matched = True
-    return matched
-
-
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -126,9 +99,9 @@ def push_matches(doc: dict[str, Any] | None, branch: str) -> bool:
         return False
     config = on["push"] if isinstance(on["push"], dict) else {}
     if "branches" in config:
-        return _filter_matches(_as_list(config["branches"]), branch)
+        return branch_matches(_as_list(config["branches"]), branch)
     if "branches-ignore" in config:
-        return not _filter_matches(_as_list(config["branches-ignore"]), branch)
+        return not branch_matches(_as_list(config["branches-ignore"]), branch)
     if "tags" in config or "tags-ignore" in config:
         return False  # only tag pushes would trigger it
     return True

@@ -23,7 +23,7 @@ from wizard.sandbox.api import (
     state,
 )
 from wizard.sandbox.model import Account
-from wizard.sandbox.render_core import full_repository
+from wizard.sandbox.selected_repos import add_selected, remove_selected, selected_repos_response
 from wizard.sandbox.secretbox import Secret, SecretRejected, SecretScope, visible_to
 from wizard.sandbox.state import utcnow
 
@@ -125,11 +125,7 @@ def _selected_secret(org: str, name: str) -> Secret:
 @bp.get("/orgs/<org>/actions/secrets/<name>/repositories")
 def list_secret_repos(org: str, name: str) -> Response:
     with state().lock:
-        secret = _selected_secret(org, name)
-        repos = [r for r in (state().repo_by_id(i) for i in secret.selected_repository_ids) if r]
-        page, headers = paginate(repos)
-        return json_response({"total_count": len(repos), "repositories": [full_repository(r) for r in page]},
-                             headers=headers)
+        return selected_repos_response(_selected_secret(org, name).selected_repository_ids)
 
 
 @bp.put("/orgs/<org>/actions/secrets/<name>/repositories")
@@ -149,13 +145,11 @@ def set_secret_repos(org: str, name: str) -> Response:
 def add_secret_repo(org: str, name: str, repository_id: str) -> Response:
     with state().lock:
         secret = _selected_secret(org, name)
-        repo_id = int_arg(repository_id)
-        if state().repo_by_id(repo_id) is None:
+        if state().repo_by_id(int_arg(repository_id)) is None:
             not_found()
         if secret.visibility != "selected":
             raise ApiError(409, "The visibility of the secret is not set to selected.")
-        if repo_id not in secret.selected_repository_ids:
-            secret.selected_repository_ids.append(repo_id)
+        add_selected(secret.selected_repository_ids, repository_id)
     return no_content()
 
 
@@ -163,11 +157,10 @@ def add_secret_repo(org: str, name: str, repository_id: str) -> Response:
 def remove_secret_repo(org: str, name: str, repository_id: str) -> Response:
     with state().lock:
         secret = _selected_secret(org, name)
-        repo_id = int_arg(repository_id)
+        int_arg(repository_id)  # a malformed id is refused before the visibility check, as before
         if secret.visibility != "selected":
             raise ApiError(409, "The visibility of the secret is not set to selected.")
-        if repo_id in secret.selected_repository_ids:
-            secret.selected_repository_ids.remove(repo_id)
+        remove_selected(secret.selected_repository_ids, repository_id)
     return no_content()
 
 

@@ -13,7 +13,6 @@ from wizard.sandbox.api import (
     api_url,
     body_json,
     find_repo,
-    int_arg,
     iso,
     json_response,
     no_content,
@@ -22,9 +21,9 @@ from wizard.sandbox.api import (
     require_fields,
     state,
 )
-from wizard.sandbox.model import Account, Repo, Variable
-from wizard.sandbox.render_core import full_repository
+from wizard.sandbox.model import Account, Variable
 from wizard.sandbox.secretbox import SECRET_NAME_RE
+from wizard.sandbox.selected_repos import add_selected, remove_selected, selected_repos_response
 from wizard.sandbox.state import utcnow
 
 bp = Blueprint("variables", __name__)
@@ -151,11 +150,7 @@ def _selected(org: str, name: str) -> Variable:
 @bp.get("/orgs/<org>/actions/variables/<name>/repositories")
 def list_var_repos(org: str, name: str) -> Response:
     with state().lock:
-        var = _selected(org, name)
-        repos: list[Repo] = [r for r in (state().repo_by_id(i) for i in var.selected_repository_ids) if r]
-        page, headers = paginate(repos)
-        return json_response({"total_count": len(repos), "repositories": [full_repository(r) for r in page]},
-                             headers=headers)
+        return selected_repos_response(_selected(org, name).selected_repository_ids)
 
 
 @bp.put("/orgs/<org>/actions/variables/<name>/repositories")
@@ -171,20 +166,14 @@ def set_var_repos(org: str, name: str) -> Response:
 @bp.put("/orgs/<org>/actions/variables/<name>/repositories/<repository_id>")
 def add_var_repo(org: str, name: str, repository_id: str) -> Response:
     with state().lock:
-        var = _selected(org, name)
-        repo_id = int_arg(repository_id)
-        if repo_id not in var.selected_repository_ids:
-            var.selected_repository_ids.append(repo_id)
+        add_selected(_selected(org, name).selected_repository_ids, repository_id)
     return no_content()
 
 
 @bp.delete("/orgs/<org>/actions/variables/<name>/repositories/<repository_id>")
 def remove_var_repo(org: str, name: str, repository_id: str) -> Response:
     with state().lock:
-        var = _selected(org, name)
-        repo_id = int_arg(repository_id)
-        if repo_id in var.selected_repository_ids:
-            var.selected_repository_ids.remove(repo_id)
+        remove_selected(_selected(org, name).selected_repository_ids, repository_id)
     return no_content()
 
 

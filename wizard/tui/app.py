@@ -35,8 +35,6 @@ def wizard_commands() -> type[Provider]:
     return WizardCommands
 
 
-# The secrets step reads the plan as the image step resolved it: after a secrets edit, image is checked first.
-RESOLVE_FIRST = {"secrets": ("image",)}
 KEYS = [("Ctrl+N", "next: review and apply this step, or go on"), ("Ctrl+B", "back to the previous step"),
         ("Ctrl+R", "check this step again"), ("Ctrl+P", "commands: jump to a step, re-run validation, open links, dark mode"),
         ("Tab", "next field"), ("F1", "this help"), ("Ctrl+Q", "quit (asks first while something is being written)")]
@@ -213,8 +211,7 @@ class WizardApp(WorkerMessages, App[int]):
         st.check_seq += 1
         st.status = CHECKING
         st.apply_when_checked = False
-        also = RESOLVE_FIRST.get(name, ()) if edits is not None else ()
-        self.controller.check(name, st.check_seq, edits, then_apply=then_apply, also=also, options=options)
+        self.controller.check(name, st.check_seq, edits, then_apply=then_apply, options=options)
         self.render_step(name)
 
     def edit_step(self, name: str, edits: dict[str, Any], *, then_apply: bool = False) -> None:

@@ -66,12 +66,10 @@ class EngineController:
         edits: dict[str, Any] | None = None,
         *,
         then_apply: bool = False,
-        also: tuple[str, ...] = (),
         options: dict[str, Any] | None = None,
     ) -> None:
-        """Check `step` after putting `edits` into the plan and `options` into the session's Options;
-        `also` are steps checked first (e.g. image, which resolves the plan the secrets step reads)."""
-        work = partial(self._check, step, seq, dict(edits or {}), then_apply, also, dict(options or {}))
+        """Check `step` after putting `edits` into the plan and `options` into the session's Options."""
+        work = partial(self._check, step, seq, dict(edits or {}), then_apply, dict(options or {}))
         self._run(work, f"check {step}")
 
     def apply(self, step: str, changes: list[Change]) -> None:
@@ -103,7 +101,7 @@ class EngineController:
         self.session, self.engine = session, engine
         self.app.post_message(SessionReady(engine))
 
-    def _check(self, step: str, seq: int, edits: dict[str, Any], then_apply: bool, also: tuple[str, ...], options: dict[str, Any]) -> None:
+    def _check(self, step: str, seq: int, edits: dict[str, Any], then_apply: bool, options: dict[str, Any]) -> None:
         try:
             with self._lock:
                 assert self.session is not None
@@ -111,8 +109,6 @@ class EngineController:
                     self.session.plan = self.session.plan.updated(**edits)
                 for key, value in options.items():
                     setattr(self.session.options, key, value)
-                for earlier in also:
-                    self.engine.check(self.engine.step(earlier))
                 changes = self.engine.check(self.engine.step(step))
         except Exception as exc:  # noqa: BLE001
             self.app.post_message(StepFailed(step, "check", exc, seq))

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: test demo bench clean
+.PHONY: test test-fast lint demo bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,18 @@ $(VENV)/.installed-demo: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[sandbox]'
 	touch $@
 
-test: $(VENV)/.installed-test
-	$(PY) -m pytest
+# Lint and types first (seconds), then the suite on every core; the snapshot tests stay on one worker.
+test: lint
+	$(PY) -m pytest -n auto --dist loadgroup
+
+# The development loop: everything not marked slow, in parallel.
+test-fast: $(VENV)/.installed-test
+	$(PY) -m pytest -n auto --dist loadgroup -m "not slow" -q
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check wizard tests bench
+	$(VENV)/bin/ruff format --check wizard tests bench
+	$(VENV)/bin/mypy
 
 # The wizard on the embedded GitHub sandbox with the sample service: no token, no network.
 demo: $(VENV)/.installed-demo

@@ -148,8 +148,12 @@ def main() -> int:
     demo_median, bare_median = statistics.median(demo_times), statistics.median(bare_times)
     ratio = demo_median / bare_median
     print(f"first frame at {COLS}x{ROWS}, {args.rounds} alternating rounds, {widgets} widgets each")
-    print(f"  brik-onboard demo : median {demo_median * 1000:7.1f} ms  (min {min(demo_times) * 1000:.1f}, max {max(demo_times) * 1000:.1f})")
-    print(f"  bare Textual app  : median {bare_median * 1000:7.1f} ms  (min {min(bare_times) * 1000:.1f}, max {max(bare_times) * 1000:.1f})")
+    print(
+        f"  brik-onboard demo : median {demo_median * 1000:7.1f} ms  (min {min(demo_times) * 1000:.1f}, max {max(demo_times) * 1000:.1f})"
+    )
+    print(
+        f"  bare Textual app  : median {bare_median * 1000:7.1f} ms  (min {min(bare_times) * 1000:.1f}, max {max(bare_times) * 1000:.1f})"
+    )
     print(f"  ratio             : {ratio:.3f}x  (target <= {TARGET}x: {'met' if ratio <= TARGET else 'NOT met'})")
     shutil.rmtree(PYCACHE, ignore_errors=True)
     return 0

@@ -26,8 +26,7 @@ def median_s(cmd: list[str], runs: int) -> float:
 
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 21
-    commands = {"python -c pass": [sys.executable, "-c", "pass"],
-                "python -m wizard --help": [sys.executable, "-m", "wizard", "--help"]}
+    commands = {"python -c pass": [sys.executable, "-c", "pass"], "python -m wizard --help": [sys.executable, "-m", "wizard", "--help"]}
     script = Path(sys.executable).with_name("brik-onboard")
     if script.is_file() or shutil.which("brik-onboard"):
         commands["brik-onboard --help"] = [str(script) if script.is_file() else "brik-onboard", "--help"]

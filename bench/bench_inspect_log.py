@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.kaniko_samples import Variant, big_build, write_log  # noqa: E402
-from wizard.core.kaniko_log import parse_log_file  # noqa: E402
+from wizard.core.kaniko.log import parse_log_file  # noqa: E402
 
 PATTERN = "Using caching version of cmd"
 
@@ -40,19 +40,20 @@ def main() -> int:
         size = write_log(path, big_build(mb * 1_000_000, variant), variant)
         print(f"generated {size / 1e6:.0f} MB ({variant.id}) in {time.perf_counter() - start:.1f} s")
 
-        parser_s = timed("parser (parse_log_file)", size,
-                         lambda: f"hits={parse_log_file(path).hit_count}")
+        parser_s = timed("parser (parse_log_file)", size, lambda: f"hits={parse_log_file(path).hit_count}")
         cli = [sys.executable, "-m", "wizard", "inspect-log", str(path), "--json"]
         probe = subprocess.run(cli[:4] + ["--help"], capture_output=True, text=True)
         if probe.returncode == 0:
-            timed("brik-onboard inspect-log --json", size,
-                  lambda: f"exit={subprocess.run(cli, capture_output=True).returncode}")
+            timed("brik-onboard inspect-log --json", size, lambda: f"exit={subprocess.run(cli, capture_output=True).returncode}")
         else:
             print("brik-onboard inspect-log: not wired yet, skipped")
         grep = shutil.which("grep")
         if grep:
-            grep_s = timed(f"grep -c '{PATTERN}'", size, lambda: "count=" + subprocess.run(
-                [grep, "-c", PATTERN, str(path)], capture_output=True, text=True).stdout.strip())
+            grep_s = timed(
+                f"grep -c '{PATTERN}'",
+                size,
+                lambda: "count=" + subprocess.run([grep, "-c", PATTERN, str(path)], capture_output=True, text=True).stdout.strip(),
+            )
             print(f"parser / grep time ratio: {parser_s / grep_s:.1f}x")
     return 0
 

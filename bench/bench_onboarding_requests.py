@@ -72,8 +72,13 @@ def onboard_once() -> tuple[Counter[str], int, bool]:
     from wizard.engine.session import Options
 
     with demo_environment(time_factor=TIME_FACTOR) as env:
-        session = build_session(env.args(deliver="commit"), FlagQuestioner(yes=True, interactive=False),
-                                lambda event: None, options=Options(poll_interval_s=POLL_S), environ=env.environ)
+        session = build_session(
+            env.args(deliver="commit"),
+            FlagQuestioner(yes=True, interactive=False),
+            lambda event: None,
+            options=Options(poll_interval_s=POLL_S),
+            environ=env.environ,
+        )
         Engine(session).run()
         log = requests.get(env.sandbox.base_url + "/_sandbox/requests", timeout=30).json()  # type: ignore[attr-defined]
     org = DEMO_REPO.split("/")[0]

@@ -30,9 +30,13 @@ def measure(poll_s: float) -> dict[str, float]:
     from wizard.engine.session import Options
 
     with demo_environment(time_factor=TIME_FACTOR) as env:
-        session = build_session(env.args(deliver="commit"), FlagQuestioner(yes=True, interactive=False),
-                                lambda event: None, options=Options(poll_interval_s=poll_s * TIME_FACTOR),
-                                environ=env.environ)
+        session = build_session(
+            env.args(deliver="commit"),
+            FlagQuestioner(yes=True, interactive=False),
+            lambda event: None,
+            options=Options(poll_interval_s=poll_s * TIME_FACTOR),
+            environ=env.environ,
+        )
         Engine(session).run()
         log = requests.get(env.sandbox.base_url + "/_sandbox/requests", timeout=30).json()  # type: ignore[attr-defined]
     if not session.verdict_passed:
@@ -53,14 +57,18 @@ def measure(poll_s: float) -> dict[str, float]:
 
 def main() -> int:
     intervals = [float(a) for a in sys.argv[1:]] or [5.0, 2.0, 10.0]
-    print(f"{'poll every':>10}  {'build':>7}  {'polls':>5}  {'per min':>7}  {'304':>4}  {'304 share':>9}  "
-          f"{'server polls/304':>16}  {'all requests':>12}")
+    print(
+        f"{'poll every':>10}  {'build':>7}  {'polls':>5}  {'per min':>7}  {'304':>4}  {'304 share':>9}  "
+        f"{'server polls/304':>16}  {'all requests':>12}"
+    )
     for poll_s in intervals:
         m = measure(poll_s)
         per_min = m["polls"] / m["build_min"]
         share = m["not_modified"] / m["polls"] if m["polls"] else 0.0
-        print(f"{poll_s:>9.0f}s  {m['build_min']:>5.2f}mn  {m['polls']:>5.0f}  {per_min:>7.1f}  {m['not_modified']:>4.0f}  "
-              f"{share:>8.0%}  {m['server_polls']:>9.0f}/{m['server_304']:<6.0f}  {m['requests']:>12.0f}")
+        print(
+            f"{poll_s:>9.0f}s  {m['build_min']:>5.2f}mn  {m['polls']:>5.0f}  {per_min:>7.1f}  {m['not_modified']:>4.0f}  "
+            f"{share:>8.0%}  {m['server_polls']:>9.0f}/{m['server_304']:<6.0f}  {m['requests']:>12.0f}"
+        )
     print("\n304 answers are not counted against GitHub's rate limit; polls = status reads of a running attempt.")
     return 0
 

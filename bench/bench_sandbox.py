@@ -26,15 +26,16 @@ REPO = "BrikByte-Studios/example-node-api"
 def _scenarios(base: str, token: str) -> dict[str, Callable[[requests.Session], int]]:
     auth = {"Authorization": f"token {token}"}
     etag = requests.get(f"{base}/repos/{REPO}", headers=auth, timeout=30).headers["ETag"]
-    requests.post(f"{base}/repos/{REPO}/actions/variables", json={"name": "BENCH", "value": "0"}, headers=auth,
-                  timeout=30)
+    requests.post(f"{base}/repos/{REPO}/actions/variables", json={"name": "BENCH", "value": "0"}, headers=auth, timeout=30)
     return {
         "GET /rate_limit": lambda s: s.get(f"{base}/rate_limit", headers=auth, timeout=30).status_code,
         "GET /repos/{owner}/{repo}": lambda s: s.get(f"{base}/repos/{REPO}", headers=auth, timeout=30).status_code,
-        "GET /repos/{owner}/{repo} (304)": lambda s: s.get(
-            f"{base}/repos/{REPO}", headers={**auth, "If-None-Match": etag}, timeout=30).status_code,
-        "PATCH …/actions/variables/{name}": lambda s: s.patch(
-            f"{base}/repos/{REPO}/actions/variables/BENCH", json={"value": "1"}, headers=auth, timeout=30).status_code,
+        "GET /repos/{owner}/{repo} (304)": lambda s: (
+            s.get(f"{base}/repos/{REPO}", headers={**auth, "If-None-Match": etag}, timeout=30).status_code
+        ),
+        "PATCH …/actions/variables/{name}": lambda s: (
+            s.patch(f"{base}/repos/{REPO}/actions/variables/BENCH", json={"value": "1"}, headers=auth, timeout=30).status_code
+        ),
     }
 
 

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     # The caller's own GitHub tokens never leak into a test; a test that wants one passes it in `env`.
     full_env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN") and not k.startswith("BRIK_SECRET_")}
     full_env.update(env or {})

@@ -44,14 +44,14 @@ def sha256(value: str) -> str:
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The parent's environment without any token or secret of its own, plus `extra`."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GH_TOKEN", "GITHUB_TOKEN") and not k.startswith("BRIK_SECRET_")}
+    env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN") and not k.startswith("BRIK_SECRET_")}
     env.update(extra or {})
     return env
 
 
-def run_brik(*args: str, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path | None = None,
-             timeout: float = CLI_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
+def run_brik(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path | None = None, timeout: float = CLI_TIMEOUT_S
+) -> subprocess.CompletedProcess[str]:
     """`python -m wizard ARGS` with stdin closed (or fed `stdin`): never a terminal, never a hang."""
     return subprocess.run(
         [sys.executable, "-m", "wizard", *args],
@@ -109,14 +109,21 @@ class Onboarding:
         return self.workdir / "engine.log"
 
     def common(self) -> list[str]:
-        return ["--api-url", self.sandbox.base_url, "--poll-interval", "0.05", "--log", str(self.log),
-                "--answers", str(self.answers)]
+        return ["--api-url", self.sandbox.base_url, "--poll-interval", "0.05", "--log", str(self.log), "--answers", str(self.answers)]
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         return {"GH_TOKEN": self.token, **self.secret_env, **(extra or {})}
 
-    def apply(self, *extra: str, env: dict[str, str] | None = None, stdin: str | None = None, repo: bool = True,
-              yes: bool = True, as_json: bool = True, timeout: float = CLI_TIMEOUT_S) -> Result:
+    def apply(
+        self,
+        *extra: str,
+        env: dict[str, str] | None = None,
+        stdin: str | None = None,
+        repo: bool = True,
+        yes: bool = True,
+        as_json: bool = True,
+        timeout: float = CLI_TIMEOUT_S,
+    ) -> Result:
         args = ["apply", *(["--repo", REPO] if repo else []), *self.common()]
         args += (["--yes"] if yes else []) + (["--json"] if as_json else []) + list(extra)
         return self._run(args, env, stdin, timeout)
@@ -147,8 +154,7 @@ def clear_request_log(sandbox: Any) -> None:
 
 def writes(log: list[dict[str, Any]]) -> list[str]:
     """The writes of a request log as 'METHOD path' lines."""
-    return [f"{r['method']} {r['path']}" for r in log
-            if r["method"] in WRITE_METHODS and not r["path"].startswith("/_sandbox")]
+    return [f"{r['method']} {r['path']}" for r in log if r["method"] in WRITE_METHODS and not r["path"].startswith("/_sandbox")]
 
 
 def count(log: list[dict[str, Any]], method: str, path_suffix: str) -> int:
@@ -185,8 +191,7 @@ def file_on(sandbox: Any, path: str, ref: str = "main", full_name: str = REPO) -
 def put_file(sandbox: Any, path: str, text: str, branch: str = "main", full_name: str = REPO) -> None:
     """Commit a file through the contents API, as `git push` of that one file would."""
     current = api(sandbox, "GET", f"/repos/{full_name}/contents/{path}?ref={branch}")
-    body: dict[str, Any] = {"message": "add the caller workflow", "branch": branch,
-                            "content": base64.b64encode(text.encode()).decode()}
+    body: dict[str, Any] = {"message": "add the caller workflow", "branch": branch, "content": base64.b64encode(text.encode()).decode()}
     if current.status_code == 200:
         body["sha"] = current.json()["sha"]
     api(sandbox, "PUT", f"/repos/{full_name}/contents/{path}", body=body).raise_for_status()
@@ -195,8 +200,7 @@ def put_file(sandbox: Any, path: str, text: str, branch: str = "main", full_name
 def merge_pull(sandbox: Any, number: int, full_name: str = REPO) -> None:
     """A reviewer merges the pull request through the REST API, with a token of their own."""
     reviewer = sandbox.add_token(["repo"], login="a-reviewer")
-    reply = api(sandbox, "PUT", f"/repos/{full_name}/pulls/{number}/merge", token=reviewer,
-                body={"merge_method": "merge"})
+    reply = api(sandbox, "PUT", f"/repos/{full_name}/pulls/{number}/merge", token=reviewer, body={"merge_method": "merge"})
     assert reply.status_code == 200, reply.text
 
 
@@ -217,8 +221,14 @@ def add_repo(sandbox: Any, name: str) -> int:
 def encodings(value: str) -> list[str]:
     """The forms a secret must not appear in: as is, base64 (both alphabets), URL-encoded."""
     b64 = base64.b64encode(value.encode()).decode()
-    return [value, b64, b64.rstrip("="), base64.urlsafe_b64encode(value.encode()).decode().rstrip("="),
-            urllib.parse.quote(value, safe=""), urllib.parse.quote_plus(value, safe="")]
+    return [
+        value,
+        b64,
+        b64.rstrip("="),
+        base64.urlsafe_b64encode(value.encode()).decode().rstrip("="),
+        urllib.parse.quote(value, safe=""),
+        urllib.parse.quote_plus(value, safe=""),
+    ]
 
 
 def leaks_in(texts: dict[str, str], values: list[str]) -> list[str]:

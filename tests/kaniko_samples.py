@@ -10,33 +10,35 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from hashlib import sha256
 from pathlib import Path
 
 IMAGE = "ghcr.io/brikbyte-studios/example-node-api"
 CACHE_REPO = IMAGE + "-cache"
-START = datetime(2025, 1, 5, 18, 28, 3, 353472, tzinfo=timezone.utc)
+START = datetime(2025, 1, 5, 18, 28, 3, 353472, tzinfo=UTC)
 
 _COLOURS = {"INFO": 36, "WARN": 33, "ERRO": 31, "FATA": 31, "DEBU": 37, "TRAC": 37}
 _LOGRUS_NAMES = {"INFO": "info", "WARN": "warning", "ERRO": "error", "FATA": "fatal", "DEBU": "debug"}
 _CACHEABLE = ("RUN",)  # upstream defaults: --cache-run-layers=true, --cache-copy-layers=false
 
-UPLOAD_401 = ("failed to push to destination {ref}: POST https://ghcr.io/v2/{path}/blobs/uploads/: "
-              "unexpected status code 401 Unauthorized")
+UPLOAD_401 = "failed to push to destination {ref}: POST https://ghcr.io/v2/{path}/blobs/uploads/: unexpected status code 401 Unauthorized"
 PUSH_PERMISSION_UPSTREAM = (
     "error checking push permissions -- make sure you entered the correct tag name, and that you are "
     'authenticated correctly, and try again: checking push permission for "{dest}": POST '
     "https://ghcr.io/v2/{path}/blobs/uploads/: UNAUTHORIZED: authentication required; "
-    "[map[Action:pull Class: Name:{path} Type:repository] map[Action:push Class: Name:{path} Type:repository]]")
-PUSH_PERMISSION_FORK_WARN = ("make sure you entered the correct tag name, that you are authenticated correctly, "
-                             "and try again.")
-PUSH_PERMISSION_FORK = ('error checking push permissions: checking push permission for "{dest}": POST '
-                        "https://ghcr.io/v2/{path}/blobs/uploads/: DENIED: permission_denied: write_package")
-PUSH_FAILED = ("error pushing image: failed to push to destination {dest}: PUT https://ghcr.io/v2/{path}/manifests/"
-               "{tag}: DENIED: permission_denied: write_package")
-BUILD_FAILED = ("error building image: error building stage: failed to execute command: waiting for process to "
-                "exit: exit status 1")
+    "[map[Action:pull Class: Name:{path} Type:repository] map[Action:push Class: Name:{path} Type:repository]]"
+)
+PUSH_PERMISSION_FORK_WARN = "make sure you entered the correct tag name, that you are authenticated correctly, and try again."
+PUSH_PERMISSION_FORK = (
+    'error checking push permissions: checking push permission for "{dest}": POST '
+    "https://ghcr.io/v2/{path}/blobs/uploads/: DENIED: permission_denied: write_package"
+)
+PUSH_FAILED = (
+    "error pushing image: failed to push to destination {dest}: PUT https://ghcr.io/v2/{path}/manifests/"
+    "{tag}: DENIED: permission_denied: write_package"
+)
+BUILD_FAILED = "error building image: error building stage: failed to execute command: waiting for process to exit: exit status 1"
 
 _OUTPUT = (
     "npm warn deprecated inflight@1.0.6: This module is not supported, and leaks memory. Do not use it.",
@@ -69,10 +71,18 @@ class Variant:
     @property
     def id(self) -> str:
         parts = [self.fmt]
-        parts += [name for name, on in (("noansi", not self.ansi and self.fmt == "color"),
-                                        ("nopad", not self.pad and self.fmt == "color"),
-                                        ("logts", self.log_timestamp), ("gh", self.ci_timestamps),
-                                        ("debug", self.debug), ("fork", self.fork)) if on]
+        parts += [
+            name
+            for name, on in (
+                ("noansi", not self.ansi and self.fmt == "color"),
+                ("nopad", not self.pad and self.fmt == "color"),
+                ("logts", self.log_timestamp),
+                ("gh", self.ci_timestamps),
+                ("debug", self.debug),
+                ("fork", self.fork),
+            )
+            if on
+        ]
         if self.prefix:
             parts.append(self.prefix.split()[0].strip(":|") or "prefix")
         return "-".join(parts)
@@ -132,17 +142,20 @@ class Build:
         return replace(self, **changes)
 
 
-NODE_APP = Stage("node:20-alpine", (
-    "WORKDIR /app",
-    "ENV NODE_ENV=production",
-    "COPY package.json package-lock.json ./",
-    "RUN npm ci --omit=dev",
-    "COPY . .",
-    'RUN echo "built \\"$(date)\\"" > /app/BUILD_INFO && npm run build',
-    "RUN addgroup -S app && adduser -S app -G app",
-    "USER app",
-    'CMD ["node", "server.js"]',
-))
+NODE_APP = Stage(
+    "node:20-alpine",
+    (
+        "WORKDIR /app",
+        "ENV NODE_ENV=production",
+        "COPY package.json package-lock.json ./",
+        "RUN npm ci --omit=dev",
+        "COPY . .",
+        'RUN echo "built \\"$(date)\\"" > /app/BUILD_INFO && npm run build',
+        "RUN addgroup -S app && adduser -S app -G app",
+        "USER app",
+        'CMD ["node", "server.js"]',
+    ),
+)
 NODE_RUNS = [i for i in NODE_APP.instructions if i.startswith("RUN ")]
 
 
@@ -183,8 +196,7 @@ class _Printer:
     def log(self, level: str, msg: str) -> str:
         v = self.v
         if v.fmt == "json":
-            body = json.dumps({"level": _LOGRUS_NAMES[level], "msg": msg, "time": self.clock.rfc3339()},
-                              separators=(",", ":"))
+            body = json.dumps({"level": _LOGRUS_NAMES[level], "msg": msg, "time": self.clock.rfc3339()}, separators=(",", ":"))
             body = body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         elif v.fmt == "text":
             body = f'time="{self.clock.rfc3339()}" level={_LOGRUS_NAMES[level]} msg={_go_quote(msg)}'
@@ -220,9 +232,11 @@ def kaniko_log(build: Build, variant: Variant = Variant()) -> Iterator[str]:
         yield p.raw(f"  cache: {str(build.cache).lower()}")
         yield p.raw(f"  cache-repository: {build.cache_repo}")
         yield p.raw("##[endgroup]")
-        yield p.raw("/usr/bin/docker run --rm -v /home/runner/work/app:/kaniko/action/context:ro "
-                    "gcr.io/kaniko-project/executor:v1.24.0 --context dir:///kaniko/action/context/ "
-                    f"--cache={str(build.cache).lower()} --cache-repo={build.cache_repo} --destination {dest[0]}")
+        yield p.raw(
+            "/usr/bin/docker run --rm -v /home/runner/work/app:/kaniko/action/context:ro "
+            "gcr.io/kaniko-project/executor:v1.24.0 --context dir:///kaniko/action/context/ "
+            f"--cache={str(build.cache).lower()} --cache-repo={build.cache_repo} --destination {dest[0]}"
+        )
     if variant.debug:
         yield p.log("DEBU", "Copying file /kaniko/action/context/Dockerfile to /kaniko/Dockerfile")
         yield p.log("DEBU", "Skip resolving path /kaniko/Dockerfile")
@@ -242,8 +256,7 @@ def kaniko_log(build: Build, variant: Variant = Variant()) -> Iterator[str]:
     yield from _push(build, variant, p, dest)
 
 
-def _stage(build: Build, variant: Variant, p: _Printer, index: int, stage: Stage, answers: Iterator[bool]
-           ) -> Iterator[str]:
+def _stage(build: Build, variant: Variant, p: _Printer, index: int, stage: Stage, answers: Iterator[bool]) -> Iterator[str]:
     fork = variant.fork
     yield p.log("INFO", f"Retrieving image manifest {stage.base}")
     yield p.log("INFO", f"Retrieving image {stage.base} from registry index.docker.io")
@@ -269,20 +282,23 @@ def _stage(build: Build, variant: Variant, p: _Printer, index: int, stage: Stage
         yield p.log("INFO", f"Checking for cached layer {build.cache_repo}:{key}...")
         if next(answers, False):
             cached[n] = True
-            text = "Cache hit via inferred cross-stage key for cmd: " if build.inferred_hits and fork \
-                else "Using caching version of cmd: "
+            text = "Cache hit via inferred cross-stage key for cmd: " if build.inferred_hits and fork else "Using caching version of cmd: "
             yield p.log("INFO", text + ins)
             continue
         if variant.debug:
-            yield p.log("DEBU", f"Failed to retrieve layer: GET https://ghcr.io/v2/{_ghcr_path(build.cache_repo)}"
-                                f"/manifests/{key}: MANIFEST_UNKNOWN: manifest unknown; unknown tag={key}")
+            yield p.log(
+                "DEBU",
+                f"Failed to retrieve layer: GET https://ghcr.io/v2/{_ghcr_path(build.cache_repo)}"
+                f"/manifests/{key}: MANIFEST_UNKNOWN: manifest unknown; unknown tag={key}",
+            )
         yield p.log("INFO", f"No cached layer found for cmd {ins}")
         if variant.debug:
             yield p.log("DEBU", f"Key missing was: sha256:{_key(stage.base)}-{ins}")
         stop = not (fork and build.probe_after_miss)
     first_run = next((i for n, i in enumerate(stage.instructions) if i.startswith("RUN ") and n not in cached), None)
-    yield p.log("INFO", f"Unpacking rootfs as cmd {first_run} requires it." if first_run
-                else "Skipping unpacking as no commands require it.")
+    yield p.log(
+        "INFO", f"Unpacking rootfs as cmd {first_run} requires it." if first_run else "Skipping unpacking as no commands require it."
+    )
     for n, ins in enumerate(stage.instructions):
         yield p.log("INFO", ins)
         word = ins.split()[0]
@@ -356,8 +372,10 @@ def write_log(path: Path, build: Build, variant: Variant = Variant()) -> int:
 def big_build(target_bytes: int, variant: Variant = Variant(), *, runs: int = 12) -> Build:
     """A two-stage build whose RUN output brings the log to about ``target_bytes``."""
     deps = Stage("golang:1.23", tuple(f"RUN go build -o /out/tool{i} ./cmd/tool{i}" for i in range(runs // 2)))
-    app = Stage("node:20-alpine", NODE_APP.instructions[:3] + tuple(
-        f"RUN npm run build:part{i}" for i in range(runs - runs // 2)) + NODE_APP.instructions[-2:])
+    app = Stage(
+        "node:20-alpine",
+        NODE_APP.instructions[:3] + tuple(f"RUN npm run build:part{i}" for i in range(runs - runs // 2)) + NODE_APP.instructions[-2:],
+    )
     avg_line = sum(len(t) for t in _OUTPUT) / len(_OUTPUT) + 1 + len(variant.prefix)
     avg_line += 29 if variant.ci_timestamps else 0
     plan = [True] * (runs // 2) + [True, False]  # stage 1 all hit; stage 2 one hit then a miss

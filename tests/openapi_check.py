@@ -32,8 +32,7 @@ def facts_dir() -> Path | None:
     """Where GitHub's facts live: $BRIK_GITHUB_FACTS_DIR, the project's shared folder beside the checkout
     (`../shared/github`, which also holds the recorded exchanges), or the copy of the spec in tests/fixtures."""
     repo = Path(__file__).resolve().parent.parent
-    candidates = [os.environ.get("BRIK_GITHUB_FACTS_DIR"), repo.parent / "shared" / "github",
-                  Path(__file__).parent / "fixtures" / "github"]
+    candidates = [os.environ.get("BRIK_GITHUB_FACTS_DIR"), repo.parent / "shared" / "github", Path(__file__).parent / "fixtures" / "github"]
     for candidate in candidates:
         if candidate and (Path(candidate) / SPEC_NAME).is_file():
             return Path(candidate)
@@ -92,8 +91,15 @@ def _mock_request(method: str, path: str, query: str, headers: dict[str, str], b
     path = api_path(path)
     args = urllib.parse.parse_qs(query, keep_blank_values=True)
     content_type = headers.get("Content-Type") or headers.get("content-type") or "application/json"
-    return MockRequest(SERVER, method, path, args={k: v[-1] for k, v in args.items()}, headers=headers,
-                       data=body or None, content_type=content_type.split(";")[0].strip())
+    return MockRequest(
+        SERVER,
+        method,
+        path,
+        args={k: v[-1] for k, v in args.items()},
+        headers=headers,
+        data=body or None,
+        content_type=content_type.split(";")[0].strip(),
+    )
 
 
 def _schema_errors(error: BaseException) -> list[Any]:
@@ -125,21 +131,29 @@ def _messages(errors: Iterable[Exception]) -> list[str]:
     return out
 
 
-def check_request(method: str, path: str, query: str = "", headers: dict[str, str] | None = None,
-                  body: bytes = b"") -> list[str]:
+def check_request(method: str, path: str, query: str = "", headers: dict[str, str] | None = None, body: bytes = b"") -> list[str]:
     """Problems with a request the product sends (path, parameters, JSON body), per the description."""
     return _messages(spec().iter_request_errors(_mock_request(method, path, query, dict(headers or {}), body)))
 
 
-def check_response(method: str, path: str, status: int, body: bytes, *, query: str = "",
-                   response_headers: dict[str, str] | None = None, request_headers: dict[str, str] | None = None,
-                   request_body: bytes = b"") -> list[str]:
+def check_response(
+    method: str,
+    path: str,
+    status: int,
+    body: bytes,
+    *,
+    query: str = "",
+    response_headers: dict[str, str] | None = None,
+    request_headers: dict[str, str] | None = None,
+    request_body: bytes = b"",
+) -> list[str]:
     """Problems with an answer: unknown status for the operation, or a body outside its schema."""
     request = _mock_request(method, path, query, dict(request_headers or {}), request_body)
     headers = dict(response_headers or {})
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
-    response = MockResponse(body, status_code=status, headers=headers,
-                            content_type=content_type.split(";")[0].strip() if body else "application/json")
+    response = MockResponse(
+        body, status_code=status, headers=headers, content_type=content_type.split(";")[0].strip() if body else "application/json"
+    )
     return _messages(spec().iter_response_errors(request, response))
 
 
@@ -159,17 +173,27 @@ def check_error_body(status: int, body: bytes) -> list[str]:
 def operation_of(method: str, path: str) -> str | None:
     """`METHOD /template` of the described operation a request path falls under, if any."""
     path = api_path(path)
-    found = [template for template, item in raw_spec()["paths"].items()
-             if method.lower() in item and re.fullmatch(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)), path)]
+    found = [
+        template
+        for template, item in raw_spec()["paths"].items()
+        if method.lower() in item and re.fullmatch(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)), path)
+    ]
     # A literal segment (secrets/public-key) beats a parameter (secrets/{secret_name}).
     found.sort(key=lambda template: template.count("{"))
     return f"{method.upper()} {found[0]}" if found else None
 
 
 def check_exchange(ex: Exchange) -> list[str]:
-    return check_response(ex.method, ex.path, ex.status, ex.response_body, query=ex.query,
-                          response_headers=ex.response_headers, request_headers=ex.request_headers,
-                          request_body=ex.request_body)
+    return check_response(
+        ex.method,
+        ex.path,
+        ex.status,
+        ex.response_body,
+        query=ex.query,
+        response_headers=ex.response_headers,
+        request_headers=ex.request_headers,
+        request_body=ex.request_body,
+    )
 
 
 @dataclass
@@ -198,9 +222,18 @@ class ExchangeRecorder:
 
         chunks = list(self._inner(environ, recording_start))
         raw_path = (environ.get("RAW_URI") or environ.get("REQUEST_URI") or "").split("?", 1)[0]
-        self.exchanges.append(Exchange(environ["REQUEST_METHOD"], raw_path or environ.get("PATH_INFO", ""),
-                                       environ.get("QUERY_STRING", ""), request_headers, body,
-                                       captured.get("status", 0), captured.get("headers", {}), b"".join(chunks)))
+        self.exchanges.append(
+            Exchange(
+                environ["REQUEST_METHOD"],
+                raw_path or environ.get("PATH_INFO", ""),
+                environ.get("QUERY_STRING", ""),
+                request_headers,
+                body,
+                captured.get("status", 0),
+                captured.get("headers", {}),
+                b"".join(chunks),
+            )
+        )
         return chunks
 
     def api_exchanges(self) -> list[Exchange]:

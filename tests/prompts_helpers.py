@@ -7,10 +7,10 @@ recorded with the core's message and the next line is taken, as a user retypes a
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from wizard.prompt_face.prompter import Check, Option, problem
 
@@ -81,8 +81,9 @@ def run_scripted(env: Any, prompter: ScriptedPrompter, environ: dict[str, str] |
     out, err = io.StringIO(), io.StringIO()
 
     def factory(questioner: Any, emit: Any) -> Any:
-        return build_session(env.args(**overrides), questioner, emit, options=Options(poll_interval_s=0.05),
-                             environ={**env.environ, **(environ or {})})
+        return build_session(
+            env.args(**overrides), questioner, emit, options=Options(poll_interval_s=0.05), environ={**env.environ, **(environ or {})}
+        )
 
     code = run_prompts(factory, prompter=prompter, out=out, err=err)
     return PromptRun(code, out.getvalue(), err.getvalue())

@@ -48,8 +48,19 @@ def parse(path: Path) -> list[Record]:
         verb, _host, _port, full = lines[i + 1 : i + 5]
         route, _, query = full.partition("?")
         headers = {k.lower(): v for k, v in ast.literal_eval(lines[i + 8])}
-        records.append(Record(path.name, len(records), verb, route, query, _json_or_none(lines[i + 6]),
-                              int(lines[i + 7]), headers, _json_or_none(lines[i + 9])))
+        records.append(
+            Record(
+                path.name,
+                len(records),
+                verb,
+                route,
+                query,
+                _json_or_none(lines[i + 6]),
+                int(lines[i + 7]),
+                headers,
+                _json_or_none(lines[i + 9]),
+            )
+        )
         i += 10
     return records
 

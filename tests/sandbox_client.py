@@ -40,8 +40,11 @@ jobs:
       REGISTRY_TOKEN: ${{ secrets.GITHUB_TOKEN }}
 """
 # The RUN instructions of the sample service's default (production) build, as Kaniko echoes them.
-RUNS_IN_DEFAULT_BUILD = ["RUN npm ci --omit=dev --ignore-scripts     && npm cache clean --force",
-                         "RUN apk add --no-cache tini", "RUN npm run build     && rm -rf scripts src"]
+RUNS_IN_DEFAULT_BUILD = [
+    "RUN npm ci --omit=dev --ignore-scripts     && npm cache clean --force",
+    "RUN apk add --no-cache tini",
+    "RUN npm run build     && rm -rf scripts src",
+]
 HIT = re.compile(r"Using caching version of cmd: (.*?)\s*$", re.M)
 MISS = re.compile(r"No cached layer found for cmd (.*?)\s*$", re.M)
 REPO = "BrikByte-Studios/example-node-api"
@@ -66,13 +69,10 @@ class Client:
         if token is not None:
             self.session.headers["Authorization"] = f"token {token}"
 
-    def call(self, method: str, path: str, body: Any = None, *, expect: int | None = None, **kw: Any
-             ) -> requests.Response:
-        response = self.session.request(method, self.base_url + path, json=body, allow_redirects=False,
-                                        timeout=30, **kw)
+    def call(self, method: str, path: str, body: Any = None, *, expect: int | None = None, **kw: Any) -> requests.Response:
+        response = self.session.request(method, self.base_url + path, json=body, allow_redirects=False, timeout=30, **kw)
         if expect is not None and response.status_code != expect:
-            raise AssertionError(f"{method} {path}: expected {expect}, got {response.status_code}: "
-                                 f"{response.text[:300]}")
+            raise AssertionError(f"{method} {path}: expected {expect}, got {response.status_code}: {response.text[:300]}")
         return response
 
     def get(self, path: str, **kw: Any) -> requests.Response:
@@ -83,8 +83,9 @@ class Client:
         body = {"encrypted_value": seal(key["key"], value), "key_id": key["key_id"], **extra}
         return self.call("PUT", f"{scope_path}/secrets/{name}", body, expect=expect)
 
-    def put_file(self, repo: str, path: str, text: str, message: str = "update", *, branch: str | None = None,
-                 expect: int | None = None) -> requests.Response:
+    def put_file(
+        self, repo: str, path: str, text: str, message: str = "update", *, branch: str | None = None, expect: int | None = None
+    ) -> requests.Response:
         current = self.get(f"/repos/{repo}/contents/{path}" + (f"?ref={branch}" if branch else ""))
         body: dict[str, Any] = {"message": message, "content": b64(text)}
         if branch:

@@ -14,7 +14,8 @@ ENV = f"{R}/environments/staging"
 
 
 BROKEN_CALLER = CALLER_WORKFLOW.replace("name: build-image", "name: broken").replace(
-    "ghcr.io/brikbyte-studios/example-node-api", "ghcr.io/BrikByte-Studios/Example")  # upper case: refused
+    "ghcr.io/brikbyte-studios/example-node-api", "ghcr.io/BrikByte-Studios/Example"
+)  # upper case: refused
 
 
 def tour_meta(admin: Client, weak: Client, bad: Client, sandbox) -> None:
@@ -46,8 +47,7 @@ def tour_meta(admin: Client, weak: Client, bad: Client, sandbox) -> None:
 def tour_secrets(admin: Client, weak: Client, repo_id: int) -> None:
     weak.get(f"{O}/actions/secrets", expect=403)
     weak.get(f"{O}/actions/secrets/public-key", expect=403)
-    admin.put_secret(f"{O}/actions", "REGISTRY_PAT", "v1", visibility="selected", selected_repository_ids=[repo_id],
-                     expect=201)
+    admin.put_secret(f"{O}/actions", "REGISTRY_PAT", "v1", visibility="selected", selected_repository_ids=[repo_id], expect=201)
     admin.put_secret(f"{O}/actions", "REGISTRY_PAT", "v2", visibility="selected", expect=204)
     admin.put_secret(f"{O}/actions", "ORG_WIDE", "v3", visibility="all", expect=201)
     admin.call("PUT", f"{O}/actions/secrets/BROKEN", {"encrypted_value": "x", "key_id": "1"}, expect=422)
@@ -56,8 +56,7 @@ def tour_secrets(admin: Client, weak: Client, repo_id: int) -> None:
     admin.get(f"{O}/actions/secrets/MISSING", expect=404)
     admin.get(f"{O}/actions/secrets/REGISTRY_PAT/repositories", expect=200)
     admin.get(f"{O}/actions/secrets/MISSING/repositories", expect=404)
-    admin.call("PUT", f"{O}/actions/secrets/REGISTRY_PAT/repositories", {"selected_repository_ids": [repo_id]},
-               expect=204)
+    admin.call("PUT", f"{O}/actions/secrets/REGISTRY_PAT/repositories", {"selected_repository_ids": [repo_id]}, expect=204)
     admin.call("PUT", f"{O}/actions/secrets/ORG_WIDE/repositories", {"selected_repository_ids": []}, expect=409)
     admin.call("PUT", f"{O}/actions/secrets/REGISTRY_PAT/repositories/{repo_id}", expect=204)
     admin.call("PUT", f"{O}/actions/secrets/ORG_WIDE/repositories/{repo_id}", expect=409)
@@ -82,18 +81,20 @@ def tour_secrets(admin: Client, weak: Client, repo_id: int) -> None:
 
 def tour_variables(admin: Client, weak: Client, repo_id: int) -> None:
     weak.get(f"{O}/actions/variables", expect=403)
-    admin.call("POST", f"{O}/actions/variables", {"name": "REGISTRY_URL", "value": "ghcr.io",
-                                                   "visibility": "selected", "selected_repository_ids": []}, expect=201)
-    admin.call("POST", f"{O}/actions/variables", {"name": "REGISTRY_URL", "value": "x", "visibility": "all"},
-               expect=409)
+    admin.call(
+        "POST",
+        f"{O}/actions/variables",
+        {"name": "REGISTRY_URL", "value": "ghcr.io", "visibility": "selected", "selected_repository_ids": []},
+        expect=201,
+    )
+    admin.call("POST", f"{O}/actions/variables", {"name": "REGISTRY_URL", "value": "x", "visibility": "all"}, expect=409)
     admin.call("POST", f"{O}/actions/variables", {"name": "OPEN", "value": "x", "visibility": "all"}, expect=201)
     admin.get(f"{O}/actions/variables", expect=200)
     admin.get(f"{O}/actions/variables/REGISTRY_URL", expect=200)
     admin.get(f"{O}/actions/variables/MISSING", expect=404)
     admin.call("PATCH", f"{O}/actions/variables/REGISTRY_URL", {"value": "ghcr.io"}, expect=204)
     admin.call("PATCH", f"{O}/actions/variables/MISSING", {"value": "x"}, expect=404)
-    admin.call("PUT", f"{O}/actions/variables/REGISTRY_URL/repositories", {"selected_repository_ids": [repo_id]},
-               expect=204)
+    admin.call("PUT", f"{O}/actions/variables/REGISTRY_URL/repositories", {"selected_repository_ids": [repo_id]}, expect=204)
     admin.call("PUT", f"{O}/actions/variables/OPEN/repositories", {"selected_repository_ids": []}, expect=409)
     admin.get(f"{O}/actions/variables/REGISTRY_URL/repositories", expect=200)
     admin.get(f"{O}/actions/variables/OPEN/repositories", expect=409)
@@ -148,8 +149,7 @@ def tour_contents_and_git(admin: Client, weak: Client) -> str:
     admin.call("PUT", f"{R}/contents/README.md", {"message": "m", "content": b64("x")}, expect=422)
     admin.call("PUT", f"{R}/contents/README.md", {"message": "m", "content": b64("x"), "sha": "0" * 40}, expect=409)
     weak.call("PUT", f"{R}/contents/.github/workflows/x.yml", {"message": "m", "content": b64("x")}, expect=404)
-    admin.call("PUT", f"{R}/contents/README.md", {"message": "m", "content": b64("# hi\n"), "sha": readme["sha"]},
-               expect=200)
+    admin.call("PUT", f"{R}/contents/README.md", {"message": "m", "content": b64("# hi\n"), "sha": readme["sha"]}, expect=200)
     admin.call("PUT", f"{R}/contents/NOTES.md", {"message": "m", "content": b64("notes\n")}, expect=201)
     notes = admin.get(f"{R}/contents/NOTES.md", expect=200).json()
     admin.call("DELETE", f"{R}/contents/NOTES.md", {"message": "rm", "sha": "1" * 40}, expect=409)
@@ -168,8 +168,7 @@ def tour_contents_and_git(admin: Client, weak: Client) -> str:
     admin.get(f"{R}/pulls?state=open", expect=200)
     admin.get(f"{R}/pulls?state=bogus", expect=422)
     admin.call("POST", f"{R}/pulls", {"title": "x", "head": "nope", "base": "main"}, expect=422)
-    pull = admin.call("POST", f"{R}/pulls", {"title": "Feature", "head": f"{ORG}:feature", "base": "main"},
-                      expect=201).json()
+    pull = admin.call("POST", f"{R}/pulls", {"title": "Feature", "head": f"{ORG}:feature", "base": "main"}, expect=201).json()
     admin.call("PUT", f"{R}/pulls/{pull['number']}/merge", {"sha": feature}, expect=200)
     admin.call("DELETE", f"{R}/git/refs/heads/feature", expect=204)
     admin.call("DELETE", f"{R}/git/refs/heads/feature", expect=422)
@@ -179,8 +178,7 @@ def tour_contents_and_git(admin: Client, weak: Client) -> str:
     admin.call("PUT", f"{R}/actions/permissions/workflow", {"default_workflow_permissions": "all"}, expect=422)
     admin.put_file(REPO, ".github/workflows/build-image.yml", CALLER_WORKFLOW, "add caller", expect=201)
     admin.put_file(REPO, ".github/workflows/broken.yml", BROKEN_CALLER, "add broken caller", expect=201)
-    admin.put_file(REPO, ".github/workflows/lint.yml", "name: lint\non: push\njobs:\n  lint:\n    runs-on: x\n",
-                   "add lint", expect=201)
+    admin.put_file(REPO, ".github/workflows/lint.yml", "name: lint\non: push\njobs:\n  lint:\n    runs-on: x\n", "add lint", expect=201)
     return admin.get(f"{R}/branches/main", expect=200).json()["commit"]["sha"]
 
 

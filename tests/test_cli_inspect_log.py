@@ -24,7 +24,10 @@ def test_two_logs_passing_verdict_json(tmp_path: Path) -> None:
     res = run_cli("inspect-log", str(first), str(second), "--json")
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
-    assert [set(log) >= {"path", "hits", "misses", "cache_pushes", "cache_upload_errors", "pushed", "fatal"} for log in out["logs"]] == [True, True]
+    assert [set(log) >= {"path", "hits", "misses", "cache_pushes", "cache_upload_errors", "pushed", "fatal"} for log in out["logs"]] == [
+        True,
+        True,
+    ]
     assert out["logs"][0]["misses"] == ["RUN apk add --no-cache tini"]
     assert out["logs"][1]["hits"] == ["RUN apk add --no-cache tini", "RUN npm ci", "RUN npm run build"]
     assert out["verdict"]["passed"] is True

@@ -33,9 +33,7 @@ def test_issue_example_json() -> None:
 
 
 def test_pat_strategy_in_an_environment_names_its_secrets() -> None:
-    res = run_cli(
-        "plan", "--repo", "o/svc", "--strategy", "pat", "--scope", "environment", "--environment", "production", "--json"
-    )
+    res = run_cli("plan", "--repo", "o/svc", "--strategy", "pat", "--scope", "environment", "--environment", "production", "--json")
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     assert {"name": "REGISTRY_PAT", "scope": "environment:production"} in out["secrets"]

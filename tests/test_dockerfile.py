@@ -37,6 +37,7 @@ def _texts(dockerfile: str) -> list[str]:
 
 # --- the demo service -------------------------------------------------------------------------
 
+
 def test_demo_dockerfile_has_deps_test_production_stages() -> None:
     df = parse_dockerfile((demo_repo_dir() / "Dockerfile").read_text())
     assert df.targets == ["deps", "test", "production"]
@@ -62,10 +63,16 @@ def test_demo_dockerfile_copies_only_files_that_exist() -> None:
 
 # --- stages, targets, dependencies -------------------------------------------------------------
 
+
 def test_stages_names_are_lowercased_and_targets_listed_in_order() -> None:
     df = parse_dockerfile(MULTI)
     assert [(s.index, s.name, s.line) for s in df.stages] == [
-        (0, "base", 2), (1, "builder", 4), (2, "assets", 6), (3, "unused", 8), (4, None, 10)]
+        (0, "base", 2),
+        (1, "builder", 4),
+        (2, "assets", 6),
+        (3, "unused", 8),
+        (4, None, 10),
+    ]
     assert df.targets == ["base", "builder", "assets", "unused"]
     assert [a.text for a in df.global_args] == ["ARG NODE_VERSION=22"]
     assert df.stages[0].base == "node:${NODE_VERSION}-alpine"
@@ -95,6 +102,7 @@ def test_unknown_target_without_named_stages_says_so() -> None:
 
 
 # --- line joining ------------------------------------------------------------------------------
+
 
 def test_continuation_joins_pieces_without_adding_space() -> None:
     df = parse_dockerfile("FROM alpine\nRUN apk add \\\n    curl\nUSER nobody\n")
@@ -148,10 +156,13 @@ def test_keyword_is_case_insensitive_and_text_keeps_the_written_form() -> None:
 
 # --- flags, JSON form, heredocs ----------------------------------------------------------------
 
+
 def test_leading_flags_are_collected_and_repeated_ones_kept_in_order() -> None:
-    text = ("FROM --platform=$BUILDPLATFORM golang:1.23 AS build\n"
-            "RUN --mount=type=cache,target=/root/.cache --mount=type=secret,id=npm go build ./...\n"
-            "COPY --chown=app:app --link --from=build /out /app\n")
+    text = (
+        "FROM --platform=$BUILDPLATFORM golang:1.23 AS build\n"
+        "RUN --mount=type=cache,target=/root/.cache --mount=type=secret,id=npm go build ./...\n"
+        "COPY --chown=app:app --link --from=build /out /app\n"
+    )
     df = parse_dockerfile(text)
     run, copy = df.stages[0].instructions
     assert df.stages[0].base == "golang:1.23"
@@ -169,15 +180,17 @@ def test_json_form_is_kept_as_written() -> None:
 
 
 def test_heredoc_body_belongs_to_the_instruction() -> None:
-    text = ("FROM alpine\n"
-            "RUN <<EOF\n"
-            "# not a comment here\n"
-            "apk add curl\n"
-            "EOF\n"
-            "COPY <<-'CONF' /etc/app.conf\n"
-            "\tkey = value\n"
-            "\tCONF\n"
-            "USER nobody\n")
+    text = (
+        "FROM alpine\n"
+        "RUN <<EOF\n"
+        "# not a comment here\n"
+        "apk add curl\n"
+        "EOF\n"
+        "COPY <<-'CONF' /etc/app.conf\n"
+        "\tkey = value\n"
+        "\tCONF\n"
+        "USER nobody\n"
+    )
     run, copy, user = parse_dockerfile(text).stages[0].instructions
     assert (run.text, run.heredocs) == ("RUN <<EOF", ("# not a comment here\napk add curl\n",))
     assert (copy.text, copy.heredocs) == ("COPY <<-'CONF' /etc/app.conf", ("\tkey = value\n",))
@@ -204,6 +217,7 @@ def test_unterminated_heredoc_is_an_error_at_its_line() -> None:
 
 # --- credential ARGs ---------------------------------------------------------------------------
 
+
 def test_credential_arg_is_flagged_with_the_kaniko_secret_fix() -> None:
     text = "FROM node:22-alpine AS deps\nARG NPM_TOKEN\nCOPY .npmrc ./\nRUN npm ci\n"
     (found,) = credential_args(parse_dockerfile(text))
@@ -225,23 +239,44 @@ def test_credential_default_value_never_appears_in_the_finding() -> None:
 def test_credential_args_in_global_scope_unnamed_stage_and_multi_declarations() -> None:
     text = "ARG REGISTRY_PASSWORD\nFROM alpine\nARG NODE_VERSION=22 apiKey=x DB_PASS\nRUN true\n"
     found = credential_args(parse_dockerfile(text))
-    assert [(f.name, f.line, f.stage) for f in found] == [
-        ("REGISTRY_PASSWORD", 1, None), ("apiKey", 3, "0"), ("DB_PASS", 3, "0")]
+    assert [(f.name, f.line, f.stage) for f in found] == [("REGISTRY_PASSWORD", 1, None), ("apiKey", 3, "0"), ("DB_PASS", 3, "0")]
     assert "id=apikey,dst=/kaniko/apikey" in found[1].fix
 
 
-@pytest.mark.parametrize("name", [
-    "NPM_TOKEN", "API_KEY", "DB_PASSWORD", "GITHUB_PAT", "SSH_PRIVATE_KEY", "AWS_SECRET_ACCESS_KEY",
-    "REGISTRY_CREDENTIALS", "NPM_AUTH", "npmAuthToken", "APIKEY", "SMTP_PASSWD",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "NPM_TOKEN",
+        "API_KEY",
+        "DB_PASSWORD",
+        "GITHUB_PAT",
+        "SSH_PRIVATE_KEY",
+        "AWS_SECRET_ACCESS_KEY",
+        "REGISTRY_CREDENTIALS",
+        "NPM_AUTH",
+        "npmAuthToken",
+        "APIKEY",
+        "SMTP_PASSWD",
+    ],
+)
 def test_credential_names_match(name: str) -> None:
     assert looks_like_credential(name)
 
 
-@pytest.mark.parametrize("name", [
-    "NODE_VERSION", "KEYBOARD_LAYOUT", "MONKEY", "BUILD_DATE", "PASSENGER_COUNT", "TOKENIZER_MODEL",
-    "PATH_PREFIX", "AUTHOR", "COMMIT_SHA",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "NODE_VERSION",
+        "KEYBOARD_LAYOUT",
+        "MONKEY",
+        "BUILD_DATE",
+        "PASSENGER_COUNT",
+        "TOKENIZER_MODEL",
+        "PATH_PREFIX",
+        "AUTHOR",
+        "COMMIT_SHA",
+    ],
+)
 def test_ordinary_names_do_not_match(name: str) -> None:
     assert not looks_like_credential(name)
 
@@ -253,22 +288,26 @@ def test_ordinary_args_are_not_flagged() -> None:
 
 # --- malformed input ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ("", 1, "no FROM"),
-    ("# only a comment\nARG X=1\n", 2, "no FROM"),
-    ("ARG A\nRUN echo hi\nFROM alpine\n", 2, "before the first FROM"),
-    ("FROM alpine\nFROM\n", 2, "FROM requires at least one argument"),
-    ("FROM alpine\nFROM --platform=linux/amd64\n", 2, "FROM requires at least one argument"),
-    ("FROM alpine AS\n", 1, "FROM takes an image"),
-    ("FROM alpine base\n", 1, "FROM takes an image"),
-    ("FROM alpine\nFORM x\n", 2, "unknown instruction: FORM"),
-    ("FROM alpine AS a\nFROM alpine AS A\n", 2, "duplicate stage name"),
-    ("FROM alpine AS 1st\n", 1, "invalid stage name"),
-    ("FROM alpine\nCOPY --from=0 /a /b\n", 2, "not an earlier stage"),
-    ("# escape=x\nFROM alpine\n", 1, "invalid escape token"),
-    ("# escape=`\n# escape=\\\nFROM alpine\n", 2, "only one escape parser directive"),
-    ("FROM alpine\nRUN \\\n\n", 2, "RUN requires at least one argument"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("", 1, "no FROM"),
+        ("# only a comment\nARG X=1\n", 2, "no FROM"),
+        ("ARG A\nRUN echo hi\nFROM alpine\n", 2, "before the first FROM"),
+        ("FROM alpine\nFROM\n", 2, "FROM requires at least one argument"),
+        ("FROM alpine\nFROM --platform=linux/amd64\n", 2, "FROM requires at least one argument"),
+        ("FROM alpine AS\n", 1, "FROM takes an image"),
+        ("FROM alpine base\n", 1, "FROM takes an image"),
+        ("FROM alpine\nFORM x\n", 2, "unknown instruction: FORM"),
+        ("FROM alpine AS a\nFROM alpine AS A\n", 2, "duplicate stage name"),
+        ("FROM alpine AS 1st\n", 1, "invalid stage name"),
+        ("FROM alpine\nCOPY --from=0 /a /b\n", 2, "not an earlier stage"),
+        ("# escape=x\nFROM alpine\n", 1, "invalid escape token"),
+        ("# escape=`\n# escape=\\\nFROM alpine\n", 2, "only one escape parser directive"),
+        ("FROM alpine\nRUN \\\n\n", 2, "RUN requires at least one argument"),
+    ],
+)
 def test_malformed_input_is_an_input_error_with_its_line(text: str, line: int, words: str) -> None:
     with pytest.raises(DockerfileError) as err:
         parse_dockerfile(text)
@@ -278,10 +317,25 @@ def test_malformed_input_is_an_input_error_with_its_line(text: str, line: int, w
     assert err.value.message.startswith(f"Dockerfile line {line}: ")
 
 
-_LINES = st.sampled_from([
-    "FROM alpine", "FROM alpine AS b", "FROM b", "ARG X=1", "RUN echo a \\", "  # c", "", "RUN <<EOF",
-    "EOF", "COPY --from=0 a b", "COPY --from=b a b", "# escape=`", "run x `", "CMD [\"a\"]", "\t",
-])
+_LINES = st.sampled_from(
+    [
+        "FROM alpine",
+        "FROM alpine AS b",
+        "FROM b",
+        "ARG X=1",
+        "RUN echo a \\",
+        "  # c",
+        "",
+        "RUN <<EOF",
+        "EOF",
+        "COPY --from=0 a b",
+        "COPY --from=b a b",
+        "# escape=`",
+        "run x `",
+        'CMD ["a"]',
+        "\t",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -161,8 +161,7 @@ def test_local_path_updates_an_existing_caller_in_place(sandbox, tmp_path: Path)
     checkout = tmp_path / "checkout"
     caller = checkout / WORKFLOW_PATH
     caller.parent.mkdir(parents=True)
-    caller.write_text("# owned by the platform team\n" + CALLER_WORKFLOW.replace("sha-${{ github.sha }}", "edge"),
-                      encoding="utf-8")
+    caller.write_text("# owned by the platform team\n" + CALLER_WORKFLOW.replace("sha-${{ github.sha }}", "edge"), encoding="utf-8")
     inode = caller.stat().st_ino
     ob = Onboarding(sandbox, tmp_path / "run")
     result = ob.apply("--deliver", "local", "--checkout", str(checkout), "--tags", "sha-${{ github.sha }},latest")

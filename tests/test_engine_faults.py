@@ -70,8 +70,7 @@ def assert_onboarded_once(sandbox, delivery: str) -> None:
 
 @pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
 @pytest.mark.parametrize(("step", "method", "path"), STEP_REQUESTS, ids=[s[0] for s in STEP_REQUESTS])
-def test_fault_on_a_step_completes_or_resumes(sandbox, tmp_path: Path, step: str, method: str, path: str,
-                                              fault: str) -> None:
+def test_fault_on_a_step_completes_or_resumes(sandbox, tmp_path: Path, step: str, method: str, path: str, fault: str) -> None:
     delivery = "pr" if step in ("workflow-branch", "workflow-pull") else "commit"
     rule = sandbox.faults.add(method, path, count=1, **FAULTS[fault])
     ob = Onboarding(sandbox, tmp_path)

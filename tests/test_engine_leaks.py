@@ -44,8 +44,20 @@ def test_local_delivery_with_a_pat_from_stdin(sandbox, tmp_path: Path) -> None:
     checkout = tmp_path / "checkout"
     checkout.mkdir()
     ob = Onboarding(sandbox, tmp_path / "run")
-    result = ob.apply("--deliver", "local", "--checkout", str(checkout), "--strategy", "pat", "--scope", "environment",
-                      "--environment", "registry", "--secrets-from-stdin", stdin=f"REGISTRY_PAT={pat}\n")
+    result = ob.apply(
+        "--deliver",
+        "local",
+        "--checkout",
+        str(checkout),
+        "--strategy",
+        "pat",
+        "--scope",
+        "environment",
+        "--environment",
+        "registry",
+        "--secrets-from-stdin",
+        stdin=f"REGISTRY_PAT={pat}\n",
+    )
     assert result.returncode == 0, result
     scan(ob, result, [pat, ob.token], checkout / WORKFLOW_PATH)
 
@@ -62,8 +74,19 @@ def test_refused_registry_pats_are_named_not_echoed(sandbox, tmp_path: Path) -> 
 
 def test_bad_admin_token_is_not_echoed(sandbox, tmp_path: Path) -> None:
     bad = fake_token()
-    result = run_brik("apply", "--repo", f"{ORG}/example-node-api", "--api-url", sandbox.base_url, "--yes",
-                      "--answers", str(tmp_path / "a.yml"), "--log", str(tmp_path / "engine.log"), env={"GH_TOKEN": bad})
+    result = run_brik(
+        "apply",
+        "--repo",
+        f"{ORG}/example-node-api",
+        "--api-url",
+        sandbox.base_url,
+        "--yes",
+        "--answers",
+        str(tmp_path / "a.yml"),
+        "--log",
+        str(tmp_path / "engine.log"),
+        env={"GH_TOKEN": bad},
+    )
     assert result.returncode == 3, result.stderr
     assert "error:" in result.stderr and "Traceback" not in result.stderr
     texts = {"stdout": result.stdout, "stderr": result.stderr}

@@ -32,8 +32,9 @@ def test_pat_strategy_without_a_value(sandbox, tmp_path: Path) -> None:
 
 def test_stdin_without_the_needed_secret(sandbox, tmp_path: Path) -> None:
     ob = Onboarding(sandbox, tmp_path)
-    result = ob.apply("--deliver", "commit", "--strategy", "pat", "--secrets-from-stdin",
-                      stdin="REGISTRY_USERNAME=ci-bot\n", timeout=QUICK_S)
+    result = ob.apply(
+        "--deliver", "commit", "--strategy", "pat", "--secrets-from-stdin", stdin="REGISTRY_USERNAME=ci-bot\n", timeout=QUICK_S
+    )
     assert_interactive_required(result, "the value of secret REGISTRY_PAT")
 
 
@@ -46,9 +47,17 @@ def test_no_yes_and_no_terminal_to_confirm(sandbox, tmp_path: Path) -> None:
 
 
 def test_no_token_anywhere(sandbox, tmp_path: Path) -> None:
-    result = run_brik("apply", "--repo", "BrikByte-Studios/example-node-api", "--api-url", sandbox.base_url, "--yes",
-                      "--answers", str(tmp_path / "answers.yml"),
-                      env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "PATH": "/nonexistent"},
-                      timeout=QUICK_S)
+    result = run_brik(
+        "apply",
+        "--repo",
+        "BrikByte-Studios/example-node-api",
+        "--api-url",
+        sandbox.base_url,
+        "--yes",
+        "--answers",
+        str(tmp_path / "answers.yml"),
+        env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "PATH": "/nonexistent"},
+        timeout=QUICK_S,
+    )
     assert_interactive_required(result, "the GitHub token")
     assert request_log(sandbox) == []

@@ -10,8 +10,7 @@ from tests.engine_helpers import REPO, Onboarding, clear_request_log, request_lo
 
 
 def plan(sandbox, *flags: str, env: dict[str, str] | None = None):
-    return run_brik("plan", "--repo", REPO, "--api-url", sandbox.base_url, *flags,
-                    env={"GH_TOKEN": sandbox.token, **(env or {})})
+    return run_brik("plan", "--repo", REPO, "--api-url", sandbox.base_url, *flags, env={"GH_TOKEN": sandbox.token, **(env or {})})
 
 
 def actions(report: dict) -> dict[str, str]:

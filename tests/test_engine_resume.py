@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.engine_helpers import (
-    api,
     REPO,
     SETUP_BRANCH,
     Onboarding,
+    api,
     clear_request_log,
     count,
     live_state,

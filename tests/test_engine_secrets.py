@@ -32,8 +32,16 @@ def registry_pat(sandbox, scopes: tuple[str, ...] = ("write:packages", "read:pac
 def test_pat_from_stdin_at_org_scope_with_selected_visibility(sandbox, tmp_path: Path) -> None:
     pat = registry_pat(sandbox)
     ob = Onboarding(sandbox, tmp_path)
-    result = ob.apply("--deliver", "commit", "--strategy", "pat", "--visibility", "selected", "--secrets-from-stdin",
-                      stdin=f"# the registry token\nREGISTRY_PAT={pat}\n")
+    result = ob.apply(
+        "--deliver",
+        "commit",
+        "--strategy",
+        "pat",
+        "--visibility",
+        "selected",
+        "--secrets-from-stdin",
+        stdin=f"# the registry token\nREGISTRY_PAT={pat}\n",
+    )
     assert result.returncode == 0, result
     assert result.json["verdict"]["passed"] is True, result.json["verdict"]
     state = live_state(sandbox)
@@ -69,7 +77,8 @@ def _existing_selected_secret(sandbox, name: str, value: str) -> list[int]:
     """An org secret with `selected` visibility shared with two other repositories; returns their ids."""
     others = [add_repo(sandbox, "other-service-a"), add_repo(sandbox, "other-service-b")]
     Client(sandbox.base_url, sandbox.token).put_secret(
-        f"/orgs/{ORG}/actions", name, value, expect=201, visibility="selected", selected_repository_ids=others)
+        f"/orgs/{ORG}/actions", name, value, expect=201, visibility="selected", selected_repository_ids=others
+    )
     return others
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -265,13 +265,13 @@ def test_dispatch_rerun_attempts_jobs_and_logs(gh, sandbox, hello):
 
 
 def test_find_runs_filters(gh, hello):
-    before = datetime.now(timezone.utc) - timedelta(minutes=1)
+    before = datetime.now(UTC) - timedelta(minutes=1)
     run_id = gh.dispatch(REPO, hello, "main")
     head = gh.branch_sha(REPO, "main")
     assert [r.id for r in gh.find_runs(REPO, hello, event="workflow_dispatch", created_after=before)] == [run_id]
     assert [r.id for r in gh.find_runs(REPO, hello, head_sha=head)] == [run_id]
     assert gh.find_runs(REPO, hello, event="push") == []
-    assert gh.find_runs(REPO, hello, created_after=datetime.now(timezone.utc) + timedelta(hours=1)) == []
+    assert gh.find_runs(REPO, hello, created_after=datetime.now(UTC) + timedelta(hours=1)) == []
 
 
 def test_rerun_refusal_is_raised(gh, sandbox, hello):
@@ -287,7 +287,7 @@ def test_rerun_refusal_is_raised(gh, sandbox, hello):
 
 def test_dispatch_on_a_server_refusing_run_details(gh, sandbox, hello):
     sandbox.state.legacy_dispatch_400 = True
-    started = datetime.now(timezone.utc) - timedelta(seconds=5)
+    started = datetime.now(UTC) - timedelta(seconds=5)
     with pytest.raises(DispatchUnsupported):
         gh.dispatch(REPO, hello, "main")
     gh.dispatch_without_details(REPO, hello, "main")
@@ -337,7 +337,10 @@ def test_job_log_download_carries_no_authorization(gh, sandbox, hello, admin_tok
 
     # and the redirect target really serves the log to a client that has no token at all
     monkeypatch.undo()
-    answer = requests.get(f"{sandbox.base_url}/repos/{REPO}/actions/jobs/{job.id}/logs",
-                          headers={"Authorization": f"token {admin_token}"}, allow_redirects=False)
+    answer = requests.get(
+        f"{sandbox.base_url}/repos/{REPO}/actions/jobs/{job.id}/logs",
+        headers={"Authorization": f"token {admin_token}"},
+        allow_redirects=False,
+    )
     assert answer.status_code == 302
     assert requests.get(answer.headers["Location"]).text == text

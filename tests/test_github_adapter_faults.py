@@ -140,18 +140,26 @@ def test_rate_limit_wait_reads_github_headers():
 
 def test_refusals_name_the_missing_scope_and_hide_secrets():
     headers = {"x-oauth-scopes": "repo", "x-accepted-oauth-scopes": "admin:org"}
-    error = refused(GithubException(403, {"message": "Must have admin rights"}, headers), "writing X",
-                    host="api.github.com")
+    error = refused(GithubException(403, {"message": "Must have admin rights"}, headers), "writing X", host="api.github.com")
     assert error.message == "writing X: the token lacks the `admin:org` scope"
-    scrubbed = refused(GithubException(422, {"message": "bad value s3cr3t-value"}, {}), "writing X",
-                       host="api.github.com", secrets=("s3cr3t-value",))
+    scrubbed = refused(
+        GithubException(422, {"message": "bad value s3cr3t-value"}, {}), "writing X", host="api.github.com", secrets=("s3cr3t-value",)
+    )
     assert "s3cr3t-value" not in scrubbed.render() and "***" in scrubbed.message
 
 
 def test_404_under_workflows_blames_the_scope_only_when_it_is_missing():
-    missing = refused(GithubException(404, {"message": "Not Found"}, {"x-oauth-scopes": "repo"}), "writing W",
-                      host="h", write_path=".github/workflows/build.yml")
+    missing = refused(
+        GithubException(404, {"message": "Not Found"}, {"x-oauth-scopes": "repo"}),
+        "writing W",
+        host="h",
+        write_path=".github/workflows/build.yml",
+    )
     assert "`workflow` scope" in missing.message
-    present = refused(GithubException(404, {"message": "Not Found"}, {"x-oauth-scopes": "repo, workflow"}),
-                      "writing W", host="h", write_path=".github/workflows/build.yml")
+    present = refused(
+        GithubException(404, {"message": "Not Found"}, {"x-oauth-scopes": "repo, workflow"}),
+        "writing W",
+        host="h",
+        write_path=".github/workflows/build.yml",
+    )
     assert "not found or not visible to this token" in present.message

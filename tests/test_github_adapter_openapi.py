@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from tests.github_adapter_helpers import (  # noqa: F401 - gh, hello: fixtures
     ORG,
@@ -42,7 +42,7 @@ def drive_every_port_method(gh, sandbox, hello) -> None:
     gh.put_env_secret(REPO, "ci/build", "REGISTRY_TOKEN", "value")
     gh.get_env_secret(REPO, "ci/build", "REGISTRY_TOKEN")
     run_id = gh.dispatch(REPO, hello, "main")
-    since = datetime.now(timezone.utc) - timedelta(minutes=5)
+    since = datetime.now(UTC) - timedelta(minutes=5)
     gh.find_runs(REPO, hello, event="workflow_dispatch", head_sha=head, created_after=since)
     wait_completed(gh, run_id)
     gh.rerun(REPO, run_id)

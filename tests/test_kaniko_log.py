@@ -8,11 +8,28 @@ import tracemalloc
 import pytest
 
 from tests.kaniko_samples import (
-    BUILD_FAILED, CACHE_REPO, IMAGE, NODE_APP, NODE_RUNS, UPLOAD_401, VARIANTS, Build, Stage, Variant,
-    big_build, kaniko_log, write_log,
+    BUILD_FAILED,
+    CACHE_REPO,
+    IMAGE,
+    NODE_APP,
+    NODE_RUNS,
+    UPLOAD_401,
+    VARIANTS,
+    Build,
+    Stage,
+    Variant,
+    big_build,
+    kaniko_log,
+    write_log,
 )
-from wizard.core.kaniko_log import (
-    KanikoLogParser, LogSummary, parse_log_file, parse_log_lines, parse_log_text, parse_timestamp, split_ref,
+from wizard.core.kaniko.log import (
+    KanikoLogParser,
+    LogSummary,
+    parse_log_file,
+    parse_log_lines,
+    parse_log_text,
+    parse_timestamp,
+    split_ref,
 )
 
 DEST = f"{IMAGE}:sha-0123abc"
@@ -24,6 +41,7 @@ def parse(build: Build, variant: Variant = Variant()) -> LogSummary:
 
 
 # -- every line format --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
 def test_partial_hit_in_every_variant(variant: Variant) -> None:
@@ -84,8 +102,10 @@ def test_debug_lines_are_not_instructions_hits_or_misses() -> None:
 
 def test_cold_cache_multi_stage() -> None:
     builder = Stage("golang:1.23", ("WORKDIR /src", "COPY . .", "RUN go build -o /out/app ./cmd/app"))
-    runtime = Stage("alpine:3.20", ("RUN apk add --no-cache ca-certificates", "COPY --from=0 /out/app /app",
-                                    "RUN adduser -D app", 'ENTRYPOINT ["/app"]'))
+    runtime = Stage(
+        "alpine:3.20",
+        ("RUN apk add --no-cache ca-certificates", "COPY --from=0 /out/app /app", "RUN adduser -D app", 'ENTRYPOINT ["/app"]'),
+    )
     s = parse(Build(stages=(builder, runtime)))
     # One miss per stage upstream: the lookups stop after the first miss of each stage.
     assert s.misses == ["RUN go build -o /out/app ./cmd/app", "RUN apk add --no-cache ca-certificates"]
@@ -93,6 +113,7 @@ def test_cold_cache_multi_stage() -> None:
 
 
 # -- forks ----------------------------------------------------------------------------------------------------
+
 
 def test_fork_inferred_cross_stage_hit_counts_as_hit() -> None:
     s = parse(Build(stages=(NODE_APP,), plan=[True, True, True], inferred_hits=True), Variant(fork=True))
@@ -113,6 +134,7 @@ def test_fork_log_drops_upstream_only_lines() -> None:
 
 # -- fatal errors ---------------------------------------------------------------------------------------------
 
+
 def test_fatal_push_error_after_build() -> None:
     s = parse(Build(stages=(NODE_APP,), plan=[True] * 3, fatal="push"), Variant(ci_timestamps=True))
     assert s.fatal is not None and s.fatal.startswith("error pushing image: failed to push to destination " + DEST)
@@ -130,11 +152,10 @@ def test_fatal_build_error() -> None:
 def test_real_world_fatal_lines() -> None:
     # Verbatim shapes from public issue threads and CI logs.
     cases = [
-        'error checking push permissions -- make sure you entered the correct tag name, and that you are '
+        "error checking push permissions -- make sure you entered the correct tag name, and that you are "
         'authenticated correctly, and try again: checking push permission for "us.icr.io/j/web:0.6.1": '
-        'creating push check transport for us.icr.io failed: unsupported status code 401',
-        "2025-01-05T18:30:00.1234567Z error building image: error building stage: failed to get filesystem "
-        "from image: unexpected EOF",
+        "creating push check transport for us.icr.io failed: unsupported status code 401",
+        "2025-01-05T18:30:00.1234567Z error building image: error building stage: failed to get filesystem from image: unexpected EOF",
     ]
     for text in cases:
         s = parse_log_text(text)
@@ -148,6 +169,7 @@ def test_npm_error_output_is_not_fatal() -> None:
 
 
 # -- prefixes and shapes written by hand (not by the generator) ------------------------------------------------
+
 
 def test_cloud_build_log_with_padding_and_repo_without_tag() -> None:
     # The shape of a real Cloud Build log: padded colourless lines, destination without a tag.
@@ -173,13 +195,11 @@ DONE
 
 def test_logfmt_with_container_runtime_timestamps_and_oci_cache() -> None:
     log = [
-        '2025-06-27T11:32:25.067243910Z time="2025-06-27T11:32:25Z" level=info '
-        'msg="Running: [/bin/sh -c echo ${build_id}]"',
+        '2025-06-27T11:32:25.067243910Z time="2025-06-27T11:32:25Z" level=info msg="Running: [/bin/sh -c echo ${build_id}]"',
         "2025-06-27T11:32:25.095150183Z 9e447871-e415-4018-a860-d5a66d925a57",
         '2025-06-27T11:32:25.280396774Z time="2025-06-27T11:32:25Z" level=info msg="Pushing layer '
         'oci:/kaniko/cache/layers/cached:a035cdb3949daa8f4e7b2c523ea0d73741c7c2d5b09981c261ebae99fd2f3233 to cache now"',
-        '2025-06-27T11:32:27.280572023Z time="2025-06-27T11:32:27Z" level=info msg="RUN microdnf install -y '
-        'which && microdnf clean all"',
+        '2025-06-27T11:32:27.280572023Z time="2025-06-27T11:32:27Z" level=info msg="RUN microdnf install -y which && microdnf clean all"',
         '2025-06-27T11:32:28.280577315Z time="2025-06-27T11:32:28Z" level=info msg="Cmd: /bin/sh"',
         '2025-06-27T11:32:28.280578398Z time="2025-06-27T11:32:28Z" level=info msg="Args: [-c microdnf clean all]"',
     ]
@@ -192,17 +212,20 @@ def test_logfmt_with_container_runtime_timestamps_and_oci_cache() -> None:
 
 def test_logfmt_and_json_escapes_are_undone() -> None:
     ins = 'RUN echo "a \\"quoted\\" word" > /tmp/x && test -s /tmp/x'
-    logfmt = 'time="2025-01-05T18:28:03Z" level=info msg="Using caching version of cmd: ' + \
-        ins.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    as_json = json.dumps({"level": "info", "msg": "No cached layer found for cmd " + ins,
-                          "time": "2025-01-05T18:28:09Z"}).replace(">", "\\u003e")
+    logfmt = (
+        'time="2025-01-05T18:28:03Z" level=info msg="Using caching version of cmd: ' + ins.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    )
+    as_json = json.dumps({"level": "info", "msg": "No cached layer found for cmd " + ins, "time": "2025-01-05T18:28:09Z"}).replace(
+        ">", "\\u003e"
+    )
     s = parse_log_lines([logfmt, as_json])
     assert s.hits == [ins] and s.misses == [ins]
     assert (s.duration_s, s.timing_source) == (6.0, "logrus-timestamps")
 
 
-@pytest.mark.parametrize("prefix", ["", "remote: ", "build-and-push / Build | ", "build\tKaniko\t",
-                                    "2025-01-05T18:28:03.3534723Z ", "[36m", "\ufeff"])
+@pytest.mark.parametrize(
+    "prefix", ["", "remote: ", "build-and-push / Build | ", "build\tKaniko\t", "2025-01-05T18:28:03.3534723Z ", "[36m", "\ufeff"]
+)
 def test_any_prefix_colour_and_padding(prefix: str) -> None:
     line = f"{prefix}\x1b[36mINFO\x1b[0m[0003] {'Using caching version of cmd: RUN make':<44} "
     bare_copy = f"{prefix}[36mINFO[0m[0004] No cached layer found for cmd RUN make test   "
@@ -211,26 +234,32 @@ def test_any_prefix_colour_and_padding(prefix: str) -> None:
 
 
 def test_instruction_echo_rules() -> None:
-    s = parse_log_lines([
-        "INFO[0001] Cmd: /bin/sh", "INFO[0001] Args: [-c make]", "INFO[0001] Running: [/bin/sh -c make]",
-        "INFO[0001] User app has no home directory",  # a capitalised word is a sentence, not a keyword
-        "INFO[0001] run make all",  # a lower-case Dockerfile keyword is echoed as written
-        "DEBU[0001] RUN make debug",  # instructions are echoed at info level only
-        "INFO[0001] HEALTHCHECK --interval=5m CMD curl -f http://localhost/",
-    ])
+    s = parse_log_lines(
+        [
+            "INFO[0001] Cmd: /bin/sh",
+            "INFO[0001] Args: [-c make]",
+            "INFO[0001] Running: [/bin/sh -c make]",
+            "INFO[0001] User app has no home directory",  # a capitalised word is a sentence, not a keyword
+            "INFO[0001] run make all",  # a lower-case Dockerfile keyword is echoed as written
+            "DEBU[0001] RUN make debug",  # instructions are echoed at info level only
+            "INFO[0001] HEALTHCHECK --interval=5m CMD curl -f http://localhost/",
+        ]
+    )
     assert s.instructions == ["run make all", "HEALTHCHECK --interval=5m CMD curl -f http://localhost/"]
 
 
 def test_cache_pushes_are_not_final_pushes() -> None:
     key = "a" * 64
-    s = parse_log_lines([
-        f"INFO[0009] Pushing image to {CACHE_REPO}:{key}",
-        f"INFO[0010] Pushed {CACHE_REPO}@sha256:{'b' * 64}",
-        f"INFO[0011] Pushing image to {DEST}",
-        f"INFO[0012] Pushing image to {IMAGE}:latest",
-        f"INFO[0013] Pushed {IMAGE}@sha256:{'c' * 64}",
-        f"INFO[0013] Pushed {IMAGE}@sha256:{'c' * 64}",
-    ])
+    s = parse_log_lines(
+        [
+            f"INFO[0009] Pushing image to {CACHE_REPO}:{key}",
+            f"INFO[0010] Pushed {CACHE_REPO}@sha256:{'b' * 64}",
+            f"INFO[0011] Pushing image to {DEST}",
+            f"INFO[0012] Pushing image to {IMAGE}:latest",
+            f"INFO[0013] Pushed {IMAGE}@sha256:{'c' * 64}",
+            f"INFO[0013] Pushed {IMAGE}@sha256:{'c' * 64}",
+        ]
+    )
     # The cache repo is recognised by its 64-hex tag even without a "Checking for cached layer" line.
     assert s.pushed == [DEST, f"{IMAGE}:latest"]
     assert s.push_targets == [DEST, f"{IMAGE}:latest"]
@@ -256,6 +285,7 @@ def test_no_timing_without_any_clock() -> None:
 
 
 # -- streaming and bounds ------------------------------------------------------------------------------------
+
 
 def test_feeding_lines_one_by_one_equals_parsing_the_file(tmp_path) -> None:
     build = Build(stages=(NODE_APP,), plan=[True, False], upload_error=UPLOAD_401)

@@ -5,10 +5,18 @@ from __future__ import annotations
 import pytest
 
 from tests.kaniko_samples import (
-    CACHE_REPO, IMAGE, NODE_APP, NODE_RUNS, UPLOAD_401, Build, Stage, Variant, kaniko_log,
+    CACHE_REPO,
+    IMAGE,
+    NODE_APP,
+    NODE_RUNS,
+    UPLOAD_401,
+    Build,
+    Stage,
+    Variant,
+    kaniko_log,
 )
-from wizard.core.kaniko_log import LogSummary, parse_log_lines
-from wizard.core.kaniko_verdict import REASON_CODES, Verdict, judge, reason_code
+from wizard.core.kaniko.log import LogSummary, parse_log_lines
+from wizard.core.kaniko.verdict import REASON_CODES, Verdict, judge, reason_code
 
 DEST = f"{IMAGE}:sha-0123abc"
 COLD = Build(stages=(NODE_APP,))
@@ -25,8 +33,7 @@ def verdict(first: Build, second: Build, variant: Variant = Variant(ci_timestamp
     return v
 
 
-@pytest.mark.parametrize("variant", [Variant(ci_timestamps=True), Variant(fmt="json"), Variant(fork=True)],
-                         ids=lambda v: v.id)
+@pytest.mark.parametrize("variant", [Variant(ci_timestamps=True), Variant(fmt="json"), Variant(fork=True)], ids=lambda v: v.id)
 def test_pass_cold_then_warm(variant: Variant) -> None:
     v = verdict(COLD, WARM, variant, image=IMAGE, cache_repo=CACHE_REPO, destinations=[DEST])
     assert v.passed and v.reasons == []
@@ -82,9 +89,11 @@ def test_push_denied_when_pushing() -> None:
 
 
 def test_push_check_network_failure_is_fatal_not_denied() -> None:
-    line = ('error checking push permissions -- make sure you entered the correct tag name, and that you are '
-            'authenticated correctly, and try again: checking push permission for "ghcr.io/o/i:t": creating '
-            'push check transport for ghcr.io failed: Get "https://ghcr.io/v2/": dial tcp: i/o timeout')
+    line = (
+        "error checking push permissions -- make sure you entered the correct tag name, and that you are "
+        'authenticated correctly, and try again: checking push permission for "ghcr.io/o/i:t": creating '
+        'push check transport for ghcr.io failed: Get "https://ghcr.io/v2/": dial tcp: i/o timeout'
+    )
     v = judge(log(COLD), parse_log_lines([line]))
     assert v.codes == ["fatal"]
 
@@ -95,8 +104,7 @@ def test_build_error_is_fatal() -> None:
 
 
 def test_no_cacheable_layer_suggests_cache_copy_layers() -> None:
-    static = Stage("nginx:1.27-alpine", ("COPY dist/ /usr/share/nginx/html/", "EXPOSE 8080",
-                                         'CMD ["nginx", "-g", "daemon off;"]'))
+    static = Stage("nginx:1.27-alpine", ("COPY dist/ /usr/share/nginx/html/", "EXPOSE 8080", 'CMD ["nginx", "-g", "daemon off;"]'))
     v = verdict(Build(stages=(static,)), Build(stages=(static,)))
     assert v.codes == ["no-cacheable-layer"] and "--cache-copy-layers" in v.reasons[0]
 

@@ -59,8 +59,7 @@ def test_base64_with_trailing_newline_like_echo_pipe_base64() -> None:
     assert [x.kind for x in leaks] == ["secret-base64"]
 
 
-@pytest.mark.parametrize("encode", [lambda s: quote(s, safe=""), quote_plus,
-                                    lambda s: quote(s, safe="").replace("%2F", "%2f")])
+@pytest.mark.parametrize("encode", [lambda s: quote(s, safe=""), quote_plus, lambda s: quote(s, safe="").replace("%2F", "%2f")])
 def test_secret_urlencoded(encode) -> None:
     secret = "p@ss w/rd+1"
     leaks = find_leaks([f"https://registry/?password={encode(secret)}&x=1"], [secret])
@@ -81,13 +80,16 @@ def test_fine_grained_token_shape() -> None:
     assert [(x.kind, x.preview, x.column) for x in leaks] == [("token-shape", "github_pat_…", 10)]
 
 
-@pytest.mark.parametrize("text", [
-    "ghp_" + "a" * 35,  # one short
-    "xghp_" + "a" * 36,  # part of a longer word
-    "github_pat_" + "a" * 81,
-    "the ghost_ of ghp_ past",
-    "ghp_*** (masked by GitHub)",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ghp_" + "a" * 35,  # one short
+        "xghp_" + "a" * 36,  # part of a longer word
+        "github_pat_" + "a" * 81,
+        "the ghost_ of ghp_ past",
+        "ghp_*** (masked by GitHub)",
+    ],
+)
 def test_not_token_shapes(text: str) -> None:
     assert find_leaks([text], []) == []
 

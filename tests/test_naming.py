@@ -39,10 +39,7 @@ def is_valid_repository(ref: str) -> bool:
     (Docker reads a first component without '.' or ':port' that is not localhost as a Docker Hub path)."""
     host = ref.split("/", 1)[0]
     return bool(
-        REPOSITORY_RE.fullmatch(ref)
-        and ref == ref.lower()
-        and len(ref) <= 255
-        and ("." in host or ":" in host or host == "localhost")
+        REPOSITORY_RE.fullmatch(ref) and ref == ref.lower() and len(ref) <= 255 and ("." in host or ":" in host or host == "localhost")
     )
 
 

@@ -27,19 +27,21 @@ def core_error(check, text: str) -> WizardError:
 
 
 def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
-    first = ScriptedPrompter([
-        ("Service name", "OrdersApi"),  # refused while typing, with the core's reason
-        ("Service name", "orders-api"),
-        ("Image tags", "v1.2.0, latest"),
-        ("Registry credential", "github-token"),
-        ("secrets live", "org"),
-        ("Which repositories", "private"),
-        ("Apply the secrets", True),
-        ("caller workflow reach", "commit"),
-        ("Apply the workflow", True),
-        ("Start the validation", True),
-        ("Write the answers", True),
-    ])
+    first = ScriptedPrompter(
+        [
+            ("Service name", "OrdersApi"),  # refused while typing, with the core's reason
+            ("Service name", "orders-api"),
+            ("Image tags", "v1.2.0, latest"),
+            ("Registry credential", "github-token"),
+            ("secrets live", "org"),
+            ("Which repositories", "private"),
+            ("Apply the secrets", True),
+            ("caller workflow reach", "commit"),
+            ("Apply the workflow", True),
+            ("Start the validation", True),
+            ("Write the answers", True),
+        ]
+    )
     with demo() as env:
         run = run_scripted(env, first, deliver=None)  # delivery comes from the answers, not a flag
         assert run.code == EXIT_OK, run.out + run.err
@@ -53,15 +55,17 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
         assert caller is not None and "image_name: ghcr.io/brikbyte-studios/orders-api" in caller and "latest" in caller
         assert org_secrets(live_state(env.sandbox))["REGISTRY_URL"]["visibility"] == "private"
 
-        again = ScriptedPrompter([
-            ("Service name", DEFAULT),
-            ("Image tags", DEFAULT),
-            ("Registry credential", DEFAULT),
-            ("secrets live", DEFAULT),
-            ("Which repositories", DEFAULT),
-            ("REGISTRY_URL already exists", DEFAULT),
-            ("caller workflow reach", DEFAULT),
-        ])
+        again = ScriptedPrompter(
+            [
+                ("Service name", DEFAULT),
+                ("Image tags", DEFAULT),
+                ("Registry credential", DEFAULT),
+                ("secrets live", DEFAULT),
+                ("Which repositories", DEFAULT),
+                ("REGISTRY_URL already exists", DEFAULT),
+                ("caller workflow reach", DEFAULT),
+            ]
+        )
         rerun = run_scripted(env, again, deliver=None)
         assert rerun.code == EXIT_OK, rerun.out + rerun.err
         assert again.script == []
@@ -76,22 +80,24 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
 
 def test_a_refused_pat_is_explained_and_asked_for_again() -> None:
     fine_grained, good = fake_token("github_pat_"), fake_token()
-    prompter = ScriptedPrompter([
-        ("Service name", DEFAULT),
-        ("Image tags", DEFAULT),
-        ("Registry credential", "pat"),
-        ("secrets live", "environment"),
-        ("Environment name", "bad,name"),
-        ("Environment name", "registry"),
-        ("REGISTRY_PAT", fine_grained),
-        ("What now", "change"),
-        ("Registry credential", DEFAULT),
-        ("secrets live", DEFAULT),
-        ("Environment name", DEFAULT),
-        ("REGISTRY_PAT", good),
-        ("Apply the secrets", True),
-        ("caller workflow reach", INTERRUPT),
-    ])
+    prompter = ScriptedPrompter(
+        [
+            ("Service name", DEFAULT),
+            ("Image tags", DEFAULT),
+            ("Registry credential", "pat"),
+            ("secrets live", "environment"),
+            ("Environment name", "bad,name"),
+            ("Environment name", "registry"),
+            ("REGISTRY_PAT", fine_grained),
+            ("What now", "change"),
+            ("Registry credential", DEFAULT),
+            ("secrets live", DEFAULT),
+            ("Environment name", DEFAULT),
+            ("REGISTRY_PAT", good),
+            ("Apply the secrets", True),
+            ("caller workflow reach", INTERRUPT),
+        ]
+    )
     with demo() as env:
         env.sandbox.state.add_token("octo-admin", ("write:packages",), value=good)
         run = run_scripted(env, prompter)
@@ -114,15 +120,17 @@ def test_a_refused_pat_is_explained_and_asked_for_again() -> None:
 
 
 def test_declining_a_step_stops_there_and_says_nothing_was_made() -> None:
-    prompter = ScriptedPrompter([
-        ("Service name", DEFAULT),
-        ("Image tags", DEFAULT),
-        ("Registry credential", DEFAULT),
-        ("secrets live", DEFAULT),
-        ("Which repositories", DEFAULT),
-        ("Apply the secrets", False),
-        ("What now", "stop"),
-    ])
+    prompter = ScriptedPrompter(
+        [
+            ("Service name", DEFAULT),
+            ("Image tags", DEFAULT),
+            ("Registry credential", DEFAULT),
+            ("secrets live", DEFAULT),
+            ("Which repositories", DEFAULT),
+            ("Apply the secrets", False),
+            ("What now", "stop"),
+        ]
+    )
     with demo() as env:
         run = run_scripted(env, prompter)
         assert run.code == EXIT_USAGE
@@ -131,19 +139,21 @@ def test_declining_a_step_stops_there_and_says_nothing_was_made() -> None:
 
 
 def test_declining_the_builds_can_skip_them_and_still_save_the_answers() -> None:
-    prompter = ScriptedPrompter([
-        ("Service name", DEFAULT),
-        ("Image tags", DEFAULT),
-        ("Registry credential", DEFAULT),
-        ("secrets live", DEFAULT),
-        ("Which repositories", DEFAULT),
-        ("Apply the secrets", True),
-        ("caller workflow reach", DEFAULT),
-        ("Apply the workflow", True),
-        ("Start the validation", False),
-        ("What now", "skip"),
-        ("Write the answers", True),
-    ])
+    prompter = ScriptedPrompter(
+        [
+            ("Service name", DEFAULT),
+            ("Image tags", DEFAULT),
+            ("Registry credential", DEFAULT),
+            ("secrets live", DEFAULT),
+            ("Which repositories", DEFAULT),
+            ("Apply the secrets", True),
+            ("caller workflow reach", DEFAULT),
+            ("Apply the workflow", True),
+            ("Start the validation", False),
+            ("What now", "skip"),
+            ("Write the answers", True),
+        ]
+    )
     with demo() as env:
         run = run_scripted(env, prompter)
         assert run.code == EXIT_OK, run.out + run.err
@@ -179,14 +189,16 @@ def test_a_question_answered_with_none_counts_as_an_interrupt() -> None:
 
 
 def test_ctrl_c_before_any_write_says_no_changes_were_made() -> None:
-    prompter = ScriptedPrompter([
-        ("Service name", DEFAULT),
-        ("Image tags", DEFAULT),
-        ("Registry credential", DEFAULT),
-        ("secrets live", DEFAULT),
-        ("Which repositories", DEFAULT),
-        ("Apply the secrets", INTERRUPT),  # at the first confirm: nothing approved yet
-    ])
+    prompter = ScriptedPrompter(
+        [
+            ("Service name", DEFAULT),
+            ("Image tags", DEFAULT),
+            ("Registry credential", DEFAULT),
+            ("secrets live", DEFAULT),
+            ("Which repositories", DEFAULT),
+            ("Apply the secrets", INTERRUPT),  # at the first confirm: nothing approved yet
+        ]
+    )
     with demo() as env:
         run = run_scripted(env, prompter)
         assert run.code == EXIT_INTERRUPTED

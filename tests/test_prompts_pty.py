@@ -22,9 +22,11 @@ ENTER = "\r"
 TOKEN_SHAPE = re.compile(r"(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}")
 
 
-def spawn(registry_pat: str | None = None, time_factor: float = 0.01) -> tuple["pexpect.spawn", io.StringIO]:
-    code = ("from wizard.prompts import run_prompts_demo; "
-            f"raise SystemExit(run_prompts_demo(time_factor={time_factor}, registry_pat={registry_pat!r}))")
+def spawn(registry_pat: str | None = None, time_factor: float = 0.01) -> tuple[pexpect.spawn, io.StringIO]:
+    code = (
+        "from wizard.prompts import run_prompts_demo; "
+        f"raise SystemExit(run_prompts_demo(time_factor={time_factor}, registry_pat={registry_pat!r}))"
+    )
     # No cursor-position requests: a pty under pexpect never answers them.
     env = child_env({"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"})
     child = pexpect.spawn(sys.executable, ["-c", code], env=env, encoding="utf-8", dimensions=(40, 160), timeout=30)
@@ -33,12 +35,12 @@ def spawn(registry_pat: str | None = None, time_factor: float = 0.01) -> tuple["
     return child, transcript
 
 
-def answer(child: "pexpect.spawn", prompt: str, keys: str) -> None:
+def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
     child.expect_exact(prompt)
     child.send(keys)
 
 
-def finish(child: "pexpect.spawn") -> int:
+def finish(child: pexpect.spawn) -> int:
     child.expect(pexpect.EOF)
     child.close()
     return child.exitstatus
@@ -116,8 +118,13 @@ def test_ctrl_c_after_the_secrets_step_names_the_step_reached() -> None:
 def test_ctrl_c_during_the_build_says_the_run_goes_on_and_a_rerun_resumes() -> None:
     child, transcript = spawn(time_factor=0.05)  # a first build of a few seconds: time to press Ctrl-C in it
     try:
-        for prompt in ("Service name", "Image tags", "Registry credential", "Where the registry secrets live",
-                       "Which repositories may read"):
+        for prompt in (
+            "Service name",
+            "Image tags",
+            "Registry credential",
+            "Where the registry secrets live",
+            "Which repositories may read",
+        ):
             answer(child, prompt, ENTER)
         answer(child, "Apply the secrets step's changes?", "y")
         answer(child, "How should the caller workflow reach", ENTER)

@@ -34,9 +34,7 @@ def offline_env() -> dict[str, str]:
 
 def check_jsonschema(path: Path) -> subprocess.CompletedProcess[str]:
     command = [str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)]
-    return subprocess.run(
-        [*offline_prefix(), *command], capture_output=True, text=True, env=offline_env(), check=False
-    )
+    return subprocess.run([*offline_prefix(), *command], capture_output=True, text=True, env=offline_env(), check=False)
 
 
 def test_schema_valid_offline() -> None:
@@ -65,9 +63,7 @@ def zizmor_findings(path: Path, persona: str) -> list[dict[str, Any]]:
         "json",
         str(path),
     ]
-    result = subprocess.run(
-        [*offline_prefix(), *command], capture_output=True, text=True, env=offline_env(), check=False
-    )
+    result = subprocess.run([*offline_prefix(), *command], capture_output=True, text=True, env=offline_env(), check=False)
     # 0: clean; 10-14: findings, by highest severity. Anything else is zizmor itself failing.
     assert result.returncode in (0, 10, 11, 12, 13, 14), result.stderr
     return json.loads(result.stdout)

@@ -217,9 +217,7 @@ def test_no_secret_value_is_echoed(script_file: Path, repo: Path, tags: str) -> 
     token = "ghp_" + secrets.token_hex(18)
     pat = "github_pat_" + secrets.token_hex(20)
     username = "svc-" + secrets.token_hex(6)
-    run = run_prepare(
-        script_file, repo, TAGS=tags, REGISTRY_TOKEN=token, REGISTRY_PAT=pat, REGISTRY_USERNAME=username
-    )
+    run = run_prepare(script_file, repo, TAGS=tags, REGISTRY_TOKEN=token, REGISTRY_PAT=pat, REGISTRY_USERNAME=username)
     for secret in (token, pat, username):
         assert secret not in run.stdout
         assert secret not in run.stderr

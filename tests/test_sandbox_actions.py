@@ -16,8 +16,9 @@ R = f"/repos/{REPO}"
 W = f"{R}/actions/workflows"
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ")
 INPUTS_CALLER = CALLER_WORKFLOW.replace(
-    "        default: hello\n", "        default: hello\n      level:\n        required: true\n"
-    "        type: choice\n        options: [info, debug]\n")
+    "        default: hello\n",
+    "        default: hello\n      level:\n        required: true\n        type: choice\n        options: [info, debug]\n",
+)
 
 
 @pytest.fixture
@@ -30,8 +31,7 @@ def admin(sandbox) -> Client:
 def test_workflows_come_from_the_default_branch(admin) -> None:
     main = admin.get(f"{R}/git/ref/heads/main", expect=200).json()["object"]["sha"]
     admin.call("POST", f"{R}/git/refs", {"ref": "refs/heads/topic", "sha": main}, expect=201)
-    admin.put_file(REPO, ".github/workflows/only-on-topic.yml", "name: t\non: workflow_dispatch\njobs: {}\n",
-                   branch="topic", expect=201)
+    admin.put_file(REPO, ".github/workflows/only-on-topic.yml", "name: t\non: workflow_dispatch\njobs: {}\n", branch="topic", expect=201)
     listed = admin.get(W, expect=200).json()
     assert [w["path"] for w in listed["workflows"]] == [".github/workflows/build-image.yml"]
     by_name = admin.get(f"{W}/build-image.yml", expect=200).json()
@@ -42,8 +42,7 @@ def test_workflows_come_from_the_default_branch(admin) -> None:
 
 def test_dispatch_answers_204_or_run_details(admin, sandbox) -> None:
     admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main"}, expect=204)
-    details = admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main", "return_run_details": True},
-                         expect=200).json()
+    details = admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main", "return_run_details": True}, expect=200).json()
     assert set(details) == {"workflow_run_id", "run_url", "html_url"}
     assert details["run_url"] == f"{sandbox.base_url}{R}/actions/runs/{details['workflow_run_id']}"
     run = admin.get(details["run_url"].removeprefix(sandbox.base_url), expect=200).json()
@@ -61,8 +60,7 @@ def test_dispatch_refusals(admin) -> None:
     missing = admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main"}, expect=422).json()
     assert missing["message"] == "Required input 'level' not provided"
     admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main", "inputs": {"level": "loud"}}, expect=422)
-    admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main", "inputs": {"level": "info", "x": "1"}},
-               expect=422)
+    admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main", "inputs": {"level": "info", "x": "1"}}, expect=422)
     admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "nope", "inputs": {"level": "info"}}, expect=422)
     admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main", "inputs": {"level": "info"}}, expect=204)
 
@@ -165,9 +163,12 @@ def test_run_and_attempt_logs_are_zips_of_job_and_step_files(admin) -> None:
 
 
 def test_workflow_without_the_reusable_job_gets_a_trivial_successful_job(admin) -> None:
-    admin.put_file(REPO, ".github/workflows/lint.yml",
-                   "name: lint\non: workflow_dispatch\njobs:\n  lint:\n    runs-on: ubuntu-latest\n"
-                   "    steps:\n      - run: echo ok\n", expect=201)
+    admin.put_file(
+        REPO,
+        ".github/workflows/lint.yml",
+        "name: lint\non: workflow_dispatch\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n",
+        expect=201,
+    )
     run_id = admin.dispatch(REPO, "lint.yml")
     run = admin.wait_run(REPO, run_id)
     assert run["conclusion"] == "success"
@@ -176,7 +177,8 @@ def test_workflow_without_the_reusable_job_gets_a_trivial_successful_job(admin) 
 
 def test_rerun_failed_jobs_copies_the_jobs_that_succeeded(admin) -> None:
     broken = CALLER_WORKFLOW.replace("ghcr.io/brikbyte-studios/example-node-api", "ghcr.io/Upper/Case") + (
-        "  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n")
+        "  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n"
+    )
     admin.put_file(REPO, ".github/workflows/build-image.yml", broken, expect=200)
     run_id = admin.dispatch(REPO, "build-image.yml")
     assert admin.wait_run(REPO, run_id)["conclusion"] == "failure"

@@ -36,8 +36,11 @@ def _completed(repo, run_id: int, attempt: int):
 def test_serve_then_secrets_caller_dispatch_rerun_and_cache_hits() -> None:
     token, port = "ghp_" + os.urandom(18).hex(), _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "wizard", "sandbox", "serve", "--port", str(port), "--token", token,
-         "--time-factor", "0.01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [sys.executable, "-m", "wizard", "sandbox", "serve", "--port", str(port), "--token", token, "--time-factor", "0.01"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         banner = server.stdout.readline() + server.stdout.readline()
         base_url = f"http://127.0.0.1:{port}"

@@ -66,15 +66,13 @@ def test_rules_match_method_and_path(sandbox) -> None:
 
 def test_faults_over_http_from_loopback(sandbox) -> None:
     client = Client(sandbox.base_url, sandbox.token)
-    added = requests.post(f"{sandbox.base_url}/_sandbox/faults", json={"path": "^/user$", "status": 503, "count": 1},
-                          timeout=30)
+    added = requests.post(f"{sandbox.base_url}/_sandbox/faults", json={"path": "^/user$", "status": 503, "count": 1}, timeout=30)
     assert added.status_code == 201 and added.json()["method"] == "*"
     assert requests.get(f"{sandbox.base_url}/_sandbox/faults", timeout=30).json()[0]["id"] == added.json()["id"]
     assert _statuses(client, 2) == [503, 200]
     bad = requests.post(f"{sandbox.base_url}/_sandbox/faults", json={"path": "x", "status": 418}, timeout=30)
     assert bad.status_code == 422
-    requests.post(f"{sandbox.base_url}/_sandbox/faults", json={"path": "^/user$", "status": 500, "count": 5},
-                  timeout=30)
+    requests.post(f"{sandbox.base_url}/_sandbox/faults", json={"path": "^/user$", "status": 500, "count": 5}, timeout=30)
     assert requests.delete(f"{sandbox.base_url}/_sandbox/faults", timeout=30).status_code == 204
     assert client.get("/user").status_code == 200
 
@@ -83,8 +81,7 @@ def test_invalid_rules_are_refused() -> None:
     from wizard.sandbox.faults import Faults
 
     faults = Faults()
-    for kwargs in ({}, {"status": 404}, {"status": 500, "retry_after": 3}, {"status": 500, "reset": True},
-                   {"status": 500, "count": 0}):
+    for kwargs in ({}, {"status": 404}, {"status": 500, "retry_after": 3}, {"status": 500, "reset": True}, {"status": 500, "count": 0}):
         with pytest.raises(ValueError):
             faults.add("GET", ".*", **kwargs)
 
@@ -92,22 +89,28 @@ def test_invalid_rules_are_refused() -> None:
 def test_pygithub_retries_through_a_transient_503(sandbox) -> None:
     """A 503 looks like GitHub's to a real client: PyGithub's retry policy retries it."""
     sandbox.faults.add("GET", r"^/repos/[^/]+/[^/]+$", status=503, count=1)
-    gh = Github(base_url=sandbox.base_url, auth=Auth.Token(sandbox.token), seconds_between_requests=0,
-                seconds_between_writes=0, retry=GithubRetry(total=2, backoff_factor=0))
+    gh = Github(
+        base_url=sandbox.base_url,
+        auth=Auth.Token(sandbox.token),
+        seconds_between_requests=0,
+        seconds_between_writes=0,
+        retry=GithubRetry(total=2, backoff_factor=0),
+    )
     assert gh.get_repo(REPO).name == "example-node-api"
-    statuses = [e["status"] for e in requests.get(f"{sandbox.base_url}/_sandbox/requests", timeout=30).json()
-                if e["path"] == f"/repos/{REPO}"]
+    statuses = [
+        e["status"] for e in requests.get(f"{sandbox.base_url}/_sandbox/requests", timeout=30).json() if e["path"] == f"/repos/{REPO}"
+    ]
     assert statuses == [503, 200]
 
 
 def test_log_downloads_can_fail_too_but_the_control_area_never_does(sandbox) -> None:
     client = Client(sandbox.base_url, sandbox.token)
-    client.put_file(REPO, ".github/workflows/lint.yml",
-                    "name: lint\non: workflow_dispatch\njobs:\n  lint:\n    runs-on: ubuntu-latest\n", expect=201)
+    client.put_file(
+        REPO, ".github/workflows/lint.yml", "name: lint\non: workflow_dispatch\njobs:\n  lint:\n    runs-on: ubuntu-latest\n", expect=201
+    )
     run_id = client.dispatch(REPO, "lint.yml")
     client.wait_run(REPO, run_id)
-    location = client.get(f"/repos/{REPO}/actions/jobs/{client.jobs(REPO, run_id)[0]['id']}/logs",
-                          expect=302).headers["Location"]
+    location = client.get(f"/repos/{REPO}/actions/jobs/{client.jobs(REPO, run_id)[0]['id']}/logs", expect=302).headers["Location"]
     sandbox.faults.add("GET", r"^/_sandbox/blobs/", status=503, count=1)
     assert [requests.get(location, timeout=30).status_code for _ in range(2)] == [503, 200]
     sandbox.faults.add("*", ".*", status=500, count=None)

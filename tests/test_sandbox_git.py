@@ -37,10 +37,8 @@ def test_create_update_and_delete_follow_githubs_sha_rules(sandbox) -> None:
     assert commit["message"] == "add" and len(commit["parents"]) == 1
     missing_sha = admin.call("PUT", f"{R}/contents/docs/a.md", {"message": "m", "content": b64("two\n")}, expect=422)
     assert '"sha" wasn\'t supplied.' in missing_sha.json()["message"]
-    admin.call("PUT", f"{R}/contents/docs/a.md", {"message": "m", "content": b64("two\n"), "sha": "a" * 40},
-               expect=409)
-    updated = admin.call("PUT", f"{R}/contents/docs/a.md", {"message": "m", "content": b64("two\n"), "sha": blob},
-                         expect=200).json()
+    admin.call("PUT", f"{R}/contents/docs/a.md", {"message": "m", "content": b64("two\n"), "sha": "a" * 40}, expect=409)
+    updated = admin.call("PUT", f"{R}/contents/docs/a.md", {"message": "m", "content": b64("two\n"), "sha": blob}, expect=200).json()
     assert updated["commit"]["parents"][0]["sha"] == commit["sha"]
     assert admin.get(f"{R}/branches/main", expect=200).json()["commit"]["sha"] == updated["commit"]["sha"]
     admin.call("DELETE", f"{R}/contents/docs/a.md", {"message": "rm", "sha": updated["content"]["sha"]}, expect=200)
@@ -82,14 +80,13 @@ def test_pull_request_merge_moves_main_and_starts_the_push_build(sandbox) -> Non
     main = admin.get(f"{R}/git/ref/heads/main", expect=200).json()["object"]["sha"]
     admin.call("POST", f"{R}/git/refs", {"ref": "refs/heads/brik-onboard/setup", "sha": main}, expect=201)
     admin.call("POST", f"{R}/pulls", {"title": "x", "head": "brik-onboard/setup", "base": "main"}, expect=422)
-    admin.put_file(REPO, ".github/workflows/build-image.yml", CALLER_WORKFLOW, branch="brik-onboard/setup",
-                   expect=201)
+    admin.put_file(REPO, ".github/workflows/build-image.yml", CALLER_WORKFLOW, branch="brik-onboard/setup", expect=201)
     assert admin.get(f"{R}/actions/runs", expect=200).json()["total_count"] == 0  # `on.push` is for main only
-    pull = admin.call("POST", f"{R}/pulls", {"title": "Build with Kaniko", "head": f"{ORG}:brik-onboard/setup",
-                                              "base": "main", "body": "…"}, expect=201).json()
+    pull = admin.call(
+        "POST", f"{R}/pulls", {"title": "Build with Kaniko", "head": f"{ORG}:brik-onboard/setup", "base": "main", "body": "…"}, expect=201
+    ).json()
     assert (pull["state"], pull["merged"], pull["commits"], pull["changed_files"]) == ("open", False, 1, 1)
-    dup = admin.call("POST", f"{R}/pulls", {"title": "again", "head": "brik-onboard/setup", "base": "main"},
-                     expect=422).json()
+    dup = admin.call("POST", f"{R}/pulls", {"title": "again", "head": "brik-onboard/setup", "base": "main"}, expect=422).json()
     assert dup["errors"][0]["message"].startswith("A pull request already exists")
     listed = admin.get(f"{R}/pulls?head={ORG}:brik-onboard/setup", expect=200).json()
     assert [p["number"] for p in listed] == [pull["number"]]

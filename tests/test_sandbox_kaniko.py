@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 
 from wizard.assets import demo_repo_dir
-from wizard.core.kaniko_log import parse_log_text
+from wizard.core.kaniko.log import parse_log_text
 from wizard.sandbox.kaniko import BuildOutcome, BuildRequest, Registry, RegistryCredential, emulate_build
 
-STARTED = datetime(2025, 1, 5, 18, 28, 3, tzinfo=timezone.utc)
+STARTED = datetime(2025, 1, 5, 18, 28, 3, tzinfo=UTC)
 REPO = "BrikByte-Studios/example-node-api"
 IMAGE = "ghcr.io/brikbyte-studios/example-node-api"
 CACHE = IMAGE + "-cache"
 DEST = f"{IMAGE}:sha-0123abc"
 TOKEN = RegistryCredential("github-token", REPO)
 SMALL = {
-    "Dockerfile": b"FROM alpine:3.20\nWORKDIR /app\nCOPY a.txt ./\nRUN echo one\nCOPY b.txt ./\n"
-                  b"RUN echo two\nRUN echo three\nCMD [\"sh\"]\n",
+    "Dockerfile": b'FROM alpine:3.20\nWORKDIR /app\nCOPY a.txt ./\nRUN echo one\nCOPY b.txt ./\nRUN echo two\nRUN echo three\nCMD ["sh"]\n',
     "a.txt": b"a1\n",
     "b.txt": b"b1\n",
 }
@@ -55,8 +54,7 @@ def messages(outcome: BuildOutcome) -> list[str]:
 
 
 def results(outcome: BuildOutcome, keyword: str = "RUN") -> dict[str, str]:
-    return {f"{l['stage']}: {l['instruction']}": l["result"] for l in outcome.layer_results
-            if l["instruction"].startswith(keyword)}
+    return {f"{l['stage']}: {l['instruction']}": l["result"] for l in outcome.layer_results if l["instruction"].startswith(keyword)}
 
 
 NPM_CI = "deps: RUN npm ci --omit=dev --ignore-scripts     && npm cache clean --force"
@@ -82,8 +80,15 @@ def test_first_build_misses_every_layer_and_pushes_them_to_the_cache() -> None:
     assert registry.tags(IMAGE) == {"sha-0123abc": outcome.digest}
     assert "Built cross stage deps: map[0:[/app/node_modules]]" in msgs
     assert [s.name for s in outcome.steps] == [
-        "Set up job", "Check out the repository", "Normalise tags and derive destinations", "Log in to the registry",
-        "Build and push with Kaniko", "Post Log in to the registry", "Post Check out the repository", "Complete job"]
+        "Set up job",
+        "Check out the repository",
+        "Normalise tags and derive destinations",
+        "Log in to the registry",
+        "Build and push with Kaniko",
+        "Post Log in to the registry",
+        "Post Check out the repository",
+        "Complete job",
+    ]
     assert all(s.conclusion == "success" for s in outcome.steps)
 
 
@@ -145,8 +150,7 @@ def test_cache_disabled_never_looks_up_or_hits() -> None:
     build(SMALL, registry)  # a warm cache that must be ignored
     outcome = build(SMALL, registry, cache_enabled=False)
     assert set(results(outcome).values()) == {"not-cached"}
-    cache_messages = ("Checking for cached layer", "Using caching version", "No cached layer found",
-                      "Found cached layer", "Pushing layer")
+    cache_messages = ("Checking for cached layer", "Using caching version", "No cached layer found", "Found cached layer", "Pushing layer")
     assert not any(m.startswith(cache_messages) for m in messages(outcome))
     assert "--cache=true" not in outcome.log_text
     assert outcome.conclusion == "success"
@@ -166,9 +170,11 @@ def test_cache_repo_linked_to_another_repo_warns_401_and_misses_next_time() -> N
     assert first.conclusion == "success"
     warnings = [m for m in messages(first) if m.startswith("Error uploading layer to cache:")]
     assert len(warnings) == 1  # the errgroup reports one error per stage
-    expected = (rf"Error uploading layer to cache: failed to push to destination {re.escape(CACHE)}:[0-9a-f]{{64}}: "
-                r"HEAD https://ghcr\.io/v2/brikbyte-studios/example-node-api-cache/blobs/sha256:[0-9a-f]{64}: "
-                r"unexpected status code 401 Unauthorized \(HEAD responses have no body, use GET for details\)")
+    expected = (
+        rf"Error uploading layer to cache: failed to push to destination {re.escape(CACHE)}:[0-9a-f]{{64}}: "
+        r"HEAD https://ghcr\.io/v2/brikbyte-studios/example-node-api-cache/blobs/sha256:[0-9a-f]{64}: "
+        r"unexpected status code 401 Unauthorized \(HEAD responses have no body, use GET for details\)"
+    )
     assert re.fullmatch(expected, warnings[0])
     assert "\x1b[33mWARN\x1b[0m" in first.log_text
     assert registry.tags(CACHE) == {} and registry.tags(IMAGE)
@@ -177,19 +183,26 @@ def test_cache_repo_linked_to_another_repo_warns_401_and_misses_next_time() -> N
     assert parse_log_text(second.log_text).cache_upload_errors == 1
 
 
-@pytest.mark.parametrize(("cred", "denial"), [
-    (RegistryCredential("pat", REPO, frozenset({"repo", "read:packages"})), "DENIED: permission_denied: write_package"),
-    (RegistryCredential("pat", REPO, frozenset({"write:packages"}), fine_grained=True),
-     "DENIED: permission_denied: The token provided does not match expected scopes"),
-    (RegistryCredential("github-token", "BrikByte-Studios/other-service"), "DENIED: permission_denied: write_package"),
-])
+@pytest.mark.parametrize(
+    ("cred", "denial"),
+    [
+        (RegistryCredential("pat", REPO, frozenset({"repo", "read:packages"})), "DENIED: permission_denied: write_package"),
+        (
+            RegistryCredential("pat", REPO, frozenset({"write:packages"}), fine_grained=True),
+            "DENIED: permission_denied: The token provided does not match expected scopes",
+        ),
+        (RegistryCredential("github-token", "BrikByte-Studios/other-service"), "DENIED: permission_denied: write_package"),
+    ],
+)
 def test_destination_not_writable_fails_before_building(cred: RegistryCredential, denial: str) -> None:
     registry = Registry({IMAGE: {"linked_repos": [REPO]}})
     outcome = build(demo_files(), registry, credential=cred)
     assert outcome.conclusion == "failure" and outcome.digest is None
-    fatal = ("error checking push permissions -- make sure you entered the correct tag name, and that you are "
-             f'authenticated correctly, and try again: checking push permission for "{DEST}": '
-             f"POST https://ghcr.io/v2/brikbyte-studios/example-node-api/blobs/uploads/: {denial}")
+    fatal = (
+        "error checking push permissions -- make sure you entered the correct tag name, and that you are "
+        f'authenticated correctly, and try again: checking push permission for "{DEST}": '
+        f"POST https://ghcr.io/v2/brikbyte-studios/example-node-api/blobs/uploads/: {denial}"
+    )
     lines = [TS.sub("", line) for line in outcome.log_text.splitlines()]
     assert fatal in lines
     assert lines[lines.index(fatal) + 1] == "##[error]The process '/usr/bin/docker' failed with exit code 1"

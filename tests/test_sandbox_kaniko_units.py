@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -14,7 +14,7 @@ from wizard.sandbox.kaniko import BuildRequest, Registry, RegistryCredential, em
 from wizard.sandbox.kaniko.build_context import BuildContext
 from wizard.sandbox.kaniko.log_format import github_timestamp, logrus_line
 
-STARTED = datetime(2025, 1, 5, 18, 28, 3, tzinfo=timezone.utc)
+STARTED = datetime(2025, 1, 5, 18, 28, 3, tzinfo=UTC)
 IMAGE = "ghcr.io/acme/svc"
 CACHE = IMAGE + "-cache"
 TOKEN = RegistryCredential("github-token", "Acme/svc")
@@ -44,9 +44,18 @@ KEYED = {
 
 
 def _expected_run_key(v: str) -> str:
-    keys = ["sha256:" + _sha("alpine:3.20"), "ARG V=1", "ENV A=b", "COPY f.txt ./", _file_key(b"hello\n"),
-            "|3", "A=b", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", f"V={v}",
-            "RUN echo hi"]
+    keys = [
+        "sha256:" + _sha("alpine:3.20"),
+        "ARG V=1",
+        "ENV A=b",
+        "COPY f.txt ./",
+        _file_key(b"hello\n"),
+        "|3",
+        "A=b",
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        f"V={v}",
+        "RUN echo hi",
+    ]
     return _sha("-".join(keys))
 
 
@@ -71,13 +80,18 @@ def test_undeclared_build_arg_does_not_change_the_key() -> None:
 
 
 def test_directory_copy_walks_and_honours_dockerignore() -> None:
-    files = {"Dockerfile": b"FROM alpine\nCOPY . .\nRUN make\n", ".dockerignore": b"*.md\nlogs\n!logs/keep.log\n",
-             "src/a.c": b"int a;\n", "README.md": b"# x\n", "logs/x.log": b"1\n", "logs/keep.log": b"k\n"}
+    files = {
+        "Dockerfile": b"FROM alpine\nCOPY . .\nRUN make\n",
+        ".dockerignore": b"*.md\nlogs\n!logs/keep.log\n",
+        "src/a.c": b"int a;\n",
+        "README.md": b"# x\n",
+        "logs/x.log": b"1\n",
+        "logs/keep.log": b"k\n",
+    }
     ctx = BuildContext(files)
     assert ctx.excludes("README.md") and ctx.excludes("logs/x.log")
     assert not ctx.excludes("logs/keep.log") and not ctx.excludes("src/a.c")
-    assert ctx.walk("") == ["", ".dockerignore", "Dockerfile", "README.md", "logs", "logs/keep.log", "logs/x.log",
-                            "src", "src/a.c"]
+    assert ctx.walk("") == ["", ".dockerignore", "Dockerfile", "README.md", "logs", "logs/keep.log", "logs/x.log", "src", "src/a.c"]
     key = ctx.path_key("")
     assert BuildContext({**files, "README.md": b"changed"}).path_key("") == key
     assert BuildContext({**files, "logs/x.log": b"changed"}).path_key("") == key
@@ -101,6 +115,7 @@ def test_context_subdirectory_is_the_root_for_sources() -> None:
 
 # --- log line shapes ---------------------------------------------------------------------------
 
+
 def test_logrus_line_matches_text_formatter() -> None:
     assert logrus_line("info", 3, "RUN npm ci") == "\x1b[36mINFO\x1b[0m[0003] RUN npm ci" + " " * 35
     long = "x" * 60
@@ -115,6 +130,7 @@ def test_github_timestamp_has_seven_decimals_in_utc() -> None:
 
 # --- registry: GHCR write rules ----------------------------------------------------------------
 
+
 def test_github_token_creates_a_package_and_it_gets_linked_to_the_repo() -> None:
     registry = Registry()
     assert registry.can_write("ghcr.io/acme/new", TOKEN)
@@ -128,16 +144,18 @@ def test_github_token_cannot_write_a_package_linked_elsewhere_or_under_another_o
     registry = Registry({"ghcr.io/Acme/svc-cache": {"linked_repos": ["Acme/other"]}})
     assert not registry.can_write("ghcr.io/acme/svc-cache", TOKEN)
     assert not registry.can_write("ghcr.io/someone-else/svc", TOKEN)
-    assert Registry({"ghcr.io/acme/svc-cache": {"linked_repos": ["acme/SVC"]}}).can_write(
-        "ghcr.io/acme/svc-cache", TOKEN)
+    assert Registry({"ghcr.io/acme/svc-cache": {"linked_repos": ["acme/SVC"]}}).can_write("ghcr.io/acme/svc-cache", TOKEN)
 
 
-@pytest.mark.parametrize(("cred", "allowed"), [
-    (RegistryCredential("pat", "Acme/svc", frozenset({"write:packages"})), True),
-    (RegistryCredential("pat", "Acme/svc", frozenset({"repo", "read:packages"})), False),
-    (RegistryCredential("pat", "Acme/svc", frozenset({"write:packages"}), fine_grained=True), False),
-    (RegistryCredential("none", "Acme/svc"), False),
-])
+@pytest.mark.parametrize(
+    ("cred", "allowed"),
+    [
+        (RegistryCredential("pat", "Acme/svc", frozenset({"write:packages"})), True),
+        (RegistryCredential("pat", "Acme/svc", frozenset({"repo", "read:packages"})), False),
+        (RegistryCredential("pat", "Acme/svc", frozenset({"write:packages"}), fine_grained=True), False),
+        (RegistryCredential("none", "Acme/svc"), False),
+    ],
+)
 def test_pat_rules(cred: RegistryCredential, allowed: bool) -> None:
     assert Registry().can_write("ghcr.io/acme/svc", cred) is allowed
 

@@ -90,15 +90,15 @@ def test_the_tour_requests_conform_too(toured) -> None:
     for ex in toured:
         if operation_of(ex.method, ex.path) is None or ex.status >= 400:
             continue  # error cases send invalid requests on purpose
-        problems += [f"{ex.method} {ex.path}: {e}" for e in check_request(ex.method, ex.path, ex.query,
-                                                                           ex.request_headers, ex.request_body)]
+        problems += [
+            f"{ex.method} {ex.path}: {e}" for e in check_request(ex.method, ex.path, ex.query, ex.request_headers, ex.request_body)
+        ]
     assert not problems, "\n".join(problems)
 
 
 def test_the_checker_rejects_a_nonconforming_answer() -> None:
     assert check_exchange_like(200, b'{"id": "not-a-number"}')
-    assert check_request("POST", f"/repos/{REPO}/actions/workflows/1/dispatches", body=b"{}",
-                         headers={"Content-Type": "application/json"})
+    assert check_request("POST", f"/repos/{REPO}/actions/workflows/1/dispatches", body=b"{}", headers={"Content-Type": "application/json"})
 
 
 def check_exchange_like(status: int, body: bytes) -> list[str]:

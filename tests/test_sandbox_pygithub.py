@@ -23,8 +23,7 @@ from tests.sandbox_client import CALLER_WORKFLOW, ORG, REPO
 
 
 def _github(sandbox, token: str) -> Github:
-    return Github(base_url=sandbox.base_url, auth=Auth.Token(token), seconds_between_requests=0,
-                  seconds_between_writes=0, retry=None)
+    return Github(base_url=sandbox.base_url, auth=Auth.Token(token), seconds_between_requests=0, seconds_between_writes=0, retry=None)
 
 
 @pytest.fixture
@@ -96,8 +95,7 @@ def test_contents_refs_pulls_and_merge(sandbox, gh) -> None:
     main = repo.get_branch("main").commit.sha
     ref = repo.create_git_ref("refs/heads/brik-onboard/setup", main)
     assert ref.object.sha == main
-    created = repo.create_file(".github/workflows/build-image.yml", "Add the build caller", CALLER_WORKFLOW,
-                               branch="brik-onboard/setup")
+    created = repo.create_file(".github/workflows/build-image.yml", "Add the build caller", CALLER_WORKFLOW, branch="brik-onboard/setup")
     current = repo.get_contents(".github/workflows/build-image.yml", ref="brik-onboard/setup")
     assert current.decoded_content.decode() == CALLER_WORKFLOW
     assert current.sha == created["content"].sha
@@ -160,6 +158,5 @@ def test_everything_pygithub_sent_and_received_conforms(sandbox, gh, recorder) -
         else:  # an error GitHub does not list for this operation (a 404): its body must be GitHub's error shape
             assert ex.status >= 400, (op, ex.status)
             problems += [f"answer {op}: {e}" for e in check_error_body(ex.status, ex.response_body)]
-        problems += [f"request {op}: {e}" for e in check_request(ex.method, ex.path, ex.query, ex.request_headers,
-                                                                 ex.request_body)]
+        problems += [f"request {op}: {e}" for e in check_request(ex.method, ex.path, ex.query, ex.request_headers, ex.request_body)]
     assert not problems, "\n".join(problems)

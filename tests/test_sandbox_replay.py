@@ -116,22 +116,30 @@ RULES: list[tuple[str, str, Callable[..., Translation]]] = [
     ("DELETE", rf"{E}/secrets/([^/]+)", lambda w, m, b: ("DELETE", f"{R}/environments/{m[1]}/secrets/{m[2]}", None)),
     ("GET", rf"{OP}/actions/secrets/public-key", lambda w, m, b: ("GET", f"/orgs/{ORG}/actions/secrets/public-key", None)),
     ("PUT", rf"{OP}/actions/secrets/([^/]+)", lambda w, m, b: _secret_put(w, f"/orgs/{ORG}/actions", m[1], b)),
-    ("GET", rf"{OP}/actions/secrets/([^/]+)/repositories",
-     lambda w, m, b: ("GET", f"/orgs/{ORG}/actions/secrets/{_secret_name(m[1])}/repositories", None)),
+    (
+        "GET",
+        rf"{OP}/actions/secrets/([^/]+)/repositories",
+        lambda w, m, b: ("GET", f"/orgs/{ORG}/actions/secrets/{_secret_name(m[1])}/repositories", None),
+    ),
     ("GET", rf"{RP}/actions/secrets/public-key", lambda w, m, b: ("GET", f"{R}/actions/secrets/public-key", None)),
     ("PUT", rf"{RP}/actions/secrets/([^/]+)", lambda w, m, b: _secret_put(w, f"{R}/actions", m[1], b)),
     ("GET", rf"{RP}/contents/(.+)", lambda w, m, b: ("GET", f"{R}/contents/{m[1]}", None)),
     ("PUT", rf"{RP}/contents/(.+)", lambda w, m, b: _contents_put(w, m[1], b)),
     ("POST", rf"{RP}/git/refs", lambda w, m, b: ("POST", f"{R}/git/refs", {**b, "sha": w.main_sha()})),
     ("POST", rf"{RP}/pulls", lambda w, m, b: _pull(w, b)),
-    ("GET", rf"{RP}/actions/workflows/(manual_dispatch|check)\.yml",
-     lambda w, m, b: ("GET", f"{R}/actions/workflows/{_workflow_file(m[1])}", None)),
+    (
+        "GET",
+        rf"{RP}/actions/workflows/(manual_dispatch|check)\.yml",
+        lambda w, m, b: ("GET", f"{R}/actions/workflows/{_workflow_file(m[1])}", None),
+    ),
     ("POST", rf"{RP}/actions/workflows/(\d+)/dispatches", lambda w, m, b: _dispatch(w, m[1], b)),
-    ("GET", rf"{RP}/actions/workflows/\d+/runs",
-     lambda w, m, b: ("GET", f"{R}/actions/workflows/{w.workflow['build-image.yml']}/runs?head_sha={w.head_sha}", None)),
+    (
+        "GET",
+        rf"{RP}/actions/workflows/\d+/runs",
+        lambda w, m, b: ("GET", f"{R}/actions/workflows/{w.workflow['build-image.yml']}/runs?head_sha={w.head_sha}", None),
+    ),
     ("GET", rf"{RP}/actions/jobs/\d+/logs", lambda w, m, b: ("GET", f"{R}/actions/jobs/{w.job_id}/logs", None)),
-    ("GET", rf"{RP}/actions/runs/\d+(/attempts/\d+|/jobs)?",
-     lambda w, m, b: ("GET", f"{R}/actions/runs/{w.run_id}{m[1] or ''}", None)),
+    ("GET", rf"{RP}/actions/runs/\d+(/attempts/\d+|/jobs)?", lambda w, m, b: ("GET", f"{R}/actions/runs/{w.run_id}{m[1] or ''}", None)),
 ]
 
 
@@ -170,7 +178,6 @@ def test_the_sandbox_answers_recorded_requests_like_github(sandbox) -> None:
                 problems.append(f"{record.label}: Location {location!r} is not on the sandbox's host")
             continue
         ours = answer.json() if answer.content else None
-        problems += [f"{record.label}: {d}" for d in shape_differences(record.body, ours)
-                     if not _fork_only(record, d)]
+        problems += [f"{record.label}: {d}" for d in shape_differences(record.body, ours) if not _fork_only(record, d)]
     assert compared >= 40
     assert not problems, "\n".join(problems)

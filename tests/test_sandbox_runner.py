@@ -14,11 +14,18 @@ from tests.sandbox_client import HIT, MISS, ORG, REPO, RUNS_IN_DEFAULT_BUILD, TE
 R = f"/repos/{REPO}"
 
 
-def caller(*, with_: dict[str, Any] | None = None, secrets: Any = None, permissions: Any = "default",
-           uses: str = "BrikByte-Studios/.github/.github/workflows/ci-build-kaniko.yml@main") -> str:
+def caller(
+    *,
+    with_: dict[str, Any] | None = None,
+    secrets: Any = None,
+    permissions: Any = "default",
+    uses: str = "BrikByte-Studios/.github/.github/workflows/ci-build-kaniko.yml@main",
+) -> str:
     """A caller workflow (JSON is YAML) that only runs when dispatched, so no push warms the cache."""
-    job: dict[str, Any] = {"uses": uses, "with": {"image_name": "ghcr.io/brikbyte-studios/example-node-api",
-                                                  "tags": "sha-${{ github.sha }}, latest", **(with_ or {})}}
+    job: dict[str, Any] = {
+        "uses": uses,
+        "with": {"image_name": "ghcr.io/brikbyte-studios/example-node-api", "tags": "sha-${{ github.sha }}, latest", **(with_ or {})},
+    }
     job["secrets"] = secrets if secrets is not None else {"REGISTRY_TOKEN": "${{ secrets.GITHUB_TOKEN }}"}
     if permissions == "default":
         job["permissions"] = {"contents": "read", "packages": "write"}
@@ -131,20 +138,17 @@ def test_org_pat_reaches_only_selected_repositories(admin, sandbox) -> None:
     pat = _pat(sandbox, ["write:packages"])
     repo_id = admin.get(R, expect=200).json()["id"]
     other_id = admin.get(f"/repos/{ORG}/.github", expect=200).json()["id"]
-    admin.put_secret(f"/orgs/{ORG}/actions", "REGISTRY_TOKEN", pat, visibility="selected",
-                     selected_repository_ids=[repo_id], expect=201)
+    admin.put_secret(f"/orgs/{ORG}/actions", "REGISTRY_TOKEN", pat, visibility="selected", selected_repository_ids=[repo_id], expect=201)
     run_id, log, job = _build(admin, caller(secrets="inherit"))
     assert job["conclusion"] == "success"
-    admin.call("PUT", f"/orgs/{ORG}/actions/secrets/REGISTRY_TOKEN/repositories",
-               {"selected_repository_ids": [other_id]}, expect=204)
+    admin.call("PUT", f"/orgs/{ORG}/actions/secrets/REGISTRY_TOKEN/repositories", {"selected_repository_ids": [other_id]}, expect=204)
     log2, job2 = _rerun(admin, run_id)
     assert job2["conclusion"] == "failure"
     assert "Secret REGISTRY_TOKEN is required, but not provided while calling." in log2
 
 
 def test_environment_secret_overrides_the_org_pat(admin, sandbox) -> None:
-    admin.put_secret(f"/orgs/{ORG}/actions", "REGISTRY_PAT", _pat(sandbox, ["read:packages"]), visibility="all",
-                     expect=201)
+    admin.put_secret(f"/orgs/{ORG}/actions", "REGISTRY_PAT", _pat(sandbox, ["read:packages"]), visibility="all", expect=201)
     mapping = {"REGISTRY_TOKEN": "${{ secrets.GITHUB_TOKEN }}", "REGISTRY_PAT": "${{ secrets.REGISTRY_PAT }}"}
     text = caller(with_={"environment": "production"}, secrets=mapping)
     run_id, log, job = _build(admin, text)
@@ -179,8 +183,10 @@ def test_upper_case_image_names_are_refused_like_the_workflow_does(admin) -> Non
 
 def test_pinned_sha_and_expressions_are_evaluated(admin) -> None:
     sha = admin.get(f"/repos/{ORG}/.github/git/ref/heads/main", expect=200).json()["object"]["sha"]
-    text = caller(uses=f"BrikByte-Studios/.github/.github/workflows/ci-build-kaniko.yml@{sha}",
-                  with_={"tags": "${{ github.ref_name }}-${{ github.run_number }}"})
+    text = caller(
+        uses=f"BrikByte-Studios/.github/.github/workflows/ci-build-kaniko.yml@{sha}",
+        with_={"tags": "${{ github.ref_name }}-${{ github.run_number }}"},
+    )
     _, log, job = _build(admin, text)
     assert job["conclusion"] == "success"
     assert "Pushed ghcr.io/brikbyte-studios/example-node-api@sha256:" in log

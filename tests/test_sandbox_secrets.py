@@ -89,15 +89,12 @@ def test_wrong_key_id_and_undecryptable_values_are_refused(sandbox) -> None:
     other_key = admin.get(f"{O}/secrets/public-key", expect=200).json()
     assert key["key_id"] != other_key["key_id"] and key["key"] != other_key["key"]
     sealed_for_org = seal(other_key["key"], "x")
-    admin.call("PUT", f"{R}/secrets/A", {"encrypted_value": sealed_for_org, "key_id": other_key["key_id"]},
-               expect=422)
+    admin.call("PUT", f"{R}/secrets/A", {"encrypted_value": sealed_for_org, "key_id": other_key["key_id"]}, expect=422)
     admin.call("PUT", f"{R}/secrets/A", {"encrypted_value": sealed_for_org, "key_id": key["key_id"]}, expect=422)
     admin.call("PUT", f"{R}/secrets/A", {"encrypted_value": "not base64!", "key_id": key["key_id"]}, expect=422)
     admin.call("PUT", f"{R}/secrets/A", {"key_id": key["key_id"]}, expect=422)
-    admin.call("PUT", f"{R}/secrets/GITHUB_X", {"encrypted_value": seal(key["key"], "x"), "key_id": key["key_id"]},
-               expect=422)
-    admin.call("PUT", f"{R}/secrets/A", {"encrypted_value": seal(key["key"], "x"), "key_id": key["key_id"]},
-               expect=201)
+    admin.call("PUT", f"{R}/secrets/GITHUB_X", {"encrypted_value": seal(key["key"], "x"), "key_id": key["key_id"]}, expect=422)
+    admin.call("PUT", f"{R}/secrets/A", {"encrypted_value": seal(key["key"], "x"), "key_id": key["key_id"]}, expect=201)
 
 
 def test_environment_secrets_live_in_their_environment(sandbox) -> None:

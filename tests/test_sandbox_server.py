@@ -80,8 +80,9 @@ def test_content_creation_limit_answers_403_with_retry_after(sandbox) -> None:
 
 def test_absolute_urls_follow_the_host_header_but_html_urls_stay_on_github(sandbox) -> None:
     port = sandbox.base_url.rsplit(":", 1)[1]
-    answer = requests.get(f"{sandbox.base_url}/repos/{REPO}", timeout=30,
-                          headers={"Authorization": f"token {sandbox.token}", "Host": f"localhost:{port}"}).json()
+    answer = requests.get(
+        f"{sandbox.base_url}/repos/{REPO}", timeout=30, headers={"Authorization": f"token {sandbox.token}", "Host": f"localhost:{port}"}
+    ).json()
     assert answer["url"] == f"http://localhost:{port}/repos/{REPO}"
     assert answer["owner"]["url"] == f"http://localhost:{port}/users/{ORG}"
     assert answer["html_url"] == f"https://github.com/{REPO}"
@@ -121,11 +122,16 @@ def test_seed_file_adds_orgs_repos_users_tokens_and_packages(tmp_path, monkeypat
     (tmp_path / "svc" / "Dockerfile").write_text("FROM alpine:3.20\nRUN echo hi\n")
     value = "ghp_" + os.urandom(18).hex()
     monkeypatch.setenv("SEED_TOKEN", value)
-    seed = {"orgs": [{"login": "acme"}], "users": [{"login": "alice"}],
-            "repos": [{"full_name": "acme/svc", "dir": "svc", "files": {"README.md": "hello\n"}}],
-            "tokens": [{"login": "alice", "scopes": ["repo"], "value_env": "SEED_TOKEN"},
-                       {"login": "bob", "scopes": ["read:org"], "fine_grained": True}],
-            "packages": {"ghcr.io/acme/svc": {"linked_repos": ["acme/svc"]}}}
+    seed = {
+        "orgs": [{"login": "acme"}],
+        "users": [{"login": "alice"}],
+        "repos": [{"full_name": "acme/svc", "dir": "svc", "files": {"README.md": "hello\n"}}],
+        "tokens": [
+            {"login": "alice", "scopes": ["repo"], "value_env": "SEED_TOKEN"},
+            {"login": "bob", "scopes": ["read:org"], "fine_grained": True},
+        ],
+        "packages": {"ghcr.io/acme/svc": {"linked_repos": ["acme/svc"]}},
+    }
     path = tmp_path / "seed.yml"
     path.write_text(json.dumps(seed))  # JSON is YAML too
     with Sandbox(seed_file=path) as sandbox:
@@ -140,8 +146,7 @@ def test_seed_file_adds_orgs_repos_users_tokens_and_packages(tmp_path, monkeypat
 
 def test_serve_prints_url_and_token_then_serves_until_interrupted(tmp_path) -> None:
     token = "ghp_" + os.urandom(18).hex()
-    code = ("import sys; from wizard.sandbox.server import serve; "
-            f"serve(None, {token!r}, ['repo'], None, 0.01)")
+    code = f"import sys; from wizard.sandbox.server import serve; serve(None, {token!r}, ['repo'], None, 0.01)"
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         url_line = process.stdout.readline()

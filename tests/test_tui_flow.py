@@ -9,10 +9,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from wizard.core import naming
-from wizard.engine.events import StepDone, VerdictReady
-from wizard.tui.model import DONE, READY
-
 from tests.tui_helpers import (
     WORKFLOW_PATH,
     complete_step,
@@ -30,6 +26,9 @@ from tests.tui_helpers import (
     wait_status,
     wizard_on,
 )
+from wizard.core import naming
+from wizard.engine.events import StepDone, VerdictReady
+from wizard.tui.model import DONE, READY
 
 UP_TO_SECRETS = ("connect", "repository", "preflight", "image")
 
@@ -131,8 +130,15 @@ def test_environment_scope(sandbox, tmp_path: Path) -> None:
             await wait_for(pilot, lambda: app.screen.query_one("#environment-field").display, "the environment field")
             assert app.screen.query_one("#form-hint").display  # the name is still missing: Next would say so
             await pilot.press("tab", *"staging")
-            await wait_for(pilot, lambda: app.journey["secrets"].status == READY and any(c.kind == "environment" for c in app.journey["secrets"].changes), "the environment check")
-            assert {(c.kind, c.target) for c in app.journey["secrets"].writes} == {("environment", "staging"), ("secret", "environment:staging:REGISTRY_URL")}
+            await wait_for(
+                pilot,
+                lambda: app.journey["secrets"].status == READY and any(c.kind == "environment" for c in app.journey["secrets"].changes),
+                "the environment check",
+            )
+            assert {(c.kind, c.target) for c in app.journey["secrets"].writes} == {
+                ("environment", "staging"),
+                ("secret", "environment:staging:REGISTRY_URL"),
+            }
             await complete_steps(pilot, ("secrets", "workflow", "validate"))
             await finish(pilot)
 
@@ -196,7 +202,9 @@ def test_failing_validation_shows_its_diagnosis(sandbox, tmp_path: Path) -> None
             await complete_steps(pilot, ("connect", "repository", "preflight"))
             await wait_status(pilot, "image", READY)
             await pilot.press("tab", "tab", "space")  # service, tags, the layer cache switch: off
-            await wait_for(pilot, lambda: app.journey["image"].status == READY and app.journey["image"].facts.get("cache_repo") is None, "cache off")
+            await wait_for(
+                pilot, lambda: app.journey["image"].status == READY and app.journey["image"].facts.get("cache_repo") is None, "cache off"
+            )
             await complete_steps(pilot, ("image", "secrets", "workflow"))
             await complete_step(pilot, "validate")
             await pilot.pause(0.1)

@@ -13,14 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from wizard.engine.events import BuildUpdate
-from wizard.engine.questions import Choice
-from wizard.errors import InputError
-from wizard.tui.controller import CancellablePort
-from wizard.tui.messages import QuestionAsked
-from wizard.tui.model import STEP_NAMES, Journey
-from wizard.tui.questioner import ChoiceQuestion, ConfirmQuestion, Interrupted, SecretQuestion, TuiQuestioner
-
 from tests.tui_helpers import (
     complete_step,
     complete_steps,
@@ -33,6 +25,13 @@ from tests.tui_helpers import (
     wait_status,
     wizard_on,
 )
+from wizard.engine.events import BuildUpdate
+from wizard.engine.questions import Choice
+from wizard.errors import InputError
+from wizard.tui.controller import CancellablePort
+from wizard.tui.messages import QuestionAsked
+from wizard.tui.model import STEP_NAMES, Journey
+from wizard.tui.questioner import ChoiceQuestion, ConfirmQuestion, Interrupted, SecretQuestion, TuiQuestioner
 
 
 def run(coro) -> None:
@@ -128,7 +127,8 @@ def test_cancellable_port_refuses_calls_once_cancelled() -> None:
 
 # -- the model ----------------------------------------------------------------------------------------------------
 def test_the_step_list_follows_the_engine_order_and_titles() -> None:
-    from wizard.engine.steps import STEP_NAMES as ENGINE_ORDER, default_steps
+    from wizard.engine.steps import STEP_NAMES as ENGINE_ORDER
+    from wizard.engine.steps import default_steps
     from wizard.tui.screens import make_screen
 
     assert STEP_NAMES == ENGINE_ORDER == tuple(s.name for s in default_steps())
@@ -170,7 +170,9 @@ print(json.dumps(seen))
 
 
 def test_the_first_frame_comes_before_pygithub_the_engine_steps_and_the_sandbox() -> None:
-    done = subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE], capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_PROBE], capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent
+    )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["after_import"] == []
@@ -274,8 +276,6 @@ async def quit_during_build(app) -> None:
         await pilot.pause(0.2)
 
 
-
-
 def test_command_palette_jumps_toggles_dark_reruns_validation_and_opens_links(sandbox, tmp_path: Path, monkeypatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
@@ -289,7 +289,9 @@ def test_command_palette_jumps_toggles_dark_reruns_validation_and_opens_links(sa
         await wait_screen(pilot, "CommandPalette")
         await pilot.press(*query)
         hits = app.screen.query_one(CommandList)
-        await wait_for(pilot, lambda: hits.option_count > 0 and expect in str(hits.get_option_at_index(0).prompt), f"{expect!r} in the palette")
+        await wait_for(
+            pilot, lambda: hits.option_count > 0 and expect in str(hits.get_option_at_index(0).prompt), f"{expect!r} in the palette"
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ != "CommandPalette", "the palette to close")
 
@@ -335,7 +337,11 @@ def test_the_tags_field_turns_red_with_the_cores_message(sandbox, tmp_path: Path
             assert app.journey.current == "image"
             await pilot.press("backspace", "backspace", "backspace", *"latest")
             expected = ["ghcr.io/brikbyte-studios/example-node-api:v1", "ghcr.io/brikbyte-studios/example-node-api:latest"]
-            await wait_for(pilot, lambda: app.journey["image"].status == "ready" and app.journey["image"].facts.get("destinations") == expected, "the new destinations")
+            await wait_for(
+                pilot,
+                lambda: app.journey["image"].status == "ready" and app.journey["image"].facts.get("destinations") == expected,
+                "the new destinations",
+            )
             assert not tags.has_class("-invalid") and app.plan().tags == ("v1", "latest")
 
     run(scenario())

@@ -3,15 +3,14 @@
 One onboarding per size is driven through the keyboard on a fresh sandbox; each screen is captured (in each
 theme) when its step is checked (validate and summary: when done) and compared with pytest-textual-snapshot's SVG extension
 (`pytest --snapshot-update` rewrites them). The secret input is filled with a fixed fake value, which must
-appear in no snapshot. The sandbox listens on a fixed port so the API address on the connect screen is stable;
-run ids and names are deterministic in a fresh sandbox; build times jitter, so they are masked.
+appear in no snapshot. The sandbox listens on any free port (tests run in parallel), and its port is written as
+SHOWN_PORT in the captures so the API address on the connect screen is stable; run ids and names are deterministic in a fresh sandbox; build times jitter, so they are masked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-import socket
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from textual.widgets import Input
 
 from tests.tui_helpers import FLOW, complete_step, paste, wait_for, wait_status, wizard_on
 
-SNAPSHOT_PORT = 47813
+SHOWN_PORT = 47813  # the port the snapshots show, whatever port the sandbox got
 FAKE_PAT = "fake-registry-pat-for-snapshots"  # deterministic, and not shaped like a real token
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 VARIANTS = ("80x24-dark", "120x40-dark", "80x24-light")
@@ -35,14 +34,12 @@ def mask_build_times(svg: str) -> str:
     return BUILD_TIME.sub(r"\1##s", svg)
 
 
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+# One worker takes every snapshot test, so the (long) onboarding per size runs once per session.
+pytestmark = pytest.mark.xdist_group("tui_snapshots")
+
+
+def show_port(svg: str, port: int) -> str:
+    return svg.replace(f"127.0.0.1:{port}", f"127.0.0.1:{SHOWN_PORT}")
 
 
 async def settle(pilot) -> str:
@@ -105,16 +102,16 @@ async def capture_flow(app, size: tuple[int, int], themes: tuple[str, ...]) -> d
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
     from wizard.sandbox import Sandbox
 
-    if not port_is_free(SNAPSHOT_PORT):
-        pytest.fail(f"port {SNAPSHOT_PORT} is in use: the snapshots show the sandbox's API address, so they need this port")
     captured: dict[str, dict[str, str]] = {}
     for size, themes in FLOWS.items():
         workdir = tmp_path_factory.mktemp(size)
-        with Sandbox(port=SNAPSHOT_PORT, time_factor=0.01) as sandbox, pytest.MonkeyPatch.context() as patch:
+        with Sandbox(time_factor=0.01) as sandbox, pytest.MonkeyPatch.context() as patch:
             patch.chdir(workdir)  # the summary shows the answers file relative to the current directory
             sandbox.state.add_token("ci-bot", ("write:packages",), value=FAKE_PAT)
             app = wizard_on(sandbox, workdir, poll_interval_s=0.01)
             shots = asyncio.run(capture_flow(app, SIZES[size], themes))
+            port = int(sandbox.base_url.rsplit(":", 1)[1])
+        shots = {step: {theme: show_port(svg, port) for theme, svg in by_theme.items()} for step, by_theme in shots.items()}
         for theme in themes:
             captured[f"{size}-{theme}"] = {step: by_theme[theme] for step, by_theme in shots.items()}
     return captured

@@ -47,7 +47,10 @@ def write_workflow(tmp_path: Path, text: str) -> Path:
 def findings_above_low(tmp_path: Path, path: Path) -> list[dict]:
     proc = subprocess.run(
         [str(BIN / "zizmor"), "--offline", "--format", "json", str(path)],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert proc.stdout.strip(), proc.stderr
     findings = json.loads(proc.stdout)
@@ -58,13 +61,13 @@ def is_unpinned_main_finding(finding: dict) -> bool:
     if finding["ident"] != "unpinned-uses":
         return False
     return any(
-        loc["symbolic"]["route"]["route"][-1] == {"Key": "uses"}
-        and loc["concrete"]["feature"] == f"{REUSABLE_PATH}@main"
+        loc["symbolic"]["route"]["route"][-1] == {"Key": "uses"} and loc["concrete"]["feature"] == f"{REUSABLE_PATH}@main"
         for loc in finding["locations"]
     )
 
 
 # -- the example ---------------------------------------------------------------------------------
+
 
 def test_example_plan_renders_image_and_both_tags():
     text = render_caller(resolve(EXAMPLE))
@@ -95,15 +98,25 @@ def test_rendered_shape_triggers_and_permissions():
 def test_rendered_caller_passes_the_github_workflow_schema(tmp_path):
     plans = [
         EXAMPLE,
-        EXAMPLE.updated(target="runtime", build_args=("A=1", "B=2"), runs_on="arc-set", cache_repo="ghcr.io/brikbyte-studios/cache/x",
-                        strategy="pat", scope="environment", environment="production", registry_username=True),
+        EXAMPLE.updated(
+            target="runtime",
+            build_args=("A=1", "B=2"),
+            runs_on="arc-set",
+            cache_repo="ghcr.io/brikbyte-studios/cache/x",
+            strategy="pat",
+            scope="environment",
+            environment="production",
+            registry_username=True,
+        ),
     ]
     for i, plan in enumerate(plans):
         path = tmp_path / f"caller{i}.yml"
         path.write_text(render_caller(resolve(plan), pinned_sha=SHA if i else None), encoding="utf-8")
         proc = subprocess.run(
             [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -124,17 +137,32 @@ def test_zizmor_finding_gone_when_pinned(tmp_path):
 
 # -- inputs and secrets ----------------------------------------------------------------------------------
 
+
 def test_optional_inputs_only_when_the_plan_sets_them():
     assert list(caller_inputs(resolve(EXAMPLE))) == ["image_name", "context", "dockerfile", "tags", "registry", "cache_enabled"]
     plan = EXAMPLE.updated(
-        cache_repo="ghcr.io/brikbyte-studios/cache/example-node-api", target="runtime", build_args=("NODE_ENV=production",),
-        runs_on="arc-runner-set", executor="ghcr.io/osscontainertools/kaniko:v1.28.3", scope="environment",
+        cache_repo="ghcr.io/brikbyte-studios/cache/example-node-api",
+        target="runtime",
+        build_args=("NODE_ENV=production",),
+        runs_on="arc-runner-set",
+        executor="ghcr.io/osscontainertools/kaniko:v1.28.3",
+        scope="environment",
         environment="production",
     )
     values = caller_inputs(resolve(plan))
     assert list(values) == [
-        "image_name", "context", "dockerfile", "tags", "registry", "cache_enabled",
-        "cache_repo", "target", "build_args", "runs_on", "executor", "environment",
+        "image_name",
+        "context",
+        "dockerfile",
+        "tags",
+        "registry",
+        "cache_enabled",
+        "cache_repo",
+        "target",
+        "build_args",
+        "runs_on",
+        "executor",
+        "environment",
     ]
     assert values["cache_repo"] == "ghcr.io/brikbyte-studios/cache/example-node-api"
     assert values["build_args"] == "NODE_ENV=production"
@@ -180,8 +208,16 @@ def test_interface_of_the_bundled_reusable_workflow():
     assert interface.secrets["REGISTRY_TOKEN"] == SecretDecl("REGISTRY_TOKEN", True)
     assert interface.secrets["REGISTRY_USERNAME"] == SecretDecl("REGISTRY_USERNAME", False)
     # Everything the plan can set is declared there: nothing is dropped.
-    full = EXAMPLE.updated(target="t", build_args=("A=1",), runs_on="r", executor="e", scope="environment", environment="e",
-                           cache_repo="ghcr.io/brikbyte-studios/c", registry_username=True)
+    full = EXAMPLE.updated(
+        target="t",
+        build_args=("A=1",),
+        runs_on="r",
+        executor="e",
+        scope="environment",
+        environment="e",
+        cache_repo="ghcr.io/brikbyte-studios/c",
+        registry_username=True,
+    )
     assert caller_inputs(resolve(full), interface) == caller_inputs(resolve(full))
     assert caller_secrets(resolve(full), interface) == caller_secrets(resolve(full))
 
@@ -230,7 +266,9 @@ def test_required_input_the_plan_cannot_fill_is_an_error_naming_it():
     with pytest.raises(InputError, match="'platform'"):
         render_caller(resolve(EXAMPLE), interface=interface)
     # A required input with a default is fine, and one the plan sets is fine.
-    with_default = parse_reusable_interface(NARROW.replace("    secrets:", "      platform: {type: string, required: true, default: x}\n    secrets:"))
+    with_default = parse_reusable_interface(
+        NARROW.replace("    secrets:", "      platform: {type: string, required: true, default: x}\n    secrets:")
+    )
     assert "platform" not in caller_inputs(resolve(EXAMPLE), with_default)
     needs_target = parse_reusable_interface(NARROW.replace("    secrets:", "      target: {type: string, required: true}\n    secrets:"))
     assert caller_inputs(resolve(EXAMPLE.updated(target="runtime")), needs_target)["target"] == "runtime"
@@ -243,6 +281,7 @@ def test_required_secret_that_cannot_be_mapped_is_an_error():
 
 
 # -- uses ------------------------------------------------------------------------------------------------
+
 
 def test_uses_ref_unpinned_and_pinned():
     assert uses_ref(EXAMPLE) == (f"{REUSABLE_PATH}@main", None)
@@ -259,6 +298,7 @@ def test_uses_ref_unpinned_and_pinned():
 
 
 # -- diff ------------------------------------------------------------------------------------------------
+
 
 def test_diff_headers_and_hunks():
     diff = unified_diff("a: 1\nb: 2\n", "a: 1\nb: 3\n", ".github/workflows/build-image.yml")

@@ -218,8 +218,10 @@ def test_plan_change_on_a_user_edited_caller_shows_only_the_needed_lines():
 
 
 def test_one_tag_growing_to_two_becomes_a_block_keeping_its_comments():
-    text = (FIXTURES / "user_edited.yml").read_text(encoding="utf-8").replace(
-        '"v0.1.0, sha-${{ github.sha }}"   # one line is fine too', "sha-${{ github.sha }}   # per commit\n      # (more later)\n"
+    text = (
+        (FIXTURES / "user_edited.yml")
+        .read_text(encoding="utf-8")
+        .replace('"v0.1.0, sha-${{ github.sha }}"   # one line is fine too', "sha-${{ github.sha }}   # per commit\n      # (more later)\n")
     )
     result = update_caller(text, resolve(BASE))
     assert changed_lines(text, result) == (
@@ -297,9 +299,7 @@ def test_added_secret_lands_in_its_block_not_under_the_next_jobs_comment():
 def test_added_input_goes_after_its_managed_neighbour_before_the_users_comment():
     result = update_caller(CALLER, resolve(BASE.updated(target="runtime", runs_on="arc-runner-set")))
     assert (
-        "      target: runtime   # the slim stage\n"
-        "      runs_on: arc-runner-set\n"
-        "      # this one is ours, not brik-onboard's:\n"
+        "      target: runtime   # the slim stage\n      runs_on: arc-runner-set\n      # this one is ours, not brik-onboard's:\n"
     ) in result
 
 
@@ -334,6 +334,7 @@ def test_merged_in_managed_key_is_overridden_only_when_it_differs():
 
 # -- uses pinning ----------------------------------------------------------------------------------------
 
+
 def test_pinning_keeps_the_ref_as_a_comment_and_unpinning_removes_it():
     text = (FIXTURES / "older_caller.yml").read_text(encoding="utf-8")
     resolved = resolve(BASE.updated(cache_repo="ghcr.io/brikbyte-studios/cache/example-node-api", runs_on="ubuntu-latest"))
@@ -349,12 +350,13 @@ def test_pinning_keeps_the_ref_as_a_comment_and_unpinning_removes_it():
 
 
 def test_pinning_replaces_a_stale_ref_comment():
-    text = CALLER.replace(f"@v1   # the ref we tested", f"@{'1' * 40}  # v1")
+    text = CALLER.replace("@v1   # the ref we tested", f"@{'1' * 40}  # v1")
     result = update_caller(text, resolve(BASE.updated(target="runtime")), pinned_sha=SHA)
     assert f"    uses: {REUSABLE}@{SHA}  # main\n" in result
 
 
 # -- triggers --------------------------------------------------------------------------------------------
+
 
 def jobs_block() -> str:
     return f"permissions: write-all\njobs:\n  b:\n    uses: {REUSABLE}@main\n"
@@ -399,13 +401,16 @@ def test_branches_ignore_excluding_the_default_branch_is_an_error():
 
 # -- permissions -----------------------------------------------------------------------------------------
 
+
 def perms_case(workflow: str, job: str = "") -> dict:
     text = f"on: [push, workflow_dispatch]\n{workflow}jobs:\n  b:\n{job}    uses: {REUSABLE}@main\n  t:\n    runs-on: x\n    steps: [{{run: x}}]\n"
     return load(update_caller(text, resolve(BASE)))
 
 
 def test_job_level_permissions_are_raised_there_and_nothing_is_lowered():
-    doc = perms_case("permissions:\n  contents: read\n", "    permissions:\n      contents: write\n      packages: none\n      checks: write\n")
+    doc = perms_case(
+        "permissions:\n  contents: read\n", "    permissions:\n      contents: write\n      packages: none\n      checks: write\n"
+    )
     assert doc["permissions"] == {"contents": "read"}
     assert doc["jobs"]["b"]["permissions"] == {"contents": "write", "packages": "write", "checks": "write"}
 
@@ -431,6 +436,7 @@ def test_write_all_is_left_alone_and_read_all_is_spelled_out():
 
 # -- interface -------------------------------------------------------------------------------------------
 
+
 def test_interface_removes_inputs_the_reusable_workflow_does_not_declare():
     interface = parse_reusable_interface(
         "on:\n  workflow_call:\n    inputs:\n"
@@ -449,6 +455,7 @@ def test_interface_with_an_unfillable_required_input_is_an_error():
 
 
 # -- bad files -------------------------------------------------------------------------------------------
+
 
 def test_malformed_yaml_names_line_and_column():
     text = "on: push\njobs:\n  b:\n    uses: x\n   bad: 1\n"
@@ -506,7 +513,9 @@ def comment_lines(text: str) -> Counter[str]:
 
 plans = st.fixed_dictionaries(
     {
-        "tags": st.lists(st.sampled_from(["v1.2.3", "latest", "sha-${{ github.sha }}", "v0.1.0"]), min_size=1, max_size=3, unique=True).map(tuple),
+        "tags": st.lists(st.sampled_from(["v1.2.3", "latest", "sha-${{ github.sha }}", "v0.1.0"]), min_size=1, max_size=3, unique=True).map(
+            tuple
+        ),
         "target": st.sampled_from([None, "runtime", "build"]),
         "runs_on": st.sampled_from([None, "arc-runner-set"]),
         "cache_repo": st.sampled_from([None, "ghcr.io/brikbyte-studios/cache/example-node-api"]),

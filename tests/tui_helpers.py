@@ -48,8 +48,10 @@ async def wait_for(pilot: Any, predicate: Callable[[], bool], what: str, timeout
         if time.monotonic() > deadline:
             app = pilot.app
             states = {n: app.journey[n].status for n in FLOW}
-            raise AssertionError(f"timed out waiting for {what}; steps: {states}; screen: {type(app.screen).__name__}; errors: "
-                                 f"{ {n: app.journey[n].error for n in FLOW if app.journey[n].error} }")
+            raise AssertionError(
+                f"timed out waiting for {what}; steps: {states}; screen: {type(app.screen).__name__}; errors: "
+                f"{ {n: app.journey[n].error for n in FLOW if app.journey[n].error} }"
+            )
         await pilot.pause(0.02)
 
 
@@ -94,7 +96,9 @@ async def finish(pilot: Any) -> None:
 def screen_text(app: WizardApp) -> str:
     """The current screen as plain text (what a person would read)."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, color_system="truecolor", record=True, legacy_windows=False)
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True, color_system="truecolor", record=True, legacy_windows=False
+    )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens, simplify=True))
     return console.export_text()
 

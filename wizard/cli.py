@@ -87,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--skip-validation", action="store_true", help="do not run the validation build")
     apply.add_argument("--replace-secrets", action="store_true", help="replace existing secrets' values (default: keep them)")
     apply.add_argument("--secrets-from-stdin", action="store_true", help="read NAME=value lines from stdin for secret values")
-    apply.add_argument("--wait-merge", type=float, default=0.0, metavar="SECONDS", help="on the PR path, wait this long for the merge before pausing")
+    apply.add_argument(
+        "--wait-merge", type=float, default=0.0, metavar="SECONDS", help="on the PR path, wait this long for the merge before pausing"
+    )
     apply.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
 
     validate = sub.add_parser("validate", help="only the validation build and its verdict")
@@ -101,7 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     auth_sub = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True)
     login = auth_sub.add_parser("login", help="store a token in the keyring (read from stdin with --with-token)")
     login.add_argument("--with-token", action="store_true", help="read the token from stdin")
-    for p in (login, auth_sub.add_parser("status", help="host, user, scopes and where the token comes from"), auth_sub.add_parser("logout", help="remove the stored token")):
+    for p in (
+        login,
+        auth_sub.add_parser("status", help="host, user, scopes and where the token comes from"),
+        auth_sub.add_parser("logout", help="remove the stored token"),
+    ):
         p.add_argument("--api-url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
         p.add_argument("--token-env", metavar="VAR", help="read the token from this environment variable")
 

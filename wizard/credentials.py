@@ -1,4 +1,4 @@
-"""The admin token: where it comes from (DESIGN §2.1) and where it may be kept (the OS keyring only).
+"""The admin token: where it comes from and where it may be kept (the OS keyring only).
 
 Search order: `--token-env VAR`, `GH_TOKEN`, `GITHUB_TOKEN`, the keyring (service `brik-onboard`, one entry per
 host), `gh auth token`, then a masked prompt supplied by the face. A keyring that cannot store (the fail/null

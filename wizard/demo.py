@@ -26,9 +26,29 @@ class DemoEnv:
     def args(self, **overrides: object) -> argparse.Namespace:
         """Command-line answers for a session on the sample repo (the flags `apply` would take)."""
         values: dict[str, object] = dict.fromkeys(
-            ("org", "registry", "reusable_workflow", "service", "tags", "cache_repo", "no_cache", "target", "dockerfile",
-             "context", "strategy", "scope", "visibility", "environment", "workflow_path", "pin_sha", "checkout",
-             "workflow_file", "token_env", "state", "log"),
+            (
+                "org",
+                "registry",
+                "reusable_workflow",
+                "service",
+                "tags",
+                "cache_repo",
+                "no_cache",
+                "target",
+                "dockerfile",
+                "context",
+                "strategy",
+                "scope",
+                "visibility",
+                "environment",
+                "workflow_path",
+                "pin_sha",
+                "checkout",
+                "workflow_file",
+                "token_env",
+                "state",
+                "log",
+            ),
         )
         values.update(
             repo=DEMO_REPO,

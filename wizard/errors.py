@@ -1,6 +1,6 @@
 """One error family: a message saying what was wrong, a hint saying what to do, and an exit code.
 
-Exit codes (DESIGN §3): 0 done, 1 validation failed, 2 usage or input error, 3 GitHub refused.
+Exit codes: 0 done, 1 validation failed, 2 usage or input error, 3 GitHub refused.
 Messages must never carry a secret value: callers pass names, never values.
 """
 

@@ -12,12 +12,8 @@ from wizard.errors import InputError
 def origin_repo(cwd: Path) -> tuple[str, Path] | None:
     """(OWNER/NAME, checkout root) for the `origin` remote of `cwd`, or None when there is none."""
     try:
-        url = subprocess.run(
-            ["git", "config", "--get", "remote.origin.url"], cwd=cwd, capture_output=True, text=True, timeout=10
-        )
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True, timeout=10
-        )
+        url = subprocess.run(["git", "config", "--get", "remote.origin.url"], cwd=cwd, capture_output=True, text=True, timeout=10)
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
         return None
     if url.returncode != 0 or not url.stdout.strip() or top.returncode != 0:

@@ -29,7 +29,7 @@ def run_prompts(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Run every step as prompts on the session the factory builds; the exit code (DESIGN §3, 130 on Ctrl-C).
+    """Run every step as prompts on the session the factory builds; the exit code (130 on Ctrl-C).
 
     `prompter` replaces the questionary prompts (tests); without it a terminal is required."""
     from wizard.commands.text_events import TextRenderer

@@ -77,5 +77,13 @@ def result_json(session: Session, verdicts: list[VerdictReady]) -> dict:
         "applied": [{"kind": c.kind, "target": c.target, "action": c.action, "summary": c.summary} for c in session.applied],
         "links": session.links,
         "answers_path": str(session.answers_path) if session.answers_path else None,
-        "verdict": None if verdict is None else {"passed": verdict.passed, "reasons": list(verdict.reasons), "table": list(verdict.table), "leaks": verdict.leaks, **verdict.facts},
+        "verdict": None
+        if verdict is None
+        else {
+            "passed": verdict.passed,
+            "reasons": list(verdict.reasons),
+            "table": list(verdict.table),
+            "leaks": verdict.leaks,
+            **verdict.facts,
+        },
     }

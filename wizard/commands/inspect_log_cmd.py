@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from wizard.core.kaniko_log import LogSummary, parse_log_file, parse_log_lines
-from wizard.core.kaniko_verdict import judge
+from wizard.core.kaniko.log import LogSummary, parse_log_file, parse_log_lines
+from wizard.core.kaniko.verdict import judge
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
 
 
@@ -51,7 +51,9 @@ def _parse(path: str) -> LogSummary:
 
 def _human(s: LogSummary) -> str:
     lines = [f"{s.path}:"]
-    lines.append(f"  cache lookups {s.lookups}, hits {s.hit_count}, misses {s.miss_count}, cache pushes {s.cache_pushes}, upload errors {s.cache_upload_errors}")
+    lines.append(
+        f"  cache lookups {s.lookups}, hits {s.hit_count}, misses {s.miss_count}, cache pushes {s.cache_pushes}, upload errors {s.cache_upload_errors}"
+    )
     lines += [f"  hit   {h}" for h in s.hits]
     lines += [f"  miss  {m}" for m in s.misses]
     lines += [f"  pushed {p}" for p in s.pushed]
@@ -60,4 +62,3 @@ def _human(s: LogSummary) -> str:
     if s.duration_s is not None:
         lines.append(f"  build time {s.duration_s:.1f}s")
     return "\n".join(lines) + "\n"
-

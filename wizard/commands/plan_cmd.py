@@ -134,4 +134,3 @@ def _human(report: dict) -> str:
         out.append("")
     out.append(f"answers      {report['answers_path']} would be written (no secret values)")
     return "\n".join(out) + "\n"
-

@@ -47,9 +47,7 @@ def add_live_state(args: argparse.Namespace, report: dict) -> None:
     report["offline"] = False
     report["api_url"] = session.port.api_url
     report["live"] = [
-        {"step": e.step, "kind": c.kind, "target": c.target, "action": c.action, "summary": c.summary}
-        for e in checked
-        for c in e.changes
+        {"step": e.step, "kind": c.kind, "target": c.target, "action": c.action, "summary": c.summary} for e in checked for c in e.changes
     ]
     if session.workflow_text is not None and not getattr(args, "workflow_file", None):
         report["workflow"] = session.workflow_text

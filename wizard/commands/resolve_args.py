@@ -8,8 +8,8 @@ from pathlib import Path
 
 from wizard.core.answers import load_answers
 from wizard.core.plan import ANSWERS_PATH, DEFAULT_REUSABLE_WORKFLOW, Plan
-from wizard.errors import InputError
 from wizard.core.workflow import ReusableInterface, parse_reusable_interface
+from wizard.errors import InputError
 from wizard.fsutil import read_text_file
 from wizard.localrepo import origin_repo
 

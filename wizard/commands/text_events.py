@@ -25,7 +25,11 @@ class TextRenderer:
         if isinstance(event, StepStarted):
             return [f"== {event.title}"]
         if isinstance(event, StepChecked):
-            out = [f"   {k.replace('_', ' ')}: {_fact(v)}" for k, v in event.facts.items() if k not in ("workflow",) and v not in (None, "", [], {})]
+            out = [
+                f"   {k.replace('_', ' ')}: {_fact(v)}"
+                for k, v in event.facts.items()
+                if k not in ("workflow",) and v not in (None, "", [], {})
+            ]
             for change in event.changes:
                 out.append(f"   - {change.summary}")
                 if self.show_diffs and change.detail and change.is_write:
@@ -47,7 +51,6 @@ class TextRenderer:
         if isinstance(event, StepDone):
             return [f"   {event.outcome}: {event.message}"]
         return []
-
 
     def _compact(self, event: Event) -> list[str]:
         if isinstance(event, StepDone):
@@ -80,7 +83,10 @@ def verdict_lines(event: VerdictReady) -> list[str]:
     f = event.facts
     if f.get("attempt1_s") is not None and f.get("attempt2_s") is not None:
         saving = f.get("saving_s")
-        out.append(f"   build time: attempt 1 {f['attempt1_s']:.0f}s, attempt 2 {f['attempt2_s']:.0f}s" + (f", saved {saving:.0f}s" if saving is not None else ""))
+        out.append(
+            f"   build time: attempt 1 {f['attempt1_s']:.0f}s, attempt 2 {f['attempt2_s']:.0f}s"
+            + (f", saved {saving:.0f}s" if saving is not None else "")
+        )
     if f.get("warmed_before"):
         out.append("   note: attempt 1 already hit a cache an earlier build warmed")
     out.append(f"   leak audit: {'clean' if not event.leaks else f'{event.leaks} finding(s)'}")

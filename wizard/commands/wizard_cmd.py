@@ -32,7 +32,9 @@ def run_plain(args: argparse.Namespace) -> int:
 
 def run_tui(args: argparse.Namespace) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
-        raise InputError("interactive session required: the wizard needs a terminal", "use `brik-onboard apply --yes` with an answers file or flags")
+        raise InputError(
+            "interactive session required: the wizard needs a terminal", "use `brik-onboard apply --yes` with an answers file or flags"
+        )
     from wizard.tui.app import run_wizard
 
     return run_wizard(_factory(args, live_steps=True))

@@ -18,20 +18,49 @@ from dataclasses import dataclass, field, replace
 
 from wizard.errors import InputError
 
-KEYWORDS = frozenset({
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
-    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
-})
+KEYWORDS = frozenset(
+    {
+        "ADD",
+        "ARG",
+        "CMD",
+        "COPY",
+        "ENTRYPOINT",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "HEALTHCHECK",
+        "LABEL",
+        "MAINTAINER",
+        "ONBUILD",
+        "RUN",
+        "SHELL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+    }
+)
 _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _WHITESPACE = re.compile(r"[\t\v\f\r ]+")
 _FLAG = re.compile(r"""--(?:[^\s"']|"[^"]*"|'[^']*')*(?=\s|$)""")
 _HEREDOC = re.compile(r"""^\d*<<(-?)(["']?)([^<"'\s]+)\2$""")
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
-CREDENTIAL_PARTS = frozenset({
-    "TOKEN", "PASSWORD", "PASSWD", "PASS", "SECRET", "KEY", "APIKEY", "CREDENTIALS", "CREDENTIAL",
-    "PAT", "AUTH",
-})
+CREDENTIAL_PARTS = frozenset(
+    {
+        "TOKEN",
+        "PASSWORD",
+        "PASSWD",
+        "PASS",
+        "SECRET",
+        "KEY",
+        "APIKEY",
+        "CREDENTIALS",
+        "CREDENTIAL",
+        "PAT",
+        "AUTH",
+    }
+)
 
 
 class DockerfileError(InputError):
@@ -97,8 +126,11 @@ class Dockerfile:
         for stage in self.stages:  # Kaniko matches --target with strings.EqualFold
             if stage.name == target.lower():
                 return stage
-        hint = (f"choose one of: {', '.join(self.targets)}" if self.targets
-                else "the Dockerfile names no stage (FROM <image> AS <name>); build without a target")
+        hint = (
+            f"choose one of: {', '.join(self.targets)}"
+            if self.targets
+            else "the Dockerfile names no stage (FROM <image> AS <name>); build without a target"
+        )
         raise DockerfileError(f"no build stage named {target!r} to use as --target", None, hint)
 
     def stages_needed(self, target: str | None) -> list[Stage]:
@@ -122,8 +154,9 @@ def parse_dockerfile(text: str) -> Dockerfile:
         elif not stages and ins.keyword == "ARG":
             global_args.append(ins)
         elif not stages:
-            raise DockerfileError(f"{ins.keyword} comes before the first FROM", ins.line,
-                                  "only ARG may precede FROM: start the build stage with FROM <image>")
+            raise DockerfileError(
+                f"{ins.keyword} comes before the first FROM", ins.line, "only ARG may precede FROM: start the build stage with FROM <image>"
+            )
         else:
             stages[-1] = replace(stages[-1], instructions=stages[-1].instructions + (ins,))
     if not stages:
@@ -226,7 +259,7 @@ def _split_flags(args: str) -> tuple[list[tuple[str, str]], str]:
     items: list[tuple[str, str]] = []
     pos = 0
     while match := _FLAG.match(args, pos):
-        pos = len(args) - len(args[match.end():].lstrip())
+        pos = len(args) - len(args[match.end() :].lstrip())
         if match[0] == "--":  # "--" ends the flags, as in BuildKit
             break
         name, _, value = match[0][2:].partition("=")
@@ -249,8 +282,7 @@ def _instruction(line: int, joined: str, heredocs: tuple[str, ...]) -> Instructi
     written = _WHITESPACE.split(text, maxsplit=1)[0]
     keyword = written.upper()
     if keyword not in KEYWORDS:
-        raise DockerfileError(f"unknown instruction: {written}", line,
-                              f"Dockerfile instructions are {', '.join(sorted(KEYWORDS))}")
+        raise DockerfileError(f"unknown instruction: {written}", line, f"Dockerfile instructions are {', '.join(sorted(KEYWORDS))}")
     args = _after_keyword(text)
     items, operands = _split_flags(args)
     if not operands:
@@ -263,15 +295,15 @@ def _new_stage(ins: Instruction, stages: list[Stage]) -> Stage:
     if len(words) == 3 and words[1].lower() == "as":
         name = words[2].lower()
         if not _STAGE_NAME.match(name):
-            raise DockerfileError(f"invalid stage name {words[2]!r}", ins.line,
-                                  "a stage name starts with a letter and has only letters, digits, -, _ and .")
+            raise DockerfileError(
+                f"invalid stage name {words[2]!r}", ins.line, "a stage name starts with a letter and has only letters, digits, -, _ and ."
+            )
         if any(s.name == name for s in stages):
             raise DockerfileError(f"duplicate stage name {name!r}", ins.line, "give each stage its own name")
     elif len(words) == 1:
         name = None
     else:
-        raise DockerfileError("FROM takes an image and optionally AS <name>", ins.line,
-                              "write FROM <image>[:tag] [AS <name>]")
+        raise DockerfileError("FROM takes an image and optionally AS <name>", ins.line, "write FROM <image>[:tag] [AS <name>]")
     return Stage(len(stages), words[0], name, (), ins.line)
 
 
@@ -284,8 +316,11 @@ def _with_dependencies(stage: Stage, stages: list[Stage]) -> Stage:
             continue
         if source.isdigit():
             if int(source) >= stage.index:
-                raise DockerfileError(f"COPY --from={source} names stage {source}, which is not an earlier stage",
-                                      ins.line, "copy only from a stage defined above this one")
+                raise DockerfileError(
+                    f"COPY --from={source} names stage {source}, which is not an earlier stage",
+                    ins.line,
+                    "copy only from a stage defined above this one",
+                )
             deps.add(int(source))
         elif source.lower() in earlier:
             deps.add(earlier[source.lower()])
@@ -319,15 +354,19 @@ def looks_like_credential(name: str) -> bool:
 def _credential(name: str, line: int, stage: str | None, has_default: bool, run_line: int | None) -> CredentialArg:
     secret_id = name.lower()
     path = f"/kaniko/{secret_id}"
-    message = (f"ARG {name} looks like a credential: a build argument's value is baked into the image "
-               f"history, where anyone who can pull the image can read it")
+    message = (
+        f"ARG {name} looks like a credential: a build argument's value is baked into the image "
+        f"history, where anyone who can pull the image can read it"
+    )
     if has_default:
         message += "; its default value is also committed in the Dockerfile (rotate that credential)"
     where = f" (line {run_line})" if run_line else ""
-    fix = (f"remove ARG {name} and mount the value as a secret file under /kaniko/, which Kaniko never puts in "
-           f"a layer: in the RUN that needs it{where} write "
-           f'RUN --mount=type=secret,id={secret_id},dst={path} {name}="$(cat {path})" && export {name} && <command>; '
-           f"then have the workflow write the secret to {path} before the Kaniko executor runs, e.g. "
-           f'echo "${{{name}?{name} must be set}}" > {path} '
-           f"(docker build --secret id={secret_id},env={name} does the same locally)")
+    fix = (
+        f"remove ARG {name} and mount the value as a secret file under /kaniko/, which Kaniko never puts in "
+        f"a layer: in the RUN that needs it{where} write "
+        f'RUN --mount=type=secret,id={secret_id},dst={path} {name}="$(cat {path})" && export {name} && <command>; '
+        f"then have the workflow write the secret to {path} before the Kaniko executor runs, e.g. "
+        f'echo "${{{name}?{name} must be set}}" > {path} '
+        f"(docker build --secret id={secret_id},env={name} does the same locally)"
+    )
     return CredentialArg(name, line, stage, message, fix)

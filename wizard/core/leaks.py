@@ -26,8 +26,7 @@ REDACTED = "***"
 
 # Classic tokens: a prefix and 36 alphanumerics; fine-grained PATs: github_pat_ and 82 word characters.
 # GitHub may lengthen tokens, so longer runs count too.
-_TOKEN_RE = re.compile(
-    r"(?<![A-Za-z0-9])(?:(gh[pousr]_)[A-Za-z0-9]{36,}(?![A-Za-z0-9])|(github_pat_)[A-Za-z0-9_]{82,}(?![A-Za-z0-9_]))")
+_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9])(?:(gh[pousr]_)[A-Za-z0-9]{36,}(?![A-Za-z0-9])|(github_pat_)[A-Za-z0-9_]{82,}(?![A-Za-z0-9_]))")
 _TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
 
 
@@ -40,8 +39,7 @@ class Leak:
     secret_index: int | None = None  # position of the leaked secret in the list given (None for a token shape)
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "line": self.line, "column": self.column, "preview": self.preview,
-                "secret_index": self.secret_index}
+        return {"kind": self.kind, "line": self.line, "column": self.column, "preview": self.preview, "secret_index": self.secret_index}
 
     def describe(self) -> str:
         what = f"secret #{self.secret_index + 1}" if self.secret_index is not None else f"a token ({self.preview})"
@@ -57,7 +55,7 @@ def _b64_needles(value: bytes) -> set[str]:
             continue  # a short secret at an odd alignment leaves too few certain characters to search
         encoded = base64.b64encode(b"\0" * shift + value).decode()
         full, rest = divmod(shift + n, 3)
-        certain = encoded[skip: full * 4 + rest]  # the characters no neighbouring byte can change
+        certain = encoded[skip : full * 4 + rest]  # the characters no neighbouring byte can change
         if shift == 0 and len(certain) < 8:
             certain = encoded  # very short: insist on the whole encoding, padding included
         for alphabet in (certain, certain.translate(str.maketrans("+/", "-_"))):
@@ -86,8 +84,7 @@ def _needles(secret: str) -> list[tuple[str, str | re.Pattern[str]]]:
 def _url_pattern(encoded: str) -> re.Pattern[str]:
     """Match %XX escapes in either case (encoders differ: %2F and %2f)."""
     pieces = re.split(r"(%[0-9A-F]{2})", encoded)
-    return re.compile("".join(f"%(?i:{p[1:]})" if p.startswith("%") and len(p) == 3 else re.escape(p)
-                              for p in pieces))
+    return re.compile("".join(f"%(?i:{p[1:]})" if p.startswith("%") and len(p) == 3 else re.escape(p) for p in pieces))
 
 
 class LeakScanner:
@@ -107,8 +104,9 @@ class LeakScanner:
             self._values.add(secret)
             self._needles += [(index, kind, needle) for kind, needle in _needles(secret)]
         if short:
-            self.notes.append(f"{short} secret(s) shorter than {MIN_SECRET_LENGTH} characters were not searched: "
-                              "too short to tell a leak from chance")
+            self.notes.append(
+                f"{short} secret(s) shorter than {MIN_SECRET_LENGTH} characters were not searched: too short to tell a leak from chance"
+            )
         self.leaks: list[Leak] = []
         self.total = 0
         self._line = 0

@@ -78,8 +78,9 @@ def _component_problem(comp: str) -> str | None:
         return f"it {where} with the separator {ch!r}; it must start and end with a letter or digit"
     for run in re.finditer(r"[._-]+", comp):
         if not _SEPARATOR_RE.fullmatch(run.group()):
-            return (f"{run.group()!r} at position {run.start() + 1} is not a valid separator; "
-                    "use one '.', one or two '_', or any number of '-'")
+            return (
+                f"{run.group()!r} at position {run.start() + 1} is not a valid separator; use one '.', one or two '_', or any number of '-'"
+            )
     if len(comp) > NAME_TOTAL_LENGTH_MAX:
         return f"it is {len(comp)} characters; an image name has at most {NAME_TOTAL_LENGTH_MAX}"
     # The checks above are the grammar spelt out; the regex stays the judge.
@@ -139,8 +140,10 @@ def slugify_service(repo_name: str) -> Named:
     slug = replaced.strip("._-")
     problem = _component_problem(slug) if slug else "it has no letters or digits"
     if problem:
-        raise NamingError(f"cannot make a service name from the repository name {_q(repo_name)}: {problem}",
-                          "pass --service with a short lowercase name, e.g. my-service")
+        raise NamingError(
+            f"cannot make a service name from the repository name {_q(repo_name)}: {problem}",
+            "pass --service with a short lowercase name, e.g. my-service",
+        )
     reasons = []
     if lowered != ascii_ish:
         reasons.append("upper case lowered (registries reject upper case)")
@@ -167,8 +170,12 @@ def validate_service(service: str) -> str:
 
 def _check_name(name: str, what: str) -> None:
     if len(name) > NAME_TOTAL_LENGTH_MAX:
-        _raise(what, name, f"it is {len(name)} characters; the limit is {NAME_TOTAL_LENGTH_MAX}",
-               "use a shorter service, organisation or registry name")
+        _raise(
+            what,
+            name,
+            f"it is {len(name)} characters; the limit is {NAME_TOTAL_LENGTH_MAX}",
+            "use a shorter service, organisation or registry name",
+        )
     if not _NAME_RE.fullmatch(name):  # every part was checked already; the whole-name regex stays the judge
         _raise(what, name, f"it does not match the grammar {NAME}")
 
@@ -277,8 +284,7 @@ def normalise_tags(raw: str | Iterable[str]) -> list[str]:
                 _raise("tag", piece, problem, "separate tags with commas or newlines, e.g. v1.2.0, latest")
             tags.append(piece)
     if not tags:
-        raise NamingError("no tags given: an image needs at least one tag",
-                          "pass --tags, e.g. \"sha-${{ github.sha }}\"")
+        raise NamingError("no tags given: an image needs at least one tag", 'pass --tags, e.g. "sha-${{ github.sha }}"')
     return tags
 
 

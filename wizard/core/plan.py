@@ -1,4 +1,4 @@
-"""The plan: every answer of the onboarding flow (DESIGN §2) with its default, and what follows from it.
+"""The plan: every answer of the onboarding flow with its default, and what follows from it.
 
 A `Plan` holds answers only; `resolve()` derives the image, cache repo, destinations and secrets from them
 through `naming`, so a bad answer is reported once, with the core's own message.
@@ -105,7 +105,7 @@ def answer_names() -> list[str]:
 
 
 def secret_env_var(plan: Plan, name: str) -> str:
-    """The environment variable a secret's value is read from (issue 4: BRIK_SECRET_<NAME> by default)."""
+    """The environment variable a secret's value is read from (BRIK_SECRET_<NAME> by default)."""
     return plan.secret_env.get(name, f"BRIK_SECRET_{name}")
 
 

@@ -1,1 +1,1 @@
-"""The onboarding engine: the steps of DESIGN §2, run in order, each idempotent, emitting events for any face."""
+"""The onboarding engine: the steps, run in order, each idempotent, emitting events for any face."""

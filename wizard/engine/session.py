@@ -52,7 +52,7 @@ class Session:
     workflow_text: str | None = None
     applied: list[Change] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)
-    verdict: Any = None  # core.kaniko_verdict.Verdict once validated
+    verdict: Any = None  # core.kaniko.verdict.Verdict once validated
     verdict_passed: bool | None = None  # the verdict and the leak audit together
     delivered_commit: str | None = None  # the commit this run put the caller in, on the default branch
     paused: str | None = None  # why the run stopped early, and how to resume

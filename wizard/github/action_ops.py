@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 
 import requests
@@ -29,7 +29,7 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -51,14 +51,15 @@ class ActionOps(AdapterBase):
 
     def workflow_id(self, full_name: str, path: str) -> int | None:
         name = PurePosixPath(path).name
-        return self._read(f"looking up workflow {name} in {full_name}",
-                          lambda: self._repo(full_name).get_workflow(name).complete().id, not_found=None)
+        return self._read(
+            f"looking up workflow {name} in {full_name}", lambda: self._repo(full_name).get_workflow(name).complete().id, not_found=None
+        )
 
     # dispatch -----------------------------------------------------------------------------------------
     def dispatch(self, full_name: str, workflow_id: int, ref: str) -> int:
         action = f"starting workflow {workflow_id} of {full_name} on {ref}"
         url = f"{repo_path(full_name)}/actions/workflows/{int(workflow_id)}/dispatches"
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
 
         def send() -> int:
             try:
@@ -73,15 +74,17 @@ class ActionOps(AdapterBase):
             # Started, but the server ignored the field (204): find the run rather than start another.
             found = self._new_dispatch_run(full_name, workflow_id, started)
             if isinstance(found, Missing):
-                raise GitHubRefused(f"{action}: the run was started but GitHub did not say which one",
-                                    "look at the Actions tab, then run `brik-onboard validate`")
+                raise GitHubRefused(
+                    f"{action}: the run was started but GitHub did not say which one",
+                    "look at the Actions tab, then run `brik-onboard validate`",
+                )
             return found
 
         return self._write(action, send, recheck=lambda: self._new_dispatch_run(full_name, workflow_id, started))
 
     def dispatch_without_details(self, full_name: str, workflow_id: int, ref: str) -> None:
         url = f"{repo_path(full_name)}/actions/workflows/{int(workflow_id)}/dispatches"
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
 
         def recheck() -> None | Missing:
             found = self._new_dispatch_run(full_name, workflow_id, started)
@@ -105,8 +108,15 @@ class ActionOps(AdapterBase):
             time.sleep(min(1.0, self._dispatch_settle_s))
 
     # runs ---------------------------------------------------------------------------------------------
-    def find_runs(self, full_name: str, workflow_id: int, *, event: str | None = None,
-                  head_sha: str | None = None, created_after: datetime | None = None) -> list[RunInfo]:
+    def find_runs(
+        self,
+        full_name: str,
+        workflow_id: int,
+        *,
+        event: str | None = None,
+        head_sha: str | None = None,
+        created_after: datetime | None = None,
+    ) -> list[RunInfo]:
         filters: dict[str, str] = {}
         if event:
             filters["event"] = event
@@ -181,9 +191,11 @@ class ActionOps(AdapterBase):
         try:
             response = self._downloads.get(location, timeout=60)
         except (GithubException, *TRANSPORT_ERRORS) as exc:  # GithubException: a wait above the cap
-            raise GitHubRefused(f"{action}: the log download failed ({type(exc).__name__})",
-                                "run the same command again: finished steps are kept") from None
+            raise GitHubRefused(
+                f"{action}: the log download failed ({type(exc).__name__})", "run the same command again: finished steps are kept"
+            ) from None
         if response.status_code >= 400:
-            raise GitHubRefused(f"{action}: the log server answered {response.status_code}",
-                                "logs expire after a while; run the validation again")
+            raise GitHubRefused(
+                f"{action}: the log server answered {response.status_code}", "logs expire after a while; run the validation again"
+            )
         return response.content.decode("utf-8", errors="replace")

@@ -23,8 +23,7 @@ TIMEOUT_S = 30
 # adapter.stats, for the benchmark: requests = sent by PyGithub plus log downloads (first tries);
 # retries = re-sent by urllib3 (reads); polls / not_modified = run polls and those answered 304;
 # write_retries / rechecks / rate_limited = the write loop's re-sends, looks and waits.
-STAT_KEYS = ("requests", "polls", "not_modified", "retries", "write_retries", "rechecks", "rate_limited",
-             "log_downloads")
+STAT_KEYS = ("requests", "polls", "not_modified", "retries", "write_retries", "rechecks", "rate_limited", "log_downloads")
 
 
 def _github(api_url: str, auth: Auth.Token, retries: int, max_wait: float, stats: dict[str, int]) -> Github:
@@ -46,12 +45,27 @@ def _token_info(api: Api) -> TokenInfo:
 
 
 class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
-    def __init__(self, api_url: str, token: str, *, retries: int = 5, poll_etag: bool = True,
-                 max_wait: float = DEFAULT_MAX_WAIT, dispatch_settle_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        *,
+        retries: int = 5,
+        poll_etag: bool = True,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        dispatch_settle_s: float = 5.0,
+    ) -> None:
         stats = dict.fromkeys(STAT_KEYS, 0)
         gh = _github(api_url, CountingToken(token, stats), retries, max_wait, stats)
-        super().__init__(gh, api_url, token, policy=WritePolicy(retries, max_wait, stats), poll_etag=poll_etag,
-                         dispatch_settle_s=dispatch_settle_s, stats=stats)
+        super().__init__(
+            gh,
+            api_url,
+            token,
+            policy=WritePolicy(retries, max_wait, stats),
+            poll_etag=poll_etag,
+            dispatch_settle_s=dispatch_settle_s,
+            stats=stats,
+        )
         self._retries = retries
         self._max_wait = max_wait
         self._downloads = download_session(build_retry(retries, max_wait, stats))
@@ -76,13 +90,26 @@ class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
             gh.close()
 
 
-def connect(api_url: str | None, token: str, *, retries: int = 5, poll_etag: bool = True,
-            max_wait: float = DEFAULT_MAX_WAIT, dispatch_settle_s: float = 5.0) -> PyGithubAdapter:
+def connect(
+    api_url: str | None,
+    token: str,
+    *,
+    retries: int = 5,
+    poll_etag: bool = True,
+    max_wait: float = DEFAULT_MAX_WAIT,
+    dispatch_settle_s: float = 5.0,
+) -> PyGithubAdapter:
     """An adapter for github.com (api_url None), GitHub Enterprise (`https://HOST/api/v3`) or the sandbox.
 
     retries: tries after the first for a failed request; max_wait: the longest wait GitHub may ask for
     (retry-after, rate-limit reset) before the adapter gives up and says so; dispatch_settle_s: how long
     to look for a run that a dispatch with a lost answer may have started, before dispatching again.
     """
-    return PyGithubAdapter((api_url or DEFAULT_API_URL).rstrip("/"), token, retries=retries, poll_etag=poll_etag,
-                           max_wait=max_wait, dispatch_settle_s=dispatch_settle_s)
+    return PyGithubAdapter(
+        (api_url or DEFAULT_API_URL).rstrip("/"),
+        token,
+        retries=retries,
+        poll_etag=poll_etag,
+        max_wait=max_wait,
+        dispatch_settle_s=dispatch_settle_s,
+    )

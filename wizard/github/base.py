@@ -33,8 +33,17 @@ def repo_path(full_name: str) -> str:
 class AdapterBase:
     api_url: str
 
-    def __init__(self, gh: Github, api_url: str, token: str, *, policy: WritePolicy, poll_etag: bool,
-                 dispatch_settle_s: float, stats: MutableMapping[str, int]) -> None:
+    def __init__(
+        self,
+        gh: Github,
+        api_url: str,
+        token: str,
+        *,
+        policy: WritePolicy,
+        poll_etag: bool,
+        dispatch_settle_s: float,
+        stats: MutableMapping[str, int],
+    ) -> None:
         self.api_url = api_url
         self.stats = stats
         self._gh = gh
@@ -54,8 +63,7 @@ class AdapterBase:
     def _repo(self, full_name: str) -> Repository:
         return self._gh.get_repo(full_name)  # lazy: no request until an attribute or a call needs one
 
-    def _read(self, action: str, fetch: Callable[[], T], *, not_found: Any = _RAISE,
-              secrets: Iterable[str] = ()) -> T:
+    def _read(self, action: str, fetch: Callable[[], T], *, not_found: Any = _RAISE, secrets: Iterable[str] = ()) -> T:
         """fetch(), with GitHub's errors as GitHubRefused; a 404 returns `not_found` when one is given."""
         try:
             return fetch()
@@ -66,12 +74,19 @@ class AdapterBase:
         except TRANSPORT_ERRORS as exc:
             raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets)) from None
 
-    def _write(self, action: str, send: Callable[[], T], *, recheck: Callable[[], T | Missing] | None = None,
-               idempotent: bool = False, write_path: str | None = None, secrets: Iterable[str] = ()) -> T:
+    def _write(
+        self,
+        action: str,
+        send: Callable[[], T],
+        *,
+        recheck: Callable[[], T | Missing] | None = None,
+        idempotent: bool = False,
+        write_path: str | None = None,
+        secrets: Iterable[str] = (),
+    ) -> T:
         """send() once, and again only as `retry_write` allows; errors as GitHubRefused."""
         with self._write_lock:
             try:
                 return retry_write(self._policy, send, recheck=recheck, idempotent=idempotent)
             except (GithubException, *TRANSPORT_ERRORS) as exc:
-                raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets),
-                              write_path=write_path) from None
+                raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets), write_path=write_path) from None

@@ -63,21 +63,23 @@ def _from_github(exc: GithubException, action: str, write_path: str | None) -> G
     if wait is not None:
         return GitHubRefused(f"{action}: GitHub's rate limit was hit and it asks to wait {wait:.0f} s", RESUME_HINT)
     if status == 401:
-        return GitHubRefused(f"{action}: the token was refused (bad credentials)",
-                             "create a new token, or run `brik-onboard auth login`")
+        return GitHubRefused(f"{action}: the token was refused (bad credentials)", "create a new token, or run `brik-onboard auth login`")
     scopes = missing_scopes(headers)
     scope = " or ".join(f"`{s}`" for s in scopes)
     if status == 403:
         if scopes:
-            return GitHubRefused(f"{action}: the token lacks the {scope} scope",
-                                 f"add the scope to the token (e.g. `gh auth refresh -s {scopes[0]}`)")
-        return GitHubRefused(f"{action}: GitHub refused it (403): {_github_message(exc)}",
-                             "check the token's access to this repository or organization")
+            return GitHubRefused(
+                f"{action}: the token lacks the {scope} scope", f"add the scope to the token (e.g. `gh auth refresh -s {scopes[0]}`)"
+            )
+        return GitHubRefused(
+            f"{action}: GitHub refused it (403): {_github_message(exc)}", "check the token's access to this repository or organization"
+        )
     if status == 404:
         if write_path is not None and write_path.startswith(WORKFLOWS_DIR) and _lacks_workflow_scope(headers):
             return GitHubRefused(
                 f"{action}: GitHub answered 404; writing under {WORKFLOWS_DIR} needs the token's `workflow` scope",
-                "the token needs the `workflow` scope (`gh auth refresh -s workflow`), then run again")
+                "the token needs the `workflow` scope (`gh auth refresh -s workflow`), then run again",
+            )
         hint = f"the token may need the {scope} scope" if scopes else "check the name and the token's access"
         return GitHubRefused(f"{action}: not found or not visible to this token", hint)
     if status == 422:
@@ -85,14 +87,14 @@ def _from_github(exc: GithubException, action: str, write_path: str | None) -> G
     return GitHubRefused(f"{action}: GitHub answered {status}: {_github_message(exc)}", RESUME_HINT)
 
 
-def refused(exc: BaseException, action: str, *, host: str, secrets: Iterable[str] = (),
-            write_path: str | None = None) -> GitHubRefused:
+def refused(exc: BaseException, action: str, *, host: str, secrets: Iterable[str] = (), write_path: str | None = None) -> GitHubRefused:
     """The GitHubRefused for `exc`; raise it `from None` so the request does not travel in the chain."""
     if isinstance(exc, GithubException):
         error = _from_github(exc, action, write_path)
     elif isinstance(exc, TRANSPORT_ERRORS):
-        error = GitHubRefused(f"{action}: could not reach {host} ({type(exc).__name__})",
-                              f"check the network and the API URL; {RESUME_HINT}")
+        error = GitHubRefused(
+            f"{action}: could not reach {host} ({type(exc).__name__})", f"check the network and the API URL; {RESUME_HINT}"
+        )
     else:
         raise TypeError(f"not a GitHub error: {type(exc).__name__}")
     secrets = list(secrets)

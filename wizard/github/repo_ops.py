@@ -56,8 +56,11 @@ class RepoOps(AdapterBase):
         return self._write(f"writing {path} on {full_name}@{branch}", send, recheck=recheck, write_path=path)
 
     def branch_sha(self, full_name: str, branch: str) -> str | None:
-        return self._read(f"reading branch {branch} of {full_name}",
-                          lambda: self._repo(full_name).get_git_ref(f"heads/{branch}").object.sha, not_found=None)
+        return self._read(
+            f"reading branch {branch} of {full_name}",
+            lambda: self._repo(full_name).get_git_ref(f"heads/{branch}").object.sha,
+            not_found=None,
+        )
 
     def create_branch(self, full_name: str, branch: str, from_sha: str) -> None:
         action = f"creating branch {branch} on {full_name}"
@@ -67,8 +70,10 @@ class RepoOps(AdapterBase):
             if sha is None:
                 return MISSING
             if sha != from_sha:
-                raise GitHubRefused(f"{action}: the branch already exists at another commit ({sha[:12]})",
-                                    "delete that branch or let it be merged, then run again")
+                raise GitHubRefused(
+                    f"{action}: the branch already exists at another commit ({sha[:12]})",
+                    "delete that branch or let it be merged, then run again",
+                )
             return None
 
         def send() -> None:
@@ -124,5 +129,6 @@ class RepoOps(AdapterBase):
         return self._write(f"opening a pull request from {head_branch} in {full_name}", send, recheck=open_pull)
 
     def get_pull(self, full_name: str, number: int) -> PullInfo:
-        return self._read(f"reading pull request #{number} of {full_name}",
-                          lambda: convert.pull_info(self._repo(full_name).get_pull(number).complete()))
+        return self._read(
+            f"reading pull request #{number} of {full_name}", lambda: convert.pull_info(self._repo(full_name).get_pull(number).complete())
+        )

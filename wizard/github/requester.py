@@ -57,8 +57,9 @@ class Api:
     def requester(self) -> Requester:
         return self._requester
 
-    def request(self, verb: str, url: str, *, params: dict[str, Any] | None = None, body: Any = None,
-                headers: dict[str, str] | None = None) -> Reply:
+    def request(
+        self, verb: str, url: str, *, params: dict[str, Any] | None = None, body: Any = None, headers: dict[str, str] | None = None
+    ) -> Reply:
         # A copy: PyGithub writes the Authorization header into the dict it is given.
         status, response_headers, text = self._requester.requestJson(verb, url, params, dict(headers or {}), body)
         data = _parse(text)

@@ -26,8 +26,7 @@ DEFAULT_MAX_WAIT = 60.0  # longest wait GitHub may ask for before we give up and
 SECONDARY_DEFAULT_WAIT = 60.0  # GitHub: "wait at least one minute" when a secondary limit names no time
 READ_RETRY_STATUSES = [429, 502, 503, 504]  # GithubRetry adds 403 and looks inside it
 AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504})  # a write answered so may or may not have been applied
-TRANSPORT_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                    requests.exceptions.ChunkedEncodingError)
+TRANSPORT_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 class Missing:
@@ -77,8 +76,7 @@ def rate_limit_wait(status: int, headers: Mapping[str, Any], message: str | None
 class WizardRetry(GithubRetry):
     """GithubRetry for idempotent methods only, with one cap on every wait, and counting its retries."""
 
-    def __init__(self, *, max_wait: float = DEFAULT_MAX_WAIT, stats: MutableMapping[str, int] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *, max_wait: float = DEFAULT_MAX_WAIT, stats: MutableMapping[str, int] | None = None, **kwargs: Any) -> None:
         self.max_wait = max_wait
         self.stats = stats if stats is not None else {}
         kwargs.setdefault("max_rate_limit_wait", max_wait)
@@ -88,12 +86,18 @@ class WizardRetry(GithubRetry):
         kw.update(max_wait=self.max_wait, stats=self.stats)
         return super().new(**kw)  # type: ignore[return-value]
 
-    def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
-                  error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None) -> Retry:
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Retry:
         wait = rate_limit_wait(response.status, response.headers) if response is not None else None
         if wait is not None and wait > self.max_wait:
-            raise RateLimitExceededExceedsMaxWait(response.status, {"message": "rate limited"},
-                                                  dict(response.headers), wait=wait)
+            raise RateLimitExceededExceedsMaxWait(response.status, {"message": "rate limited"}, dict(response.headers), wait=wait)
         if response is not None and response.status == 429 and header(response.headers, "retry-after") is None:
             # urllib3 would only back off briefly; GitHub wants the reset, or a minute.
             retry = Retry.increment(self, method, url, response, error, _pool, _stacktrace)
@@ -143,8 +147,9 @@ def _message(exc: GithubException) -> str | None:
     return data.get("message") if isinstance(data, dict) else None
 
 
-def retry_write(policy: WritePolicy, send: Callable[[], T], *,
-                recheck: Callable[[], T | Missing] | None = None, idempotent: bool = False) -> T:
+def retry_write(
+    policy: WritePolicy, send: Callable[[], T], *, recheck: Callable[[], T | Missing] | None = None, idempotent: bool = False
+) -> T:
     """Send a write; after an ambiguous failure re-send only if it is idempotent or `recheck` finds nothing."""
     may_resend = recheck is not None or idempotent
     attempt = 0

@@ -34,12 +34,10 @@ class SecretOps(AdapterBase):
 
         return self._read(f"reading organization secret {name} of {org}", fetch, not_found=None)
 
-    def put_org_secret(self, org: str, name: str, value: str, visibility: str,
-                       selected_repository_ids: tuple[int, ...]) -> None:
+    def put_org_secret(self, org: str, name: str, value: str, visibility: str, selected_repository_ids: tuple[int, ...]) -> None:
         action = f"writing organization secret {name} of {org}"
         organization = self._gh.get_organization(org)
-        key = self._read(f"{action} (reading the public key)",
-                         lambda: self._public_key(f"org:{org}", organization.get_public_key))
+        key = self._read(f"{action} (reading the public key)", lambda: self._public_key(f"org:{org}", organization.get_public_key))
         body = {**self._sealed(key, value), "visibility": visibility}
         if visibility == "selected":
             body["selected_repository_ids"] = sorted(selected_repository_ids)
@@ -48,8 +46,9 @@ class SecretOps(AdapterBase):
 
     def add_org_secret_repo(self, org: str, name: str, repo_id: int) -> None:
         url = f"/orgs/{quote(org)}/actions/secrets/{quote(name)}/repositories/{int(repo_id)}"
-        self._write(f"adding repository {repo_id} to organization secret {name} of {org}",
-                    lambda: self._api.request("PUT", url), idempotent=True)
+        self._write(
+            f"adding repository {repo_id} to organization secret {name} of {org}", lambda: self._api.request("PUT", url), idempotent=True
+        )
 
     # environments -------------------------------------------------------------------------------------
     def get_environment(self, full_name: str, environment: str) -> bool:
@@ -63,8 +62,7 @@ class SecretOps(AdapterBase):
         # No body: PyGithub's create_environment sends empty protection rules, which would wipe the
         # reviewers of an environment that exists already.
         url = f"{repo_path(full_name)}/environments/{quote(environment)}"
-        self._write(f"creating environment {environment} in {full_name}",
-                    lambda: self._api.request("PUT", url), idempotent=True)
+        self._write(f"creating environment {environment} in {full_name}", lambda: self._api.request("PUT", url), idempotent=True)
 
     def get_env_secret(self, full_name: str, environment: str, name: str) -> SecretInfo | None:
         def fetch() -> SecretInfo:
@@ -76,8 +74,9 @@ class SecretOps(AdapterBase):
     def put_env_secret(self, full_name: str, environment: str, name: str, value: str) -> None:
         action = f"writing secret {name} of environment {environment} in {full_name}"
         env = self._repo(full_name).get_environment(environment)
-        key = self._read(f"{action} (reading the public key)",
-                         lambda: self._public_key(f"env:{full_name}:{environment}", env.get_public_key))
+        key = self._read(
+            f"{action} (reading the public key)", lambda: self._public_key(f"env:{full_name}:{environment}", env.get_public_key)
+        )
         url = f"{repo_path(full_name)}/environments/{quote(environment)}/secrets/{quote(name)}"
         body = self._sealed(key, value)
         self._write(action, lambda: self._api.request("PUT", url, body=body), idempotent=True, secrets=(value,))

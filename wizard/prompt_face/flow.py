@@ -121,6 +121,8 @@ class PromptFlow:
         else:
             lines.append(f"the {self.questioner.approved[-1]} step's changes may be partly applied")
         if s.state.run_id is not None and "validate" not in self.finished:
-            lines.append(f"the validation build (run {s.state.run_id}) keeps running on GitHub; a re-run waits for it instead of starting another")
+            lines.append(
+                f"the validation build (run {s.state.run_id}) keeps running on GitHub; a re-run waits for it instead of starting another"
+            )
         lines.append("run the wizard again to resume: steps already done find their changes in place and are not repeated")
         return lines

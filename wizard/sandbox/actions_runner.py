@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from wizard.sandbox import kaniko
 from wizard.sandbox.expressions import as_text, substitute, truthy
 from wizard.sandbox.model import Repo
-from wizard.sandbox.runs import Attempt, Job, Run, Step
 from wizard.sandbox.runner_context import CallerSecrets, SecretText, caller_secrets, packages_write
+from wizard.sandbox.runs import Attempt, Job, Run, Step
 from wizard.sandbox.state import SandboxState
 from wizard.sandbox.workflows import dispatch_inputs, load_workflow, parse_yaml
 
-REUSABLE_RE = re.compile(
-    r"^(?P<owner>[^/\s]+)/\.github/(?P<path>\.github/workflows/ci-build-kaniko\.ya?ml)@(?P<ref>\S+)$")
+REUSABLE_RE = re.compile(r"^(?P<owner>[^/\s]+)/\.github/(?P<path>\.github/workflows/ci-build-kaniko\.ya?ml)@(?P<ref>\S+)$")
 QUEUE_S = 3.0
 KANIKO_JOB_NAME = "Kaniko build"
 TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
@@ -39,48 +38,58 @@ class Planned:
 
 
 def _stamp(start: datetime, offset: float) -> str:
-    moment = start.astimezone(timezone.utc) + timedelta(seconds=offset)
+    moment = start.astimezone(UTC) + timedelta(seconds=offset)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
 
 
 def _simple_job(name: str, start: datetime, lines: list[str], ok: bool, step_name: str) -> Planned:
     """A job the sandbox writes itself: set up, one step (with `lines`), complete."""
-    log = [f"{_stamp(start, 0.01)} Current runner version: '2.329.0'",
-           f"{_stamp(start, 0.02)} Complete job name: {name}"]
+    log = [f"{_stamp(start, 0.01)} Current runner version: '2.329.0'", f"{_stamp(start, 0.02)} Complete job name: {name}"]
     log += [f"{_stamp(start, 1.0 + i * 0.01)} {line}" for i, line in enumerate(lines)]
     if not ok:
         log.append(f"{_stamp(start, 1.5)} ##[error]Process completed with exit code 1.")
     log.append(f"{_stamp(start, 2.0)} Cleaning up orphan processes")
     conclusion = "success" if ok else "failure"
-    steps = [Step(1, "Set up job", 0.0, 1.0, "success"), Step(2, step_name, 1.0, 1.0, conclusion),
-             Step(3, "Complete job", 2.0, 0.1, "success")]
+    steps = [
+        Step(1, "Set up job", 0.0, 1.0, "success"),
+        Step(2, step_name, 1.0, 1.0, conclusion),
+        Step(3, "Complete job", 2.0, 0.1, "success"),
+    ]
     return Planned(name, 2.1, conclusion, steps, "".join(line + "\n" for line in log))
 
 
-def plan_attempt(st: SandboxState, repo: Repo, run: Run, attempt: Attempt,
-                 keep: dict[str, Job] | None = None) -> list[Job]:
+def plan_attempt(st: SandboxState, repo: Repo, run: Run, attempt: Attempt, keep: dict[str, Job] | None = None) -> list[Job]:
     """The attempt's jobs; a job named in `keep` is copied from there instead of run again."""
     wf = load_workflow(st, repo, run.head_sha, run.workflow_path)
     doc = wf.doc if wf else None
     start = attempt.created_at + timedelta(seconds=QUEUE_S)
     jobs_spec = doc.get("jobs") if doc else None
-    specs = [(str(k), v if isinstance(v, dict) else {}) for k, v in jobs_spec.items()] \
-        if isinstance(jobs_spec, dict) and jobs_spec else []
+    specs = [(str(k), v if isinstance(v, dict) else {}) for k, v in jobs_spec.items()] if isinstance(jobs_spec, dict) and jobs_spec else []
     jobs: list[Job] = []
     for key, spec in specs:
         name = job_display_name(key, spec)
         old = (keep or {}).get(name)
         if old is not None:
-            jobs.append(Job(st.next_job_id(), old.name, run.id, attempt.number, old.queue_s, old.duration_s,
-                            old.conclusion, old.steps, old.log_text, old.labels))
+            jobs.append(
+                Job(
+                    st.next_job_id(),
+                    old.name,
+                    run.id,
+                    attempt.number,
+                    old.queue_s,
+                    old.duration_s,
+                    old.conclusion,
+                    old.steps,
+                    old.log_text,
+                    old.labels,
+                )
+            )
             continue
         p = _plan_job(st, repo, run, attempt, doc, key, spec, start)
-        jobs.append(Job(st.next_job_id(), p.name, run.id, attempt.number, QUEUE_S, p.duration_s, p.conclusion,
-                        p.steps, p.log_text))
+        jobs.append(Job(st.next_job_id(), p.name, run.id, attempt.number, QUEUE_S, p.duration_s, p.conclusion, p.steps, p.log_text))
     if not specs:
         p = _simple_job("build", start, ["Nothing to run."], True, "Run build")
-        jobs.append(Job(st.next_job_id(), p.name, run.id, attempt.number, QUEUE_S, p.duration_s, p.conclusion,
-                        p.steps, p.log_text))
+        jobs.append(Job(st.next_job_id(), p.name, run.id, attempt.number, QUEUE_S, p.duration_s, p.conclusion, p.steps, p.log_text))
     return jobs
 
 
@@ -95,8 +104,9 @@ def job_display_name(key: str, spec: dict[str, Any]) -> str:
     return f"{name} / {KANIKO_JOB_NAME}" if _reusable_match(spec) else name
 
 
-def _plan_job(st: SandboxState, repo: Repo, run: Run, attempt: Attempt, doc: dict[str, Any], key: str,
-              spec: dict[str, Any], start: datetime) -> Planned:
+def _plan_job(
+    st: SandboxState, repo: Repo, run: Run, attempt: Attempt, doc: dict[str, Any], key: str, spec: dict[str, Any], start: datetime
+) -> Planned:
     name = job_display_name(key, spec)
     match = _reusable_match(spec)
     if not match:
@@ -109,7 +119,7 @@ def _plan_job(st: SandboxState, repo: Repo, run: Run, attempt: Attempt, doc: dic
 
 def _reusable_declaration(st: SandboxState, match: re.Match[str]) -> dict[str, Any]:
     """The called workflow's `on.workflow_call` block, read from `<owner>/.github` at the ref."""
-    problem = f"error parsing called workflow \"{match.group(0)}\": "
+    problem = f'error parsing called workflow "{match.group(0)}": '
     source = st.find_repo(match["owner"], ".github")
     ref = match["ref"]
     sha = source and (source.branches.get(ref.removeprefix("refs/heads/")) or source.git.resolve_prefix(ref))
@@ -140,13 +150,24 @@ def _inputs(declared: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _context(repo: Repo, run: Run, attempt: Attempt, doc: dict[str, Any], inputs: dict[str, Any],
-             secrets: CallerSecrets) -> dict[str, Any]:
-    github = {"sha": run.head_sha, "ref": f"refs/heads/{run.head_branch}", "ref_name": run.head_branch,
-              "repository": repo.full_name, "repository_owner": repo.owner.login, "actor": run.actor,
-              "triggering_actor": attempt.actor, "event_name": run.event, "run_id": run.id,
-              "run_number": run.run_number, "run_attempt": attempt.number, "workflow": run.name,
-              "server_url": "https://github.com", "api_url": "https://api.github.com", "ref_type": "branch"}
+def _context(repo: Repo, run: Run, attempt: Attempt, doc: dict[str, Any], inputs: dict[str, Any], secrets: CallerSecrets) -> dict[str, Any]:
+    github = {
+        "sha": run.head_sha,
+        "ref": f"refs/heads/{run.head_branch}",
+        "ref_name": run.head_branch,
+        "repository": repo.full_name,
+        "repository_owner": repo.owner.login,
+        "actor": run.actor,
+        "triggering_actor": attempt.actor,
+        "event_name": run.event,
+        "run_id": run.id,
+        "run_number": run.run_number,
+        "run_attempt": attempt.number,
+        "workflow": run.name,
+        "server_url": "https://github.com",
+        "api_url": "https://api.github.com",
+        "ref_type": "branch",
+    }
     vars_ = {v.name: v.value for v in [*repo.owner.variables.values(), *repo.variables.values()]}
     return {"github": github, "inputs": inputs, "secrets": secrets, "vars": vars_, "env": doc.get("env") or {}}
 
@@ -159,8 +180,17 @@ def _dispatch_inputs(doc: dict[str, Any], run: Run) -> dict[str, Any]:
     return values
 
 
-def _kaniko_job(st: SandboxState, repo: Repo, run: Run, attempt: Attempt, doc: dict[str, Any],
-                spec: dict[str, Any], match: re.Match[str], job_name: str, start: datetime) -> Planned:
+def _kaniko_job(
+    st: SandboxState,
+    repo: Repo,
+    run: Run,
+    attempt: Attempt,
+    doc: dict[str, Any],
+    spec: dict[str, Any],
+    match: re.Match[str],
+    job_name: str,
+    start: datetime,
+) -> Planned:
     call = _reusable_declaration(st, match)
     secrets = caller_secrets(repo)
     ctx = _context(repo, run, attempt, doc, _dispatch_inputs(doc, run), secrets)
@@ -243,15 +273,19 @@ def _tags(raw: str) -> list[str]:
         if not tag:
             continue
         if not TAG_RE.match(tag):
-            raise JobFailure(f"invalid tag '{tag}': a tag is 1-128 letters, digits, '_', '.' or '-', and must not "
-                             "start with '.' or '-' (separate tags with commas or newlines).")
+            raise JobFailure(
+                f"invalid tag '{tag}': a tag is 1-128 letters, digits, '_', '.' or '-', and must not "
+                "start with '.' or '-' (separate tags with commas or newlines)."
+            )
         if tag not in tags:
             tags.append(tag)
     return tags
 
 
-_REPO_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?"
-                      r"(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+$")
+_REPO_RE = re.compile(
+    r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?"
+    r"(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+$"
+)
 
 
 def _check_repository(what: str, value: str) -> None:
@@ -262,8 +296,9 @@ def _check_repository(what: str, value: str) -> None:
     if ":" in value.rsplit("/", 1)[-1] or "@" in value.rsplit("/", 1)[-1]:
         raise JobFailure(f"{what} '{value}' includes a tag or digest: give the repository only and put tags in 'tags'.")
     if len(value) > 255 or not _REPO_RE.match(value):
-        raise JobFailure(f"{what} '{value}' is not a valid repository: use host/namespace/name with lowercase "
-                         "letters, digits, '.', '_' and '-'.")
+        raise JobFailure(
+            f"{what} '{value}' is not a valid repository: use host/namespace/name with lowercase letters, digits, '.', '_' and '-'."
+        )
 
 
 def _build_args(raw: str) -> dict[str, str]:

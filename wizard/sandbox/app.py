@@ -27,7 +27,7 @@ from wizard.sandbox import (
     routes_workflows,
 )
 from wizard.sandbox.api import ApiError, json_response
-from wizard.sandbox.faults import Faults, FaultRule
+from wizard.sandbox.faults import FaultRule, Faults
 from wizard.sandbox.state import SandboxState
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -43,8 +43,17 @@ def create_app(state: SandboxState, faults: Faults) -> Flask:
     app.config["SANDBOX_FAULTS"] = faults
     app.url_map.strict_slashes = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    for module in (routes_meta, routes_secrets, routes_variables, routes_envs, routes_contents, routes_git,
-                   routes_workflows, routes_runs, routes_sandbox):
+    for module in (
+        routes_meta,
+        routes_secrets,
+        routes_variables,
+        routes_envs,
+        routes_contents,
+        routes_git,
+        routes_workflows,
+        routes_runs,
+        routes_sandbox,
+    ):
         app.register_blueprint(module.bp)
 
     app.before_request(lambda: _before(state, faults))
@@ -100,8 +109,7 @@ def _apply_fault(rule: FaultRule) -> Response | None:
         return None
     if rule.status in (403, 429) and rule.retry_after is not None:
         message = auth.SECONDARY_MESSAGE.format(request_id=g.request_id)
-        return json_response(ApiError(rule.status, message).body(), rule.status,
-                             {"Retry-After": str(rule.retry_after)})
+        return json_response(ApiError(rule.status, message).body(), rule.status, {"Retry-After": str(rule.retry_after)})
     message = {500: "Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}.get(rule.status, "Forbidden")
     return json_response(ApiError(rule.status, message).body(), rule.status)
 
@@ -136,9 +144,9 @@ def _after(state: SandboxState, response: Response) -> Response:
     not_modified = token is not None and _maybe_not_modified(response)
     if not path.startswith(UNLOGGED):
         with state.lock:
-            state.requests.append({"method": request.method, "path": path,
-                                   "query": request.query_string.decode("latin-1"),
-                                   "status": response.status_code})
+            state.requests.append(
+                {"method": request.method, "path": path, "query": request.query_string.decode("latin-1"), "status": response.status_code}
+            )
     if _is_sandbox_path(path):
         return response
     response.headers["X-GitHub-Media-Type"] = "github.v3; format=json"

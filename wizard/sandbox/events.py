@@ -23,15 +23,13 @@ def start_run(
     number = 1 + sum(1 for r in repo.runs.values() if r.workflow_id == wf.id)
     message = repo.git.commits[sha].message.split("\n", 1)[0]
     title = message if event == "push" else wf.name
-    run = Run(st.next_run_id(), repo.id, wf.id, wf.path, wf.name, event, branch, sha, number, actor, title,
-              dict(inputs or {}))
+    run = Run(st.next_run_id(), repo.id, wf.id, wf.path, wf.name, event, branch, sha, number, actor, title, dict(inputs or {}))
     repo.runs[run.id] = run
     _new_attempt(st, repo, run, actor)
     return run
 
 
-def rerun(st: SandboxState, repo: Repo, run: Run, actor: str, *, only_failed: bool = False,
-          job_name: str | None = None) -> Attempt:
+def rerun(st: SandboxState, repo: Repo, run: Run, actor: str, *, only_failed: bool = False, job_name: str | None = None) -> Attempt:
     """Attempt n+1 of the same run (same commit, same workflow file at that commit).
 
     With `only_failed` or `job_name`, jobs that are not re-run keep their previous result (GitHub copies
@@ -40,15 +38,12 @@ def rerun(st: SandboxState, repo: Repo, run: Run, actor: str, *, only_failed: bo
     previous = run.latest
     keep = None
     if only_failed or job_name:
-        succeeded = {j.name for j in previous.jobs
-                     if job_view(j, previous, st.now(), st.time_factor).conclusion == "success"}
-        keep = {j.name: j for j in previous.jobs
-                if (job_name and j.name != job_name) or (only_failed and j.name in succeeded)}
+        succeeded = {j.name for j in previous.jobs if job_view(j, previous, st.now(), st.time_factor).conclusion == "success"}
+        keep = {j.name: j for j in previous.jobs if (job_name and j.name != job_name) or (only_failed and j.name in succeeded)}
     return _new_attempt(st, repo, run, actor, keep)
 
 
-def _new_attempt(st: SandboxState, repo: Repo, run: Run, actor: str, keep: dict[str, Job] | None = None
-                 ) -> Attempt:
+def _new_attempt(st: SandboxState, repo: Repo, run: Run, actor: str, keep: dict[str, Job] | None = None) -> Attempt:
     attempt = Attempt(len(run.attempts) + 1, st.now(), actor)
     run.attempts.append(attempt)
     attempt.jobs = plan_attempt(st, repo, run, attempt, keep)
@@ -59,5 +54,8 @@ def pushed(st: SandboxState, repo: Repo, branch: str, before: str | None, after:
     """A branch moved (commit, ref create/update, merge): start the runs whose `on.push` matches."""
     if before == after:
         return []
-    return [start_run(st, repo, wf, event="push", branch=branch, sha=after, actor=actor)
-            for wf in workflow_files(st, repo, after) if push_matches(wf.doc, branch)]
+    return [
+        start_run(st, repo, wf, event="push", branch=branch, sha=after, actor=actor)
+        for wf in workflow_files(st, repo, after)
+        if push_matches(wf.doc, branch)
+    ]

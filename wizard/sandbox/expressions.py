@@ -33,7 +33,7 @@ class _Parser:
                 break
             match = _TOKEN.match(text, pos)
             if not match:
-                raise ValueError(f"cannot parse expression near {text[pos:pos + 10]!r}")
+                raise ValueError(f"cannot parse expression near {text[pos : pos + 10]!r}")
             kind = match.lastgroup or ""
             tokens.append((kind, match.group(kind)))
             pos = match.end()

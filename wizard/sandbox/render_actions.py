@@ -42,8 +42,9 @@ def _head_commit(repo: Repo, sha: str) -> dict[str, Any]:
     }
 
 
-def run_json(st: SandboxState, repo: Repo, run: Run, now: datetime, attempt: Attempt | None = None,
-             referenced: list[dict[str, str]] | None = None) -> dict[str, Any]:
+def run_json(
+    st: SandboxState, repo: Repo, run: Run, now: datetime, attempt: Attempt | None = None, referenced: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
     """A run as GET …/runs/{id} shows it (the latest attempt), or one attempt of it."""
     shown = attempt or run.latest
     view = attempt_view(shown, now, st.time_factor)
@@ -97,9 +98,16 @@ def job_json(st: SandboxState, repo: Repo, run: Run, attempt: Attempt, job: Job,
     steps = []
     for step in job.steps:
         shown = step_view(step, view.started_at, view.sim_now, cancelled)
-        steps.append({"name": step.name, "status": shown["status"], "conclusion": shown["conclusion"],
-                      "number": step.number, "started_at": _iso_ms(shown["started_at"]),
-                      "completed_at": _iso_ms(shown["completed_at"])})
+        steps.append(
+            {
+                "name": step.name,
+                "status": shown["status"],
+                "conclusion": shown["conclusion"],
+                "number": step.number,
+                "started_at": _iso_ms(shown["started_at"]),
+                "completed_at": _iso_ms(shown["completed_at"]),
+            }
+        )
     started = view.started_at is not None
     return {
         "id": job.id,

@@ -32,16 +32,14 @@ def _content_base(repo: Repo, path: str, sha: str, size: int, type_: str, ref: s
         "url": self_url,
         "html_url": html_url,
         "git_url": git_url,
-        "download_url": (f"https://raw.githubusercontent.com/{repo.full_name}/{ref}/{quoted}"
-                         if type_ == "file" else None),
+        "download_url": (f"https://raw.githubusercontent.com/{repo.full_name}/{ref}/{quoted}" if type_ == "file" else None),
         "type": type_,
         "_links": {"self": self_url, "git": git_url, "html": html_url},
     }
 
 
 def content_file(repo: Repo, path: str, blob: str, data: bytes, ref: str) -> dict[str, Any]:
-    return {**_content_base(repo, path, blob, len(data), "file", ref), "content": _b64_lines(data),
-            "encoding": "base64"}
+    return {**_content_base(repo, path, blob, len(data), "file", ref), "content": _b64_lines(data), "encoding": "base64"}
 
 
 def content_entry(repo: Repo, path: str, sha: str, size: int, type_: str, ref: str) -> dict[str, Any]:
@@ -64,10 +62,10 @@ def git_commit(repo: Repo, commit: Commit) -> dict[str, Any]:
         "committer": _signature(commit.committer),
         "message": commit.message,
         "tree": {"url": api_url(f"{base}/trees/{commit.tree_sha}"), "sha": commit.tree_sha},
-        "parents": [{"url": api_url(f"{base}/commits/{p}"), "html_url": web_url(f"/{repo.full_name}/commit/{p}"),
-                     "sha": p} for p in commit.parents],
-        "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None,
-                         "verified_at": None},
+        "parents": [
+            {"url": api_url(f"{base}/commits/{p}"), "html_url": web_url(f"/{repo.full_name}/commit/{p}"), "sha": p} for p in commit.parents
+        ],
+        "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None, "verified_at": None},
     }
 
 
@@ -87,13 +85,14 @@ def full_commit(repo: Repo, commit: Commit, author: Account | None) -> dict[str,
             "message": commit.message,
             "comment_count": 0,
             "tree": {"sha": commit.tree_sha, "url": api_url(f"/repos/{repo.full_name}/git/trees/{commit.tree_sha}")},
-            "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None,
-                             "verified_at": None},
+            "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None, "verified_at": None},
         },
         "author": simple_user(author) if author else None,
         "committer": simple_user(author) if author else None,
-        "parents": [{"sha": p, "url": api_url(f"/repos/{repo.full_name}/commits/{p}"),
-                     "html_url": web_url(f"/{repo.full_name}/commit/{p}")} for p in commit.parents],
+        "parents": [
+            {"sha": p, "url": api_url(f"/repos/{repo.full_name}/commits/{p}"), "html_url": web_url(f"/{repo.full_name}/commit/{p}")}
+            for p in commit.parents
+        ],
     }
 
 
@@ -113,15 +112,19 @@ def branch(repo: Repo, name: str, commit: Commit, author: Account | None) -> dic
         "commit": full_commit(repo, commit, author),
         "_links": {"self": api_url(base), "html": web_url(f"/{repo.full_name}/tree/{name}")},
         "protected": False,
-        "protection": {"enabled": False, "required_status_checks": {"enforcement_level": "off", "contexts": [],
-                                                                    "checks": []}},
+        "protection": {"enabled": False, "required_status_checks": {"enforcement_level": "off", "contexts": [], "checks": []}},
         "protection_url": api_url(f"{base}/protection"),
     }
 
 
 def _pull_side(repo: Repo, branch_name: str, sha: str) -> dict[str, Any]:
-    return {"label": f"{repo.owner.login}:{branch_name}", "ref": branch_name, "sha": sha,
-            "user": simple_user(repo.owner), "repo": full_repository(repo)}
+    return {
+        "label": f"{repo.owner.login}:{branch_name}",
+        "ref": branch_name,
+        "sha": sha,
+        "user": simple_user(repo.owner),
+        "repo": full_repository(repo),
+    }
 
 
 def pull_simple(repo: Repo, pull: Pull, user: Account, head_sha: str, base_sha: str) -> dict[str, Any]:
@@ -161,19 +164,37 @@ def pull_simple(repo: Repo, pull: Pull, user: Account, head_sha: str, base_sha: 
         "requested_teams": [],
         "head": _pull_side(repo, pull.head, head_sha),
         "base": _pull_side(repo, pull.base, base_sha),
-        "_links": {name: {"href": href} for name, href in (
-            ("self", url), ("html", html), ("issue", api_url(f"{api}/issues/{pull.number}")),
-            ("comments", api_url(f"{api}/issues/{pull.number}/comments")),
-            ("review_comments", f"{url}/comments"), ("review_comment", api_url(f"{api}/pulls/comments{{/number}}")),
-            ("commits", f"{url}/commits"), ("statuses", api_url(f"{api}/statuses/{head_sha}")))},
+        "_links": {
+            name: {"href": href}
+            for name, href in (
+                ("self", url),
+                ("html", html),
+                ("issue", api_url(f"{api}/issues/{pull.number}")),
+                ("comments", api_url(f"{api}/issues/{pull.number}/comments")),
+                ("review_comments", f"{url}/comments"),
+                ("review_comment", api_url(f"{api}/pulls/comments{{/number}}")),
+                ("commits", f"{url}/commits"),
+                ("statuses", api_url(f"{api}/statuses/{head_sha}")),
+            )
+        },
         "author_association": "OWNER",
         "auto_merge": None,
         "draft": pull.draft,
     }
 
 
-def pull_full(repo: Repo, pull: Pull, user: Account, head_sha: str, base_sha: str, *, commits: int,
-              changed_files: int, mergeable: bool | None, merged_by: Account | None) -> dict[str, Any]:
+def pull_full(
+    repo: Repo,
+    pull: Pull,
+    user: Account,
+    head_sha: str,
+    base_sha: str,
+    *,
+    commits: int,
+    changed_files: int,
+    mergeable: bool | None,
+    merged_by: Account | None,
+) -> dict[str, Any]:
     return {
         **pull_simple(repo, pull, user, head_sha, base_sha),
         "merged": pull.merged,

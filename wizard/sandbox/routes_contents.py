@@ -48,7 +48,7 @@ def _entries(repo: Repo, sha: str, directory: str, ref: str) -> list[dict[str, A
     for path, blob in repo.git.commits[sha].files.items():
         if not path.startswith(prefix):
             continue
-        rest = path[len(prefix):]
+        rest = path[len(prefix) :]
         if "/" in rest:
             dirs.add(rest.split("/", 1)[0])
         else:
@@ -134,8 +134,7 @@ def put_contents(owner: str, name: str, path: str) -> Response:
         author, committer = _writer(body)
         commit = state().commit_files(repo, target, {path: data}, str(body["message"]), author, committer)
         blob = commit.files[path]
-        answer = {"content": content_entry(repo, path, blob, len(data), "file", target),
-                  "commit": git_commit(repo, commit)}
+        answer = {"content": content_entry(repo, path, blob, len(data), "file", target), "commit": git_commit(repo, commit)}
         events.pushed(state(), repo, target, before, commit.sha, g.token.login)
         return json_response(answer, 200 if current is not None else 201)
 

@@ -30,11 +30,17 @@ def environment_json(repo: Repo, env: Environment) -> dict[str, Any]:
     quoted = urllib.parse.quote(env.name, safe="")
     rules: list[dict[str, Any]] = []
     if env.wait_timer:
-        rules.append({"id": env.id * 10 + 1, "node_id": node_id("GA", env.id * 10 + 1), "type": "wait_timer",
-                      "wait_timer": env.wait_timer})
+        rules.append({"id": env.id * 10 + 1, "node_id": node_id("GA", env.id * 10 + 1), "type": "wait_timer", "wait_timer": env.wait_timer})
     if env.reviewers:
-        rules.append({"id": env.id * 10 + 2, "node_id": node_id("GA", env.id * 10 + 2), "type": "required_reviewers",
-                      "prevent_self_review": env.prevent_self_review, "reviewers": []})
+        rules.append(
+            {
+                "id": env.id * 10 + 2,
+                "node_id": node_id("GA", env.id * 10 + 2),
+                "type": "required_reviewers",
+                "prevent_self_review": env.prevent_self_review,
+                "reviewers": [],
+            }
+        )
     return {
         "id": env.id,
         "node_id": node_id("EN", env.id),
@@ -71,8 +77,10 @@ def _apply(env: Environment, body: dict[str, Any]) -> None:
                 raise ApiError(422, "deployment_branch_policy needs protected_branches and custom_branch_policies.")
             if policy["protected_branches"] == policy["custom_branch_policies"]:
                 raise ApiError(422, "Exactly one of protected_branches and custom_branch_policies must be true.")
-            policy = {"protected_branches": bool(policy["protected_branches"]),
-                      "custom_branch_policies": bool(policy["custom_branch_policies"])}
+            policy = {
+                "protected_branches": bool(policy["protected_branches"]),
+                "custom_branch_policies": bool(policy["custom_branch_policies"]),
+            }
         env.deployment_branch_policy = policy
 
 
@@ -82,8 +90,7 @@ def list_environments(owner: str, name: str) -> Response:
         repo = find_repo(owner, name)
         envs = sorted(repo.environments.values(), key=lambda e: e.name.lower())
         page, headers = paginate(envs)
-        return json_response({"total_count": len(envs), "environments": [environment_json(repo, e) for e in page]},
-                             headers=headers)
+        return json_response({"total_count": len(envs), "environments": [environment_json(repo, e) for e in page]}, headers=headers)
 
 
 @bp.get("/repos/<owner>/<name>/environments/<path:environment>")

@@ -31,7 +31,7 @@ bp = Blueprint("git", __name__)
 def _branch_of(ref: str) -> str | None:
     """`heads/x` or `refs/heads/x` -> x; other refs (tags, notes) are not kept by the sandbox."""
     ref = ref.removeprefix("refs/")
-    return ref[len("heads/"):] if ref.startswith("heads/") and len(ref) > len("heads/") else None
+    return ref[len("heads/") :] if ref.startswith("heads/") and len(ref) > len("heads/") else None
 
 
 @bp.get("/repos/<owner>/<name>/git/ref/<path:ref>")
@@ -130,8 +130,7 @@ def _render(repo: Repo, pull: Pull, full: bool) -> dict[str, Any]:
             except MergeConflict:
                 mergeable = False
     merged_by = state().find_account(pull.merged_by) if pull.merged_by else None
-    return pull_full(repo, pull, user, head, base, commits=commits, changed_files=changed, mergeable=mergeable,
-                     merged_by=merged_by)
+    return pull_full(repo, pull, user, head, base, commits=commits, changed_files=changed, mergeable=mergeable, merged_by=merged_by)
 
 
 def _find_pull(repo: Repo, number: str) -> Pull:
@@ -145,13 +144,11 @@ def list_pulls(owner: str, name: str) -> Response:
         repo = find_repo(owner, name)
         wanted = request.args.get("state", "open")
         if wanted not in ("open", "closed", "all"):
-            validation_failed("state must be one of open, closed, all", resource="PullRequest", field="state",
-                              code="invalid")
+            validation_failed("state must be one of open, closed, all", resource="PullRequest", field="state", code="invalid")
         pulls = [p for p in repo.pulls if wanted == "all" or p.state == wanted]
         if "head" in request.args:
             owner_part, _, branch = request.args["head"].rpartition(":")
-            pulls = [p for p in pulls if p.head == branch and (not owner_part
-                                                               or owner_part.lower() == repo.owner.login.lower())]
+            pulls = [p for p in pulls if p.head == branch and (not owner_part or owner_part.lower() == repo.owner.login.lower())]
         if "base" in request.args:
             pulls = [p for p in pulls if p.base == request.args["base"]]
         pulls.sort(key=lambda p: p.number, reverse=request.args.get("direction", "desc") == "desc")
@@ -181,8 +178,18 @@ def create_pull(owner: str, name: str) -> Response:
             validation_failed(f"No commits between {base} and {head}", resource="PullRequest")
         now = utcnow()
         number = max((p.number for p in repo.pulls), default=0) + 1
-        pull = Pull(number, state().next_id(), str(body["title"]), body.get("body"), head, base, g.token.login,
-                    now, now, draft=bool(body.get("draft", False)))
+        pull = Pull(
+            number,
+            state().next_id(),
+            str(body["title"]),
+            body.get("body"),
+            head,
+            base,
+            g.token.login,
+            now,
+            now,
+            draft=bool(body.get("draft", False)),
+        )
         repo.pulls.append(pull)
         data = _render(repo, pull, full=True)
         return json_response(data, 201, {"Location": data["url"]})
@@ -234,16 +241,18 @@ def merge_pull(owner: str, name: str, number: str) -> Response:
             raise ApiError(409, "Head branch was modified. Review and try the merge again.")
         method = body.get("merge_method", "merge")
         if method not in ("merge", "squash", "rebase"):
-            validation_failed("merge_method must be merge, squash or rebase", resource="PullRequest",
-                              field="merge_method", code="invalid")
+            validation_failed("merge_method must be merge, squash or rebase", resource="PullRequest", field="merge_method", code="invalid")
         try:
             files = repo.git.merged_files(base, head)
         except MergeConflict:
             raise ApiError(405, "Pull Request is not mergeable")
         account = state().find_account(g.token.login)
         sig = Signature(account.name or account.login, account.email or "", utcnow())
-        title = body.get("commit_title") or (f"Merge pull request #{pull.number} from {repo.owner.login}/{pull.head}"
-                                             if method == "merge" else f"{pull.title} (#{pull.number})")
+        title = body.get("commit_title") or (
+            f"Merge pull request #{pull.number} from {repo.owner.login}/{pull.head}"
+            if method == "merge"
+            else f"{pull.title} (#{pull.number})"
+        )
         message = title + (f"\n\n{body['commit_message']}" if body.get("commit_message") else "")
         parents = (base, head) if method == "merge" else (base,)
         commit = repo.git.commit(files, parents, message, sig)

@@ -108,9 +108,12 @@ def patch_repo(owner: str, name: str) -> Response:
         repo = find_repo(owner, name, write=True)
         if "default_branch" in body:
             if body["default_branch"] not in repo.branches:
-                validation_failed(f"The branch {body['default_branch']} was not found. Please push that ref first "
-                                  "or create it via the Git Data API.", resource="Repository", field="default_branch",
-                                  code="invalid")
+                validation_failed(
+                    f"The branch {body['default_branch']} was not found. Please push that ref first or create it via the Git Data API.",
+                    resource="Repository",
+                    field="default_branch",
+                    code="invalid",
+                )
             repo.default_branch = body["default_branch"]
         if "description" in body:
             repo.description = body["description"]

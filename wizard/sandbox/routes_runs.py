@@ -76,8 +76,7 @@ def get_attempt(owner: str, name: str, run_id: str, number: str) -> Response:
     with state().lock:
         repo, run = _run(owner, name, run_id)
         attempt = _attempt(run, number)
-        return json_response(run_json(state(), repo, run, state().now(), attempt,
-                                      referenced=referenced_workflows(state(), repo, run)))
+        return json_response(run_json(state(), repo, run, state().now(), attempt, referenced=referenced_workflows(state(), repo, run)))
 
 
 @bp.get(RUN + "/attempts/<number>/jobs")

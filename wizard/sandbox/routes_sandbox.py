@@ -22,31 +22,46 @@ bp = Blueprint("sandbox", __name__)
 
 def _secrets(scope: SecretScope) -> list[dict[str, Any]]:
     def one(s: Secret) -> dict[str, Any]:
-        return {"name": s.name, "sha256": s.sha256, "visibility": s.visibility,
-                "selected_repositories": list(s.selected_repository_ids), "updated_at": iso(s.updated_at)}
+        return {
+            "name": s.name,
+            "sha256": s.sha256,
+            "visibility": s.visibility,
+            "selected_repositories": list(s.selected_repository_ids),
+            "updated_at": iso(s.updated_at),
+        }
 
     return [one(s) for s in sorted(scope.secrets.values(), key=lambda s: s.name)]
 
 
 def _variables(variables: dict) -> list[dict[str, Any]]:
-    return [{"name": v.name, "value": v.value, "visibility": v.visibility,
-             "selected_repositories": list(v.selected_repository_ids)} for v in variables.values()]
+    return [
+        {"name": v.name, "value": v.value, "visibility": v.visibility, "selected_repositories": list(v.selected_repository_ids)}
+        for v in variables.values()
+    ]
 
 
 def _repo_state(st: SandboxState, repo: Repo) -> dict[str, Any]:
     now = st.now()
     head = repo.branches[repo.default_branch]
-    files = {path: {"sha": blob, "size": len(repo.git.blobs[blob])}
-             for path, blob in sorted(repo.git.commits[head].files.items())}
+    files = {path: {"sha": blob, "size": len(repo.git.blobs[blob])} for path, blob in sorted(repo.git.commits[head].files.items())}
     runs = []
     for run in sorted(repo.runs.values(), key=lambda r: r.id):
         view = attempt_view(run.latest, now, st.time_factor)
-        runs.append({
-            "id": run.id, "workflow_path": run.workflow_path, "event": run.event, "head_branch": run.head_branch,
-            "head_sha": run.head_sha, "status": view.status, "conclusion": view.conclusion,
-            "attempts": [{"number": a.number, "jobs": [{"id": j.id, "name": j.name, "conclusion": j.conclusion}
-                                                       for j in a.jobs]} for a in run.attempts],
-        })
+        runs.append(
+            {
+                "id": run.id,
+                "workflow_path": run.workflow_path,
+                "event": run.event,
+                "head_branch": run.head_branch,
+                "head_sha": run.head_sha,
+                "status": view.status,
+                "conclusion": view.conclusion,
+                "attempts": [
+                    {"number": a.number, "jobs": [{"id": j.id, "name": j.name, "conclusion": j.conclusion} for j in a.jobs]}
+                    for a in run.attempts
+                ],
+            }
+        )
     return {
         "id": repo.id,
         "full_name": repo.full_name,
@@ -56,10 +71,21 @@ def _repo_state(st: SandboxState, repo: Repo) -> dict[str, Any]:
         "files": files,
         "secrets": _secrets(repo.secrets),
         "variables": _variables(repo.variables),
-        "environments": [{"name": e.name, "secrets": _secrets(e.secrets), "variables": _variables(e.variables)}
-                         for e in repo.environments.values()],
-        "pulls": [{"number": p.number, "title": p.title, "head": p.head, "base": p.base, "state": p.state,
-                   "merged": p.merged, "merge_commit_sha": p.merge_commit_sha} for p in repo.pulls],
+        "environments": [
+            {"name": e.name, "secrets": _secrets(e.secrets), "variables": _variables(e.variables)} for e in repo.environments.values()
+        ],
+        "pulls": [
+            {
+                "number": p.number,
+                "title": p.title,
+                "head": p.head,
+                "base": p.base,
+                "state": p.state,
+                "merged": p.merged,
+                "merge_commit_sha": p.merge_commit_sha,
+            }
+            for p in repo.pulls
+        ],
         "runs": runs,
         "default_workflow_permissions": repo.default_workflow_permissions,
     }
@@ -70,13 +96,20 @@ def snapshot(st: SandboxState) -> dict[str, Any]:
     with st.lock:
         accounts = list(st.accounts.values())
         return {
-            "orgs": [{"login": a.login, "id": a.id, "secrets": _secrets(a.secrets),
-                      "variables": _variables(a.variables)} for a in accounts if a.is_org],
+            "orgs": [
+                {"login": a.login, "id": a.id, "secrets": _secrets(a.secrets), "variables": _variables(a.variables)}
+                for a in accounts
+                if a.is_org
+            ],
             "users": [{"login": a.login, "id": a.id} for a in accounts if not a.is_org],
             "repos": [_repo_state(st, r) for r in st.repos.values()],
             "registry": st.registry.snapshot() if st.registry is not None else None,
-            "settings": {"time_factor": st.time_factor, "legacy_dispatch_400": st.legacy_dispatch_400,
-                         "content_limit_per_minute": st.content_limit_per_minute, "rate_limit": st.rate_limit},
+            "settings": {
+                "time_factor": st.time_factor,
+                "legacy_dispatch_400": st.legacy_dispatch_400,
+                "content_limit_per_minute": st.content_limit_per_minute,
+                "rate_limit": st.rate_limit,
+            },
         }
 
 

@@ -23,8 +23,8 @@ from wizard.sandbox.api import (
     state,
 )
 from wizard.sandbox.model import Account
-from wizard.sandbox.selected_repos import add_selected, remove_selected, selected_repos_response
 from wizard.sandbox.secretbox import Secret, SecretRejected, SecretScope, visible_to
+from wizard.sandbox.selected_repos import add_selected, remove_selected, selected_repos_response
 from wizard.sandbox.state import utcnow
 
 bp = Blueprint("secrets", __name__)
@@ -184,8 +184,7 @@ def list_repo_org_secrets(owner: str, name: str) -> Response:
         visible = [s for s in repo.owner.secrets.secrets.values() if visible_to(s, repo.id, repo.private)]
         visible.sort(key=lambda s: s.name)
         page, headers = paginate(visible)
-        return json_response({"total_count": len(visible), "secrets": [_secret_json(s) for s in page]},
-                             headers=headers)
+        return json_response({"total_count": len(visible), "secrets": [_secret_json(s) for s in page]}, headers=headers)
 
 
 @bp.get("/repos/<owner>/<name>/actions/secrets/<secret_name>")

@@ -9,9 +9,9 @@ from flask import Blueprint, Response
 from wizard.sandbox.api import (
     VISIBILITIES,
     ApiError,
-    find_org_admin,
     api_url,
     body_json,
+    find_org_admin,
     find_repo,
     iso,
     json_response,
@@ -30,8 +30,7 @@ bp = Blueprint("variables", __name__)
 
 
 def _json(var: Variable, org: Account | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": var.name, "value": var.value, "created_at": iso(var.created_at),
-                            "updated_at": iso(var.updated_at)}
+    data: dict[str, Any] = {"name": var.name, "value": var.value, "created_at": iso(var.created_at), "updated_at": iso(var.updated_at)}
     if org is not None:
         data["visibility"] = var.visibility
         if var.visibility == "selected":
@@ -53,8 +52,11 @@ def _create(variables: dict[str, Variable], body: dict[str, Any], *, org: bool =
     require_fields(body, "name", "value", *(("visibility",) if org else ()))
     name, value = body["name"], body["value"]
     if not isinstance(name, str) or not SECRET_NAME_RE.match(name) or name.upper().startswith("GITHUB_"):
-        raise ApiError(422, "Variable names can only contain alphanumeric characters or underscores, and must "
-                            "not start with a number or with the GITHUB_ prefix.")
+        raise ApiError(
+            422,
+            "Variable names can only contain alphanumeric characters or underscores, and must "
+            "not start with a number or with the GITHUB_ prefix.",
+        )
     if not isinstance(value, str):
         raise ApiError(422, "Invalid request.\n\nFor 'value', must be a string.")
     if name.upper() in variables:
@@ -190,8 +192,7 @@ def list_repo_org(owner: str, name: str) -> Response:
         repo = find_repo(owner, name, write=True)
 
         def visible(var: Variable) -> bool:
-            return (var.visibility == "all" or (var.visibility == "private" and repo.private)
-                    or repo.id in var.selected_repository_ids)
+            return var.visibility == "all" or (var.visibility == "private" and repo.private) or repo.id in var.selected_repository_ids
 
         return _list(repo.owner.variables, None, visible)
 

@@ -34,8 +34,12 @@ DISPATCH_DOCS = "https://docs.github.com/rest/actions/workflows#create-a-workflo
 def get_permissions(owner: str, name: str) -> Response:
     with state().lock:
         repo = find_repo(owner, name, write=True)
-        return json_response({"default_workflow_permissions": repo.default_workflow_permissions,
-                              "can_approve_pull_request_reviews": repo.can_approve_pull_request_reviews})
+        return json_response(
+            {
+                "default_workflow_permissions": repo.default_workflow_permissions,
+                "can_approve_pull_request_reviews": repo.can_approve_pull_request_reviews,
+            }
+        )
 
 
 @bp.put("/repos/<owner>/<name>/actions/permissions/workflow")
@@ -58,8 +62,7 @@ def list_workflows(owner: str, name: str) -> Response:
         repo = find_repo(owner, name)
         found = workflow_files(state(), repo, repo.branches[repo.default_branch])
         page, headers = paginate(found)
-        return json_response({"total_count": len(found), "workflows": [workflow_json(repo, wf) for wf in page]},
-                             headers=headers)
+        return json_response({"total_count": len(found), "workflows": [workflow_json(repo, wf) for wf in page]}, headers=headers)
 
 
 @bp.get("/repos/<owner>/<name>/actions/workflows/<workflow_id>")
@@ -96,11 +99,11 @@ def _check_inputs(declared: dict[str, dict[str, Any]], given: Any) -> dict[str, 
             value = given[key]
             options = decl.get("options")
             if decl.get("type") == "choice" and isinstance(options, list) and str(value) not in map(str, options):
-                raise ApiError(422, f"Provided value '{value}' for input '{key}' not in the list of allowed values",
-                               documentation_url=DISPATCH_DOCS)
+                raise ApiError(
+                    422, f"Provided value '{value}' for input '{key}' not in the list of allowed values", documentation_url=DISPATCH_DOCS
+                )
             if decl.get("type") == "boolean" and str(value).lower() not in ("true", "false"):
-                raise ApiError(422, f"Provided value '{value}' for input '{key}' is not a boolean",
-                               documentation_url=DISPATCH_DOCS)
+                raise ApiError(422, f"Provided value '{value}' for input '{key}' is not a boolean", documentation_url=DISPATCH_DOCS)
             values[key] = value
         elif decl.get("required") and decl.get("default") in (None, ""):
             raise ApiError(422, f"Required input '{key}' not provided", documentation_url=DISPATCH_DOCS)
@@ -120,17 +123,17 @@ def dispatch(owner: str, name: str, workflow_id: str) -> Response:
         branch, sha = _resolve_dispatch_ref(repo, body["ref"])
         at_ref = load_workflow(st, repo, sha, wf.path)
         if at_ref is None or "workflow_dispatch" not in triggers(at_ref.doc):
-            raise ApiError(422, "Workflow does not have 'workflow_dispatch' trigger",
-                           documentation_url=DISPATCH_DOCS)
+            raise ApiError(422, "Workflow does not have 'workflow_dispatch' trigger", documentation_url=DISPATCH_DOCS)
         inputs = _check_inputs(dispatch_inputs(at_ref.doc), body.get("inputs"))
-        run = events.start_run(st, repo, at_ref, event="workflow_dispatch", branch=branch, sha=sha,
-                               actor=g.token.login, inputs=inputs)
+        run = events.start_run(st, repo, at_ref, event="workflow_dispatch", branch=branch, sha=sha, actor=g.token.login, inputs=inputs)
         if body.get("return_run_details") is True:
-            return json_response({
-                "workflow_run_id": run.id,
-                "run_url": api_url(f"/repos/{repo.full_name}/actions/runs/{run.id}"),
-                "html_url": web_url(f"/{repo.full_name}/actions/runs/{run.id}"),
-            })
+            return json_response(
+                {
+                    "workflow_run_id": run.id,
+                    "run_url": api_url(f"/repos/{repo.full_name}/actions/runs/{run.id}"),
+                    "html_url": web_url(f"/{repo.full_name}/actions/runs/{run.id}"),
+                }
+            )
     return no_content()
 
 
@@ -138,8 +141,7 @@ def dispatch(owner: str, name: str, workflow_id: str) -> Response:
 def workflow_runs(owner: str, name: str, workflow_id: str) -> Response:
     with state().lock:
         repo = find_repo(owner, name)
-        ids = {i for path, i in repo.workflow_ids.items()
-               if workflow_id == str(i) or workflow_id == path.rsplit("/", 1)[-1]}
+        ids = {i for path, i in repo.workflow_ids.items() if workflow_id == str(i) or workflow_id == path.rsplit("/", 1)[-1]}
         if not ids:
             wf = find_workflow(state(), repo, workflow_id) or not_found()
             ids = {wf.id}

@@ -6,7 +6,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Response, request
 
@@ -26,10 +26,10 @@ def _moment(text: str, end: bool) -> datetime:
     text = text.strip()
     try:
         if len(text) == 10:
-            day = datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
             return day + timedelta(days=1) - timedelta(microseconds=1) if end else day
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     except ValueError:
         raise ApiError(422, f"Invalid created filter: {text}")
 
@@ -45,11 +45,10 @@ def created_filter(spec: str) -> Callable[[datetime], bool]:
     for op in (">=", "<=", ">", "<"):
         if spec.startswith(op):
             if op in (">=", "<"):
-                bound = _moment(spec[len(op):], end=False)
+                bound = _moment(spec[len(op) :], end=False)
             else:
-                bound = _moment(spec[len(op):], end=True)
-            return {">=": lambda t: t >= bound, "<=": lambda t: t <= bound,
-                    ">": lambda t: t > bound, "<": lambda t: t < bound}[op]
+                bound = _moment(spec[len(op) :], end=True)
+            return {">=": lambda t: t >= bound, "<=": lambda t: t <= bound, ">": lambda t: t > bound, "<": lambda t: t < bound}[op]
     lo, hi = _moment(spec, end=False), _moment(spec, end=True)
     return lambda t: lo <= t <= hi
 
@@ -97,8 +96,10 @@ def runs_page(st: SandboxState, repo: Repo, keep: Callable[[Run], bool]) -> Resp
         runs = [r for r in runs if wanted in (views[r.id].status, views[r.id].conclusion)]
     runs.sort(key=lambda r: (r.attempts[0].created_at, r.id), reverse=True)
     page, headers = paginate(runs)
-    body = {"total_count": len(runs),
-            "workflow_runs": [run_json(st, repo, r, now, referenced=referenced_workflows(st, repo, r)) for r in page]}
+    body = {
+        "total_count": len(runs),
+        "workflow_runs": [run_json(st, repo, r, now, referenced=referenced_workflows(st, repo, r)) for r in page],
+    }
     return json_response(body, headers=headers)
 
 

@@ -32,8 +32,7 @@ class CallerSecrets(Mapping[str, SecretText]):
         self._github_token = SecretText("ghs_" + pysecrets.token_hex(18), "github-token")
 
     def _stored(self) -> dict[str, Secret]:
-        found = {name: s for name, s in self._repo.owner.secrets.secrets.items()
-                 if visible_to(s, self._repo.id, self._repo.private)}
+        found = {name: s for name, s in self._repo.owner.secrets.secrets.items() if visible_to(s, self._repo.id, self._repo.private)}
         found.update(self._repo.secrets.secrets)  # repository secrets win over organisation ones
         return found
 

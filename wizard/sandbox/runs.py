@@ -105,15 +105,23 @@ def job_view(job: Job, attempt: Attempt, now: datetime, factor: float) -> JobVie
 def step_view(step: Step, job_start: datetime | None, sim_now: datetime, cancelled: bool) -> dict[str, object]:
     """A step's status/conclusion/timestamps as the jobs API shows it."""
     if job_start is None:
-        return {"status": "queued" if not cancelled else "completed", "conclusion": "cancelled" if cancelled else None,
-                "started_at": None, "completed_at": None}
+        return {
+            "status": "queued" if not cancelled else "completed",
+            "conclusion": "cancelled" if cancelled else None,
+            "started_at": None,
+            "completed_at": None,
+        }
     begin = job_start + timedelta(seconds=step.offset_s)
     end = begin + timedelta(seconds=step.duration_s)
     if sim_now >= end:
         return {"status": "completed", "conclusion": step.conclusion, "started_at": begin, "completed_at": end}
     if cancelled:
-        return {"status": "completed", "conclusion": "cancelled", "started_at": begin if sim_now >= begin else None,
-                "completed_at": sim_now if sim_now >= begin else None}
+        return {
+            "status": "completed",
+            "conclusion": "cancelled",
+            "started_at": begin if sim_now >= begin else None,
+            "completed_at": sim_now if sim_now >= begin else None,
+        }
     if sim_now >= begin:
         return {"status": "in_progress", "conclusion": None, "started_at": begin, "completed_at": None}
     return {"status": "queued", "conclusion": None, "started_at": None, "completed_at": None}

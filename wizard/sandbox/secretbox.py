@@ -61,7 +61,7 @@ class SecretScope:
         if not isinstance(key_id, str) or key_id != self.key_id:
             raise SecretRejected("Bad request: key_id does not match the current public key of this scope.")
         if not isinstance(encrypted_value, str):
-            raise SecretRejected("Invalid request.\n\n\"encrypted_value\" must be a string.")
+            raise SecretRejected('Invalid request.\n\n"encrypted_value" must be a string.')
         try:
             sealed = base64.b64decode(encrypted_value, validate=True)
             return SealedBox(self.private_key).decrypt(sealed).decode("utf-8")

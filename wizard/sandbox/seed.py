@@ -60,7 +60,7 @@ jobs:
 """
 _PLACEHOLDER_DEMO = {
     "Dockerfile": "FROM node:22-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install --omit=dev\n"
-                  "COPY src ./src\nRUN node --check src/server.js\nCMD [\"node\", \"src/server.js\"]\n",
+    'COPY src ./src\nRUN node --check src/server.js\nCMD ["node", "src/server.js"]\n',
     "package.json": '{"name": "example-node-api", "version": "0.1.0", "private": true}\n',
     "src/server.js": "require('http').createServer((q, s) => s.end('ok')).listen(3000);\n",
 }
@@ -134,14 +134,19 @@ def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path) -> dict[s
         files = {str(k): str(v).encode() for k, v in (repo.get("files") or {}).items()}
         if repo.get("dir"):
             files = {**read_dir((base_dir / str(repo["dir"])).resolve()), **files}
-        st.add_repo(owner, name, files, default_branch=str(repo.get("default_branch", "main")),
-                    private=bool(repo.get("private", False)), description=repo.get("description"))
+        st.add_repo(
+            owner,
+            name,
+            files,
+            default_branch=str(repo.get("default_branch", "main")),
+            private=bool(repo.get("private", False)),
+            description=repo.get("description"),
+        )
     generated: dict[str, str] = {}
     for entry in data.get("tokens") or []:
         login = str(entry["login"])
         value = os.environ.get(str(entry["value_env"])) if entry.get("value_env") else None
-        made = st.add_token(login, tuple(entry.get("scopes") or ()), fine_grained=bool(entry.get("fine_grained")),
-                            value=value or None)
+        made = st.add_token(login, tuple(entry.get("scopes") or ()), fine_grained=bool(entry.get("fine_grained")), value=value or None)
         if not value:
             generated[login] = made
     return generated

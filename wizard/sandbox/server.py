@@ -46,8 +46,7 @@ class _RequestHandler(WSGIRequestHandler):
         """Close the socket with SO_LINGER 0: the kernel sends RST, the client sees a reset connection."""
         state: SandboxState = self.server.sandbox_state  # type: ignore[attr-defined]
         with state.lock:
-            state.requests.append({"method": self.command, "path": path, "query": "", "status": 0,
-                                   "fault": "reset"})
+            state.requests.append({"method": self.command, "path": path, "query": "", "status": 0, "fault": "reset"})
         self.close_connection = True
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         os.close(self.connection.detach())
@@ -101,8 +100,7 @@ class Sandbox:
         server.daemon_threads = True  # type: ignore[attr-defined]
         self._server = server
         # A short poll interval makes stop() quick (shutdown waits for the loop to look).
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="github-sandbox", daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="github-sandbox", daemon=True)
         self._thread.start()
         return self
 
@@ -121,8 +119,9 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def add_token(self, scopes: list[str] | tuple[str, ...] = DEFAULT_SCOPES, *, login: str = "octo-admin",
-                  fine_grained: bool = False) -> str:
+    def add_token(
+        self, scopes: list[str] | tuple[str, ...] = DEFAULT_SCOPES, *, login: str = "octo-admin", fine_grained: bool = False
+    ) -> str:
         """A new token for `login` with these scopes (made at run time)."""
         return self.state.add_token(login, tuple(scopes), fine_grained=fine_grained)
 
@@ -141,8 +140,7 @@ def serve(
     out: TextIO = sys.stdout,
 ) -> None:
     """`brik-onboard sandbox serve`: print the API base URL and the token, serve until interrupted."""
-    sandbox = Sandbox(port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor,
-                      quiet=False)
+    sandbox = Sandbox(port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor, quiet=False)
     sandbox.start()
     print(f"GitHub sandbox API: {sandbox.base_url}", file=out)
     print(f"token: {sandbox.token}", file=out)

@@ -11,7 +11,7 @@ import secrets as pysecrets
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from wizard.sandbox.gitstore import Commit, Signature
@@ -22,7 +22,7 @@ DEFAULT_SCOPES = ("repo", "workflow", "admin:org", "read:org")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def make_token_value(prefix: str = "ghp_") -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from wizard.core.workflow_triggers import branch_matches  # GitHub's filter patterns, one implementation
+from wizard.core.workflow.triggers import branch_matches  # GitHub's filter patterns, one implementation
 from wizard.sandbox.model import Repo
 from wizard.sandbox.state import SandboxState, utcnow
 
@@ -34,7 +34,7 @@ def parse_yaml(text: str) -> Any:
 
 
 def _is_workflow_path(path: str) -> bool:
-    rest = path[len(WORKFLOW_DIR):] if path.startswith(WORKFLOW_DIR) else ""
+    rest = path[len(WORKFLOW_DIR) :] if path.startswith(WORKFLOW_DIR) else ""
     return bool(rest) and "/" not in rest and rest.endswith((".yml", ".yaml"))
 
 

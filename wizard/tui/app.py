@@ -35,9 +35,15 @@ def wizard_commands() -> type[Provider]:
     return WizardCommands
 
 
-KEYS = [("Ctrl+N", "next: review and apply this step, or go on"), ("Ctrl+B", "back to the previous step"),
-        ("Ctrl+R", "check this step again"), ("Ctrl+P", "commands: jump to a step, re-run validation, open links, dark mode"),
-        ("Tab", "next field"), ("F1", "this help"), ("Ctrl+Q", "quit (asks first while something is being written)")]
+KEYS = [
+    ("Ctrl+N", "next: review and apply this step, or go on"),
+    ("Ctrl+B", "back to the previous step"),
+    ("Ctrl+R", "check this step again"),
+    ("Ctrl+P", "commands: jump to a step, re-run validation, open links, dark mode"),
+    ("Tab", "next field"),
+    ("F1", "this help"),
+    ("Ctrl+Q", "quit (asks first while something is being written)"),
+]
 
 
 class WizardApp(WorkerMessages, App[int]):
@@ -206,7 +212,9 @@ class WizardApp(WorkerMessages, App[int]):
         webbrowser.open(url)
 
     # -- engine calls -----------------------------------------------------------------------------------------
-    def check_step(self, name: str, edits: dict[str, Any] | None = None, *, then_apply: bool = False, options: dict[str, Any] | None = None) -> None:
+    def check_step(
+        self, name: str, edits: dict[str, Any] | None = None, *, then_apply: bool = False, options: dict[str, Any] | None = None
+    ) -> None:
         st = self.journey[name]
         st.check_seq += 1
         st.status = CHECKING
@@ -248,11 +256,15 @@ class WizardApp(WorkerMessages, App[int]):
         run_id = session.state.run_id if session is not None else None
         if step == "validate":
             run = f" (run {run_id})" if run_id else ""
-            return (f"The validation build{run} is running on GitHub.",
-                    "It keeps running there. The progress file remembers the run: run brik-onboard again and it resumes "
-                    "waiting for this build instead of starting another.")
-        return (f"The {LABELS[step]} step is writing to GitHub right now.",
-                "What it finished is kept; run brik-onboard again and it checks again and completes only what is missing.")
+            return (
+                f"The validation build{run} is running on GitHub.",
+                "It keeps running there. The progress file remembers the run: run brik-onboard again and it resumes "
+                "waiting for this build instead of starting another.",
+            )
+        return (
+            f"The {LABELS[step]} step is writing to GitHub right now.",
+            "What it finished is kept; run brik-onboard again and it checks again and completes only what is missing.",
+        )
 
     def close_wizard(self) -> None:
         code, message = self.outcome()

@@ -14,7 +14,16 @@ from wizard.tui.questioner import ChoiceQuestion, ConfirmQuestion, Interrupted, 
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
-    from wizard.tui.messages import ApplyDeclined, ApplyFinished, CheckFinished, EngineEvent, QuestionAsked, SessionFailed, SessionReady, StepFailed
+    from wizard.tui.messages import (
+        ApplyDeclined,
+        ApplyFinished,
+        CheckFinished,
+        EngineEvent,
+        QuestionAsked,
+        SessionFailed,
+        SessionReady,
+        StepFailed,
+    )
 
 
 class WorkerMessages:

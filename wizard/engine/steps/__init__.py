@@ -1,4 +1,4 @@
-"""The steps of DESIGN §2, in order. Each checks before it acts: `check` reads and computes, `apply` writes."""
+"""The steps, in order. Each checks before it acts: `check` reads and computes, `apply` writes."""
 
 from __future__ import annotations
 

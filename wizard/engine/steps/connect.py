@@ -15,7 +15,11 @@ class ConnectStep(Step):
     def check(self, s: Session) -> list[Change]:
         s.token = s.port.whoami()
         scopes = "unknown (fine-grained or app token)" if s.token.scopes is None else ", ".join(sorted(s.token.scopes)) or "none"
-        s.emit(StepChecked(self.name, (), {"login": s.token.login, "scopes": scopes, "token_source": s.token_source, "api_url": s.port.api_url}))
+        s.emit(
+            StepChecked(
+                self.name, (), {"login": s.token.login, "scopes": scopes, "token_source": s.token_source, "api_url": s.port.api_url}
+            )
+        )
         return []
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:

@@ -50,7 +50,11 @@ class PreflightStep(Step):
     def _check_scopes(self, s: Session) -> None:
         assert s.token is not None
         if s.token.scopes is None:
-            s.emit(StepWarning(self.name, "the token reports no scopes (fine-grained or app token): GitHub refuses what it lacks at the first write"))
+            s.emit(
+                StepWarning(
+                    self.name, "the token reports no scopes (fine-grained or app token): GitHub refuses what it lacks at the first write"
+                )
+            )
             return
         have = set(s.token.scopes)
         if "repo" not in have and s.repo is not None and not s.repo.private and "public_repo" in have:
@@ -59,7 +63,10 @@ class PreflightStep(Step):
             have.update({"write:org", "read:org"})
         missing = {scope: why for scope, why in needed_scopes(s.plan).items() if scope not in have}
         if s.plan.scope == "org" and s.repo is not None and not s.repo.owner_is_org:
-            raise InputError(f"{s.repo.full_name} belongs to a user, not an organisation: org secrets are not possible", "pass --scope environment --environment NAME")
+            raise InputError(
+                f"{s.repo.full_name} belongs to a user, not an organisation: org secrets are not possible",
+                "pass --scope environment --environment NAME",
+            )
         if missing:
             names = ", ".join(f"`{m}`" for m in missing)
             whys = "; ".join(f"{m}: {why}" for m, why in missing.items())

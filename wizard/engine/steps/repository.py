@@ -21,7 +21,11 @@ class RepositoryStep(Step):
         path = s.plan.dockerfile.removeprefix("./")
         found = s.port.get_file(repo.full_name, path, ref=repo.default_branch)
         if found is None:
-            s.emit(StepWarning(self.name, f"{path} is not on {repo.default_branch}", "pass --dockerfile PATH to the Dockerfile the build should use"))
+            s.emit(
+                StepWarning(
+                    self.name, f"{path} is not on {repo.default_branch}", "pass --dockerfile PATH to the Dockerfile the build should use"
+                )
+            )
             s.dockerfile = None
         else:
             s.dockerfile = parse_dockerfile(found.text)

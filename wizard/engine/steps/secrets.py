@@ -57,7 +57,9 @@ class SecretsStep(Step):
         when = existing.updated_at.isoformat() if existing.updated_at else "unknown"
         if self._replace(s, spec.name, when):
             self._check_value(s, spec.name)
-            changes.append(Change("secret", target, "replace", f"replace {spec.name} at {spec.scope} (last updated {when}); visibility kept"))
+            changes.append(
+                Change("secret", target, "replace", f"replace {spec.name} at {spec.scope} (last updated {when}); visibility kept")
+            )
         else:
             changes.append(Change("secret", target, "keep", f"keep {spec.name} at {spec.scope} (updated {when})"))
         if existing.visibility == "selected" and s.repo.id not in existing.selected_repository_ids:
@@ -67,7 +69,9 @@ class SecretsStep(Step):
     def _replace(self, s: Session, name: str, when: str) -> bool:
         if s.options.replace_secrets:
             return True
-        choice = Choice(f"existing-secret:{name}", f"{name} already exists (updated {when}). Keep it or replace its value?", ("keep", "replace"), "keep")
+        choice = Choice(
+            f"existing-secret:{name}", f"{name} already exists (updated {when}). Keep it or replace its value?", ("keep", "replace"), "keep"
+        )
         return s.questioner.choose(choice) == "replace"
 
     def _check_value(self, s: Session, name: str) -> None:
@@ -97,10 +101,18 @@ class SecretsStep(Step):
                 "create a classic PAT with the write:packages scope",
             )
         if "write:packages" not in info.scopes:
-            raise GitHubRefused("the registry token lacks the write:packages scope, so it cannot push images or cache", "add write:packages to the PAT")
+            raise GitHubRefused(
+                "the registry token lacks the write:packages scope, so it cannot push images or cache", "add write:packages to the PAT"
+            )
         extra = sorted(info.scopes - PACKAGE_SCOPES)
         if extra:
-            s.emit(StepWarning(self.name, f"the registry token also carries {', '.join(extra)}: more than pushing images needs", "least privilege (seed 000 §6): a PAT with write:packages only"))
+            s.emit(
+                StepWarning(
+                    self.name,
+                    f"the registry token also carries {', '.join(extra)}: more than pushing images needs",
+                    "least privilege: a PAT with write:packages only",
+                )
+            )
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         assert s.repo is not None and s.resolved is not None

@@ -9,10 +9,10 @@ second build.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from wizard.core.kaniko_log import LogSummary, parse_log_text
-from wizard.core.kaniko_verdict import judge
+from wizard.core.kaniko.log import LogSummary, parse_log_text
+from wizard.core.kaniko.verdict import judge
 from wizard.core.leaks import find_leaks
 from wizard.engine.events import BuildUpdate, Change, Progress, StepChecked, StepDone, VerdictReady
 from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
@@ -34,7 +34,12 @@ class ValidateStep(Step):
         elif (caller := self._caller_on_default(s)) is None:
             change = Change("build", "validation", "unchanged", "the caller is not on the default branch yet")
         elif s.state.validated_sha == caller and not s.options.force_validation:
-            change = Change("build", "validation", "keep", f"already validated in run {s.state.validated_run} (run `brik-onboard validate` to build again)")
+            change = Change(
+                "build",
+                "validation",
+                "keep",
+                f"already validated in run {s.state.validated_run} (run `brik-onboard validate` to build again)",
+            )
         else:
             change = Change("build", "validation", "create", f"build {s.plan.repo} twice on {s.repo.default_branch} and compare the cache")
         s.emit(StepChecked(self.name, (change,), {}))
@@ -100,13 +105,18 @@ class ValidateStep(Step):
             return s.port.get_run(repo, s.state.run_id)
         workflow_id = s.port.workflow_id(repo, s.plan.workflow_path)
         if workflow_id is None:
-            raise GitHubRefused(f"GitHub does not list {s.plan.workflow_path} as a workflow of {repo}", "check the file is valid YAML on the default branch")
+            raise GitHubRefused(
+                f"GitHub does not list {s.plan.workflow_path} as a workflow of {repo}", "check the file is valid YAML on the default branch"
+            )
         # The commit this run delivered is the default branch's head; otherwise ask GitHub.
         head = s.delivered_commit or s.port.branch_sha(repo, s.repo.default_branch)
         # A push build that was already re-run (e.g. the one an earlier validation judged) is spent: re-running it
         # makes attempt 3, while the verdict compares attempts 1 and 2, so a new validation dispatches a fresh build.
-        pushed = [r for r in s.port.find_runs(repo, workflow_id, event="push", head_sha=head)
-                  if r.run_attempt == 1 and r.id != s.state.validated_run]
+        pushed = [
+            r
+            for r in s.port.find_runs(repo, workflow_id, event="push", head_sha=head)
+            if r.run_attempt == 1 and r.id != s.state.validated_run
+        ]
         if pushed:
             run = pushed[0]
             s.emit(Progress(self.name, f"using the push build the commit started (run {run.id})"))
@@ -124,7 +134,7 @@ class ValidateStep(Step):
             return s.port.get_run(repo, s.port.dispatch(repo, workflow_id, s.repo.default_branch))
         except DispatchUnsupported:
             s.emit(Progress(self.name, "this server does not return run details: finding the dispatched run"))
-        since = datetime.now(timezone.utc) - timedelta(seconds=5)
+        since = datetime.now(UTC) - timedelta(seconds=5)
         s.port.dispatch_without_details(repo, workflow_id, s.repo.default_branch)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -132,7 +142,9 @@ class ValidateStep(Step):
             if runs:
                 return runs[0]
             time.sleep(s.options.poll_interval_s)
-        raise GitHubRefused("the dispatched build did not appear within a minute", "check the Actions tab, then run `brik-onboard validate`")
+        raise GitHubRefused(
+            "the dispatched build did not appear within a minute", "check the Actions tab, then run `brik-onboard validate`"
+        )
 
     def _wait(self, s: Session, run_id: int, attempt: int) -> tuple[RunInfo, list[JobInfo]]:
         """Poll until the attempt completes; the run and the jobs read when it completed."""
@@ -155,7 +167,9 @@ class ValidateStep(Step):
                 s.links[f"attempt {attempt}"] = run.html_url
                 return run, jobs
             if time.monotonic() > deadline:
-                raise GitHubRefused(f"attempt {attempt} of run {run_id} did not finish in time", "run `brik-onboard validate` to resume waiting")
+                raise GitHubRefused(
+                    f"attempt {attempt} of run {run_id} did not finish in time", "run `brik-onboard validate` to resume waiting"
+                )
             time.sleep(s.options.poll_interval_s)
 
     def _attempt_log(self, s: Session, run_id: int, attempt: int, jobs: list[JobInfo]) -> tuple[LogSummary, str]:

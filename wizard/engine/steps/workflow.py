@@ -54,7 +54,9 @@ class WorkflowStep(Step):
     def _current_text(self, s: Session, path: str) -> str | None:
         if s.plan.delivery == "local":
             if s.checkout is None:
-                raise InputError("local delivery needs the repo's checkout", "run inside the clone, pass --checkout DIR, or use --deliver pr")
+                raise InputError(
+                    "local delivery needs the repo's checkout", "run inside the clone, pass --checkout DIR, or use --deliver pr"
+                )
             local = s.checkout / path
             return read_text_file(local, "workflow file") if local.is_file() else None
         return self._api_text(s, path)
@@ -95,7 +97,9 @@ class WorkflowStep(Step):
             s.applied.extend(writes)
         elif s.plan.delivery == "pr":
             self._earlier_pull(s)
-        return done(self.name, writes, f"{s.plan.workflow_path} delivered ({s.plan.delivery})", f"{s.plan.workflow_path} already up to date")
+        return done(
+            self.name, writes, f"{s.plan.workflow_path} delivered ({s.plan.delivery})", f"{s.plan.workflow_path} already up to date"
+        )
 
     def _deliver_local(self, s: Session) -> None:
         assert s.checkout is not None and s.workflow_text is not None
@@ -113,7 +117,14 @@ class WorkflowStep(Step):
         # starts no build, and the caller's own commit then starts exactly the build validation will use.
         for change in sorted(writes, key=lambda c: c.kind != "answers"):
             current = self._api_file(s, change.target)  # read on the default branch by check
-            sha = s.port.put_file(s.repo.full_name, change.target, self._contents(s, change), COMMIT_MESSAGE, s.repo.default_branch, current.sha if current else None)
+            sha = s.port.put_file(
+                s.repo.full_name,
+                change.target,
+                self._contents(s, change),
+                COMMIT_MESSAGE,
+                s.repo.default_branch,
+                current.sha if current else None,
+            )
             if change.kind == "workflow":
                 s.state.workflow_commit = sha
                 s.delivered_commit = sha
@@ -135,7 +146,9 @@ class WorkflowStep(Step):
                 s.port.put_file(repo, change.target, text, COMMIT_MESSAGE, SETUP_BRANCH, current.sha if current else None)
         pull = s.port.find_pull(repo, SETUP_BRANCH, s.repo.default_branch)
         if pull is None or pull.state != "open":  # a closed or merged PR does not carry these new commits
-            pull = s.port.create_pull(repo, SETUP_BRANCH, s.repo.default_branch, "Build the image with the org's Kaniko workflow", _pr_body(s))
+            pull = s.port.create_pull(
+                repo, SETUP_BRANCH, s.repo.default_branch, "Build the image with the org's Kaniko workflow", _pr_body(s)
+            )
         s.state.pull_number = pull.number
         s.links["pull"] = pull.html_url
         s.save_state()

@@ -8,5 +8,4 @@ from __future__ import annotations
 from .emulator import DEFAULT_EXECUTOR, BuildOutcome, BuildRequest, StepRecord, emulate_build
 from .registry import Registry, RegistryCredential
 
-__all__ = ["DEFAULT_EXECUTOR", "BuildOutcome", "BuildRequest", "Registry", "RegistryCredential", "StepRecord",
-           "emulate_build"]
+__all__ = ["DEFAULT_EXECUTOR", "BuildOutcome", "BuildRequest", "Registry", "RegistryCredential", "StepRecord", "emulate_build"]

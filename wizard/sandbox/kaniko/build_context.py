@@ -1,6 +1,6 @@
 """The build context as Kaniko sees it: the repo tree under `context`, `.dockerignore`, COPY sources, file hashes.
 
-Hashing follows Kaniko's CompositeCache.AddPath and util.CacheHasher (FACTS §2): a file contributes
+Hashing follows Kaniko's CompositeCache.AddPath and util.CacheHasher: a file contributes
 sha256(md5(mode, uid, gid, content)); a directory source contributes one sha256 over the md5 of every
 entry `filepath.Walk` visits under it (itself included), skipping what `.dockerignore` excludes. mtime is
 never part of it. The checkout is owned by the runner user, so every entry has the same mode/uid/gid.
@@ -54,7 +54,7 @@ def _glob_regex(pattern: str, *, double_star: bool) -> re.Pattern[str]:
             if end < 0:
                 out += re.escape(c)
             else:
-                body = pattern[i + 1:end]
+                body = pattern[i + 1 : end]
                 out += "[" + ("^" + body[1:] if body.startswith(("^", "!")) else body) + "]"
                 i = end
         else:
@@ -83,9 +83,7 @@ class BuildContext:
         root = posixpath.normpath(context.strip() or ".").lstrip("/")
         self.root = "" if root == "." else root
         prefix = self.root + "/" if self.root else ""
-        self.files: dict[str, bytes] = {
-            path[len(prefix):]: data for path, data in files.items() if path.startswith(prefix)
-        }
+        self.files: dict[str, bytes] = {path[len(prefix) :]: data for path, data in files.items() if path.startswith(prefix)}
         self.children: dict[str, set[str]] = {"": set()}
         for path in self.files:
             parent, name = posixpath.split(path)

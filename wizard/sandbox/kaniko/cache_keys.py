@@ -1,4 +1,4 @@
-"""Kaniko's cumulative layer cache key (FACTS §2; executor/build.go populateCompositeKey, composite_cache.go).
+"""Kaniko's cumulative layer cache key (executor/build.go populateCompositeKey, composite_cache.go).
 
 A stage's key starts from its base image's manifest digest, or from the final key of the earlier stage it
 is built FROM. Each instruction appends to the same running key: RUN first adds "|N" and the sorted
@@ -22,8 +22,9 @@ from wizard.core.dockerfile import Instruction
 
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # Build args every Dockerfile may use without declaring them (BuildKit's builtinAllowedBuildArgs).
-BUILTIN_ARGS = frozenset({"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
-                          "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"})
+BUILTIN_ARGS = frozenset(
+    {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"}
+)
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
@@ -83,8 +84,7 @@ class StageState:
 
     def inherit(self) -> StageState:
         # ARGs do not cross FROM; ENV, WORKDIR, SHELL and the filesystem do.
-        return StageState(self.build_args, self.meta_args, dict(self.env), {}, self.workdir, self.shell,
-                          set(self.dirs))
+        return StageState(self.build_args, self.meta_args, dict(self.env), {}, self.workdir, self.shell, set(self.dirs))
 
     def arg_values(self) -> dict[str, str]:
         """BuildArgs.FilterAllowed: declared ARGs (and builtin proxies) with a value, unless ENV shadows them."""

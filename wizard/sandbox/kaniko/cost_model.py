@@ -14,10 +14,21 @@ from dataclasses import dataclass
 
 # (words in the command, seconds for a miss); the most expensive match wins.
 RUN_COSTS: tuple[tuple[str, float], ...] = (
-    ("npm install", 28.0), ("npm ci", 24.0), ("yarn install", 26.0), ("pnpm install", 22.0),
-    ("pip install", 18.0), ("apt-get install", 22.0), ("apt-get update", 9.0), ("apk add", 9.0),
-    ("go build", 25.0), ("cargo build", 30.0), ("mvn", 30.0), ("gradle", 30.0),
-    ("npm test", 12.0), ("npm run build", 14.0), ("make", 16.0),
+    ("npm install", 28.0),
+    ("npm ci", 24.0),
+    ("yarn install", 26.0),
+    ("pnpm install", 22.0),
+    ("pip install", 18.0),
+    ("apt-get install", 22.0),
+    ("apt-get update", 9.0),
+    ("apk add", 9.0),
+    ("go build", 25.0),
+    ("cargo build", 30.0),
+    ("mvn", 30.0),
+    ("gradle", 30.0),
+    ("npm test", 12.0),
+    ("npm run build", 14.0),
+    ("make", 16.0),
 )
 RUN_DEFAULT = 8.0
 RUN_MAX = 30.0

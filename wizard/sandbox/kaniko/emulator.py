@@ -74,8 +74,12 @@ class _Job:
         self.host = registry_host(self.image) if self.image else "ghcr.io"
         name = (req.credential.repo or "owner/repository").split("/")[-1]
         self.workspace = f"/home/runner/work/{name}/{name}"
-        self.sha = req.commit_sha or hashlib.sha1(  # a stand-in commit id
-            b"".join(p.encode() + b"\0" + req.files[p] for p in sorted(req.files)), usedforsecurity=False).hexdigest()
+        self.sha = (
+            req.commit_sha
+            or hashlib.sha1(  # a stand-in commit id
+                b"".join(p.encode() + b"\0" + req.files[p] for p in sorted(req.files)), usedforsecurity=False
+            ).hexdigest()
+        )
         self.steps: list[StepRecord] = []
         self.result = ExecutorResult(False)
 
@@ -83,16 +87,18 @@ class _Job:
         start = self.log.now
         ok = body() if body else False
         conclusion = "skipped" if body is None else "success" if ok else "failure"
-        self.steps.append(StepRecord(len(self.steps) + 1, name, round(start, 3), round(self.log.now - start, 3),
-                                     conclusion))
+        self.steps.append(StepRecord(len(self.steps) + 1, name, round(start, 3), round(self.log.now - start, 3), conclusion))
         return ok
 
     def run(self) -> BuildOutcome:
         log = self.log
         self.step(text.STEP_SETUP, lambda: self._lines(text.setup_job(self.req.job_name), "Set up job"))
-        main = [(text.STEP_CHECKOUT, lambda: self._lines(
-                    text.checkout(self.req.credential.repo, self.workspace, self.sha), "checkout")),
-                (text.STEP_PREPARE, self._prepare), (text.STEP_LOGIN, self._login), (text.STEP_BUILD, self._build)]
+        main = [
+            (text.STEP_CHECKOUT, lambda: self._lines(text.checkout(self.req.credential.repo, self.workspace, self.sha), "checkout")),
+            (text.STEP_PREPARE, self._prepare),
+            (text.STEP_LOGIN, self._login),
+            (text.STEP_BUILD, self._build),
+        ]
         ran: list[str] = []
         ok = True
         for name, body in main:
@@ -102,12 +108,17 @@ class _Job:
         if text.STEP_LOGIN in ran:
             self.step(text.STEP_POST_LOGIN, lambda: self._lines(text.post_login(self.host), "post"))
         self.step(text.STEP_POST_CHECKOUT, lambda: self._lines(text.post_checkout(), "post"))
-        outputs = {"digest": self.result.digest or "", "destinations": "\n".join(self.req.destinations),
-                   "cache_repo": self.cache_repo}
+        outputs = {"digest": self.result.digest or "", "destinations": "\n".join(self.req.destinations), "cache_repo": self.cache_repo}
         self.step(text.STEP_COMPLETE, lambda: self._lines(text.complete_job(outputs), "complete"))
         failed = any(s.conclusion == "failure" for s in self.steps)
-        return BuildOutcome(log.text(), tuple(self.steps), "failure" if failed else "success", round(log.now, 3),
-                            tuple(self.result.layers), self.result.digest if not failed else None)
+        return BuildOutcome(
+            log.text(),
+            tuple(self.steps),
+            "failure" if failed else "success",
+            round(log.now, 3),
+            tuple(self.result.layers),
+            self.result.digest if not failed else None,
+        )
 
     def _lines(self, lines: list[str], cost_label: str) -> bool:
         self.log.lines(lines)
@@ -116,9 +127,14 @@ class _Job:
 
     def _prepare(self) -> bool:
         req = self.req
-        env = {"IMAGE_NAME": self.image, "TAGS": ", ".join(split_repo_ref(d)[1] for d in req.destinations),
-               "CACHE_REPO": req.cache_repo, "REGISTRY": self.host, "CONTEXT": req.context,
-               "DOCKERFILE": req.dockerfile}
+        env = {
+            "IMAGE_NAME": self.image,
+            "TAGS": ", ".join(split_repo_ref(d)[1] for d in req.destinations),
+            "CACHE_REPO": req.cache_repo,
+            "REGISTRY": self.host,
+            "CONTEXT": req.context,
+            "DOCKERFILE": req.dockerfile,
+        }
         context, dockerfile = _norm(req.context), _norm(req.dockerfile)
         error = None
         if not req.destinations:
@@ -128,8 +144,10 @@ class _Job:
         elif dockerfile not in req.files:
             error = f"dockerfile '{req.dockerfile}' does not exist in the repository."
         elif context and not dockerfile.startswith(context + "/"):
-            error = (f"dockerfile '{req.dockerfile}' is outside context '{req.context}': Kaniko only sees the "
-                     "context; widen the context or move the Dockerfile.")
+            error = (
+                f"dockerfile '{req.dockerfile}' is outside context '{req.context}': Kaniko only sees the "
+                "context; widen the context or move the Dockerfile."
+            )
         self.log.lines(text.prepare(env))
         if error:
             self.log.lines(text.prepare_failure(error))
@@ -146,11 +164,23 @@ class _Job:
 
     def _build(self) -> bool:
         req, log = self.req, self.log
-        inputs = {"executor": req.executor, "cache": str(req.cache_enabled).lower(),
-                  "cache-repository": self.cache_repo, "push": "true", "tags": "\n".join(req.destinations),
-                  "context": req.context, "file": req.dockerfile}
-        args = ["--context", "dir:///kaniko/action/context/", "--dockerfile", req.dockerfile, "--digest-file",
-                f"/tmp/kaniko-action-{hashlib.sha256(str(log.seed).encode()).hexdigest()[:6]}/digest"]
+        inputs = {
+            "executor": req.executor,
+            "cache": str(req.cache_enabled).lower(),
+            "cache-repository": self.cache_repo,
+            "push": "true",
+            "tags": "\n".join(req.destinations),
+            "context": req.context,
+            "file": req.dockerfile,
+        }
+        args = [
+            "--context",
+            "dir:///kaniko/action/context/",
+            "--dockerfile",
+            req.dockerfile,
+            "--digest-file",
+            f"/tmp/kaniko-action-{hashlib.sha256(str(log.seed).encode()).hexdigest()[:6]}/digest",
+        ]
         for key, value in req.build_args.items():
             args += ["--build-arg", f"{key}={value}"]
         for dest in req.destinations:
@@ -181,9 +211,18 @@ class _Job:
     def _plan(self) -> ExecutorPlan:
         req = self.req
         text_ = req.files[_norm(req.dockerfile)].decode("utf-8", "replace")
-        return ExecutorPlan(text_, req.target, BuildContext(req.files, req.context), dict(req.build_args),
-                            req.cache_enabled, self.cache_repo, req.cache_copy_layers, tuple(req.destinations),
-                            req.credential, self.started_at.isoformat())
+        return ExecutorPlan(
+            text_,
+            req.target,
+            BuildContext(req.files, req.context),
+            dict(req.build_args),
+            req.cache_enabled,
+            self.cache_repo,
+            req.cache_copy_layers,
+            tuple(req.destinations),
+            req.credential,
+            self.started_at.isoformat(),
+        )
 
 
 def emulate_build(req: BuildRequest, registry: Registry, *, started_at: datetime, seed: int = 0) -> BuildOutcome:

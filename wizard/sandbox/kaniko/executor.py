@@ -1,7 +1,7 @@
 """The Kaniko executor, emulated: what `/kaniko/executor --cache=true ...` logs and does, stage by stage.
 
 Strings and order follow upstream Kaniko v1.24 (its chainguard fork logs the same set; the reusable
-workflow's default osscontainertools fork differs in a few lines, see FACTS §3): push-permission check on
+workflow's default osscontainertools fork differs in a few lines): push-permission check on
 the destinations, base image retrieval, `Built cross stage deps`, then per stage the cache lookups
 (`optimize`: stop after the first miss), unpacking, each instruction, snapshots and cache pushes, and a
 WARN at the end of the stage when a cache push failed. Only the stages the target needs are built, as
@@ -24,8 +24,9 @@ from .log_format import JobLog
 from .pushes import check_push_permissions, push_cache, push_image
 from .registry import Registry, RegistryCredential, registry_host
 
-METADATA = frozenset({"ENV", "ARG", "LABEL", "EXPOSE", "USER", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL",
-                      "STOPSIGNAL", "ONBUILD", "MAINTAINER"})
+METADATA = frozenset(
+    {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL", "STOPSIGNAL", "ONBUILD", "MAINTAINER"}
+)
 NEEDS_ROOTFS = frozenset({"RUN", "COPY", "ADD"})
 
 
@@ -55,8 +56,11 @@ def _stage_label(stage: Stage) -> str:
 
 
 def _skipped(stages: tuple[Stage, ...] | list[Stage]) -> list[dict]:
-    return [{"instruction": i.text, "stage": _stage_label(s), "cacheable": False, "key": None,
-             "result": "skipped", "cost_s": 0.0} for s in stages for i in s.instructions]
+    return [
+        {"instruction": i.text, "stage": _stage_label(s), "cacheable": False, "key": None, "result": "skipped", "cost_s": 0.0}
+        for s in stages
+        for i in s.instructions
+    ]
 
 
 def _copy_sources(ins: Instruction, scope: Mapping[str, str]) -> list[str]:
@@ -113,13 +117,11 @@ class KanikoExecutor:
         try:
             needed = df.stages_needed(plan.target)
         except DockerfileError:
-            log.write(f"error building image: Error finding target stage: {plan.target} is not a valid target "
-                      "build stage")
+            log.write(f"error building image: Error finding target stage: {plan.target} is not a valid target build stage")
             return ExecutorResult(False, _skipped(df.stages))
         self._retrieve_bases(needed)
         deps = self._cross_stage_deps(needed)
-        log.kaniko("Built cross stage deps: map[" + " ".join(
-            f"{i}:[{' '.join(paths)}]" for i, paths in sorted(deps.items())) + "]")
+        log.kaniko("Built cross stage deps: map[" + " ".join(f"{i}:[{' '.join(paths)}]" for i, paths in sorted(deps.items())) + "]")
         used_as_base = {self._base_stage(s) for s in needed} - {None}
         try:
             for stage in needed:
@@ -177,8 +179,7 @@ class KanikoExecutor:
                 self.log.kaniko(f"Retrieving image manifest {ref}")
                 self.log.kaniko("Returning cached image manifest")
         self.log.kaniko("Executing 0 build triggers")
-        self.log.kaniko(f"Building stage '{ref}' [idx: '{stage.index}', base-idx: "
-                        f"'{-1 if base_index is None else base_index}']")
+        self.log.kaniko(f"Building stage '{ref}' [idx: '{stage.index}', base-idx: '{-1 if base_index is None else base_index}']")
         if base_index is None:
             return CompositeKey(base_image_digest(ref)), StageState(self.plan.build_args, self.meta_args)
         return CompositeKey(self.final_keys[base_index]), self.final_states[base_index].inherit()
@@ -205,8 +206,14 @@ class KanikoExecutor:
         for ins in stage.instructions:
             source_keys, files = self._source_keys(ins, stage, state)
             key.add(*instruction_key_parts(ins, state, source_keys))
-            entry = {"ins": ins, "key": key.hash(), "cacheable": self._cacheable(ins), "hit": False,
-                     "files": files, "argv": _argv(ins, state) if ins.keyword == "RUN" else None}
+            entry = {
+                "ins": ins,
+                "key": key.hash(),
+                "cacheable": self._cacheable(ins),
+                "hit": False,
+                "files": files,
+                "argv": _argv(ins, state) if ins.keyword == "RUN" else None,
+            }
             if plan.cache_enabled and entry["cacheable"] and not stop:
                 log.kaniko(f"Checking for cached layer {plan.cache_repo}:{entry['key']}...")
                 log.advance(self.costs.lookup(entry["key"]))
@@ -261,8 +268,16 @@ class KanikoExecutor:
                 if entry["cacheable"] and plan.cache_enabled:
                     upload_error = push_cache(plan, self.registry, log, costs, entry["key"]) or upload_error
             result = "hit" if entry["hit"] else "miss" if entry["cacheable"] and plan.cache_enabled else "not-cached"
-            results.append({"instruction": ins.text, "stage": _stage_label(stage), "cacheable": entry["cacheable"],
-                            "key": entry["key"], "result": result, "cost_s": round(log.now - before, 3)})
+            results.append(
+                {
+                    "instruction": ins.text,
+                    "stage": _stage_label(stage),
+                    "cacheable": entry["cacheable"],
+                    "key": entry["key"],
+                    "result": result,
+                    "cost_s": round(log.now - before, 3),
+                }
+            )
         if upload_error:
             log.kaniko(f"Error uploading layer to cache: {upload_error}", level="warning")
         self.layers[stage.index] = results

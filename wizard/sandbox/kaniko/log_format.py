@@ -3,25 +3,30 @@
 GitHub puts `2025-01-05T18:28:03.3534723Z ` (UTC, 7 decimals) before every line of a job log. Kaniko logs
 through logrus with ForceColors (its default `--log-format=color`), so each line is
 `"\\x1b[%dm%s\\x1b[0m[%04d]%s %-44s "`: colour, 4-letter level, whole seconds since the executor started,
-the (empty) caller, then the message padded to 44 characters and one trailing space (FACTS §1).
+the (empty) caller, then the message padded to 44 characters and one trailing space.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 # logrus level -> (4-letter text, ANSI colour): INFO 36, WARN 33, error levels 31, debug/trace 37.
 LEVELS = {
-    "info": ("INFO", 36), "warning": ("WARN", 33), "error": ("ERRO", 31), "fatal": ("FATA", 31),
-    "panic": ("PANI", 31), "debug": ("DEBU", 37), "trace": ("TRAC", 37),
+    "info": ("INFO", 36),
+    "warning": ("WARN", 33),
+    "error": ("ERRO", 31),
+    "fatal": ("FATA", 31),
+    "panic": ("PANI", 31),
+    "debug": ("DEBU", 37),
+    "trace": ("TRAC", 37),
 }
 
 
 def github_timestamp(started_at: datetime, offset_s: float) -> str:
     """`started_at + offset_s` as GitHub writes it: 100 ns resolution, 7 decimals, Z."""
-    start = started_at.replace(tzinfo=timezone.utc) if started_at.tzinfo is None else started_at
-    start = start.astimezone(timezone.utc)
+    start = started_at.replace(tzinfo=UTC) if started_at.tzinfo is None else started_at
+    start = start.astimezone(UTC)
     ticks = round(offset_s * 10_000_000)
     moment = start + timedelta(microseconds=ticks // 10)
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{moment.microsecond * 10 + ticks % 10:07d}Z"

@@ -18,8 +18,9 @@ from .registry import Registry, registry_host, repo_path, split_repo_ref
 if TYPE_CHECKING:
     from .executor import ExecutorPlan
 
-PUSH_CHECK_ERROR = ("error checking push permissions -- make sure you entered the correct tag name, and that "
-                    "you are authenticated correctly, and try again")
+PUSH_CHECK_ERROR = (
+    "error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly, and try again"
+)
 
 
 def check_push_permissions(plan: ExecutorPlan, registry: Registry, log: JobLog, costs: CostModel) -> bool:
@@ -34,8 +35,10 @@ def check_push_permissions(plan: ExecutorPlan, registry: Registry, log: JobLog, 
         denial = registry.denial(repo, plan.credential)
         if denial:
             ref = target if tag else f"{target}:latest"
-            log.write(f'{PUSH_CHECK_ERROR}: checking push permission for "{ref}": POST '
-                      f"https://{registry_host(repo)}/v2/{repo_path(repo)}/blobs/uploads/: {denial}")
+            log.write(
+                f'{PUSH_CHECK_ERROR}: checking push permission for "{ref}": POST '
+                f"https://{registry_host(repo)}/v2/{repo_path(repo)}/blobs/uploads/: {denial}"
+            )
             return False
         checked.add(repo)
     return True
@@ -49,9 +52,11 @@ def push_cache(plan: ExecutorPlan, registry: Registry, log: JobLog, costs: CostM
     log.advance(costs.cache_push(key))
     repo, _ = split_repo_ref(plan.cache_repo)
     if not registry.can_write(repo, plan.credential):
-        return (f"failed to push to destination {dest}: HEAD https://{registry_host(repo)}/v2/{repo_path(repo)}"
-                f"/blobs/sha256:{sha256_hex('layer|' + key)}: unexpected status code 401 Unauthorized "
-                "(HEAD responses have no body, use GET for details)")
+        return (
+            f"failed to push to destination {dest}: HEAD https://{registry_host(repo)}/v2/{repo_path(repo)}"
+            f"/blobs/sha256:{sha256_hex('layer|' + key)}: unexpected status code 401 Unauthorized "
+            "(HEAD responses have no body, use GET for details)"
+        )
     digest = sha256_hex("cache|" + key)
     registry.put_cache(repo, key, "sha256:" + digest, by=plan.credential)
     log.kaniko(f"Pushed {repo}@sha256:{digest}")

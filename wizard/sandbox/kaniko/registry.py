@@ -1,6 +1,6 @@
 """The sandbox's container registry: a ghcr.io-like store of packages, tags and who may write them.
 
-GHCR's write rules, as the build emulation needs them (shared/github/README.md, seed 000 §6):
+GHCR's write rules, as the build emulation needs them:
 - a classic PAT writes when it has `write:packages`; a fine-grained PAT is refused outright;
 - a workflow's GITHUB_TOKEN writes a package linked to its repository, or creates a new one under its
   own owner (the new package is then linked to that repository, as GHCR does on the first push);
@@ -31,7 +31,7 @@ def split_repo_ref(ref: str) -> tuple[str, str]:
     ref = ref.strip()
     colon = ref.rfind(":")
     if colon > ref.rfind("/"):
-        return ref[:colon].lower(), ref[colon + 1:]
+        return ref[:colon].lower(), ref[colon + 1 :]
     return ref.lower(), ""
 
 
@@ -47,7 +47,7 @@ def repo_path(repo_ref: str) -> str:
     repo, _ = split_repo_ref(repo_ref)
     host = registry_host(repo)
     if repo.startswith(host + "/"):
-        return repo[len(host) + 1:]
+        return repo[len(host) + 1 :]
     return repo if "/" in repo else "library/" + repo
 
 
@@ -113,7 +113,8 @@ class Registry:
     def snapshot(self) -> dict:
         with self._lock:
             repos = sorted(set(self._linked) | set(self._tags))
-            return {"packages": {
-                repo: {"linked_repos": list(self._linked.get(repo, [])), "tags": dict(self._tags.get(repo, {}))}
-                for repo in repos
-            }}
+            return {
+                "packages": {
+                    repo: {"linked_repos": list(self._linked.get(repo, [])), "tags": dict(self._tags.get(repo, {}))} for repo in repos
+                }
+            }

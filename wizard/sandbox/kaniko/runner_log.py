@@ -25,12 +25,28 @@ STEP_COMPLETE = "Complete job"
 
 
 def setup_job(job_name: str) -> list[str]:
-    lines = [f"Current runner version: '{RUNNER_VERSION}'", "Runner Image Provisioner",
-             "##[group]Operating System", "Ubuntu", "24.04.3", "LTS", "##[endgroup]",
-             "##[group]Runner Image", "Image: ubuntu-24.04", "Version: 20251102.1.0", "##[endgroup]",
-             "##[group]GITHUB_TOKEN Permissions", "Contents: read", "Metadata: read", "Packages: write",
-             "##[endgroup]", "Secret source: Actions", "Prepare workflow directory", "Prepare all required actions",
-             "Getting action download info"]
+    lines = [
+        f"Current runner version: '{RUNNER_VERSION}'",
+        "Runner Image Provisioner",
+        "##[group]Operating System",
+        "Ubuntu",
+        "24.04.3",
+        "LTS",
+        "##[endgroup]",
+        "##[group]Runner Image",
+        "Image: ubuntu-24.04",
+        "Version: 20251102.1.0",
+        "##[endgroup]",
+        "##[group]GITHUB_TOKEN Permissions",
+        "Contents: read",
+        "Metadata: read",
+        "Packages: write",
+        "##[endgroup]",
+        "Secret source: Actions",
+        "Prepare workflow directory",
+        "Prepare all required actions",
+        "Getting action download info",
+    ]
     for action in (CHECKOUT, LOGIN, KANIKO_ACTION):
         sha = action.split("@", 1)[1]
         lines.append(f"Download action repository '{action}' (SHA:{sha})")
@@ -38,20 +54,40 @@ def setup_job(job_name: str) -> list[str]:
 
 
 def checkout(repo: str, workspace: str, sha: str) -> list[str]:
-    return ["##[group]Run " + CHECKOUT, "with:", "  persist-credentials: false", f"  repository: {repo}",
-            "  token: ***", "  fetch-depth: 1", "##[endgroup]", f"Syncing repository: {repo}",
-            "##[group]Getting Git version info", f"Working directory is '{workspace}'",
-            "[command]/usr/bin/git version", "git version 2.51.2", "##[endgroup]",
-            "##[group]Fetching the repository",
-            f"[command]/usr/bin/git -c protocol.version=2 fetch --no-tags --prune --no-recurse-submodules --depth=1 "
-            f"origin +{sha}:refs/remotes/origin/main", "##[endgroup]",
-            "##[group]Checking out the ref", "[command]/usr/bin/git checkout --progress --force -B main "
-            "refs/remotes/origin/main", "##[endgroup]", "[command]/usr/bin/git log -1 --format=%H", sha]
+    return [
+        "##[group]Run " + CHECKOUT,
+        "with:",
+        "  persist-credentials: false",
+        f"  repository: {repo}",
+        "  token: ***",
+        "  fetch-depth: 1",
+        "##[endgroup]",
+        f"Syncing repository: {repo}",
+        "##[group]Getting Git version info",
+        f"Working directory is '{workspace}'",
+        "[command]/usr/bin/git version",
+        "git version 2.51.2",
+        "##[endgroup]",
+        "##[group]Fetching the repository",
+        f"[command]/usr/bin/git -c protocol.version=2 fetch --no-tags --prune --no-recurse-submodules --depth=1 "
+        f"origin +{sha}:refs/remotes/origin/main",
+        "##[endgroup]",
+        "##[group]Checking out the ref",
+        "[command]/usr/bin/git checkout --progress --force -B main refs/remotes/origin/main",
+        "##[endgroup]",
+        "[command]/usr/bin/git log -1 --format=%H",
+        sha,
+    ]
 
 
 def prepare(env: Mapping[str, str]) -> list[str]:
-    lines = ["##[group]Run set -euo pipefail", "\x1b[36;1mset -euo pipefail\x1b[0m",
-             "\x1b[36;1mexport LC_ALL=C\x1b[0m", "shell: /usr/bin/bash --noprofile --norc -e -o pipefail {0}", "env:"]
+    lines = [
+        "##[group]Run set -euo pipefail",
+        "\x1b[36;1mset -euo pipefail\x1b[0m",
+        "\x1b[36;1mexport LC_ALL=C\x1b[0m",
+        "shell: /usr/bin/bash --noprofile --norc -e -o pipefail {0}",
+        "env:",
+    ]
     return lines + [f"  {k}: {v}" for k, v in env.items()] + ["##[endgroup]"]
 
 
@@ -64,8 +100,16 @@ def prepare_failure(message: str) -> list[str]:
 
 
 def login(host: str) -> list[str]:
-    return ["##[group]Run " + LOGIN, "with:", f"  registry: {host}", "  password: ***", "  ecr: auto",
-            "  logout: true", "##[endgroup]", f"Logging into {host}..."]
+    return [
+        "##[group]Run " + LOGIN,
+        "with:",
+        f"  registry: {host}",
+        "  password: ***",
+        "  ecr: auto",
+        "  logout: true",
+        "##[endgroup]",
+        f"Logging into {host}...",
+    ]
 
 
 def kaniko_action_inputs(inputs: Mapping[str, str]) -> list[str]:
@@ -75,8 +119,10 @@ def kaniko_action_inputs(inputs: Mapping[str, str]) -> list[str]:
 
 
 def docker_run(workspace: str, executor: str, args: list[str]) -> str:
-    return ("[command]/usr/bin/docker run --rm -v " + f"{workspace}:/kaniko/action/context:ro "
-            "-v /home/runner/.docker:/kaniko/.docker:ro -e container=docker " + executor + " " + " ".join(args))
+    return (
+        "[command]/usr/bin/docker run --rm -v " + f"{workspace}:/kaniko/action/context:ro "
+        "-v /home/runner/.docker:/kaniko/.docker:ro -e container=docker " + executor + " " + " ".join(args)
+    )
 
 
 def post_login(host: str) -> list[str]:
@@ -84,8 +130,12 @@ def post_login(host: str) -> list[str]:
 
 
 def post_checkout() -> list[str]:
-    return ["Post job cleanup.", "[command]/usr/bin/git version", "git version 2.51.2",
-            "[command]/usr/bin/git config --local --name-only --get-regexp core\\.sshCommand"]
+    return [
+        "Post job cleanup.",
+        "[command]/usr/bin/git version",
+        "git version 2.51.2",
+        "[command]/usr/bin/git config --local --name-only --get-regexp core\\.sshCommand",
+    ]
 
 
 def complete_job(outputs: Mapping[str, str]) -> list[str]:

@@ -96,7 +96,9 @@ class StepScreen(Screen):
             return Text.assemble(("✔ ", "bold green"), st.done.message, ("  ·  Ctrl+N: " + self.next_label(st), "dim"))
         writes = len(st.writes)
         if writes:
-            return Text.assemble(("● ", "bold"), f"{writes} change{'s' if writes > 1 else ''} to apply", ("  ·  Ctrl+N: review and apply", "dim"))
+            return Text.assemble(
+                ("● ", "bold"), f"{writes} change{'s' if writes > 1 else ''} to apply", ("  ·  Ctrl+N: review and apply", "dim")
+            )
         return Text.assemble(("● ", "bold"), "ready, nothing to write", ("  ·  Ctrl+N: continue", "dim"))
 
     def applying_text(self, st: StepState) -> str:

@@ -13,4 +13,9 @@ class ConnectScreen(FactsScreen):
     intro = "The admin token the wizard calls the API with: flag, GH_TOKEN/GITHUB_TOKEN, keyring, gh, or a prompt."
 
     def fact_rows(self, f: dict[str, Any]) -> list[tuple[str, Any]]:
-        return [("Signed in as", f.get("login")), ("Token from", f.get("token_source")), ("Scopes", f.get("scopes")), ("API", f.get("api_url"))]
+        return [
+            ("Signed in as", f.get("login")),
+            ("Token from", f.get("token_source")),
+            ("Scopes", f.get("scopes")),
+            ("API", f.get("api_url")),
+        ]

@@ -29,7 +29,11 @@ class ImageScreen(StepScreen):
         plan = self.wizard.plan()
         service = plan.service or naming.slugify_service(plan.repo.split("/")[-1]).value
         tags = ", ".join(plan.tags)
-        self._sent: dict[str, Any] = {"service": service, "tags": tuple(naming.normalise_tags(list(plan.tags))), "cache_enabled": plan.cache_enabled}
+        self._sent: dict[str, Any] = {
+            "service": service,
+            "tags": tuple(naming.normalise_tags(list(plan.tags))),
+            "cache_enabled": plan.cache_enabled,
+        }
         yield Field("Service name", Input(service, id="service", validators=[CoreValidator(naming.validate_service)]), id="service-field")
         yield Field("Tags (comma separated)", Input(tags, id="tags", validators=[CoreValidator(naming.normalise_tags)]), id="tags-field")
         with Horizontal(classes="switch-row"):
@@ -43,7 +47,11 @@ class ImageScreen(StepScreen):
             return
         f = st.facts
         self.query_one("#facts", FactList).show(
-            [("Image", f.get("image")), ("Cache repo", f.get("cache_repo") or ("disabled" if f else None)), ("Destinations", "\n".join(f.get("destinations") or []))]
+            [
+                ("Image", f.get("image")),
+                ("Cache repo", f.get("cache_repo") or ("disabled" if f else None)),
+                ("Destinations", "\n".join(f.get("destinations") or [])),
+            ]
         )
 
     @on(Input.Changed, "#service")

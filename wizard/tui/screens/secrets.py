@@ -27,7 +27,12 @@ class SecretsScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         plan = self.wizard.plan()
-        self._sent: dict[str, Any] = {"strategy": plan.strategy, "scope": plan.scope, "visibility": plan.visibility, "environment": plan.environment}
+        self._sent: dict[str, Any] = {
+            "strategy": plan.strategy,
+            "scope": plan.scope,
+            "visibility": plan.visibility,
+            "environment": plan.environment,
+        }
         self._pat_dirty = False
         for key, title in (("strategy", "Registry credential"), ("scope", "Secrets live at"), ("visibility", "Org secret readable by")):
             yield Label(title, classes="field-label", id=f"{key}-label")

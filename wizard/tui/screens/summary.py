@@ -62,7 +62,10 @@ class SummaryScreen(StepScreen):
         shown = None if st.done is None else self.verdict_text(f.get("verdict_passed"))
         answers = f.get("answers_path")
         self.query_one("#outcome", FactList).show(
-            [("Validation", shown), ("Answers file", f"{shown_path(answers)} (no secret values; a re-run starts from it)" if answers else None)]
+            [
+                ("Validation", shown),
+                ("Answers file", f"{shown_path(answers)} (no secret values; a re-run starts from it)" if answers else None),
+            ]
         )
         paused = self.query_one("#paused", Static)
         paused.display = bool(f.get("paused"))

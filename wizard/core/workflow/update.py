@@ -1,8 +1,8 @@
-"""Update an existing caller workflow in place (DESIGN §2.6).
+"""Update an existing caller workflow in place.
 
 The file is loaded with ruamel.yaml's round-trip loader and the loaded maps are mutated (never replaced: the
 comments and anchors live in them); a value already equal to the plan's is left alone. The edited tree is then
-carried over to the user's text line by line (workflow_merge), so every line the plan does not need to change
+carried over to the user's text line by line (`merge`), so every line the plan does not need to change
 stays byte for byte, CRLF line ends and a missing final newline included.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from wizard.core.plan import ResolvedPlan
-from wizard.core.workflow_interface import (
+from wizard.core.workflow.interface import (
     MANAGED_INPUTS,
     MANAGED_SECRETS,
     ReusableInterface,
@@ -23,18 +23,9 @@ from wizard.core.workflow_interface import (
     uses_ref,
     workflow_path_of,
 )
-from wizard.core.workflow_merge import merge_edit
-from wizard.core.workflow_render import new_job, set_uses_comment
-from wizard.core.workflow_triggers import ensure_permissions, ensure_triggers
-from wizard.core.workflow_values import (
-    drop_eol_comment,
-    eol_comment,
-    move_tail,
-    replace_scalar,
-    same_value,
-    styled_like,
-)
-from wizard.core.workflow_yaml import (
+from wizard.core.workflow.merge import merge_edit
+from wizard.core.workflow.render import new_job, set_uses_comment
+from wizard.core.workflow.roundtrip import (
     SourceText,
     dump,
     insert_at,
@@ -44,6 +35,15 @@ from wizard.core.workflow_yaml import (
     plain,
     round_trip_yaml,
     split_lines,
+)
+from wizard.core.workflow.triggers import ensure_permissions, ensure_triggers
+from wizard.core.workflow.values import (
+    drop_eol_comment,
+    eol_comment,
+    move_tail,
+    replace_scalar,
+    same_value,
+    styled_like,
 )
 from wizard.errors import InputError
 

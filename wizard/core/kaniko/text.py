@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 _TS_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?")
-_GO_ESCAPE_RE = re.compile(r'\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)')
+_GO_ESCAPE_RE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)")
 _GO_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 
 
@@ -15,7 +15,7 @@ def split_ref(ref: str) -> tuple[str, str | None, str | None]:
     ref, _, digest = ref.strip().partition("@")
     colon = ref.rfind(":")
     if colon > ref.rfind("/"):
-        return ref[:colon], ref[colon + 1:], digest or None
+        return ref[:colon], ref[colon + 1 :], digest or None
     return ref, None, digest or None
 
 
@@ -24,9 +24,9 @@ def normalize_repo(repo: str) -> str:
     repo = repo.strip().lower()
     for prefix in ("index.docker.io/", "registry-1.docker.io/", "docker.io/"):
         if repo.startswith(prefix):
-            repo = repo[len(prefix):]
+            repo = repo[len(prefix) :]
             break
-    return repo[len("library/"):] if repo.startswith("library/") else repo
+    return repo[len("library/") :] if repo.startswith("library/") else repo
 
 
 def parse_timestamp(text: str) -> float | None:
@@ -34,7 +34,7 @@ def parse_timestamp(text: str) -> float | None:
     m = _TS_RE.search(text)
     if not m:
         return None
-    tz = timezone.utc
+    tz = UTC
     if (offset := m.group(8)) and offset != "Z":
         sign = -1 if offset[0] == "-" else 1
         tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[-2:])))
@@ -46,7 +46,7 @@ def parse_timestamp(text: str) -> float | None:
     return base + (float(m.group(7)) if m.group(7) else 0.0)
 
 
-def _go_unquote(body: str) -> str:
+def go_unquote(body: str) -> str:
     """Undo Go's %q escaping (logrus logfmt quotes values that way)."""
     return _GO_ESCAPE_RE.sub(_go_escape, body) if "\\" in body else body
 

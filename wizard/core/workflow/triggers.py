@@ -12,16 +12,28 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from wizard.core.workflow_render import flow_list, permissions_map, triggers
-from wizard.core.workflow_yaml import insert_at, own_keys
+from wizard.core.workflow.render import flow_list, permissions_map, triggers
+from wizard.core.workflow.roundtrip import insert_at, own_keys
 from wizard.errors import InputError
 
 _LEVELS = {"none": 0, "read": 1, "write": 2}
 NEEDED_PERMISSIONS = (("contents", "read"), ("packages", "write"))
 # What `read-all` grants, spelled out so `packages` can be raised alone (id-token has no read level).
 READ_ALL_SCOPES = (
-    "actions", "attestations", "checks", "contents", "deployments", "discussions", "issues", "models",
-    "packages", "pages", "pull-requests", "repository-projects", "security-events", "statuses",
+    "actions",
+    "attestations",
+    "checks",
+    "contents",
+    "deployments",
+    "discussions",
+    "issues",
+    "models",
+    "packages",
+    "pages",
+    "pull-requests",
+    "repository-projects",
+    "security-events",
+    "statuses",
 )
 
 

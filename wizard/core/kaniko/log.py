@@ -1,6 +1,6 @@
 """Streaming analysis of Kaniko executor logs (upstream and the maintained forks).
 
-The parser matches Kaniko's message texts (kaniko/FACTS.md §1), not a line shape: a line may carry any
+The parser matches Kaniko's message texts, not a line shape: a line may carry any
 prefix (GitHub or container-runtime timestamps, step names, ``remote:``), ANSI colours, the logrus
 ``INFO[0003]`` / ``INFO[2021-11-09T13:14:31Z]`` header with 44-character padding, or be a logfmt
 (``--log-format=text``) or json record. Fatal errors are plain stderr lines. Memory stays constant:
@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from os import PathLike
 
-from wizard.core.kaniko_text import _go_unquote, normalize_repo, parse_timestamp, split_ref
+from wizard.core.kaniko.text import go_unquote, normalize_repo, parse_timestamp, split_ref
 
-# Message texts (kaniko/FACTS.md §1 and §3). Each constant is the text before the format argument.
+# Message texts as Kaniko prints them. Each constant is the text before the format argument.
 CHECKING = "Checking for cached layer "
 HIT = "Using caching version of cmd: "
 HIT_INFERRED = "Cache hit via inferred cross-stage key for cmd: "  # osscontainertools fork
@@ -34,19 +34,18 @@ STAGE = "Building stage '"
 PUSH_WARNING = "make sure you entered the correct tag name"  # fork: a WARN before the fatal error
 FATAL_MARKERS = ("error checking push permissions", "error building image", "error pushing image")
 
-INSTRUCTION_KEYWORDS = frozenset("ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE HEALTHCHECK LABEL MAINTAINER ONBUILD RUN "
-                                 "SHELL STOPSIGNAL USER VOLUME WORKDIR".split())
-_LEVELS = {"INFO": "info", "WARN": "warning", "ERRO": "error", "DEBU": "debug", "TRAC": "trace",
-           "FATA": "fatal", "PANI": "panic"}
+INSTRUCTION_KEYWORDS = frozenset(
+    "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR".split()
+)
+_LEVELS = {"INFO": "info", "WARN": "warning", "ERRO": "error", "DEBU": "debug", "TRAC": "trace", "FATA": "fatal", "PANI": "panic"}
 MAX_ITEMS = 10_000
 _MAX_TEXT, _MAX_MESSAGES = 500, 20  # longest fatal / upload-error text kept; upload errors kept
 
 # ANSI codes; a copy from a web page may have lost the ESC byte and keep only "[36m" / "[0m".
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\[[0-9;]*m(?=[A-Z\[])")
 # logrus TextFormatter header: LEVEL[counter] or LEVEL[RFC3339 time] (text_formatter.go:287-289)
-_HEADER_RE = re.compile(
-    r"(INFO|WARN|ERRO|DEBU|TRAC|FATA|PANI)\[(\d+|\d{4}-\d\d-\d\d[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)\] ?")
-_LOGFMT_LEVEL_RE = re.compile(r'(?:^|\s)level=(\w+)')
+_HEADER_RE = re.compile(r"(INFO|WARN|ERRO|DEBU|TRAC|FATA|PANI)\[(\d+|\d{4}-\d\d-\d\d[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)\] ?")
+_LOGFMT_LEVEL_RE = re.compile(r"(?:^|\s)level=(\w+)")
 _LOGFMT_MSG_RE = re.compile(r'\smsg=(?:"((?:[^"\\]|\\.)*)"|(\S*))')
 _LOGFMT_TIME_RE = re.compile(r'(?:^|\s)time="?([0-9][0-9T:.+\-Z ]+)"?')
 # CI timestamp in front of a line: GitHub's `2025-01-05T18:28:03.3534723Z `, containerd's 9-digit variant.
@@ -55,8 +54,9 @@ _DIGEST_REF_RE = re.compile(r"\S+@sha256:[0-9a-f]{64}(?:\s|$)")
 _HEX64_RE = re.compile(r"[0-9a-f]{64}")
 _JSON = json.JSONDecoder()
 # The markers followed by an argument; "Pushing layer " before "Pushing image to " keeps the alternation exact.
-_MARKER_RE = re.compile("|".join(re.escape(m) for m in (
-    CHECKING, HIT, HIT_INFERRED, MISS, EXPIRED, CACHE_PUSH, UPLOAD_ERROR, PUSHING, PUSHED)))
+_MARKER_RE = re.compile(
+    "|".join(re.escape(m) for m in (CHECKING, HIT, HIT_INFERRED, MISS, EXPIRED, CACHE_PUSH, UPLOAD_ERROR, PUSHING, PUSHED))
+)
 
 
 @dataclass
@@ -91,13 +91,11 @@ class LogSummary:
     @property
     def cache_enabled_hint(self) -> bool:
         """True when the log shows any sign of the layer cache being on."""
-        return bool(self.lookups or self.hit_count or self.miss_count or self.cache_pushes
-                    or self.cache_upload_errors or self.expired)
+        return bool(self.lookups or self.hit_count or self.miss_count or self.cache_pushes or self.cache_upload_errors or self.expired)
 
     @property
     def truncated(self) -> bool:
-        return self.hit_count > len(self.hits) or self.miss_count > len(self.misses) \
-            or self.instruction_count > len(self.instructions)
+        return self.hit_count > len(self.hits) or self.miss_count > len(self.misses) or self.instruction_count > len(self.instructions)
 
     def to_json(self) -> dict:
         """The issue's keys (path, hits, misses, cache_pushes, cache_upload_errors, pushed, fatal) and the rest."""
@@ -149,8 +147,7 @@ class KanikoLogParser:
             if keep_tail:
                 keep_tail(line)
             # _may_matter, inlined: cheap substring tests reject most lines (RUN output) before any regex.
-            if "[" in line or "level" in line or "ach" in line or "Push" in line or "error" in line \
-                    or "make sure" in line:
+            if "[" in line or "level" in line or "ach" in line or "Push" in line or "error" in line or "make sure" in line:
                 candidate(line)
         self._s.lines += n
 
@@ -181,7 +178,7 @@ class KanikoLogParser:
                     self._max_counter = n
             else:
                 self._note_time(stamp)
-            return _LEVELS[m.group(1)], line[m.end():].rstrip(), True
+            return _LEVELS[m.group(1)], line[m.end() :].rstrip(), True
         if "level=" in line and "msg=" in line:
             lm = _LOGFMT_LEVEL_RE.search(line)
             mm = _LOGFMT_MSG_RE.search(line, lm.end()) if lm else None
@@ -189,7 +186,7 @@ class KanikoLogParser:
                 if tm := _LOGFMT_TIME_RE.search(line, 0, lm.start() + 1):
                     self._note_time(tm.group(1))
                 body = mm.group(1) if mm.group(1) is not None else mm.group(2)
-                return lm.group(1).lower(), _go_unquote(body).rstrip(), True
+                return lm.group(1).lower(), go_unquote(body).rstrip(), True
         if '"msg"' in line and '"level"' in line:
             start = line.find("{")
             try:
@@ -209,15 +206,14 @@ class KanikoLogParser:
     def _on_message(self, level: str | None, msg: str, structured: bool) -> None:
         if structured:
             m = _MARKER_RE.match(msg)
-        elif "ached layer" in msg or "caching version" in msg or "Cache " in msg or "to cache" in msg \
-                or "Push" in msg:
+        elif "ached layer" in msg or "caching version" in msg or "Cache " in msg or "to cache" in msg or "Push" in msg:
             m = _MARKER_RE.search(msg)  # a raw line: the marker may follow any prefix
         elif "error " in msg:
             m = None
         else:
             return  # a raw line that holds no marker (RUN output): the common case, keep it cheap
         if m:
-            self._on_marker(m.group(0), msg[m.end():].strip())
+            self._on_marker(m.group(0), msg[m.end() :].strip())
             return
         s = self._s
         if NO_PUSH in msg:
@@ -324,14 +320,13 @@ class KanikoLogParser:
 
 def _may_matter(line: str) -> bool:
     """False for a line that cannot hold a logrus record, a marker or a fatal error."""
-    return "[" in line or "level" in line or "ach" in line or "Push" in line or "error" in line \
-        or "make sure" in line
+    return "[" in line or "level" in line or "ach" in line or "Push" in line or "error" in line or "make sure" in line
 
 
 def _fatal_text(msg: str) -> str | None:
     for marker in FATAL_MARKERS:
         i = msg.find(marker)
-        if i >= 0 and msg[i + len(marker): i + len(marker) + 1] in (":", " ", ""):
+        if i >= 0 and msg[i + len(marker) : i + len(marker) + 1] in (":", " ", ""):
             return msg[i:][:_MAX_TEXT]
     return None
 

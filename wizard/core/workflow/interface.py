@@ -1,5 +1,5 @@
 """What a caller job passes to the reusable workflow: its `uses:` reference, `with:` inputs and `secrets:`,
-filtered by the reusable workflow's own `on.workflow_call` declaration when we have it (DESIGN §2.6).
+filtered by the reusable workflow's own `on.workflow_call` declaration when we have it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from wizard.core.plan import Plan, ResolvedPlan
-from wizard.core.workflow_yaml import load, plain, round_trip_yaml
+from wizard.core.workflow.roundtrip import load, plain, round_trip_yaml
 from wizard.errors import InputError
 
 # The `with:` keys brik-onboard writes, in the order it writes them. The optional ones are removed from an
@@ -67,9 +67,7 @@ def parse_reusable_interface(text: str) -> ReusableInterface:
     inputs = {}
     for name, decl in _mapping(call.get("inputs"), "inputs").items():
         decl = decl or {}
-        inputs[str(name)] = InputDecl(
-            str(name), str(decl.get("type", "string")), decl.get("required") is True, decl.get("default")
-        )
+        inputs[str(name)] = InputDecl(str(name), str(decl.get("type", "string")), decl.get("required") is True, decl.get("default"))
     secrets = {}
     for name, decl in _mapping(call.get("secrets"), "secrets").items():
         secrets[str(name)] = SecretDecl(str(name), (decl or {}).get("required") is True)

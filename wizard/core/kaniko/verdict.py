@@ -1,4 +1,4 @@
-"""The run-1 / run-2 verdict (DESIGN §2.7): did the second build reuse the layer cache the first one wrote?
+"""The run-1 / run-2 verdict: did the second build reuse the layer cache the first one wrote?
 
 Each failure reason starts with a stable code word followed by ": " (see ``REASON_CODES``), so callers and
 tests can branch on ``reason_code(r)`` while people read the rest.
@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from wizard.core.kaniko_log import LogSummary, normalize_repo, split_ref
+from wizard.core.kaniko.log import LogSummary, normalize_repo, split_ref
 
 REASON_CODES = (
     "no-build",  # a log shows no Kaniko build at all
@@ -31,8 +31,10 @@ _AUTH_RE = re.compile(r"\b(401|403)\b|unauthori[sz]ed|denied|forbidden|authentic
 _EXCERPT = 240
 # Our hint replaces Kaniko's advice; the token scopes map after "; [map[" says nothing to a reader.
 _BOILERPLATE_RE = re.compile(r" -- make sure you entered the correct tag name.*?try again|; \[map\[.*$")
-_NO_CACHEABLE = ("no-cacheable-layer: the Dockerfile has no RUN instruction and Kaniko caches only RUN layers by "
-                 "default; pass --cache-copy-layers (kaniko-args) to cache COPY layers")
+_NO_CACHEABLE = (
+    "no-cacheable-layer: the Dockerfile has no RUN instruction and Kaniko caches only RUN layers by "
+    "default; pass --cache-copy-layers (kaniko-args) to cache COPY layers"
+)
 
 
 def reason_code(reason: str) -> str:
@@ -59,15 +61,28 @@ class Verdict:
 
     def to_json(self) -> dict:
         return {
-            "passed": self.passed, "reasons": list(self.reasons), "codes": self.codes, "notes": list(self.notes),
-            "first_miss": self.first_miss, "attempt1_s": self.attempt1_s, "attempt2_s": self.attempt2_s,
-            "saving_s": self.saving_s, "warmed_before": self.warmed_before, "hits": self.hits,
+            "passed": self.passed,
+            "reasons": list(self.reasons),
+            "codes": self.codes,
+            "notes": list(self.notes),
+            "first_miss": self.first_miss,
+            "attempt1_s": self.attempt1_s,
+            "attempt2_s": self.attempt2_s,
+            "saving_s": self.saving_s,
+            "warmed_before": self.warmed_before,
+            "hits": self.hits,
             "misses": self.misses,
         }
 
 
-def judge(first: LogSummary, second: LogSummary, *, image: str | None = None, cache_repo: str | None = None,
-          destinations: Iterable[str] | None = None) -> Verdict:
+def judge(
+    first: LogSummary,
+    second: LogSummary,
+    *,
+    image: str | None = None,
+    cache_repo: str | None = None,
+    destinations: Iterable[str] | None = None,
+) -> Verdict:
     """Judge attempt 1 (``first``) and its re-run (``second``).
 
     ``image`` (a repository, any tag), ``destinations`` (full references) and ``cache_repo`` are what the
@@ -83,38 +98,46 @@ def judge(first: LogSummary, second: LogSummary, *, image: str | None = None, ca
     reasons += _cache_repo_reasons(first, second, cache_repo)
     if second.fatal is None:
         reasons += _push_reasons(second, image, list(destinations or ()))
-    verdict = Verdict(passed=not reasons, reasons=reasons, first_miss=second.misses[0] if second.misses else None,
-                      warmed_before=first.hit_count > 0, hits=second.hit_count, misses=second.miss_count)
+    verdict = Verdict(
+        passed=not reasons,
+        reasons=reasons,
+        first_miss=second.misses[0] if second.misses else None,
+        warmed_before=first.hit_count > 0,
+        hits=second.hit_count,
+        misses=second.miss_count,
+    )
     _timing(verdict, first, second)
     if verdict.warmed_before:
-        verdict.notes.append(f"attempt 1 already hit the cache ({first.hit_count} layer(s)): an earlier build "
-                             "had warmed it")
+        verdict.notes.append(f"attempt 1 already hit the cache ({first.hit_count} layer(s)): an earlier build had warmed it")
     return verdict
 
 
 def _built(log: LogSummary) -> bool:
-    return bool(log.instruction_count or log.lookups or log.hit_count or log.miss_count or log.stages
-                or log.pushed_digests)
+    return bool(log.instruction_count or log.lookups or log.hit_count or log.miss_count or log.stages or log.pushed_digests)
 
 
 def _excerpt(text: str) -> str:
     """Kaniko's error without its boilerplate, its head and its tail (where the registry's status is)."""
     text = _BOILERPLATE_RE.sub("", text).strip()
-    return text if len(text) <= _EXCERPT else f"{text[: _EXCERPT // 2 - 20]} … {text[-(_EXCERPT // 2 + 20):]}"
+    return text if len(text) <= _EXCERPT else f"{text[: _EXCERPT // 2 - 20]} … {text[-(_EXCERPT // 2 + 20) :]}"
 
 
 def _fatal_reasons(n: int, log: LogSummary) -> list[str]:
     if log.fatal is None:
         if log.push_permission_warning:
-            return [f"push-denied: attempt {n}: Kaniko warned that the push-permission check failed; make sure "
-                    "the registry login can push the image (packages: write / write:packages)"]
+            return [
+                f"push-denied: attempt {n}: Kaniko warned that the push-permission check failed; make sure "
+                "the registry login can push the image (packages: write / write:packages)"
+            ]
         if not _built(log):
             return [f"no-build: attempt {n}: the log shows no Kaniko build; is it the job log of the build step?"]
         return []
     fatal = _excerpt(log.fatal)
     if log.fatal.startswith(("error checking push permissions", "error pushing image")) and _AUTH_RE.search(log.fatal):
-        return [f"push-denied: attempt {n}: {fatal}; give the registry login push rights on the image "
-                "(GITHUB_TOKEN with packages: write, or a classic PAT with write:packages)"]
+        return [
+            f"push-denied: attempt {n}: {fatal}; give the registry login push rights on the image "
+            "(GITHUB_TOKEN with packages: write, or a classic PAT with write:packages)"
+        ]
     return [f"fatal: attempt {n}: {fatal}"]
 
 
@@ -124,10 +147,11 @@ def _upload_reasons(n: int, log: LogSummary) -> list[str]:
     repo = log.cache_repo or "the cache repository"
     sample = _excerpt(log.upload_error_messages[0]) if log.upload_error_messages else ""
     if any(_AUTH_RE.search(m) for m in log.upload_error_messages):
-        return [f"cache-upload-refused: attempt {n}: {log.cache_upload_errors} cache layer upload(s) to {repo} "
-                f"were refused ({sample}); the token must be able to write the cache package too"]
-    return [f"cache-upload-failed: attempt {n}: {log.cache_upload_errors} cache layer upload(s) to {repo} "
-            f"failed ({sample})"]
+        return [
+            f"cache-upload-refused: attempt {n}: {log.cache_upload_errors} cache layer upload(s) to {repo} "
+            f"were refused ({sample}); the token must be able to write the cache package too"
+        ]
+    return [f"cache-upload-failed: attempt {n}: {log.cache_upload_errors} cache layer upload(s) to {repo} failed ({sample})"]
 
 
 def _runs(log: LogSummary) -> list[str]:
@@ -140,23 +164,25 @@ def _cache_reasons(first: LogSummary, second: LogSummary) -> list[str]:
     if not second.cache_enabled_hint:
         if second.instructions and not _runs(second):
             return [_NO_CACHEABLE]
-        where = "attempt 2 shows no cache lookup (attempt 1 did)" if first.cache_enabled_hint \
-            else "neither log shows a cache lookup"
-        return [f"cache-disabled: {where}; run Kaniko with --cache=true "
-                "(cache_enabled: true in the workflow)"]
+        where = "attempt 2 shows no cache lookup (attempt 1 did)" if first.cache_enabled_hint else "neither log shows a cache lookup"
+        return [f"cache-disabled: {where}; run Kaniko with --cache=true (cache_enabled: true in the workflow)"]
     if second.miss_count:
         first_miss = second.misses[0] if second.misses else "?"
         why = " (attempt 1 could not upload its layers)" if first.cache_upload_errors else ""
-        return [f"misses-on-attempt-2: first miss at `{first_miss}` ({second.miss_count} cache miss(es)); it and "
-                f"every layer after it in its stage were rebuilt{why}"]
+        return [
+            f"misses-on-attempt-2: first miss at `{first_miss}` ({second.miss_count} cache miss(es)); it and "
+            f"every layer after it in its stage were rebuilt{why}"
+        ]
     if not second.hit_count:
         return [f"no-cache-hits: attempt 2 used no cached layer ({second.lookups} lookup(s))"]
     if not second.truncated:
         unlooked = Counter(_runs(second)) - Counter(second.hits)
         if unlooked:
             first_run = next(i for i in _runs(second) if i in unlooked)
-            return [f"uncached-layers: {sum(unlooked.values())} RUN instruction(s) in attempt 2 were not taken "
-                    f"from the cache, first `{first_run}`"]
+            return [
+                f"uncached-layers: {sum(unlooked.values())} RUN instruction(s) in attempt 2 were not taken "
+                f"from the cache, first `{first_run}`"
+            ]
     return []
 
 
@@ -176,8 +202,7 @@ def _push_reasons(second: LogSummary, image: str | None, destinations: list[str]
         return []
     pushed_repos = {normalize_repo(split_ref(r)[0]) for r in second.pushed_digests}
     named = {_normal_ref(r) for r in second.push_targets}
-    missing = [d for d in destinations
-               if normalize_repo(split_ref(d)[0]) not in pushed_repos or (named and _normal_ref(d) not in named)]
+    missing = [d for d in destinations if normalize_repo(split_ref(d)[0]) not in pushed_repos or (named and _normal_ref(d) not in named)]
     if image and normalize_repo(split_ref(image)[0]) not in pushed_repos:
         missing.insert(0, image)
     if not missing:

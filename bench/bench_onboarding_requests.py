@@ -65,22 +65,15 @@ def normalise(method: str, path: str, repo: str, org: str) -> str:
 
 def onboard_once() -> tuple[Counter[str], int, bool]:
     """One onboarding; (requests by normalised line, status reads beyond one per attempt, verdict passed)."""
-    from wizard.commands.flag_questioner import FlagQuestioner
-    from wizard.commands.session_factory import build_session
-    from wizard.demo import DEMO_REPO, demo_environment
+    from wizard.app.demo import DEMO_REPO, demo_environment
+    from wizard.app.flag_questioner import FlagQuestioner
     from wizard.engine.runner import Engine
     from wizard.engine.session import Options
 
     with demo_environment(time_factor=TIME_FACTOR) as env:
-        session = build_session(
-            env.args(deliver="commit"),
-            FlagQuestioner(yes=True, interactive=False),
-            lambda event: None,
-            options=Options(poll_interval_s=POLL_S),
-            environ=env.environ,
-        )
+        session = env.factory(Options(poll_interval_s=POLL_S))(FlagQuestioner(yes=True, interactive=False), lambda event: None)
         Engine(session).run()
-        log = requests.get(env.sandbox.base_url + "/_sandbox/requests", timeout=30).json()  # type: ignore[attr-defined]
+        log = requests.get(env.sandbox.base_url + "/_sandbox/requests", timeout=30).json()
     org = DEMO_REPO.split("/")[0]
     seen = Counter(normalise(r["method"], r["path"], DEMO_REPO, org) for r in log)
     polls = sum(n for line, n in seen.items() if POLL_RE.match(line))

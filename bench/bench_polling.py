@@ -23,22 +23,17 @@ POLL_RE = re.compile(r"/actions/runs/\d+/attempts/\d+$")
 
 
 def measure(poll_s: float) -> dict[str, float]:
-    from wizard.commands.flag_questioner import FlagQuestioner
-    from wizard.commands.session_factory import build_session
-    from wizard.demo import demo_environment
+    from wizard.app.demo import demo_environment
+    from wizard.app.flag_questioner import FlagQuestioner
     from wizard.engine.runner import Engine
     from wizard.engine.session import Options
 
     with demo_environment(time_factor=TIME_FACTOR) as env:
-        session = build_session(
-            env.args(deliver="commit"),
-            FlagQuestioner(yes=True, interactive=False),
-            lambda event: None,
-            options=Options(poll_interval_s=poll_s * TIME_FACTOR),
-            environ=env.environ,
+        session = env.factory(Options(poll_interval_s=poll_s * TIME_FACTOR))(
+            FlagQuestioner(yes=True, interactive=False), lambda event: None
         )
         Engine(session).run()
-        log = requests.get(env.sandbox.base_url + "/_sandbox/requests", timeout=30).json()  # type: ignore[attr-defined]
+        log = requests.get(env.sandbox.base_url + "/_sandbox/requests", timeout=30).json()
     if not session.verdict_passed:
         raise SystemExit("the onboarding did not pass validation: the numbers would not be comparable")
     facts = session.verdict

@@ -74,24 +74,18 @@ class PromptRun:
 
 def run_scripted(env: Any, prompter: ScriptedPrompter, environ: dict[str, str] | None = None, **overrides: Any) -> PromptRun:
     """The prompt mode on the demo environment `env`, answered by `prompter`."""
-    from wizard.commands.session_factory import build_session
     from wizard.engine.session import Options
-    from wizard.prompts import run_prompts
+    from wizard.prompt_face.run import run_prompts
 
     out, err = io.StringIO(), io.StringIO()
-
-    def factory(questioner: Any, emit: Any) -> Any:
-        return build_session(
-            env.args(**overrides), questioner, emit, options=Options(poll_interval_s=0.05), environ={**env.environ, **(environ or {})}
-        )
-
+    factory = env.factory(Options(poll_interval_s=0.05), environ=environ, **overrides)
     code = run_prompts(factory, prompter=prompter, out=out, err=err)
     return PromptRun(code, out.getvalue(), err.getvalue())
 
 
 @contextmanager
 def demo() -> Iterator[Any]:
-    from wizard.demo import demo_environment
+    from wizard.app.demo import demo_environment
 
-    with demo_environment(time_factor=0.01) as env:
+    with demo_environment(time_factor=0.01, registry_pat=False) as env:
         yield env

@@ -49,7 +49,7 @@ def test_human_output_lists_every_change(tmp_path: Path) -> None:
 
 
 def test_dockerfile_preflight_from_the_checkout() -> None:
-    checkout = REPO / "assets" / "demo" / "example-node-api"
+    checkout = REPO / "wizard" / "assets" / "demo" / "example-node-api"
     res = run_cli("plan", "--repo", "BrikByte-Studios/example-node-api", "--checkout", str(checkout), "--json")
     assert res.returncode == 0, res.stderr
     df = json.loads(res.stdout)["dockerfile"]

@@ -15,7 +15,7 @@ from tests.prompts_helpers import DEFAULT, INTERRUPT, ScriptedPrompter, demo, ru
 from wizard.core import naming
 from wizard.errors import EXIT_OK, EXIT_USAGE, WizardError
 from wizard.prompt_face.prompter import ask, validator
-from wizard.prompts import EXIT_INTERRUPTED, run_prompts
+from wizard.prompt_face.run import EXIT_INTERRUPTED, run_prompts
 
 WORKFLOW = ".github/workflows/build-image.yml"
 
@@ -43,7 +43,7 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
         ]
     )
     with demo() as env:
-        run = run_scripted(env, first, deliver=None)  # delivery comes from the answers, not a flag
+        run = run_scripted(env, first, delivery=None)  # delivery comes from the answers, not a flag
         assert run.code == EXIT_OK, run.out + run.err
         assert "verdict: PASS" in run.out
         assert first.refused == [("OrdersApi", first.refused[0][1])]
@@ -66,7 +66,7 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
                 ("caller workflow reach", DEFAULT),
             ]
         )
-        rerun = run_scripted(env, again, deliver=None)
+        rerun = run_scripted(env, again, delivery=None)
         assert rerun.code == EXIT_OK, rerun.out + rerun.err
         assert again.script == []
         offered = {a.message.split(" (")[0].rstrip(":"): a.default for a in again.asked}

@@ -23,9 +23,12 @@ TOKEN_SHAPE = re.compile(r"(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}")
 
 
 def spawn(registry_pat: str | None = None, time_factor: float = 0.01) -> tuple[pexpect.spawn, io.StringIO]:
+    # The plain demo, with the sandbox accepting `registry_pat` typed at the prompt (None: one in the environment).
     code = (
-        "from wizard.prompts import run_prompts_demo; "
-        f"raise SystemExit(run_prompts_demo(time_factor={time_factor}, registry_pat={registry_pat!r}))"
+        "from wizard.app.demo import demo_environment; from wizard.engine.session import Options; "
+        "from wizard.prompt_face.run import run_prompts\n"
+        f"with demo_environment(time_factor={time_factor}, registry_pat={registry_pat if registry_pat else True!r}) as env:\n"
+        "    raise SystemExit(run_prompts(env.factory(Options(poll_interval_s=0.1))))"
     )
     # No cursor-position requests: a pty under pexpect never answers them.
     env = child_env({"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"})

@@ -1,4 +1,4 @@
-"""The org's reusable workflow assets/workflows/ci-build-kaniko.yml: its declaration and step wiring.
+"""The org's reusable workflow wizard/assets/workflows/ci-build-kaniko.yml: its declaration and step wiring.
 
 The prepare step's script is run in test_reusable_workflow_script.py; schema and zizmor checks are in
 test_reusable_workflow_lint.py.

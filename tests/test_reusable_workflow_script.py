@@ -1,4 +1,4 @@
-"""The reusable workflow's one shell script: the `prepare` step of assets/workflows/ci-build-kaniko.yml.
+"""The reusable workflow's one shell script: the `prepare` step of wizard/assets/workflows/ci-build-kaniko.yml.
 
 The `run:` text is read out of the YAML and executed with bash on sample inputs, so what is tested is
 what ships.

@@ -1,6 +1,6 @@
 """The sandbox's Kaniko build emulation, scenario by scenario: consequences follow from registry state.
 
-Most tests build the demo service (assets/demo/example-node-api, three stages, production by default);
+Most tests build the demo service (wizard/assets/demo/example-node-api, three stages, production by default);
 the stopCache and invalidation details use a small in-test repository.
 """
 

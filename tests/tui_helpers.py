@@ -21,16 +21,11 @@ FLOW = ("connect", "repository", "preflight", "image", "secrets", "workflow", "v
 
 def wizard_on(sandbox: Any, workdir: Path, *, poll_interval_s: float = 0.02, token: str | None = None, **overrides: Any) -> WizardApp:
     """The wizard (the same factory the CLI and the demo use) on this sandbox's sample repo, delivery "commit"."""
-    from wizard.commands.session_factory import build_session
-    from wizard.demo import DemoEnv
+    from wizard.app.demo import DemoEnv
     from wizard.engine.session import Options
 
     env = DemoEnv(sandbox, workdir, {"GH_TOKEN": token or sandbox.token})
-
-    def factory(questioner: Any, emit: Callable[[Any], None]) -> Any:
-        return build_session(env.args(**overrides), questioner, emit, options=Options(poll_interval_s=poll_interval_s), environ=env.environ)
-
-    return create_app(factory)
+    return create_app(env.factory(Options(poll_interval_s=poll_interval_s), **overrides))
 
 
 async def paste(pilot: Any, text: str) -> None:

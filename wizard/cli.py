@@ -1,7 +1,9 @@
-"""Command line: arguments -> one of the faces.
+"""Command line: arguments -> typed options -> one of the faces.
 
-Start-up is kept lazy: this module imports only the standard library and `wizard.errors`, so
-`brik-onboard --help` never pays for PyGithub, Textual or ruamel.yaml. Each command imports its own code.
+Start-up is kept lazy: this module imports the standard library, `wizard.errors` and the answers' declarations
+(`wizard.core.plan`, pure), so `brik-onboard --help` never pays for PyGithub, Textual or ruamel.yaml. Each
+command imports its own code. The answer flags are generated from the declarations: every command that reads
+answers takes them, and so does the bare wizard; given before a command, they count as if given after it.
 """
 
 from __future__ import annotations
@@ -9,9 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
-from wizard.errors import WizardError
+from wizard.errors import InputError, WizardError
+
+if TYPE_CHECKING:
+    from wizard.app.options import AnswerSource, Connection
+    from wizard.core.spec import AnswerSpec
 
 DESCRIPTION = """\
 Onboard a GitHub repository to the org's container build convention: an image under
@@ -22,38 +30,49 @@ EPILOG = """\
 With no command, the wizard runs on the current directory's repository (full screen, or --plain prompts).
 exit codes: 0 done, 1 validation failed, 2 usage or input error, 3 GitHub refused, 130 interrupted."""
 
-
-def add_plan_flags(parser: argparse.ArgumentParser) -> None:
-    """The answers a run can take from flags (flags win over the answers file)."""
-    g = parser.add_argument_group("answers (override the answers file)")
-    g.add_argument("--repo", metavar="OWNER/NAME", help="repository to onboard (default: the 'origin' remote of the current directory)")
-    g.add_argument("--org", help="image namespace org (default: brikbyte-studios)")
-    g.add_argument("--registry", help="container registry host (default: ghcr.io)")
-    g.add_argument("--reusable-workflow", metavar="REF", help="the org's reusable workflow OWNER/REPO/PATH@REF")
-    g.add_argument("--service", help="service name, the last part of the image (default: the repo name, slugged)")
-    g.add_argument("--tags", help="image tags, comma or newline separated (default: sha-${{ github.sha }})")
-    g.add_argument("--cache-repo", metavar="REF", help="explicit cache repository (default: <image>-cache)")
-    g.add_argument("--no-cache", action="store_true", default=None, help="build without the layer cache")
-    g.add_argument("--target", help="Dockerfile stage to build (--target)")
-    g.add_argument("--dockerfile", help="path of the Dockerfile in the repo (default: ./Dockerfile)")
-    g.add_argument("--context", help="build context directory (default: .)")
-    g.add_argument("--strategy", choices=["github-token", "pat"], help="registry credential: the run's GITHUB_TOKEN or a stored PAT")
-    g.add_argument("--scope", choices=["org", "environment"], help="where registry secrets live")
-    g.add_argument("--visibility", choices=["all", "private", "selected"], help="org secret visibility (default: selected)")
-    g.add_argument("--environment", metavar="NAME", help="environment for environment-scoped secrets")
-    g.add_argument("--workflow-path", metavar="PATH", help="caller workflow path in the repo (default: .github/workflows/build-image.yml)")
-    g.add_argument("--pin-sha", metavar="SHA", help="pin the reusable workflow to this commit SHA (the ref stays as a comment)")
-    g.add_argument("--answers", metavar="FILE", help="answers file (default: .github/brik-onboard.yml in the checkout)")
-    g.add_argument("--checkout", metavar="DIR", help="local clone of the repo (default: the current directory when its origin is --repo)")
+ANSWER_PREFIX = "answer__"  # the namespace attribute of an answer flag: answer__<name>
+ANSWER_COMMANDS = ("plan", "apply", "validate", None)  # None: the bare wizard
+RUN_FLAGS = ("token_env", "state", "log", "poll_interval", "answers", "checkout")
 
 
-def add_github_flags(parser: argparse.ArgumentParser) -> None:
-    g = parser.add_argument_group("GitHub")
-    g.add_argument("--api-url", metavar="URL", help="GitHub API URL: GitHub Enterprise or the sandbox (default: https://api.github.com)")
-    g.add_argument("--token-env", metavar="VAR", help="read the admin token from this environment variable")
-    g.add_argument("--state", metavar="FILE", help="progress file (default: beside the answers file)")
-    g.add_argument("--log", metavar="FILE", help="append the engine's events to this file (no secret values)")
-    g.add_argument("--poll-interval", type=float, default=5.0, metavar="SECONDS", help="seconds between build status polls")
+def add_answer_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per declared answer (flags win over the answers file). Absent flags leave no attribute, so a
+    flag given before the command is not overwritten by the command's own default."""
+    from wizard.core.plan import ANSWERS
+    from wizard.core.spec import Kind
+
+    g = parser.add_argument_group("answers (override the answers file; `brik-onboard schema` lists them)")
+    for spec in ANSWERS:
+        kwargs: dict[str, Any] = {"dest": ANSWER_PREFIX + spec.name, "default": argparse.SUPPRESS, "help": spec.meta.help}
+        if spec.kind is Kind.BOOL:
+            kwargs["action"] = argparse.BooleanOptionalAction
+        elif spec.kind is Kind.CHOICE:
+            kwargs["choices"] = spec.choices
+        elif spec.kind is Kind.MAP or (spec.kind is Kind.LIST and spec.meta.parse is None):
+            kwargs["action"] = "append"
+        if spec.kind not in (Kind.BOOL, Kind.CHOICE):
+            kwargs["metavar"] = spec.meta.metavar or spec.name.upper()
+        g.add_argument(*spec.flags, **kwargs)
+    s = parser.add_argument_group("where the answers come from")
+    s.add_argument(
+        "--answers", metavar="FILE", default=argparse.SUPPRESS, help="answers file (default: .github/brik-onboard.yml in the checkout)"
+    )
+    s.add_argument(
+        "--checkout",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="local clone of the repo (default: the current directory when its origin is --repo)",
+    )
+
+
+def add_run_flags(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("GitHub and progress")
+    g.add_argument("--token-env", metavar="VAR", default=argparse.SUPPRESS, help="read the admin token from this environment variable")
+    g.add_argument("--state", metavar="FILE", default=argparse.SUPPRESS, help="progress file (default: beside the answers file)")
+    g.add_argument("--log", metavar="FILE", default=argparse.SUPPRESS, help="append the engine's events to this file (no secret values)")
+    g.add_argument(
+        "--poll-interval", type=float, metavar="SECONDS", default=argparse.SUPPRESS, help="seconds between build status polls (default: 5)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,24 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--plain", action="store_true", help="the wizard as plain prompts instead of the full-screen interface")
-    add_plan_flags(parser)
-    add_github_flags(parser)
-    parser.add_argument("--deliver", choices=["local", "pr", "commit"], help="how the caller workflow reaches the repo (default: pr)")
+    add_answer_flags(parser)
+    add_run_flags(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     plan = sub.add_parser("plan", help="dry run: resolve the answers and print every change, write nothing")
-    add_plan_flags(plan)
+    add_answer_flags(plan)
+    add_run_flags(plan)
     plan.add_argument("--workflow-file", metavar="PATH", help="an existing caller workflow to update: show the diff")
     plan.add_argument("--json", action="store_true", help="print one JSON object")
     plan.add_argument("--offline", action="store_true", help="do not read GitHub's current state, even with a token")
-    add_github_flags(plan)
-    plan.add_argument("--deliver", choices=["local", "pr", "commit"], help="how apply would deliver the caller (default: pr)")
 
     apply = sub.add_parser("apply", help="run the whole onboarding non-interactively from an answers file and/or flags")
     apply.add_argument("file", nargs="?", metavar="FILE", help="answers file (same as --answers)")
-    add_plan_flags(apply)
-    add_github_flags(apply)
-    apply.add_argument("--deliver", choices=["local", "pr", "commit"], help="how the caller workflow reaches the repo (default: pr)")
+    add_answer_flags(apply)
+    add_run_flags(apply)
     apply.add_argument("--yes", action="store_true", help="apply every step's changes without asking")
     apply.add_argument("--skip-validation", action="store_true", help="do not run the validation build")
     apply.add_argument("--replace-secrets", action="store_true", help="replace existing secrets' values (default: keep them)")
@@ -93,11 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
 
     validate = sub.add_parser("validate", help="only the validation build and its verdict")
-    add_plan_flags(validate)
-    add_github_flags(validate)
+    add_answer_flags(validate)
+    add_run_flags(validate)
     validate.add_argument("--yes", action="store_true", help="start the builds without asking")
     validate.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
-    validate.set_defaults(secrets_from_stdin=False, deliver="local")
+
+    sub.add_parser("schema", help="print the answers file's JSON Schema (draft 2020-12)")
 
     auth = sub.add_parser("auth", help="the admin token in the OS keyring")
     auth_sub = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True)
@@ -108,13 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
         auth_sub.add_parser("status", help="host, user, scopes and where the token comes from"),
         auth_sub.add_parser("logout", help="remove the stored token"),
     ):
-        p.add_argument("--api-url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
-        p.add_argument("--token-env", metavar="VAR", help="read the token from this environment variable")
+        p.add_argument("--api-url", dest="auth_api_url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
+        p.add_argument("--token-env", dest="auth_token_env", metavar="VAR", help="read the token from this environment variable")
 
     demo = sub.add_parser("demo", help="the wizard against the embedded GitHub sandbox: no token, no network")
     demo_mode = demo.add_mutually_exclusive_group()
     demo_mode.add_argument("--headless", action="store_true", help="answer with the defaults and print one line per step and the verdict")
-    demo_mode.add_argument("--plain", action="store_true", help="the demo as plain prompts")
+    demo_mode.add_argument("--plain", action="store_true", dest="demo_plain", help="the demo as plain prompts")
     demo.add_argument("--time-factor", type=float, default=0.05, help="scale simulated build time (default 0.05)")
 
     inspect = sub.add_parser("inspect-log", help="analyse Kaniko job logs offline; with two logs, the run-1 vs run-2 verdict")
@@ -139,7 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return _dispatch(parser, args)
+        _refuse_misplaced(parser, args)
+        return _dispatch(args)
     except WizardError as exc:
         print(exc.render(), file=sys.stderr)
         return exc.exit_code
@@ -152,39 +170,124 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    if args.command == "plan":
+def _refuse_misplaced(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Answer and run flags given before a command that reads none: refused (exit 2), never silently dropped."""
+    if args.command in ANSWER_COMMANDS:
+        return
+    given = [name for name in vars(args) if name.startswith(ANSWER_PREFIX) or name in RUN_FLAGS]
+    if given or args.plain:
+        names = ", ".join("--" + n.removeprefix(ANSWER_PREFIX).replace("_", "-") for n in given) or "--plain"
+        parser.error(f"{names}: not an option of `{args.command}` (answer flags go after plan, apply or validate)")
+
+
+def answer_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The answers given on the command line, typed by their declarations (only those given)."""
+    from wizard.core.plan import ANSWERS_BY_NAME
+    from wizard.core.spec import Kind
+
+    out: dict[str, Any] = {}
+    for attr, raw in vars(args).items():
+        if not attr.startswith(ANSWER_PREFIX):
+            continue
+        spec = ANSWERS_BY_NAME[attr.removeprefix(ANSWER_PREFIX)]
+        out[spec.name] = _typed(spec, raw) if spec.kind is not Kind.BOOL else bool(raw)
+    return out
+
+
+def _typed(spec: AnswerSpec, raw: Any) -> Any:
+    from wizard.core.spec import Kind
+
+    if spec.kind is Kind.MAP:
+        pairs = {}
+        for item in raw:
+            name, sep, var = str(item).partition("=")
+            if not sep or not name or not var:
+                raise InputError(f"{spec.flag} takes NAME=VAR", f"e.g. {spec.flag} REGISTRY_PAT=MY_PAT_VARIABLE")
+            pairs[name] = var
+        return pairs
+    if spec.kind is Kind.LIST and spec.meta.parse is None:
+        return tuple(raw)
+    return spec.parse_text(raw) if spec.kind is Kind.LIST else raw
+
+
+def answer_source(args: argparse.Namespace, *, answers_file: str | None = None) -> AnswerSource:
+    from wizard.app.options import AnswerSource
+
+    answers = answers_file or getattr(args, "answers", None)
+    checkout = getattr(args, "checkout", None)
+    workflow_file = getattr(args, "workflow_file", None)
+    return AnswerSource(
+        flags=answer_flags(args),
+        answers_file=Path(answers) if answers else None,
+        checkout=Path(checkout) if checkout else None,
+        workflow_file=Path(workflow_file) if workflow_file else None,
+    )
+
+
+def connection(args: argparse.Namespace) -> Connection:
+    from wizard.app.options import Connection
+
+    state, log = getattr(args, "state", None), getattr(args, "log", None)
+    return Connection(
+        token_env=getattr(args, "token_env", None),
+        state_file=Path(state) if state else None,
+        log_file=Path(log) if log else None,
+        poll_interval_s=getattr(args, "poll_interval", 5.0),
+    )
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from wizard.app import options as o
+
+    command = args.command
+    if command == "plan":
         from wizard.commands.plan_cmd import run_plan
 
-        return run_plan(args)
-    if args.command == "apply":
+        return run_plan(o.PlanOptions(answer_source(args), connection(args), json=args.json, offline=args.offline))
+    if command == "apply":
         from wizard.commands.apply_cmd import run_apply
 
-        return run_apply(args)
-    if args.command == "validate":
+        return run_apply(
+            o.ApplyOptions(
+                answer_source(args, answers_file=args.file if not getattr(args, "answers", None) else None),
+                connection(args),
+                json=args.json,
+                yes=args.yes,
+                skip_validation=args.skip_validation,
+                replace_secrets=args.replace_secrets,
+                secrets_from_stdin=args.secrets_from_stdin,
+                wait_merge_s=args.wait_merge,
+            )
+        )
+    if command == "validate":
         from wizard.commands.apply_cmd import run_validate
 
-        return run_validate(args)
-    if args.command == "auth":
+        return run_validate(o.ValidateOptions(answer_source(args), connection(args), json=args.json, yes=args.yes))
+    if command == "schema":
+        from wizard.commands.schema_cmd import run_schema
+
+        return run_schema()
+    if command == "auth":
         from wizard.commands.auth_cmd import run_auth
 
-        return run_auth(args)
-    if args.command == "demo":
+        return run_auth(o.AuthOptions(args.auth_command, args.auth_api_url, args.auth_token_env, getattr(args, "with_token", False)))
+    if command == "demo":
         from wizard.commands.demo_cmd import run_demo
 
-        return run_demo(args)
-    if args.command == "inspect-log":
+        mode = "headless" if args.headless else "plain" if args.demo_plain else "tui"
+        return run_demo(o.DemoOptions(mode=mode, time_factor=args.time_factor))
+    if command == "inspect-log":
         from wizard.commands.inspect_log_cmd import run_inspect_log
 
-        return run_inspect_log(args)
-    if args.command == "sandbox":
+        return run_inspect_log(
+            o.InspectOptions(tuple(args.logs), args.image, args.cache_repo, tuple(args.destination or ()), json=args.json)
+        )
+    if command == "sandbox":
         from wizard.commands.sandbox_cmd import run_sandbox_serve
 
-        return run_sandbox_serve(args)
-    if args.plain:
-        from wizard.commands.wizard_cmd import run_plain
+        scopes = tuple(s.strip() for s in args.scopes.split(",") if s.strip())
+        seed = Path(args.seed) if args.seed else None
+        return run_sandbox_serve(o.ServeOptions(args.port, args.token, scopes, seed, args.time_factor))
+    from wizard.commands.wizard_cmd import run_wizard
 
-        return run_plain(args)
-    from wizard.commands.wizard_cmd import run_tui
-
-    return run_tui(args)
+    return run_wizard(o.WizardOptions(answer_source(args), connection(args), plain=args.plain))

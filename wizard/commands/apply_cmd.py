@@ -2,43 +2,51 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from pathlib import Path
+from typing import Any
 
-from wizard.commands.event_log import EventLog
-from wizard.commands.flag_questioner import FlagQuestioner
-from wizard.commands.session_factory import build_session, read_stdin_if
-from wizard.commands.text_events import TextRenderer
+from wizard.app.flag_questioner import FlagQuestioner
+from wizard.app.options import AnswerSource, ApplyOptions, Connection, ValidateOptions
+from wizard.app.sessions import build_session, read_stdin_if
 from wizard.engine.events import Event, VerdictReady
 from wizard.engine.runner import Engine
 from wizard.engine.session import Options, Session
-from wizard.engine.steps import ConnectStep, ImageStep, PreflightStep, RepositoryStep, ValidateStep
+from wizard.engine.steps import VALIDATE_ONLY, Step, default_steps
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED
+from wizard.text.event_log import EventLog
+from wizard.text.events import TextRenderer
 
 
-def run_apply(args: argparse.Namespace) -> int:
-    if args.file and not args.answers:
-        args.answers = args.file
+def run_apply(o: ApplyOptions) -> int:
     options = Options(
-        replace_secrets=args.replace_secrets,
-        skip_validation=args.skip_validation,
-        wait_merge_s=args.wait_merge,
-        poll_interval_s=args.poll_interval,
+        replace_secrets=o.replace_secrets,
+        skip_validation=o.skip_validation,
+        wait_merge_s=o.wait_merge_s,
+        poll_interval_s=o.connection.poll_interval_s,
     )
-    return _run(args, options, steps=None)
+    stdin_text = read_stdin_if(o.secrets_from_stdin)
+    return _run(o.source, o.connection, options, yes=o.yes, json_out=o.json, stdin_text=stdin_text, steps=None)
 
 
-def run_validate(args: argparse.Namespace) -> int:
-    options = Options(force_validation=True, poll_interval_s=args.poll_interval)
-    steps = [ConnectStep(), RepositoryStep(), PreflightStep(), ImageStep(), ValidateStep()]
-    return _run(args, options, steps=steps)
+def run_validate(o: ValidateOptions) -> int:
+    options = Options(force_validation=True, poll_interval_s=o.connection.poll_interval_s)
+    steps = [step for step in default_steps() if step.name in VALIDATE_ONLY]
+    return _run(o.source, o.connection, options, yes=o.yes, json_out=o.json, stdin_text=None, steps=steps)
 
 
-def _run(args: argparse.Namespace, options: Options, steps: list | None) -> int:
-    renderer = TextRenderer(sys.stderr if args.json else sys.stdout)
-    log = EventLog(Path(args.log)) if args.log else None
+def _run(
+    source: AnswerSource,
+    connection: Connection,
+    options: Options,
+    *,
+    yes: bool,
+    json_out: bool,
+    stdin_text: str | None,
+    steps: list[Step] | None,
+) -> int:
+    renderer = TextRenderer(sys.stderr if json_out else sys.stdout)
+    log = EventLog(connection.log_file) if connection.log_file else None
     verdicts: list[VerdictReady] = []
 
     def emit(event: Event) -> None:
@@ -49,24 +57,18 @@ def _run(args: argparse.Namespace, options: Options, steps: list | None) -> int:
             log(event)
 
     try:
-        session = build_session(
-            args,
-            FlagQuestioner(yes=args.yes),
-            emit,
-            options=options,
-            stdin_text=read_stdin_if(args.secrets_from_stdin),
-        )
+        session = build_session(source, connection, FlagQuestioner(yes=yes), emit, options=options, stdin_text=stdin_text)
         Engine(session, steps).run()
     finally:
         if log is not None:
             log.close()
-    if args.json:
+    if json_out:
         json.dump(result_json(session, verdicts), sys.stdout, indent=2)
         sys.stdout.write("\n")
     return EXIT_VALIDATION_FAILED if session.verdict_passed is False else EXIT_OK
 
 
-def result_json(session: Session, verdicts: list[VerdictReady]) -> dict:
+def result_json(session: Session, verdicts: list[VerdictReady]) -> dict[str, Any]:
     status = "paused" if session.paused else ("validation-failed" if session.verdict_passed is False else "done")
     verdict = verdicts[-1] if verdicts else None
     return {

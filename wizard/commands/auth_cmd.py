@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import sys
 
+from wizard.app.options import AuthOptions
+from wizard.app.sessions import connect_port
 from wizard.credentials import Token, find_token, host_of, keyring_delete, keyring_set
+from wizard.engine.port import GitHubPort
 from wizard.errors import InputError
 
 
-def run_auth(args: argparse.Namespace) -> int:
+def run_auth(args: AuthOptions) -> int:
     host = host_of(args.api_url)
-    if args.auth_command == "login":
+    if args.action == "login":
         return _login(args, host)
-    if args.auth_command == "logout":
+    if args.action == "logout":
         removed = keyring_delete(host)
         print(f"removed the stored token for {host}" if removed else f"no token stored for {host}")
         return 0
     return _status(args, host)
 
 
-def _login(args: argparse.Namespace, host: str) -> int:
+def _login(args: AuthOptions, host: str) -> int:
     if args.with_token:
         value = sys.stdin.readline().strip()
     elif sys.stdin.isatty():
@@ -37,7 +39,7 @@ def _login(args: argparse.Namespace, host: str) -> int:
     return 0
 
 
-def _status(args: argparse.Namespace, host: str) -> int:
+def _status(args: AuthOptions, host: str) -> int:
     token = find_token(args.api_url, token_env=args.token_env, ask=None)
     info = _port(args, token).whoami()
     scopes = "unknown (fine-grained or app token)" if info.scopes is None else (", ".join(sorted(info.scopes)) or "none")
@@ -48,7 +50,5 @@ def _status(args: argparse.Namespace, host: str) -> int:
     return 0
 
 
-def _port(args: argparse.Namespace, token: Token):
-    from wizard.commands.session_factory import connect_port
-
+def _port(args: AuthOptions, token: Token) -> GitHubPort:
     return connect_port(args.api_url, token)

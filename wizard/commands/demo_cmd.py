@@ -2,41 +2,51 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
+from collections.abc import Callable
+from contextlib import ExitStack
 
+from wizard.app.demo import DEMO_POLL_S, demo_environment
+from wizard.app.options import DemoOptions
+from wizard.core.plan import PAT_SECRET, Plan, secret_env_var
+from wizard.engine.events import Event
+from wizard.engine.questions import Questioner
+from wizard.engine.session import Options, Session
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED
 
-
-def run_demo(args: argparse.Namespace) -> int:
-    if args.headless:
-        return run_headless(args)
-    if args.plain:
-        from wizard.prompts import run_prompts_demo
-
-        return run_prompts_demo(time_factor=args.time_factor)
-    from wizard.tui.app import run_demo as run_tui_demo
-
-    return run_tui_demo(time_factor=args.time_factor)
+SANDBOX_LINE = "sandbox: {url} (embedded; no token, no network)"
 
 
-def run_headless(args: argparse.Namespace) -> int:
-    from wizard.commands.flag_questioner import FlagQuestioner
-    from wizard.commands.session_factory import build_session
-    from wizard.commands.text_events import TextRenderer
-    from wizard.demo import demo_environment
+def run_demo(o: DemoOptions) -> int:
+    if o.mode == "headless":
+        return run_headless(o)
+    if o.mode == "plain":
+        from wizard.prompt_face.run import run_prompts
+
+        with demo_environment(time_factor=o.time_factor) as env:
+            print(SANDBOX_LINE.format(url=env.sandbox.base_url))
+            print(f"the pat strategy reads the sandbox's registry PAT from {secret_env_var(Plan(), PAT_SECRET)}")
+            return run_prompts(env.factory(Options(poll_interval_s=DEMO_POLL_S)))
+    from wizard.tui.app import run_wizard
+
+    with ExitStack() as stack:
+
+        def factory(questioner: Questioner, emit: Callable[[Event], None]) -> Session:
+            # The sandbox starts in the TUI's worker, after the first frame.
+            env = stack.enter_context(demo_environment(time_factor=o.time_factor))
+            return env.factory(Options(poll_interval_s=DEMO_POLL_S, live_steps=True))(questioner, emit)
+
+        return run_wizard(factory, sub_title="demo · embedded GitHub sandbox, no token, no network")
+
+
+def run_headless(o: DemoOptions) -> int:
+    from wizard.app.flag_questioner import FlagQuestioner
     from wizard.engine.runner import Engine
-    from wizard.engine.session import Options
+    from wizard.text.events import TextRenderer
 
     renderer = TextRenderer(sys.stdout, compact=True)
-    with demo_environment(time_factor=args.time_factor) as env:
-        print(f"sandbox: {env.sandbox.base_url} (embedded; no token, no network)")  # type: ignore[attr-defined]
-        session = build_session(
-            env.args(),
-            FlagQuestioner(yes=True, interactive=False),
-            renderer,
-            options=Options(poll_interval_s=0.1),
-            environ=env.environ,
-        )
+    with demo_environment(time_factor=o.time_factor) as env:
+        print(SANDBOX_LINE.format(url=env.sandbox.base_url))
+        session = env.factory(Options(poll_interval_s=DEMO_POLL_S))(FlagQuestioner(yes=True, interactive=False), renderer)
         Engine(session).run()
     return EXIT_VALIDATION_FAILED if session.verdict_passed is not True else EXIT_OK

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
+from wizard.app.options import InspectOptions
 from wizard.core.kaniko.log import LogSummary, parse_log_file, parse_log_lines
 from wizard.core.kaniko.verdict import judge
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
 
 
-def run_inspect_log(args: argparse.Namespace) -> int:
+def run_inspect_log(args: InspectOptions) -> int:
     if len(args.logs) > 2:
         raise InputError("inspect-log takes one or two logs", "pass attempt 1's log, then attempt 2's")
     summaries = [_parse(path) for path in args.logs]
     verdict = None
     if len(summaries) == 2:
-        verdict = judge(summaries[0], summaries[1], image=args.image, cache_repo=args.cache_repo, destinations=args.destination or None)
+        verdict = judge(
+            summaries[0], summaries[1], image=args.image, cache_repo=args.cache_repo, destinations=list(args.destinations) or None
+        )
     if args.json:
         out = {"logs": [s.to_json() for s in summaries], "verdict": verdict.to_json() if verdict else None}
         json.dump(out, sys.stdout, indent=2)

@@ -7,35 +7,30 @@ org default, which is what the org's `.github` repo is expected to hold.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
+from typing import Any
 
-from wizard.commands.resolve_args import PlanContext, plan_context
+from wizard.app.options import PlanOptions
+from wizard.app.sources import PlanContext, plan_context
 from wizard.core import workflow
 from wizard.core.dockerfile import credential_args, parse_dockerfile
 from wizard.core.plan import ANSWERS_PATH, ResolvedPlan, resolve
 from wizard.errors import InputError
 
 
-def run_plan(args: argparse.Namespace) -> int:
-    ctx = plan_context(args)
+def run_plan(options: PlanOptions) -> int:
+    ctx = plan_context(options.source)
     resolved = resolve(ctx.plan)
-    interface = ctx.interface
-    pinned = args.pin_sha
-    if ctx.existing_workflow is None:
-        new_text = workflow.render_caller(resolved, interface=interface, pinned_sha=pinned)
-    else:
-        new_text = workflow.update_caller(ctx.existing_workflow, resolved, interface=interface, pinned_sha=pinned)
-    diff = None
-    if ctx.existing_workflow is not None:
-        diff = workflow.unified_diff(ctx.existing_workflow, new_text, ctx.plan.workflow_path)
-    report = _report(ctx, resolved, new_text, diff)
-    if not args.offline:
+    report = _report(ctx, resolved)
+    live = False
+    if not options.offline:
         from wizard.commands.plan_live import add_live_state
 
-        add_live_state(args, report)
-    if args.json:
+        live = add_live_state(options, ctx.plan.api_url, report)
+    if not live:
+        _offline_workflow(ctx, resolved, report)
+    if options.json:
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
@@ -43,7 +38,22 @@ def run_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(ctx: PlanContext, resolved: ResolvedPlan, new_text: str, diff: str | None) -> dict:
+def _offline_workflow(ctx: PlanContext, resolved: ResolvedPlan, report: dict[str, Any]) -> None:
+    """The caller as the local files say it would become (the live plan takes it from the engine's dry run)."""
+    if ctx.plan.pin_reusable_workflow:
+        report["notices"].append(
+            "the reusable workflow is pinned to its ref's commit SHA when GitHub is reachable; offline it shows the ref"
+        )
+    existing = ctx.existing_workflow
+    if existing is None:
+        new_text = workflow.render_caller(resolved, interface=ctx.interface)
+    else:
+        new_text = workflow.update_caller(existing, resolved, interface=ctx.interface)
+    diff = workflow.unified_diff(existing, new_text, ctx.plan.workflow_path) if existing is not None else None
+    report.update(workflow=new_text, workflow_change=_change_kind(existing, diff), diff=diff)
+
+
+def _report(ctx: PlanContext, resolved: ResolvedPlan) -> dict[str, Any]:
     plan = resolved.plan
     return {
         "repo": plan.repo,
@@ -56,9 +66,9 @@ def _report(ctx: PlanContext, resolved: ResolvedPlan, new_text: str, diff: str |
         "secret_strategy": plan.strategy,
         "secret_visibility": plan.visibility if plan.scope == "org" else None,
         "workflow_path": plan.workflow_path,
-        "workflow": new_text,
-        "workflow_change": _change_kind(ctx.existing_workflow, diff),
-        "diff": diff,
+        "workflow": None,
+        "workflow_change": None,
+        "diff": None,
         "answers_path": str(ctx.answers_path) if ctx.answers_path else ANSWERS_PATH,
         "dockerfile": _dockerfile_report(ctx, plan.dockerfile, plan.target),
         "notices": list(resolved.notices) + list(ctx.notices),
@@ -72,7 +82,7 @@ def _change_kind(existing: str | None, diff: str | None) -> str:
     return "update" if diff else "unchanged"
 
 
-def _dockerfile_report(ctx: PlanContext, dockerfile: str, target: str | None) -> dict | None:
+def _dockerfile_report(ctx: PlanContext, dockerfile: str, target: str | None) -> dict[str, Any] | None:
     if ctx.checkout is None:
         return None
     path = ctx.checkout / dockerfile
@@ -92,7 +102,7 @@ def _dockerfile_report(ctx: PlanContext, dockerfile: str, target: str | None) ->
     }
 
 
-def _human(report: dict) -> str:
+def _human(report: dict[str, Any]) -> str:
     contact = "GitHub is not contacted" if report["offline"] else "GitHub is only read"
     out: list[str] = [f"Plan for {report['repo']} (dry run: nothing is written, {contact})", ""]
     out += [f"notice: {n}" for n in report["notices"]]

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
 import os
+from collections.abc import Sequence
+from typing import Any
 
+from wizard.app.options import PlanOptions
+from wizard.core.plan import Plan
 from wizard.credentials import find_token
 from wizard.engine.events import Event, StepChecked, StepWarning
+from wizard.engine.questions import Choice, Question, Recovery
 from wizard.engine.session import Options
-from wizard.errors import NonInteractiveError
+from wizard.errors import NonInteractiveError, WizardError
 
 
 class _NoQuestions:
     """A dry run asks nothing: it keeps what exists and confirms nothing (nothing is applied)."""
 
-    def choose(self, choice):  # noqa: ANN001, ANN201
+    def choose(self, choice: Choice) -> str:
         return choice.default
 
     def secret(self, name: str, prompt: str) -> str:
@@ -23,17 +27,24 @@ class _NoQuestions:
     def confirm(self, step: str, summary: str) -> bool:
         return False
 
+    def answers(self, step: str, questions: Sequence[Question], plan: Plan) -> dict[str, Any]:
+        return {}
 
-def add_live_state(args: argparse.Namespace, report: dict) -> None:
-    """Fill report["live"] with what a run would change on GitHub; offline (with a notice) when no token is found."""
-    from wizard.commands.session_factory import build_session
+    def recover(self, step: str, error: WizardError, options: Sequence[Recovery]) -> Recovery:
+        return Recovery.STOP
+
+
+def add_live_state(options: PlanOptions, api_url: str | None, report: dict[str, Any]) -> bool:
+    """Fill report["live"] (and the caller, from the engine's dry run) with what a run would change on GitHub.
+    False, with a notice, when no token is found: the plan is then the offline one."""
+    from wizard.app.sessions import build_session
     from wizard.engine.runner import Engine
 
     try:
-        find_token(getattr(args, "api_url", None), token_env=getattr(args, "token_env", None), environ=dict(os.environ), ask=None)
+        find_token(api_url, token_env=options.connection.token_env, environ=dict(os.environ), ask=None)
     except NonInteractiveError:
         report["notices"].append("no GitHub token found: this plan did not read GitHub's current state")
-        return
+        return False
     checked: list[StepChecked] = []
 
     def collect(event: Event) -> None:
@@ -42,16 +53,17 @@ def add_live_state(args: argparse.Namespace, report: dict) -> None:
         elif isinstance(event, StepWarning):
             report["notices"].append(event.message)
 
-    session = build_session(args, _NoQuestions(), collect, options=Options(dry_run=True))
+    session = build_session(options.source, options.connection, _NoQuestions(), collect, options=Options(dry_run=True))
     Engine(session).dry_run()
     report["offline"] = False
     report["api_url"] = session.port.api_url
     report["live"] = [
         {"step": e.step, "kind": c.kind, "target": c.target, "action": c.action, "summary": c.summary} for e in checked for c in e.changes
     ]
-    if session.workflow_text is not None and not getattr(args, "workflow_file", None):
-        report["workflow"] = session.workflow_text
-        workflow_change = next((c for e in checked for c in e.changes if c.kind == "workflow"), None)
-        if workflow_change is not None:
-            report["workflow_change"] = workflow_change.action
-            report["diff"] = None if workflow_change.action == "create" else workflow_change.detail
+    workflow_change = next((c for e in checked for c in e.changes if c.kind == "workflow"), None)
+    if session.workflow_text is None or workflow_change is None or options.source.workflow_file is not None:
+        return False  # an explicit --workflow-file is diffed as the offline plan does
+    report["workflow"] = session.workflow_text
+    report["workflow_change"] = workflow_change.action
+    report["diff"] = None if workflow_change.action == "create" else workflow_change.detail
+    return True

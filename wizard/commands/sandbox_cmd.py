@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+from wizard.app.options import ServeOptions
 
 
-def run_sandbox_serve(args: argparse.Namespace) -> int:
+def run_sandbox_serve(o: ServeOptions) -> int:
     from wizard.sandbox.server import serve
 
-    scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]
-    serve(
-        port=args.port or None,
-        token=args.token,
-        scopes=scopes,
-        seed_file=Path(args.seed) if args.seed else None,
-        time_factor=args.time_factor,
-    )
+    serve(port=o.port or None, token=o.token, scopes=list(o.scopes), seed_file=o.seed, time_factor=o.time_factor)
     return 0

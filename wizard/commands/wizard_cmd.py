@@ -2,39 +2,25 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
+from wizard.app.options import WizardOptions
+from wizard.app.sessions import session_factory
 from wizard.engine.session import Options
 from wizard.errors import InputError
 
 
-def _factory(args: argparse.Namespace, *, live_steps: bool):  # noqa: ANN202
-    """A session factory for a face: the admin token, when no other source has it, is asked by the face's own
-    masked prompt (the last step of the search order)."""
-    from wizard.commands.session_factory import build_session
+def run_wizard(o: WizardOptions) -> int:
+    options = Options(poll_interval_s=o.connection.poll_interval_s, live_steps=not o.plain)
+    factory = session_factory(o.source, o.connection, options, ask_token=True)
+    if o.plain:
+        from wizard.prompt_face.run import run_prompts
 
-    def make(questioner, emit):  # noqa: ANN001, ANN202
-        def ask_token(prompt: str) -> str:
-            return questioner.secret("GitHub token", prompt)
-
-        options = Options(poll_interval_s=args.poll_interval, live_steps=live_steps)
-        return build_session(args, questioner, emit, options=options, ask_token=ask_token)
-
-    return make
-
-
-def run_plain(args: argparse.Namespace) -> int:
-    from wizard.prompts import run_prompts
-
-    return run_prompts(_factory(args, live_steps=False))
-
-
-def run_tui(args: argparse.Namespace) -> int:
+        return run_prompts(factory)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise InputError(
             "interactive session required: the wizard needs a terminal", "use `brik-onboard apply --yes` with an answers file or flags"
         )
-    from wizard.tui.app import run_wizard
+    from wizard.tui.app import run_wizard as run_tui
 
-    return run_wizard(_factory(args, live_steps=True))
+    return run_tui(factory)

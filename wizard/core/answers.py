@@ -7,14 +7,15 @@ silently ignored, so a typo never turns into a default the user did not choose.
 from __future__ import annotations
 
 import io
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from wizard.core.plan import Plan
+from wizard.core.plan import ANSWERS_BY_NAME, Plan
+from wizard.core.spec import AnswerSpec, Kind
 from wizard.errors import InputError
 
 HEADER = (
@@ -22,10 +23,9 @@ HEADER = (
     "Secret VALUES are never stored here, only secret names and the variables to read them from."
 )
 
-_FIELD_TYPES = {f.name: f.type for f in fields(Plan)}
-_TUPLE_FIELDS = {"tags", "build_args"}
-_BOOL_FIELDS = {"pin_reusable_workflow", "cache_enabled", "registry_username"}
-_OPTIONAL_FIELDS = {"service", "cache_repo", "target", "runs_on", "executor", "environment", "api_url"}
+FORMAT_VERSION = 1
+SCHEMA_FILE = "brik-onboard.schema.json"  # beside the answers file; `brik-onboard schema > FILE` writes it
+SCHEMA_COMMENT = f"yaml-language-server: $schema={SCHEMA_FILE}"
 
 
 def _yaml() -> YAML:
@@ -42,11 +42,14 @@ def load_answers(text: str, source: str = "answers file") -> Plan:
     values: dict[str, Any] = {}
     for key, raw in data.items():
         if key == "version":
+            if raw != FORMAT_VERSION:
+                raise InputError(f"{source}: version {raw!r} is not one this brik-onboard reads", f"version: {FORMAT_VERSION}")
             continue
-        if key not in _FIELD_TYPES:
-            known = ", ".join(sorted(_FIELD_TYPES))
+        spec = ANSWERS_BY_NAME.get(str(key))
+        if spec is None:
+            known = ", ".join(sorted(ANSWERS_BY_NAME))
             raise InputError(f"{source}: unknown key {key!r}", f"known keys: {known}")
-        values[key] = _coerce(key, raw, source)
+        values[spec.name] = _coerce(spec, raw, source)
     return Plan(**values)
 
 
@@ -64,24 +67,25 @@ def _parse(text: str, source: str) -> CommentedMap:
     return data
 
 
-def _coerce(key: str, raw: Any, source: str) -> Any:
-    if key in _TUPLE_FIELDS:
+def _coerce(spec: AnswerSpec, raw: Any, source: str) -> Any:
+    key = spec.name
+    if spec.kind is Kind.LIST:
         if isinstance(raw, str):
             return (raw,)
         if isinstance(raw, list) and all(isinstance(v, str) for v in raw):
             return tuple(raw)
         raise InputError(f"{source}: {key} must be a string or a list of strings", None)
-    if key in _BOOL_FIELDS:
+    if spec.kind is Kind.BOOL:
         if not isinstance(raw, bool):
             raise InputError(f"{source}: {key} must be true or false", None)
         return raw
-    if key == "secret_env":
+    if spec.kind is Kind.MAP:
         if raw is None:
             return {}
         if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
-            raise InputError(f"{source}: secret_env must map secret names to variable names", None)
+            raise InputError(f"{source}: {key} must map names to names", None)
         return dict(raw)
-    if raw is None and key in _OPTIONAL_FIELDS:
+    if raw is None and spec.optional:
         return None
     if not isinstance(raw, str):
         raise InputError(f"{source}: {key} must be a string", None)
@@ -95,8 +99,8 @@ def dump_answers(plan: Plan, existing_text: str | None = None) -> str:
         data = _parse(existing_text, "answers file")
     else:
         data = CommentedMap()
-        data["version"] = 1
-        data.yaml_set_start_comment(HEADER)
+        data["version"] = FORMAT_VERSION
+        data.yaml_set_start_comment(f"{SCHEMA_COMMENT}\n{HEADER}")
     defaults = Plan()
     for key, value in asdict(plan).items():
         plain = _plain(value)

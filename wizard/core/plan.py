@@ -8,10 +8,11 @@ Secret VALUES never live here: the plan names secrets and, at most, the environm
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from wizard.core import naming
+from wizard.core.spec import AnswerSpec, AskContext, Kind, Option, answer, specs_of
 from wizard.errors import InputError
 
 DEFAULT_ORG = "brikbyte-studios"
@@ -22,11 +23,6 @@ DEFAULT_TAGS = ("sha-${{ github.sha }}",)
 DEFAULT_JOB_ID = "build-and-push"
 ANSWERS_PATH = ".github/brik-onboard.yml"
 
-STRATEGIES = ("github-token", "pat")
-SCOPES = ("org", "environment")
-VISIBILITIES = ("all", "private", "selected")
-DELIVERIES = ("local", "pr", "commit")
-
 PAT_SECRET = "REGISTRY_PAT"
 URL_SECRET = "REGISTRY_URL"
 USERNAME_SECRET = "REGISTRY_USERNAME"
@@ -35,44 +31,211 @@ _REPO_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}
 _ENV_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _TOKEN_PREFIX_RE = re.compile(r"^(?:gh[pousr]_|github_pat_)", re.IGNORECASE)
 _ENVIRONMENT_RE = re.compile(r"^[^\s'\"`,;:\\][^'\"`,;:\\]{0,254}$")
+_JOB_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def default_service(plan: Plan) -> str:
+    """The repository name slugged: the service when none is given ('' when it cannot be slugged)."""
+    try:
+        return naming.slugify_service(plan.repo.split("/", 1)[-1]).value
+    except naming.NamingError:
+        return ""
+
+
+def _check_repo(value: str, plan: Plan) -> None:
+    if not _REPO_RE.match(value):
+        raise InputError(
+            f"invalid repository {value!r}: expected OWNER/NAME", "pass --repo OWNER/NAME, e.g. BrikByte-Studios/example-node-api"
+        )
+
+
+def _check_service(value: str, plan: Plan) -> None:
+    naming.image_reference(plan.registry, plan.org, value)
+
+
+def _check_tags(value: tuple[str, ...], plan: Plan) -> None:
+    naming.normalise_tags(list(value))
+
+
+def _check_environment(value: str, plan: Plan) -> None:
+    if not _ENVIRONMENT_RE.match(value):
+        raise InputError(
+            f"invalid environment name {value!r}",
+            "use at most 255 characters without quotes, commas, colons, semicolons or backslashes",
+        )
+
+
+def _check_workflow_path(value: str, plan: Plan) -> None:
+    if not value.startswith(".github/workflows/") or not value.endswith((".yml", ".yaml")):
+        raise InputError(f"invalid workflow path {value!r}", "GitHub only runs workflows from .github/workflows/*.yml or *.yaml")
+
+
+def _check_job_id(value: str, plan: Plan) -> None:
+    if not _JOB_ID_RE.match(value):
+        raise InputError(f"invalid job id {value!r}", "a job id starts with a letter or '_' and holds letters, digits, '-' or '_'")
+
+
+def _check_secret_env(value: dict[str, str], plan: Plan) -> None:
+    for name, var in value.items():
+        # Never echo the value: if someone pasted a token here, naming it would leak it.
+        if not _ENV_VAR_RE.match(str(var)) or _TOKEN_PREFIX_RE.match(str(var)):
+            raise InputError(
+                f"secret_env.{name} is not an environment variable name",
+                "secret_env maps a secret NAME to the NAME of a variable holding its value, never the value itself",
+            )
+
+
+def _org_needs_org_owner(option: str, context: AskContext) -> str | None:
+    return "the repository belongs to a user" if option == "org" and context.owner_is_org is False else None
+
+
+def _local_needs_checkout(option: str, context: AskContext) -> str | None:
+    return "needs a local clone: run inside it or pass --checkout" if option == "local" and not context.has_checkout else None
 
 
 @dataclass(frozen=True)
 class Plan:
-    """The user's answers. Field names are the answers file's keys."""
+    """The user's answers, each declared once (see spec.py). Field names are the answers file's keys."""
 
-    repo: str = ""
-    org: str = DEFAULT_ORG
-    registry: str = DEFAULT_REGISTRY
-    service: str | None = None
-    reusable_workflow: str = DEFAULT_REUSABLE_WORKFLOW
-    pin_reusable_workflow: bool = False
-    workflow_path: str = DEFAULT_WORKFLOW_PATH
-    default_branch: str = "main"
-    job_id: str = DEFAULT_JOB_ID
-    context: str = "."
-    dockerfile: str = "./Dockerfile"
-    tags: tuple[str, ...] = DEFAULT_TAGS
-    cache_enabled: bool = True
-    cache_repo: str | None = None
-    target: str | None = None
-    build_args: tuple[str, ...] = ()
-    runs_on: str | None = None
-    executor: str | None = None
-    strategy: str = "github-token"
-    scope: str = "org"
+    repo: str = answer(
+        "", help="repository to onboard (default: the 'origin' remote of the current directory)", metavar="OWNER/NAME", check=_check_repo
+    )
+    org: str = answer(DEFAULT_ORG, help=f"image namespace org (default: {DEFAULT_ORG})")
+    registry: str = answer(DEFAULT_REGISTRY, help=f"container registry host (default: {DEFAULT_REGISTRY})", metavar="HOST")
+    service: str | None = answer(
+        None,
+        help="service name, the last part of the image (default: the repo name, slugged)",
+        step="image",
+        prompt="Service name (the last part of the image name)",
+        check=_check_service,
+        suggest=default_service,
+    )
+    reusable_workflow: str = answer(DEFAULT_REUSABLE_WORKFLOW, help="the org's reusable workflow OWNER/REPO/PATH@REF", metavar="REF")
+    pin_reusable_workflow: bool = answer(
+        False, kind=Kind.BOOL, help="pin the reusable workflow to the commit SHA of its ref (the ref stays as a comment)"
+    )
+    workflow_path: str = answer(
+        DEFAULT_WORKFLOW_PATH,
+        help=f"caller workflow path in the repo (default: {DEFAULT_WORKFLOW_PATH})",
+        metavar="PATH",
+        check=_check_workflow_path,
+    )
+    default_branch: str = answer(
+        "main", help="the branch the caller builds on push (read from GitHub when it is reachable)", metavar="BRANCH"
+    )
+    job_id: str = answer(
+        DEFAULT_JOB_ID, help=f"id of the caller's build job (default: {DEFAULT_JOB_ID})", metavar="ID", check=_check_job_id
+    )
+    context: str = answer(".", help="build context directory (default: .)", metavar="DIR")
+    dockerfile: str = answer("./Dockerfile", help="path of the Dockerfile in the repo (default: ./Dockerfile)", metavar="PATH")
+    tags: tuple[str, ...] = answer(
+        DEFAULT_TAGS,
+        kind=Kind.LIST,
+        parse=lambda text: tuple(naming.normalise_tags(text)),
+        help="image tags, comma or newline separated (default: sha-${{ github.sha }})",
+        step="image",
+        prompt="Image tags (comma separated)",
+        check=_check_tags,
+    )
+    cache_enabled: bool = answer(
+        True,
+        kind=Kind.BOOL,
+        aliases=("--cache",),
+        help="the registry-backed layer cache (--no-cache builds without it)",
+        step="image",
+        prompt="Layer cache, kept in <image>-cache",
+    )
+    cache_repo: str | None = answer(None, help="explicit cache repository (default: <image>-cache)", metavar="REF")
+    target: str | None = answer(None, help="Dockerfile stage to build (Kaniko's --target)", metavar="STAGE")
+    build_args: tuple[str, ...] = answer((), kind=Kind.LIST, help="a build argument for the image (repeatable)", metavar="KEY=VALUE")
+    runs_on: str | None = answer(None, help="runner label of the build job (default: the reusable workflow's)", metavar="LABEL")
+    executor: str | None = answer(None, help="Kaniko executor image (default: the reusable workflow's)", metavar="IMAGE")
+    strategy: str = answer(
+        "github-token",
+        kind=Kind.CHOICE,
+        help="registry credential: the run's GITHUB_TOKEN or a stored PAT",
+        step="secrets",
+        prompt="Registry credential",
+        options=(
+            Option("github-token", "GITHUB_TOKEN (recommended)", "the run's own token: nothing stored (ghcr.io in this org)"),
+            Option("pat", "registry PAT", f"a classic PAT with write:packages, stored as {PAT_SECRET}"),
+        ),
+    )
+    scope: str = answer(
+        "org",
+        kind=Kind.CHOICE,
+        help="where the registry secrets live",
+        step="secrets",
+        prompt="Where the registry secrets live",
+        options=(
+            Option("org", "organisation", "organisation secrets"),
+            Option("environment", "environment", "secrets of a deployment environment (created if missing)"),
+        ),
+        disabled=_org_needs_org_owner,
+    )
     # Least privilege by default: an org secret only this repo can read (gh's default is "private").
-    visibility: str = "selected"
-    environment: str | None = None
-    registry_username: bool = False
-    secret_env: dict[str, str] = field(default_factory=dict)
-    delivery: str = "pr"
-    api_url: str | None = None
+    visibility: str = answer(
+        "selected",
+        kind=Kind.CHOICE,
+        help="which repositories may read the org secrets (default: selected)",
+        step="secrets",
+        prompt="Which repositories may read the org secrets",
+        options=(
+            Option("selected", "selected repos", "only the repositories on the secret's list (this one is added)"),
+            Option("private", "private repos", "every private and internal repository of the org"),
+            Option("all", "all repos", "every repository of the org"),
+        ),
+        ask_when=lambda plan: plan.scope == "org",
+    )
+    environment: str | None = answer(
+        None,
+        help="environment for environment-scoped secrets (created if missing)",
+        metavar="NAME",
+        step="secrets",
+        prompt="Environment name",
+        check=_check_environment,
+        ask_when=lambda plan: plan.scope == "environment",
+        required=("secret scope 'environment' needs an environment name", "pass --environment NAME"),
+    )
+    registry_username: bool = answer(False, kind=Kind.BOOL, help=f"also store {USERNAME_SECRET} and pass it to the build")
+    secret_env: dict[str, str] = answer(
+        kind=Kind.MAP,
+        factory=dict,
+        help="read a secret's value from another variable than BRIK_SECRET_NAME (repeatable)",
+        metavar="NAME=VAR",
+        check=_check_secret_env,
+    )
+    delivery: str = answer(
+        "pr",
+        kind=Kind.CHOICE,
+        aliases=("--deliver",),
+        help="how the caller workflow reaches the repo (default: pr)",
+        step="workflow",
+        prompt="How should the caller workflow reach the repository",
+        options=(
+            Option("pr", "pull request", "push the branch brik-onboard/setup and open a pull request"),
+            Option("commit", "commit", "commit straight to the default branch"),
+            Option("local", "local clone", "write the file into the local clone"),
+        ),
+        disabled=_local_needs_checkout,
+    )
+    api_url: str | None = answer(
+        None, help="GitHub API URL: GitHub Enterprise or the sandbox (default: https://api.github.com)", metavar="URL"
+    )
 
     def updated(self, **changes: Any) -> Plan:
         """A copy with the given answers replaced (None values are ignored: 'not given')."""
         given = {k: v for k, v in changes.items() if v is not None}
         return replace(self, **given)
+
+
+ANSWERS: tuple[AnswerSpec, ...] = specs_of(Plan)
+ANSWERS_BY_NAME: dict[str, AnswerSpec] = {a.name: a for a in ANSWERS}
+
+
+def step_answers(step: str) -> tuple[AnswerSpec, ...]:
+    """The answers a step's screen or prompts ask, in declaration order."""
+    return tuple(a for a in ANSWERS if a.meta.step == step)
 
 
 @dataclass(frozen=True)
@@ -100,52 +263,20 @@ class ResolvedPlan:
     notices: tuple[str, ...]
 
 
-def answer_names() -> list[str]:
-    return [f.name for f in fields(Plan)]
-
-
 def secret_env_var(plan: Plan, name: str) -> str:
     """The environment variable a secret's value is read from (BRIK_SECRET_<NAME> by default)."""
     return plan.secret_env.get(name, f"BRIK_SECRET_{name}")
 
 
 def check_plan(plan: Plan) -> None:
-    """Raise InputError for an answer that is not one of its allowed values."""
+    """Raise InputError, with the core's message, for the first answer that is not acceptable."""
     if not plan.repo:
         raise InputError("no repository given", "pass --repo OWNER/NAME or run inside a clone with an 'origin' remote")
-    if not _REPO_RE.match(plan.repo):
-        raise InputError(
-            f"invalid repository {plan.repo!r}: expected OWNER/NAME", "pass --repo OWNER/NAME, e.g. BrikByte-Studios/example-node-api"
-        )
-    _check_choice("strategy", plan.strategy, STRATEGIES)
-    _check_choice("scope", plan.scope, SCOPES)
-    _check_choice("visibility", plan.visibility, VISIBILITIES)
-    _check_choice("delivery", plan.delivery, DELIVERIES)
-    if plan.scope == "environment":
-        if not plan.environment:
-            raise InputError("secret scope 'environment' needs an environment name", "pass --environment NAME")
-        if not _ENVIRONMENT_RE.match(plan.environment):
-            raise InputError(
-                f"invalid environment name {plan.environment!r}",
-                "use at most 255 characters without quotes, commas, colons, semicolons or backslashes",
-            )
-    for name, var in plan.secret_env.items():
-        # Never echo the value: if someone pasted a token here, naming it would leak it.
-        if not _ENV_VAR_RE.match(str(var)) or _TOKEN_PREFIX_RE.match(str(var)):
-            raise InputError(
-                f"secret_env.{name} is not an environment variable name",
-                "secret_env maps a secret NAME to the NAME of a variable holding its value, never the value itself",
-            )
-    if not plan.workflow_path.startswith(".github/workflows/") or not plan.workflow_path.endswith((".yml", ".yaml")):
-        raise InputError(
-            f"invalid workflow path {plan.workflow_path!r}",
-            "GitHub only runs workflows from .github/workflows/*.yml or *.yaml",
-        )
-    if not re.match(r"^[A-Za-z_][A-Za-z0-9_-]*$", plan.job_id):
-        raise InputError(f"invalid job id {plan.job_id!r}", "a job id starts with a letter or '_' and holds letters, digits, '-' or '_'")
+    for spec in ANSWERS:
+        spec.check(getattr(plan, spec.name), plan)
 
 
-def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise InputError(f"invalid {name} {value!r}", f"choose one of: {', '.join(allowed)}")
 

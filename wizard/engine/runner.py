@@ -1,10 +1,20 @@
-"""The engine: runs the steps in order, asks the face to confirm each step's writes, and emits events."""
+"""The engine: the one step driver. For each step: ask its answers, check, confirm the writes, apply.
+
+Answers are declared once in the core (each with the step that asks it); steps declare the answers they read.
+So an edit says exactly which steps are stale (`stale_after`): the linear run checks them again before going
+on, and the full-screen wizard, which lets the user move between steps, marks them to be checked again.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
 
-from wizard.engine.events import Change, StepChecked, StepDone, StepStarted
+from wizard.core.plan import check_plan, resolve, step_answers
+from wizard.core.spec import AskContext
+from wizard.engine.events import Change, StepDone, StepStarted
+from wizard.engine.questions import Question, Recovery
 from wizard.engine.session import Session
 from wizard.engine.steps import Step, default_steps
 from wizard.errors import WizardError
@@ -25,12 +35,51 @@ class Engine:
     def __init__(self, session: Session, steps: Iterable[Step] | None = None) -> None:
         self.session = session
         self.steps = list(steps) if steps is not None else default_steps()
+        self.current: str | None = None  # the step the run has reached
+        self.finished: list[str] = []  # steps applied by this run, in order
 
     def step(self, name: str) -> Step:
         return next(st for st in self.steps if st.name == name)
 
-    def check(self, step: Step) -> list[Change]:
-        self.session.emit(StepStarted(step.name, step.title))
+    # -- answers ----------------------------------------------------------------------------------------------
+    def ask_context(self) -> AskContext:
+        s = self.session
+        return AskContext(owner_is_org=s.repo.owner_is_org if s.repo is not None else None, has_checkout=s.checkout is not None)
+
+    def questions(self, step: str) -> list[Question]:
+        """The answers `step` asks, with the values to offer and the options that make no sense here."""
+        plan, context = self.session.plan, self.ask_context()
+        out = []
+        for spec in step_answers(step):
+            disabled = {o: why for o in spec.choices if (why := spec.disabled(o, context)) is not None}
+            offered = spec.offered(plan)
+            if offered in disabled:
+                offered = next((o for o in spec.choices if o not in disabled), offered)
+            out.append(Question(spec, offered, disabled))
+        return out
+
+    def stale_after(self, changed: Iterable[str]) -> list[str]:
+        """The steps that read any of the `changed` answers, in order."""
+        keys = set(changed)
+        return [st.name for st in self.steps if st.reads & keys]
+
+    def edit(self, edits: Mapping[str, Any]) -> list[str]:
+        """Put answers into the plan (checked whole first: a bad value changes nothing); the steps now stale."""
+        s = self.session
+        changed = {k: v for k, v in edits.items() if getattr(s.plan, k) != v}
+        if not changed:
+            return []
+        plan = replace(s.plan, **changed)  # not Plan.updated: setting an answer back to None is an edit too
+        check_plan(plan)
+        s.plan = plan
+        if s.resolved is not None:
+            s.resolved = resolve(plan)  # steps after the image read it
+        return self.stale_after(changed)
+
+    # -- one step ---------------------------------------------------------------------------------------------
+    def check(self, step: Step, *, announce: bool = True) -> list[Change]:
+        if announce:
+            self.session.emit(StepStarted(step.name, step.title))
         return step.check(self.session)
 
     def apply(self, step: Step, changes: list[Change]) -> StepDone:
@@ -43,18 +92,54 @@ class Engine:
         s.save_state(step.name)
         return result
 
+    # -- the whole run ----------------------------------------------------------------------------------------
     def run(self) -> Session:
-        """Every step: check, confirm, apply. A pause (PR not merged yet) skips to the summary."""
+        """Every step in order. A pause (PR not merged yet) skips to the summary."""
         for step in self.steps:
             if self.session.paused and step.name != "summary":
                 continue
-            self.apply(step, self.check(step))
+            self.current = step.name
+            self._run_step(step)
+            self.finished.append(step.name)
         return self.session
+
+    def _run_step(self, step: Step) -> None:
+        s = self.session
+        while True:
+            questions = self.questions(step.name)
+            try:
+                s.emit(StepStarted(step.name, step.title))
+                if questions:
+                    self._take_answers(step, questions)
+                self.apply(step, self.check(step, announce=False))
+                return
+            except WizardError as exc:
+                choice = self._recover(step, exc, bool(questions))
+                if choice is Recovery.SKIP:
+                    s.options.skip_validation = True
+                elif choice is not Recovery.CHANGE:
+                    raise
+
+    def _take_answers(self, step: Step, questions: list[Question]) -> None:
+        edits = self.session.questioner.answers(step.name, questions, self.session.plan)
+        stale = self.edit(edits)
+        # Steps already done that read what just changed (e.g. the preflight, which checks the token's scopes for
+        # the secret scope) are checked again before this one goes on.
+        for name in stale:
+            if name in self.finished:
+                earlier = self.step(name)
+                self.apply(earlier, self.check(earlier))
+
+    def _recover(self, step: Step, exc: WizardError, has_questions: bool) -> Recovery:
+        options = []
+        if has_questions:
+            options.append(Recovery.CHANGE)
+        if isinstance(exc, Cancelled) and step.name == "validate":
+            options.append(Recovery.SKIP)  # declining the builds need not lose the summary and its answers file
+        if not options:
+            return Recovery.STOP
+        return self.session.questioner.recover(step.name, exc, (*options, Recovery.STOP))
 
     def dry_run(self) -> list[tuple[Step, list[Change]]]:
         """Every step's check, nothing applied: what a run would change."""
         return [(step, self.check(step)) for step in self.steps]
-
-
-def checked_changes(events: Iterable[object]) -> list[Change]:
-    return [c for e in events if isinstance(e, StepChecked) for c in e.changes]

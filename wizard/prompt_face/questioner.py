@@ -1,14 +1,21 @@
-"""The engine's Questioner as prompts: choose -> select, secret -> masked password, confirm -> yes/no.
+"""The engine's Questioner as prompts: a step's answers, choices, masked secrets, confirms, what to do after an error.
 
-Secret answers are held for the session because the engine asks for a value in a step's check and again in
-its apply; the user types it once. `forget_secrets()` drops them when a step is re-asked after an error.
+A step's answers are rendered from their declarations (core/spec.py): a choice is a select, a yes/no a confirm,
+anything else a text field checked while typing by the answer's own check, so the reason shown is the one
+`apply` would give. Secret answers are held for the session because the engine asks for a value in a step's
+check and again in its apply; the user types it once, and again only after the step is answered anew.
 """
 
 from __future__ import annotations
 
-from typing import TextIO
+from collections.abc import Sequence
+from typing import Any, TextIO
 
-from wizard.engine.questions import Choice
+from wizard.core.plan import Plan
+from wizard.core.spec import Kind
+from wizard.engine.questions import RECOVERY_LABELS, Choice, Question, Recovery
+from wizard.engine.runner import Cancelled
+from wizard.errors import WizardError
 from wizard.prompt_face.prompter import Option, Prompter
 
 STEP_CONFIRMS = {
@@ -24,6 +31,32 @@ class PromptQuestioner:
         self.approved: list[str] = []  # steps whose writes the user accepted: writes may have started
         self._secrets: dict[str, str] = {}
 
+    def answers(self, step: str, questions: Sequence[Question], plan: Plan) -> dict[str, Any]:
+        edits: dict[str, Any] = {}
+        for q in questions:
+            draft = plan.updated(**edits)
+            if not q.spec.shown(draft):
+                continue
+            value = self._ask(q, draft)
+            if getattr(plan, q.name) is None and value == q.offered:
+                continue  # the suggestion accepted: keep "not given", so the answers file stays as it was
+            if value != getattr(plan, q.name):
+                edits[q.name] = value
+        return edits
+
+    def _ask(self, q: Question, draft: Plan) -> Any:
+        spec, message = q.spec, q.spec.prompt + ":"
+        if spec.kind is Kind.CHOICE:
+            options = [Option(o.value, f"{o.label}: {o.help}" if o.help else o.label, q.disabled.get(o.value)) for o in spec.meta.options]
+            return self.prompter.select(message, options, q.offered)
+        if spec.kind is Kind.BOOL:
+            return self.prompter.confirm(spec.prompt + "?", bool(q.offered))
+
+        def check(text: str) -> None:
+            spec.check(spec.parse_text(text), draft)
+
+        return spec.parse_text(self.prompter.text(message, spec.text_of(q.offered), check=check))
+
     def choose(self, choice: Choice) -> str:
         options = [Option(value, value) for value in choice.options]
         return self.prompter.select(choice.prompt, options, choice.default)
@@ -32,9 +65,6 @@ class PromptQuestioner:
         if name not in self._secrets:
             self._secrets[name] = self.prompter.password(f"{prompt} (input hidden)")
         return self._secrets[name]
-
-    def forget_secrets(self) -> None:
-        self._secrets.clear()
 
     def confirm(self, step: str, summary: str) -> bool:
         print(f"The {step} step will:", file=self.out)
@@ -45,3 +75,13 @@ class PromptQuestioner:
         if ok:
             self.approved.append(step)
         return ok
+
+    def recover(self, step: str, error: WizardError, options: Sequence[Recovery]) -> Recovery:
+        """Say what went wrong (a declined step needs no telling), then offer what the engine allows."""
+        if not isinstance(error, Cancelled):
+            print(error.render(), file=self.out, flush=True)
+        choices = [Option(o.value, RECOVERY_LABELS[o]) for o in options]
+        choice = Recovery(self.prompter.select("What now?", choices, options[0].value))
+        if choice is Recovery.CHANGE:
+            self._secrets.clear()  # a refused PAT is asked for again, not reused
+        return choice

@@ -1,7 +1,7 @@
 """What the sandbox starts with: the default world, and more from a `--seed FILE` (JSON or YAML).
 
-Default: org BrikByte-Studios with its `.github` repo (the reusable Kaniko workflow from assets/), the
-sample service `example-node-api` (assets/demo/), user `octo-admin` and the admin token.
+Default: org BrikByte-Studios with its `.github` repo (the reusable Kaniko workflow from wizard/assets/), the
+sample service `example-node-api` (wizard/assets/demo/), user `octo-admin` and the admin token.
 
 Seed file (all keys optional):
     orgs:    [{login, name?, description?}]
@@ -31,40 +31,6 @@ DEMO_REPO = "example-node-api"
 REUSABLE_PATH = ".github/workflows/ci-build-kaniko.yml"
 SKIPPED_DIRS = frozenset({".git", "node_modules", "__pycache__"})
 
-# Stand-ins for when the checkout's assets are missing (e.g. an installed wheel without them).
-_PLACEHOLDER_REUSABLE = """name: ci-build-kaniko
-on:
-  workflow_call:
-    inputs:
-      image_name: {type: string, required: true}
-      dockerfile: {type: string, default: ./Dockerfile}
-      context: {type: string, default: .}
-      tags: {type: string, required: true}
-      registry: {type: string, default: ghcr.io}
-      cache_enabled: {type: boolean, default: true}
-      cache_repo: {type: string, default: ''}
-      target: {type: string, default: ''}
-      build_args: {type: string, default: ''}
-      executor: {type: string, default: ghcr.io/osscontainertools/kaniko:v1.28.3}
-      environment: {type: string, default: ''}
-    secrets:
-      REGISTRY_TOKEN: {required: true}
-      REGISTRY_USERNAME: {required: false}
-      REGISTRY_PAT: {required: false}
-jobs:
-  build:
-    name: Kaniko build
-    runs-on: ubuntu-latest
-    steps:
-      - run: echo placeholder
-"""
-_PLACEHOLDER_DEMO = {
-    "Dockerfile": "FROM node:22-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install --omit=dev\n"
-    'COPY src ./src\nRUN node --check src/server.js\nCMD ["node", "src/server.js"]\n',
-    "package.json": '{"name": "example-node-api", "version": "0.1.0", "private": true}\n',
-    "src/server.js": "require('http').createServer((q, s) => s.end('ok')).listen(3000);\n",
-}
-
 
 @dataclass
 class SeedResult:
@@ -83,17 +49,11 @@ def read_dir(root: Path) -> dict[str, bytes]:
 
 
 def reusable_workflow() -> bytes:
-    try:
-        return assets.reusable_workflow_path().read_bytes()
-    except FileNotFoundError:
-        return _PLACEHOLDER_REUSABLE.encode()
+    return assets.reusable_workflow_path().read_bytes()
 
 
 def demo_files() -> dict[str, bytes]:
-    try:
-        return read_dir(assets.demo_repo_dir())
-    except FileNotFoundError:
-        return {k: v.encode() for k, v in _PLACEHOLDER_DEMO.items()}
+    return read_dir(assets.demo_repo_dir())
 
 
 def apply_default(st: SandboxState, token: str | None, scopes: list[str] | tuple[str, ...] | None) -> str:

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 
+from wizard.engine.step_info import STEP_INFO
 from wizard.errors import EXIT_OK, EXIT_USAGE, EXIT_VALIDATION_FAILED
 from wizard.tui.colors import readable_light_theme
 from wizard.tui.controller import EngineController, SessionFactory
@@ -184,14 +185,8 @@ class WizardApp(WorkerMessages, App[int]):
     def action_help(self) -> None:
         from wizard.tui.screens.modals import HelpModal
 
-        name = self.journey.current
-        if self.controller.engine is not None:
-            step = self.controller.engine.step(name)
-        else:
-            from wizard.engine.steps import default_steps
-
-            step = next(s for s in default_steps() if s.name == name)
-        self.push_screen(HelpModal(step.title, step.help, KEYS))
+        info = STEP_INFO[self.journey.current]
+        self.push_screen(HelpModal(info.title, info.help, KEYS))
 
     def rerun_validation(self) -> None:
         if self.journey.busy():
@@ -213,20 +208,35 @@ class WizardApp(WorkerMessages, App[int]):
 
     # -- engine calls -----------------------------------------------------------------------------------------
     def check_step(
-        self, name: str, edits: dict[str, Any] | None = None, *, then_apply: bool = False, options: dict[str, Any] | None = None
+        self,
+        name: str,
+        edits: dict[str, Any] | None = None,
+        *,
+        then_apply: bool = False,
+        options: dict[str, Any] | None = None,
+        recheck: list[tuple[str, int]] | None = None,
     ) -> None:
-        st = self.journey[name]
-        st.check_seq += 1
-        st.status = CHECKING
-        st.apply_when_checked = False
-        self.controller.check(name, st.check_seq, edits, then_apply=then_apply, options=options)
+        seq = self._next_seq(name)
+        self.journey[name].apply_when_checked = False
+        self.controller.check(name, seq, edits, then_apply=then_apply, options=options, recheck=recheck)
         self.render_step(name)
 
     def edit_step(self, name: str, edits: dict[str, Any], *, then_apply: bool = False) -> None:
-        """The user changed answers of `name`: they go into the plan and the step (and its dependents) are checked again."""
-        for stale in self.journey.invalidate_after_edit(name):
-            self.render_step(stale)
-        self.check_step(name, edits, then_apply=then_apply)
+        """The user changed answers of `name`: they go into the plan, and the steps that read them (the engine says
+        which) are checked again. Earlier steps among them (the preflight, after a scope or delivery change) are
+        checked and applied again first, in the same worker, so the user never has to go back for them."""
+        readers = self.controller.engine.stale_after(edits) if self.controller.engine is not None else []
+        stale = self.journey.invalidate_after_edit(name, readers)
+        earlier = [(s, self._next_seq(s)) for s in stale if self.journey.index(s) < self.journey.index(name)]
+        for step in stale:
+            self.render_step(step)
+        self.check_step(name, edits, then_apply=then_apply, recheck=earlier)
+
+    def _next_seq(self, name: str) -> int:
+        st = self.journey[name]
+        st.check_seq += 1
+        st.status = CHECKING
+        return st.check_seq
 
     def apply_step(self, name: str) -> None:
         st = self.journey[name]
@@ -293,13 +303,3 @@ def run_wizard(session_factory: SessionFactory, *, sub_title: str = "") -> int:
     app = create_app(session_factory, sub_title=sub_title)
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)
-
-
-def run_demo(time_factor: float | None = None) -> int:
-    """`brik-onboard demo`: the wizard on the embedded sandbox; no token, no network."""
-    from contextlib import ExitStack
-
-    from wizard.tui.demo_session import demo_factory
-
-    with ExitStack() as stack:
-        return run_wizard(demo_factory(stack, time_factor), sub_title="demo · embedded GitHub sandbox, no token, no network")

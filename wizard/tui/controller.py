@@ -67,9 +67,11 @@ class EngineController:
         *,
         then_apply: bool = False,
         options: dict[str, Any] | None = None,
+        recheck: list[tuple[str, int]] | None = None,
     ) -> None:
-        """Check `step` after putting `edits` into the plan and `options` into the session's Options."""
-        work = partial(self._check, step, seq, dict(edits or {}), then_apply, dict(options or {}))
+        """Check `step` after putting `edits` into the plan and `options` into the session's Options; first check
+        and apply again the earlier steps in `recheck` (name, check seq) that read the edited answers."""
+        work = partial(self._check, step, seq, dict(edits or {}), then_apply, dict(options or {}), list(recheck or ()))
         self._run(work, f"check {step}")
 
     def apply(self, step: str, changes: list[Change]) -> None:
@@ -101,19 +103,30 @@ class EngineController:
         self.session, self.engine = session, engine
         self.app.post_message(SessionReady(engine))
 
-    def _check(self, step: str, seq: int, edits: dict[str, Any], then_apply: bool, options: dict[str, Any]) -> None:
+    def _check(
+        self, step: str, seq: int, edits: dict[str, Any], then_apply: bool, options: dict[str, Any], recheck: list[tuple[str, int]]
+    ) -> None:
         try:
             with self._lock:
                 assert self.session is not None
                 if edits:
-                    self.session.plan = self.session.plan.updated(**edits)
+                    self.engine.edit(edits)
                 for key, value in options.items():
                     setattr(self.session.options, key, value)
+                for earlier, earlier_seq in recheck:
+                    self._recheck(earlier, earlier_seq)
                 changes = self.engine.check(self.engine.step(step))
         except Exception as exc:  # noqa: BLE001
             self.app.post_message(StepFailed(step, "check", exc, seq))
             return
         self.app.post_message(CheckFinished(step, seq, changes, then_apply))
+
+    def _recheck(self, step: str, seq: int) -> None:
+        """Check and apply an earlier step again (under the lock); its failure is the edited step's."""
+        engine_step = self.engine.step(step)
+        changes = self.engine.check(engine_step)
+        self.app.post_message(CheckFinished(step, seq, changes, False))
+        self.app.post_message(ApplyFinished(step, self.engine.apply(engine_step, changes)))
 
     def _apply(self, step: str, changes: list[Change]) -> None:
         from wizard.engine.runner import Cancelled

@@ -9,29 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the first frame does not import the engine
+from wizard.engine.step_info import STEPS
+
+if TYPE_CHECKING:  # the first frame does not import the engine's steps
     from wizard.engine.events import BuildUpdate, Change, StepDone, StepWarning, VerdictReady
 
-# The engine's order (wizard.engine.steps.STEP_NAMES) with the step list's short labels. Kept here so the first
-# frame does not import the engine's steps; a test checks both orders agree.
-STEPS: tuple[tuple[str, str], ...] = (
-    ("connect", "Connect"),
-    ("repository", "Repository"),
-    ("preflight", "Preflight"),
-    ("image", "Image"),
-    ("secrets", "Secrets"),
-    ("workflow", "Workflow"),
-    ("validate", "Validate"),
-    ("summary", "Summary"),
-)
-STEP_NAMES = tuple(name for name, _ in STEPS)
-LABELS = dict(STEPS)
-
-# Steps whose answers can be edited, and the later steps an edit makes stale (they read what it resolved).
-DEPENDENTS: dict[str, tuple[str, ...]] = {
-    "image": ("workflow", "validate", "summary"),
-    "secrets": ("workflow", "validate", "summary"),
-}
+STEP_NAMES = tuple(info.name for info in STEPS)
+LABELS = {info.name: info.label for info in STEPS}
 
 PENDING, CHECKING, READY, APPLYING, DONE, FAILED = "pending", "checking", "ready", "applying", "done", "failed"
 
@@ -93,9 +77,10 @@ class Journey:
         i = self.index(name) - 1
         return STEP_NAMES[i] if i >= 0 else None
 
-    def invalidate_after_edit(self, name: str) -> list[str]:
-        """An answer of `name` changed: it and the steps that read it must be checked (and applied) again."""
-        stale = [name, *DEPENDENTS.get(name, ())]
+    def invalidate_after_edit(self, name: str, readers: list[str]) -> list[str]:
+        """Answers of `name` changed: it and the steps that read them (the engine says which) must be checked
+        (and applied) again; the stale steps, in order."""
+        stale = [n for n in STEP_NAMES if n == name or n in readers]
         for step in stale:
             st = self.steps[step]
             if st.status in (DONE, READY, FAILED):

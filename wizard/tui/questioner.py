@@ -5,17 +5,20 @@ thread until the UI answers (a modal) or the app closes. Never call it on the UI
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from wizard.engine.questions import Recovery
 from wizard.errors import InputError, WizardError
 from wizard.tui.messages import QuestionAsked
 
 if TYPE_CHECKING:
+    from wizard.core.plan import Plan
     from wizard.engine.questions import Choice
+    from wizard.engine.questions import Question as EngineQuestion
 
 
 class Interrupted(WizardError):
@@ -131,6 +134,12 @@ class TuiQuestioner:
 
     def confirm(self, step: str, summary: str) -> bool:
         return bool(self._ask(ConfirmQuestion(step=step, summary=summary)))
+
+    def answers(self, step: str, questions: Sequence[EngineQuestion], plan: Plan) -> dict[str, Any]:
+        return {}  # the wizard's screens render a step's answers as forms and send them as edits
+
+    def recover(self, step: str, error: WizardError, options: Sequence[Recovery]) -> Recovery:
+        return Recovery.STOP  # the wizard shows the error on the step and lets the user change it there
 
     def _ask(self, question: Question) -> object:
         with self._lock:

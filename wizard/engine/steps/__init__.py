@@ -26,4 +26,5 @@ def default_steps() -> list[Step]:
     ]
 
 
-STEP_NAMES = ("connect", "repository", "preflight", "image", "secrets", "workflow", "validate", "summary")
+# `brik-onboard validate`: the steps a validation build needs, nothing that writes.
+VALIDATE_ONLY = ("connect", "repository", "preflight", "image", "validate")

@@ -9,8 +9,7 @@ from wizard.engine.steps.base import Step
 
 class ConnectStep(Step):
     name = "connect"
-    title = "Connect to GitHub"
-    help = "Finds the admin token (flag, GH_TOKEN/GITHUB_TOKEN, keyring, gh, prompt) and reads its scopes."
+    reads = frozenset({"api_url"})
 
     def check(self, s: Session) -> list[Change]:
         s.token = s.port.whoami()

@@ -11,8 +11,7 @@ from wizard.engine.steps.base import Step
 
 class ImageStep(Step):
     name = "image"
-    title = "Image name"
-    help = "Picks the image under the org's registry namespace, its cache repo and the tags to push."
+    reads = frozenset({"repo", "org", "registry", "service", "tags", "cache_enabled", "cache_repo"})
 
     def check(self, s: Session) -> list[Change]:
         s.resolved = resolve(s.plan)

@@ -32,8 +32,7 @@ def split_reusable(ref: str) -> tuple[str, str, str]:
 
 class PreflightStep(Step):
     name = "preflight"
-    title = "Preflight"
-    help = "Checks the token's scopes, the org's reusable workflow and the Dockerfile before anything is written."
+    reads = frozenset({"reusable_workflow", "pin_reusable_workflow", "scope", "delivery", "workflow_path", "target", "dockerfile"})
 
     def check(self, s: Session) -> list[Change]:
         self._check_scopes(s)

@@ -10,8 +10,7 @@ from wizard.engine.steps.base import Step
 
 class RepositoryStep(Step):
     name = "repository"
-    title = "Repository"
-    help = "Reads the repository (default branch, private or public) and finds its Dockerfile."
+    reads = frozenset({"repo", "dockerfile"})
 
     def check(self, s: Session) -> list[Change]:
         repo = s.port.get_repo(s.plan.repo)

@@ -20,8 +20,7 @@ PACKAGE_SCOPES = {"write:packages", "read:packages"}
 
 class SecretsStep(Step):
     name = "secrets"
-    title = "Registry secrets"
-    help = "Sets REGISTRY_URL (and REGISTRY_PAT for the PAT strategy) at org or environment level; existing ones are kept unless you replace them."
+    reads = frozenset({"repo", "strategy", "scope", "visibility", "environment", "registry", "registry_username", "secret_env"})
 
     def check(self, s: Session) -> list[Change]:
         assert s.repo is not None

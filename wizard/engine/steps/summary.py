@@ -5,14 +5,13 @@ from __future__ import annotations
 from wizard.core.answers import dump_answers
 from wizard.engine.events import Change, StepChecked, StepDone
 from wizard.engine.session import Session
-from wizard.engine.steps.base import Step
+from wizard.engine.steps.base import ALL_ANSWERS, Step
 from wizard.fsutil import atomic_write_text, read_text_file
 
 
 class SummaryStep(Step):
     name = "summary"
-    title = "Summary"
-    help = "Lists every change with its links and writes the answers file (no secret values) for the next run."
+    reads = ALL_ANSWERS  # the answers file
 
     def check(self, s: Session) -> list[Change]:
         changes: list[Change] = []

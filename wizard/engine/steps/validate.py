@@ -23,8 +23,7 @@ from wizard.errors import GitHubRefused
 
 class ValidateStep(Step):
     name = "validate"
-    title = "Validation build"
-    help = "Runs the build, re-runs it, and reads both Kaniko logs: attempt 2 must hit the cache for every cacheable layer."
+    reads = frozenset({"repo", "org", "registry", "service", "tags", "cache_enabled", "cache_repo", "workflow_path", "delivery"})
     _caller_sha: str | None = None  # blob SHA of the caller on the default branch, as last read
 
     def check(self, s: Session) -> list[Change]:

@@ -12,7 +12,7 @@ from wizard.core.plan import ANSWERS_PATH, resolve
 from wizard.engine.events import Change, StepChecked, StepDone
 from wizard.engine.port import FileInfo
 from wizard.engine.session import Session
-from wizard.engine.steps.base import Step, done
+from wizard.engine.steps.base import ALL_ANSWERS, Step, done
 from wizard.errors import InputError
 from wizard.fsutil import atomic_write_text, read_text_file
 
@@ -22,8 +22,7 @@ COMMIT_MESSAGE = "ci: build the image with the org's reusable Kaniko workflow (b
 
 class WorkflowStep(Step):
     name = "workflow"
-    title = "Caller workflow"
-    help = "Writes the caller workflow that uses the org's reusable Kaniko workflow; an existing one is updated in place."
+    reads = ALL_ANSWERS  # the caller, and the answers file delivered beside it
 
     def __init__(self) -> None:
         self._seen: dict[str, FileInfo | None] = {}  # files the last check read through the API, for its apply

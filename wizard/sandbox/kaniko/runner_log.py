@@ -1,6 +1,6 @@
 """What the GitHub runner itself prints around the Kaniko build, step by step (raw-log text, no timestamps).
 
-The job is the reusable workflow's `build` job (assets/workflows/ci-build-kaniko.yml): its step names and
+The job is the reusable workflow's `build` job (wizard/assets/workflows/ci-build-kaniko.yml): its step names and
 pinned actions come from there. Secret inputs appear only as `***`, the way GitHub masks them; no value
 of any credential is known here, so none can be printed.
 """

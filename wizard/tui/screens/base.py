@@ -9,14 +9,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, RadioSet, Static, Switch
 
+from wizard.engine.step_info import STEP_INFO
 from wizard.tui.model import APPLYING, CHECKING, DONE, FAILED, PENDING, READY, StepState
+from wizard.tui.widgets.answer_form import AnswerForm
 from wizard.tui.widgets.changes import ChangeList, WarningList
 from wizard.tui.widgets.facts import FactList
+from wizard.tui.widgets.fields import Field
 from wizard.tui.widgets.step_list import StepList
 
 if TYPE_CHECKING:
@@ -25,10 +29,16 @@ if TYPE_CHECKING:
 
 class StepScreen(Screen):
     step: ClassVar[str] = ""
-    heading: ClassVar[str] = ""  # the engine's step title (kept here too: the first frame does not load the engine)
-    intro: ClassVar[str] = ""  # one line under the heading: what the user decides here
 
     _status_shown: Text | None = None
+
+    @property
+    def heading(self) -> str:
+        return STEP_INFO[self.step].title
+
+    @property
+    def intro(self) -> str:
+        return STEP_INFO[self.step].intro
 
     @property
     def wizard(self) -> WizardApp:
@@ -133,3 +143,52 @@ class FactsScreen(StepScreen):
         super().render_state(st)
         if self.is_mounted:
             self.query_one("#facts", FactList).show(self.fact_rows(st.facts))
+
+
+class AnswerScreen(StepScreen):
+    """A step that asks answers: its form comes from the answers' declarations (the engine hands them out)."""
+
+    def compose_form(self) -> ComposeResult:
+        engine = self.wizard.controller.engine
+        yield AnswerForm(engine.questions(self.step), self.wizard.plan(), id="answers")
+
+    @property
+    def form(self) -> AnswerForm:
+        return self.query_one("#answers", AnswerForm)
+
+    @on(Input.Changed, "#answers Input")
+    def _typed(self, event: Input.Changed) -> None:
+        field = event.input.parent
+        if isinstance(field, Field) and not field.show_result(event.validation_result):
+            self.form_changed(send=False)
+            return
+        self.form_changed()
+
+    @on(RadioSet.Changed, "#answers RadioSet")
+    @on(Switch.Changed, "#answers Switch")
+    def _chosen(self) -> None:
+        self.form_changed()
+
+    def form_changed(self, *, send: bool = True) -> None:
+        """Show what applies now; send the answers that changed once nothing stops them."""
+        self.form.show_what_applies()
+        self.show_hint()
+        if send:
+            edits = self.pending_edits()
+            if edits:
+                self.wizard.edit_step(self.step, edits)
+
+    def show_hint(self) -> None:
+        """Steps with more than the form (the secrets' PAT) say what is missing here."""
+
+    def problem(self) -> str | None:
+        return self.form.problem()
+
+    def pending_edits(self) -> dict[str, Any] | None:
+        if self.problem():
+            return None
+        edits = self.form.edits()
+        if not edits:
+            return None
+        self.form.mark_sent(edits)
+        return edits

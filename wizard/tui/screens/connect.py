@@ -9,8 +9,6 @@ from wizard.tui.screens.base import FactsScreen
 
 class ConnectScreen(FactsScreen):
     step = "connect"
-    heading = "Connect to GitHub"
-    intro = "The admin token the wizard calls the API with: flag, GH_TOKEN/GITHUB_TOKEN, keyring, gh, or a prompt."
 
     def fact_rows(self, f: dict[str, Any]) -> list[tuple[str, Any]]:
         return [

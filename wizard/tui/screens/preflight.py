@@ -12,8 +12,6 @@ from wizard.tui.widgets.facts import FactList
 
 class PreflightScreen(StepScreen):
     step = "preflight"
-    heading = "Preflight"
-    intro = "Checked before anything is written: the token's scopes, the reusable workflow, the Dockerfile."
 
     def changes_visible(self, st: StepState) -> bool:
         return False  # a read-only step: its facts say it all

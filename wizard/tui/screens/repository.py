@@ -9,8 +9,6 @@ from wizard.tui.screens.base import FactsScreen
 
 class RepositoryScreen(FactsScreen):
     step = "repository"
-    heading = "Repository"
-    intro = "The repository to onboard, as GitHub knows it, and its Dockerfile on the default branch."
 
     def fact_rows(self, f: dict[str, Any]) -> list[tuple[str, Any]]:
         private = f.get("private")

@@ -35,8 +35,6 @@ def applied_text(applied: list[str]) -> Text:
 
 class SummaryScreen(StepScreen):
     step = "summary"
-    heading = "Summary"
-    intro = "What was changed, with links, and the answers file a re-run starts from."
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="applied")

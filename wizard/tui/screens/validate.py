@@ -13,8 +13,6 @@ from wizard.tui.widgets.verdict_view import VerdictView
 
 class ValidateScreen(StepScreen):
     step = "validate"
-    heading = "Validation build"
-    intro = "Builds on GitHub, re-runs the build, and reads both Kaniko logs: attempt 2 must hit the cache."
 
     def compose_body(self) -> ComposeResult:
         yield VerdictView(id="verdict")

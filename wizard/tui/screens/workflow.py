@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from wizard.tui.model import StepState
-from wizard.tui.screens.base import StepScreen
+from wizard.tui.screens.base import AnswerScreen
 from wizard.tui.widgets.code_view import CodeView
 from wizard.tui.widgets.facts import FactList
 
@@ -17,12 +17,11 @@ DELIVERY = {
 }
 
 
-class WorkflowScreen(StepScreen):
+class WorkflowScreen(AnswerScreen):
     step = "workflow"
-    heading = "Caller workflow"
-    intro = "The workflow that calls the org's reusable Kaniko workflow; an existing one is edited in place."
 
     def compose_body(self) -> ComposeResult:
+        yield from self.compose_form()
         yield FactList(id="facts")
         yield Static(id="code-title", classes="section-title")
         yield CodeView(id="code")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Sequence
+from typing import Any
 
-from wizard.engine.questions import Choice
-from wizard.errors import NonInteractiveError
+from wizard.core.plan import Plan
+from wizard.engine.questions import Choice, Question, Recovery
+from wizard.errors import NonInteractiveError, WizardError
 
 
 class FlagQuestioner:
@@ -30,3 +33,9 @@ class FlagQuestioner:
             raise NonInteractiveError(f"confirmation of the {step} step's changes (pass --yes)")
         print(summary, file=sys.stderr)
         return input(f"apply the {step} step? [y/N] ").strip().lower() in ("y", "yes")
+
+    def answers(self, step: str, questions: Sequence[Question], plan: Plan) -> dict[str, Any]:
+        return {}  # flags and the answers file gave them
+
+    def recover(self, step: str, error: WizardError, options: Sequence[Recovery]) -> Recovery:
+        return Recovery.STOP

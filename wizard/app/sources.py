@@ -1,11 +1,11 @@
-"""Turn command-line flags, the answers file and the local checkout into one Plan (flags win)."""
+"""Turn the command line's answers, the answers file and the local checkout into one Plan (flags win)."""
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.app.options import AnswerSource
 from wizard.core.answers import load_answers
 from wizard.core.plan import ANSWERS_PATH, DEFAULT_REUSABLE_WORKFLOW, Plan
 from wizard.core.workflow import ReusableInterface, parse_reusable_interface
@@ -24,50 +24,26 @@ class PlanContext:
     notices: list[str] = field(default_factory=list)
 
 
-def flag_answers(args: argparse.Namespace) -> dict:
-    """Only the answers given on the command line (None = not given)."""
-    tags = (args.tags,) if getattr(args, "tags", None) is not None else None
-    no_cache = getattr(args, "no_cache", None)
-    return {
-        "repo": args.repo,
-        "org": args.org,
-        "registry": args.registry,
-        "reusable_workflow": args.reusable_workflow,
-        "service": args.service,
-        "tags": tags,
-        "cache_repo": args.cache_repo,
-        "cache_enabled": False if no_cache else None,
-        "target": args.target,
-        "dockerfile": args.dockerfile,
-        "context": args.context,
-        "strategy": args.strategy,
-        "scope": args.scope,
-        "visibility": args.visibility,
-        "environment": args.environment,
-        "workflow_path": args.workflow_path,
-        "pin_reusable_workflow": True if getattr(args, "pin_sha", None) else None,
-    }
-
-
-def plan_context(args: argparse.Namespace, cwd: Path | None = None, *, answers_may_be_new: bool = False) -> PlanContext:
+def plan_context(source: AnswerSource, cwd: Path | None = None, *, answers_may_be_new: bool = False) -> PlanContext:
     """`answers_may_be_new`: a named answers file that does not exist yet is where a run will write its answers."""
     cwd = cwd or Path.cwd()
     local = origin_repo(cwd)
-    if getattr(args, "checkout", None):
-        local = _explicit_checkout(Path(args.checkout), args.repo, local)
-    answers_path = Path(args.answers) if args.answers else None
+    flags = dict(source.flags)
+    if source.checkout is not None:
+        local = _explicit_checkout(source.checkout, flags.get("repo"), local)
+    answers_path = source.answers_file
     if answers_path is None and local is not None and (local[1] / ANSWERS_PATH).is_file():
         answers_path = local[1] / ANSWERS_PATH
     plan = Plan()
     if answers_path is not None and (answers_path.exists() or not answers_may_be_new):
         plan = load_answers(read_text_file(answers_path, "answers file"), str(answers_path))
-    plan = plan.updated(**flag_answers(args))
+    plan = plan.updated(**flags)
     checkout = None
     if not plan.repo and local is not None:
         plan = plan.updated(repo=local[0])
     if local is not None and local[0].lower() == plan.repo.lower():
         checkout = local[1]
-    existing = _existing_workflow(args, plan, checkout)
+    existing = _existing_workflow(source, plan, checkout)
     interface, notices = _bundled_interface(plan)
     return PlanContext(plan, checkout, answers_path, existing, interface, notices)
 
@@ -83,10 +59,9 @@ def _explicit_checkout(path: Path, repo: str | None, local: tuple[str, Path] | N
     return repo, path
 
 
-def _existing_workflow(args: argparse.Namespace, plan: Plan, checkout: Path | None) -> str | None:
-    explicit = getattr(args, "workflow_file", None)
-    if explicit:
-        return read_text_file(Path(explicit), "workflow file")
+def _existing_workflow(source: AnswerSource, plan: Plan, checkout: Path | None) -> str | None:
+    if source.workflow_file is not None:
+        return read_text_file(source.workflow_file, "workflow file")
     if checkout is not None and (checkout / plan.workflow_path).is_file():
         return read_text_file(checkout / plan.workflow_path, "workflow file")
     return None
@@ -95,7 +70,6 @@ def _existing_workflow(args: argparse.Namespace, plan: Plan, checkout: Path | No
 def _bundled_interface(plan: Plan) -> tuple[ReusableInterface | None, list[str]]:
     if plan.reusable_workflow.split("@")[0] != DEFAULT_REUSABLE_WORKFLOW.split("@")[0]:
         return None, ["the reusable workflow is not the org default: its inputs are checked when GitHub is reachable"]
-    from wizard.assets import reusable_workflow_path
+    from wizard.assets import reusable_workflow_text
 
-    text = reusable_workflow_path().read_text(encoding="utf-8")
-    return parse_reusable_interface(text), []
+    return parse_reusable_interface(reusable_workflow_text()), []

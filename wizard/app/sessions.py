@@ -1,14 +1,14 @@
-"""Build an engine Session from the command line: plan, token, GitHub port, secrets, state file."""
+"""Build an engine Session for any face: plan, token, GitHub port, secrets, state file."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from wizard.commands.resolve_args import PlanContext, plan_context
+from wizard.app.options import AnswerSource, Connection
+from wizard.app.sources import PlanContext, plan_context
 from wizard.core.plan import ANSWERS_PATH
 from wizard.credentials import Token, find_token
 from wizard.engine.events import Event
@@ -17,6 +17,9 @@ from wizard.engine.questions import Questioner
 from wizard.engine.secret_values import SecretSource, parse_stdin_secrets
 from wizard.engine.session import Options, Session
 from wizard.engine.state import STATE_NAME, StateStore
+
+# What a face is handed: it supplies its questioner and its event sink, and gets a session.
+SessionFactory = Callable[[Questioner, Callable[[Event], None]], Session]
 
 
 def connect_port(api_url: str | None, token: Token) -> GitHubPort:
@@ -34,24 +37,25 @@ def answers_location(ctx: PlanContext) -> Path | None:
 
 
 def build_session(
-    args: argparse.Namespace,
+    source: AnswerSource,
+    connection: Connection,
     questioner: Questioner,
     emit: Callable[[Event], None],
     *,
     options: Options,
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
     stdin_text: str | None = None,
     ask_token: Callable[[str], str] | None = None,
 ) -> Session:
     """`ask_token`: the face's masked prompt for the admin token, last in the search order (None: never ask)."""
     env = dict(os.environ if environ is None else environ)
-    ctx = plan_context(args, answers_may_be_new=True)
-    plan = ctx.plan.updated(delivery=getattr(args, "deliver", None), api_url=getattr(args, "api_url", None))
-    token = find_token(plan.api_url, token_env=getattr(args, "token_env", None), environ=env, ask=ask_token)
+    ctx = plan_context(source, answers_may_be_new=True)
+    plan = ctx.plan
+    token = find_token(plan.api_url, token_env=connection.token_env, environ=env, ask=ask_token)
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
     secrets = SecretSource(plan, env, stdin_values, questioner, extra_known=(token.value,))
     answers = answers_location(ctx)
-    state_path = Path(args.state) if getattr(args, "state", None) else (answers.parent / STATE_NAME if answers else None)
+    state_path = connection.state_file or (answers.parent / STATE_NAME if answers else None)
     store = StateStore(state_path)
     return Session(
         plan=plan,
@@ -66,6 +70,36 @@ def build_session(
         token_source=token.source,
         options=options,
     )
+
+
+def session_factory(
+    source: AnswerSource,
+    connection: Connection,
+    options: Options,
+    *,
+    environ: Mapping[str, str] | None = None,
+    stdin_text: str | None = None,
+    ask_token: bool = False,
+) -> SessionFactory:
+    """A factory for a face. With `ask_token`, the admin token, when no other source has it, is asked through the
+    face's own masked question (the last step of the search order)."""
+
+    def make(questioner: Questioner, emit: Callable[[Event], None]) -> Session:
+        def ask(prompt: str) -> str:
+            return questioner.secret("GitHub token", prompt)
+
+        return build_session(
+            source,
+            connection,
+            questioner,
+            emit,
+            options=options,
+            environ=environ,
+            stdin_text=stdin_text,
+            ask_token=ask if ask_token else None,
+        )
+
+    return make
 
 
 def read_stdin_if(flag: bool) -> str | None:

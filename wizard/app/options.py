@@ -1,0 +1,95 @@
+"""What each command was asked to do, typed: built once from the command line (cli.py), read everywhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AnswerSource:
+    """Where a run's answers come from: flags (by answer name, typed) over the answers file over defaults."""
+
+    flags: Mapping[str, Any] = field(default_factory=dict)
+    answers_file: Path | None = None  # default: .github/brik-onboard.yml in the checkout
+    checkout: Path | None = None  # default: the current directory when its origin is the repo
+    workflow_file: Path | None = None  # `plan`: an existing caller to diff against
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How a run talks to GitHub and where it keeps its progress (never an answer, never in the answers file)."""
+
+    token_env: str | None = None
+    state_file: Path | None = None
+    log_file: Path | None = None
+    poll_interval_s: float = 5.0
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    source: AnswerSource
+    connection: Connection
+    json: bool = False
+    offline: bool = False
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    source: AnswerSource
+    connection: Connection
+    json: bool = False
+    yes: bool = False
+    skip_validation: bool = False
+    replace_secrets: bool = False
+    secrets_from_stdin: bool = False
+    wait_merge_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    source: AnswerSource
+    connection: Connection
+    json: bool = False
+    yes: bool = False
+
+
+@dataclass(frozen=True)
+class WizardOptions:
+    source: AnswerSource
+    connection: Connection
+    plain: bool = False
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    mode: str = "tui"  # "tui", "plain" or "headless"
+    time_factor: float = 0.05
+
+
+@dataclass(frozen=True)
+class AuthOptions:
+    action: str  # "login", "status" or "logout"
+    api_url: str | None = None
+    token_env: str | None = None
+    with_token: bool = False
+
+
+@dataclass(frozen=True)
+class InspectOptions:
+    logs: tuple[str, ...]
+    image: str | None = None
+    cache_repo: str | None = None
+    destinations: tuple[str, ...] = ()
+    json: bool = False
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    port: int = 0
+    token: str | None = None
+    scopes: tuple[str, ...] = ()
+    seed: Path | None = None
+    time_factor: float = 1.0

@@ -1,0 +1,45 @@
+"""The answers file's JSON Schema (draft 2020-12), generated from the answers' declarations in plan.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wizard.core.answers import FORMAT_VERSION
+from wizard.core.plan import ANSWERS
+from wizard.core.spec import AnswerSpec, Kind
+
+SCHEMA_ID = "https://brikbyte-studios.github.io/brik-onboard/answers.schema.json"
+
+
+def answers_schema() -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "brik-onboard answers",
+        "description": "The answers of `brik-onboard` for one repository (.github/brik-onboard.yml). No secret values.",
+        "type": "object",
+        "properties": {spec.name: _property(spec) for spec in ANSWERS},
+        # `version` is the file format's, not an answer: it has no flag.
+        "patternProperties": {"^version$": {"const": FORMAT_VERSION, "description": "answers file format version"}},
+        "additionalProperties": False,
+    }
+
+
+def _property(spec: AnswerSpec) -> dict[str, Any]:
+    prop: dict[str, Any] = {"description": spec.meta.help}
+    if spec.kind is Kind.BOOL:
+        prop["type"] = "boolean"
+    elif spec.kind is Kind.LIST:
+        prop["oneOf"] = [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    elif spec.kind is Kind.MAP:
+        prop["type"] = ["object", "null"]
+        prop["additionalProperties"] = {"type": "string"}
+    elif spec.kind is Kind.CHOICE:
+        prop["enum"] = list(spec.choices)
+        prop["markdownEnumDescriptions"] = [f"{o.label}: {o.help}" if o.help else o.label for o in spec.meta.options]
+    else:
+        prop["type"] = ["string", "null"] if spec.optional else "string"
+    default = spec.default
+    if default is not None:
+        prop["default"] = list(default) if isinstance(default, tuple) else default
+    return prop

@@ -1,0 +1,93 @@
+"""The prompt mode's entry: the engine's run, answered by prompts, rendered as text; Ctrl-C ends with exit 130.
+
+The face only asks and renders: every decision and every GitHub call stays in the engine. Events are rendered by
+the same TextRenderer as `apply`. An interrupt says what was left behind.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, NonInteractiveError, WizardError
+
+if TYPE_CHECKING:
+    from wizard.engine.events import Event
+    from wizard.engine.questions import Questioner
+    from wizard.engine.runner import Engine
+    from wizard.engine.session import Session
+    from wizard.prompt_face.prompter import Prompter
+    from wizard.prompt_face.questioner import PromptQuestioner
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+
+SessionFactory = Callable[["Questioner", Callable[["Event"], None]], "Session"]
+
+
+def run_prompts(
+    session_factory: SessionFactory,
+    *,
+    prompter: Prompter | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run every step as prompts on the session the factory builds; the exit code (130 on Ctrl-C).
+
+    `prompter` replaces the questionary prompts (tests); without it a terminal is required."""
+    from wizard.engine.runner import Engine
+    from wizard.prompt_face.prompter import QuestionaryPrompter
+    from wizard.prompt_face.questioner import PromptQuestioner
+    from wizard.text.events import TextRenderer
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    if prompter is None:
+        if not sys.stdin.isatty():
+            error = NonInteractiveError("the prompt mode's first question")
+            print(error.render(), file=err)
+            return error.exit_code
+        prompter = QuestionaryPrompter()
+    questioner = PromptQuestioner(prompter, out)
+    engine: Engine | None = None
+    try:
+        engine = Engine(session_factory(questioner, TextRenderer(out)))
+        session = engine.run()
+        _closing(session, out)
+        return EXIT_VALIDATION_FAILED if session.verdict_passed is False else EXIT_OK
+    except KeyboardInterrupt:
+        lines = interrupt_lines(engine, questioner) if engine is not None else ["interrupted: no changes were made"]
+        out.flush()
+        print("\n" + "\n".join(lines), file=err, flush=True)
+        return EXIT_INTERRUPTED
+    except WizardError as exc:
+        out.flush()
+        print(exc.render(), file=err, flush=True)
+        return exc.exit_code
+
+
+def _closing(session: Session, out: TextIO) -> None:
+    for name, url in session.links.items():
+        print(f"   {name}: {url}", file=out)
+    if session.answers_path is not None:
+        print(f"   answers: {session.answers_path} (the next run offers them as its defaults)", file=out)
+    out.flush()
+
+
+def interrupt_lines(engine: Engine, questioner: PromptQuestioner) -> list[str]:
+    """What an interrupt leaves behind: nothing, or the step reached, what was applied, and how to resume."""
+    s = engine.session
+    if not questioner.approved:
+        return ["interrupted: no changes were made"]
+    done = f" (done: {', '.join(engine.finished)})" if engine.finished else ""
+    lines = [f"interrupted at the {engine.current} step{done}"]
+    if s.applied:
+        lines.append("already applied: " + "; ".join(c.summary for c in s.applied))
+    else:
+        lines.append(f"the {questioner.approved[-1]} step's changes may be partly applied")
+    if s.state.run_id is not None and "validate" not in engine.finished:
+        lines.append(
+            f"the validation build (run {s.state.run_id}) keeps running on GitHub; a re-run waits for it instead of starting another"
+        )
+    lines.append("run the wizard again to resume: steps already done find their changes in place and are not repeated")
+    return lines

@@ -1,0 +1,116 @@
+"""A step's answers as a form, rendered from their declarations (core/spec.py) like the prompt face renders them.
+
+A choice is a row of radio buttons, a yes/no a switch, anything else an input checked as it is typed by the
+answer's own check. An answer asked only when another holds (the environment name, for environment secrets) is
+shown only then. The form says what changed (`edits`) once everything shown is valid; the screen sends it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, RadioButton, RadioSet, Switch
+
+from wizard.core.plan import Plan
+from wizard.core.spec import AnswerSpec, Kind
+from wizard.engine.questions import Question
+from wizard.tui.widgets.fields import CoreValidator, Field
+
+
+class AnswerForm(Vertical):
+    DEFAULT_CSS = """
+    AnswerForm { height: auto; }
+    """
+
+    def __init__(self, questions: list[Question], plan: Plan, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="answer-form")
+        self.questions = questions
+        self.plan = plan
+        self.sent: dict[str, Any] = {q.name: q.offered for q in questions}
+
+    def compose(self) -> ComposeResult:
+        for q in self.questions:
+            spec = q.spec
+            if spec.kind is Kind.CHOICE:
+                yield Label(spec.prompt, classes="field-label", id=f"{q.name}-label")
+                with RadioSet(id=q.name, classes="inline"):
+                    for o in spec.meta.options:
+                        why = q.disabled.get(o.value)
+                        yield RadioButton(
+                            o.label, value=o.value == q.offered, name=o.value, disabled=why is not None, tooltip=why or o.help
+                        )
+            elif spec.kind is Kind.BOOL:
+                with Horizontal(classes="switch-row", id=f"{q.name}-row"):
+                    yield Switch(bool(q.offered), id=q.name)
+                    yield Label(spec.prompt)
+            else:
+                check = CoreValidator(lambda text, spec=spec: spec.check(spec.parse_text(text), self.draft()))
+                yield Field(spec.prompt, Input(spec.text_of(q.offered), id=q.name, validators=[check]), id=f"{q.name}-field")
+
+    def on_mount(self) -> None:
+        self.show_what_applies()
+
+    # -- reading the form -------------------------------------------------------------------------------------
+    def value(self, q: Question) -> Any:
+        spec = q.spec
+        if spec.kind is Kind.CHOICE:
+            pressed = self.query_one(f"#{q.name}", RadioSet).pressed_button
+            return pressed.name if pressed is not None else self.sent[q.name]
+        if spec.kind is Kind.BOOL:
+            return self.query_one(f"#{q.name}", Switch).value
+        return spec.parse_text(self.query_one(f"#{q.name}", Input).value)
+
+    def values(self) -> dict[str, Any]:
+        return {q.name: self.value(q) for q in self.questions}
+
+    def draft(self) -> Plan:
+        """The plan with what the form holds now (for the checks and what is shown)."""
+        if not self.is_mounted:
+            return self.plan
+        return self.plan.updated(**self.values())
+
+    def shown(self, spec: AnswerSpec) -> bool:
+        return spec.shown(self.draft())
+
+    # -- state ------------------------------------------------------------------------------------------------
+    def show_what_applies(self) -> None:
+        draft = self.draft()
+        for q in self.questions:
+            shown = q.spec.shown(draft)
+            for selector in (f"#{q.name}-label", f"#{q.name}-field", f"#{q.name}-row"):
+                for widget in self.query(selector):
+                    widget.display = shown
+            if q.spec.kind is Kind.CHOICE:
+                self.query_one(f"#{q.name}", RadioSet).display = shown
+
+    def problem(self) -> str | None:
+        """Why the form cannot be sent yet (the first shown answer that is missing or refused), or None."""
+        draft = self.draft()
+        for q in self.questions:
+            spec = q.spec
+            if not spec.shown(draft) or spec.kind in (Kind.CHOICE, Kind.BOOL):
+                continue
+            if not self.query_one(f"#{q.name}-field", Field).valid:
+                return f"the {spec.prompt.lower()} is not valid yet: fix it first"
+            try:
+                spec.check(self.value(q), draft)
+            except Exception as exc:  # noqa: BLE001 - the core's InputError, shown as the reason
+                return getattr(exc, "message", str(exc))
+        return None
+
+    def edits(self) -> dict[str, Any]:
+        """The shown answers that differ from what was last sent (a suggestion accepted stays "not given")."""
+        draft = self.draft()
+        out: dict[str, Any] = {}
+        for q in self.questions:
+            if not q.spec.shown(draft):
+                continue
+            value = self.value(q)
+            if value != self.sent.get(q.name):  # `sent` starts as what was offered: a suggestion taken is no edit
+                out[q.name] = value
+        return out
+
+    def mark_sent(self, edits: dict[str, Any]) -> None:
+        self.sent.update(edits)

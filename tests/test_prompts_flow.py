@@ -32,6 +32,7 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
             ("Service name", "OrdersApi"),  # refused while typing, with the core's reason
             ("Service name", "orders-api"),
             ("Image tags", "v1.2.0, latest"),
+            ("Layer cache", DEFAULT),
             ("Registry credential", "github-token"),
             ("secrets live", "org"),
             ("Which repositories", "private"),
@@ -59,6 +60,7 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
             [
                 ("Service name", DEFAULT),
                 ("Image tags", DEFAULT),
+                ("Layer cache", DEFAULT),
                 ("Registry credential", DEFAULT),
                 ("secrets live", DEFAULT),
                 ("Which repositories", DEFAULT),
@@ -74,7 +76,8 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
         assert offered["Image tags"] == "v1.2.0, latest"
         assert offered["Which repositories may read the org secrets"] == "private"
         assert offered["How should the caller workflow reach the repository"] == "commit"
-        assert not [a for a in again.asked if a.kind == "confirm"], "a re-run with the same answers asked to write"
+        writes = [a for a in again.asked if a.kind == "confirm" and not a.message.startswith("Layer cache")]  # that one is an answer
+        assert not writes, "a re-run with the same answers asked to write"
         assert f"{WORKFLOW} already up to date" in rerun.out
 
 
@@ -84,6 +87,7 @@ def test_a_refused_pat_is_explained_and_asked_for_again() -> None:
         [
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
+            ("Layer cache", DEFAULT),
             ("Registry credential", "pat"),
             ("secrets live", "environment"),
             ("Environment name", "bad,name"),
@@ -105,7 +109,7 @@ def test_a_refused_pat_is_explained_and_asked_for_again() -> None:
         assert prompter.script == []
         assert prompter.refused[0][0] == "bad,name" and "invalid environment name" in prompter.refused[0][1]
         assert "fine-grained PAT" in run.out
-        assert "checking the preflight again" in run.out  # org -> environment changes the scopes the token needs
+        assert "checking the preflight step again" in run.out  # org -> environment changes the scopes the token needs
         # the retry offered the answers just given, and the value was typed once per attempt
         assert prompter.defaults_of("Registry credential") == ["github-token", "pat"]
         assert prompter.defaults_of("Environment name") == ["", "", "registry"]  # typed twice, then offered
@@ -124,6 +128,7 @@ def test_declining_a_step_stops_there_and_says_nothing_was_made() -> None:
         [
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
+            ("Layer cache", DEFAULT),
             ("Registry credential", DEFAULT),
             ("secrets live", DEFAULT),
             ("Which repositories", DEFAULT),
@@ -143,6 +148,7 @@ def test_declining_the_builds_can_skip_them_and_still_save_the_answers() -> None
         [
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
+            ("Layer cache", DEFAULT),
             ("Registry credential", DEFAULT),
             ("secrets live", DEFAULT),
             ("Which repositories", DEFAULT),
@@ -193,6 +199,7 @@ def test_ctrl_c_before_any_write_says_no_changes_were_made() -> None:
         [
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
+            ("Layer cache", DEFAULT),
             ("Registry credential", DEFAULT),
             ("secrets live", DEFAULT),
             ("Which repositories", DEFAULT),

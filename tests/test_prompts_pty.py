@@ -61,6 +61,7 @@ def test_a_full_onboarding_with_a_pat_passes_and_never_shows_the_pat() -> None:
         answer(child, "Service name", CLEAR_LINE + "OrdersApi")
         answer(child, "upper case is not allowed", CLEAR_LINE + "orders-api" + ENTER)  # the core's reason, as typed
         answer(child, "Image tags", CLEAR_LINE + "sha-${{ github.sha }}, latest" + ENTER)
+        answer(child, "Layer cache", ENTER)  # yes, the default
         answer(child, "Registry credential", DOWN + ENTER)  # github-token -> pat
         answer(child, "Where the registry secrets live", ENTER)  # org
         answer(child, "Which repositories may read", ENTER)  # selected
@@ -102,6 +103,7 @@ def test_ctrl_c_after_the_secrets_step_names_the_step_reached() -> None:
     try:
         answer(child, "Service name", ENTER)
         answer(child, "Image tags", ENTER)
+        answer(child, "Layer cache", ENTER)
         answer(child, "Registry credential", ENTER)
         answer(child, "Where the registry secrets live", ENTER)
         answer(child, "Which repositories may read", ENTER)
@@ -124,6 +126,7 @@ def test_ctrl_c_during_the_build_says_the_run_goes_on_and_a_rerun_resumes() -> N
         for prompt in (
             "Service name",
             "Image tags",
+            "Layer cache",
             "Registry credential",
             "Where the registry secrets live",
             "Which repositories may read",

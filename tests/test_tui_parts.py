@@ -127,21 +127,25 @@ def test_cancellable_port_refuses_calls_once_cancelled() -> None:
 
 # -- the model ----------------------------------------------------------------------------------------------------
 def test_the_step_list_follows_the_engine_order_and_titles() -> None:
-    from wizard.engine.steps import STEP_NAMES as ENGINE_ORDER
+    from wizard.engine.step_info import STEP_NAMES as ENGINE_ORDER
     from wizard.engine.steps import default_steps
     from wizard.tui.screens import make_screen
 
     assert STEP_NAMES == ENGINE_ORDER == tuple(s.name for s in default_steps())
     for step in default_steps():
-        assert type(make_screen(step.name)).heading == step.title
+        assert make_screen(step.name).heading == step.title
 
 
 def test_an_edit_makes_the_steps_that_read_it_stale_and_limits_forward_moves() -> None:
+    from wizard.engine.runner import stale_after
+    from wizard.engine.steps import default_steps
+
     journey = Journey()
     for name in STEP_NAMES[:6]:
         journey[name].status = "done"
     assert journey.frontier() == "validate" and journey.reachable("validate") and not journey.reachable("summary")
-    assert journey.invalidate_after_edit("image") == ["image", "workflow", "validate", "summary"]
+    readers = stale_after(default_steps(), {"service"})  # the engine says who reads the service name
+    assert journey.invalidate_after_edit("image", readers) == ["image", "workflow", "validate", "summary"]
     assert journey["secrets"].status == "done"  # the secrets do not depend on the image name
     assert journey.frontier() == "image" and not journey.reachable("secrets")
 
@@ -194,7 +198,7 @@ def test_f1_explains_the_current_step(sandbox, tmp_path: Path) -> None:
             await wait_screen(pilot, "HelpModal")
             text = " ".join(screen_text(app).split())
             assert "Help: Connect to GitHub" in text
-            assert " ".join(ConnectStep.help.split())[:60] in text
+            assert " ".join(ConnectStep().help.split())[:60] in text
             await pilot.press("escape")
             await wait_screen(pilot, "ConnectScreen")
 

@@ -32,8 +32,9 @@ def run_demo(o: DemoOptions) -> int:
     with ExitStack() as stack:
 
         def factory(questioner: Questioner, emit: Callable[[Event], None]) -> Session:
-            # The sandbox starts in the TUI's worker, after the first frame.
-            env = stack.enter_context(demo_environment(time_factor=o.time_factor))
+            # The sandbox starts in the TUI's worker, after the first frame. The registry PAT is typed on the
+            # secrets screen, as a user would.
+            env = stack.enter_context(demo_environment(time_factor=o.time_factor, registry_pat=False))
             return env.factory(Options(poll_interval_s=DEMO_POLL_S, live_steps=True))(questioner, emit)
 
         return run_wizard(factory, sub_title="demo · embedded GitHub sandbox, no token, no network")

@@ -13,7 +13,7 @@ from typing import Any
 
 from wizard.core.plan import check_plan, resolve, step_answers
 from wizard.core.spec import AskContext
-from wizard.engine.events import Change, StepDone, StepStarted
+from wizard.engine.events import Change, Progress, StepDone, StepStarted
 from wizard.engine.questions import Question, Recovery
 from wizard.engine.session import Session
 from wizard.engine.steps import Step, default_steps
@@ -29,6 +29,12 @@ class Cancelled(WizardError):
             super().__init__(f"stopped at the {step} step; already applied: {done}", "run again with the same answers to resume")
         else:
             super().__init__(f"stopped at the {step} step: no changes were made", None)
+
+
+def stale_after(steps: Iterable[Step], changed: Iterable[str]) -> list[str]:
+    """The steps that read any of the `changed` answers, in order."""
+    keys = set(changed)
+    return [st.name for st in steps if st.reads & keys]
 
 
 class Engine:
@@ -59,9 +65,7 @@ class Engine:
         return out
 
     def stale_after(self, changed: Iterable[str]) -> list[str]:
-        """The steps that read any of the `changed` answers, in order."""
-        keys = set(changed)
-        return [st.name for st in self.steps if st.reads & keys]
+        return stale_after(self.steps, changed)
 
     def edit(self, edits: Mapping[str, Any]) -> list[str]:
         """Put answers into the plan (checked whole first: a bad value changes nothing); the steps now stale."""
@@ -121,14 +125,22 @@ class Engine:
                     raise
 
     def _take_answers(self, step: Step, questions: list[Question]) -> None:
-        edits = self.session.questioner.answers(step.name, questions, self.session.plan)
+        s = self.session
+        edits = s.questioner.answers(step.name, questions, s.plan)
+        before = s.plan
         stale = self.edit(edits)
         # Steps already done that read what just changed (e.g. the preflight, which checks the token's scopes for
         # the secret scope) are checked again before this one goes on.
+        rechecked = False
         for name in stale:
             if name in self.finished:
                 earlier = self.step(name)
+                keys = ", ".join(sorted(k for k in earlier.reads if getattr(before, k) != getattr(s.plan, k)))
+                s.emit(Progress(step.name, f"your answers changed what the {name} step checks ({keys}): checking the {name} step again"))
                 self.apply(earlier, self.check(earlier))
+                rechecked = True
+        if rechecked:
+            s.emit(StepStarted(step.name, step.title))  # back to this step
 
     def _recover(self, step: Step, exc: WizardError, has_questions: bool) -> Recovery:
         options = []

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Switch
 from wizard.core.plan import Plan
 from wizard.core.spec import AnswerSpec, Kind
 from wizard.engine.questions import Question
+from wizard.errors import InputError
 from wizard.tui.widgets.fields import CoreValidator, Field
 
 
@@ -60,7 +61,10 @@ class AnswerForm(Vertical):
             return pressed.name if pressed is not None else self.sent[q.name]
         if spec.kind is Kind.BOOL:
             return self.query_one(f"#{q.name}", Switch).value
-        return spec.parse_text(self.query_one(f"#{q.name}", Input).value)
+        try:
+            return spec.parse_text(self.query_one(f"#{q.name}", Input).value)
+        except InputError:
+            return self.sent[q.name]  # refused as typed (the field says why): the last value sent still holds
 
     def values(self) -> dict[str, Any]:
         return {q.name: self.value(q) for q in self.questions}
@@ -96,8 +100,8 @@ class AnswerForm(Vertical):
                 return f"the {spec.prompt.lower()} is not valid yet: fix it first"
             try:
                 spec.check(self.value(q), draft)
-            except Exception as exc:  # noqa: BLE001 - the core's InputError, shown as the reason
-                return getattr(exc, "message", str(exc))
+            except InputError as exc:
+                return exc.message
         return None
 
     def edits(self) -> dict[str, Any]:

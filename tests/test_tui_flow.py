@@ -164,7 +164,7 @@ def test_back_from_workflow_to_change_the_image_name(sandbox, tmp_path: Path) ->
         async with app.run_test(size=(80, 24)) as pilot:
             await complete_steps(pilot, (*UP_TO_SECRETS, "secrets"))
             await wait_status(pilot, "workflow", READY)
-            assert "example-node-api" in app.journey["workflow"].facts["workflow"]
+            assert "example-node-api" in app.journey["workflow"].result.workflow
             await pilot.press("ctrl+b", "ctrl+b")
             await wait_for(pilot, lambda: app.journey.current == "image" and type(app.screen).__name__ == "ImageScreen", "the image screen")
             service = app.screen.query_one("#service")
@@ -175,7 +175,7 @@ def test_back_from_workflow_to_change_the_image_name(sandbox, tmp_path: Path) ->
             await pilot.press("ctrl+u", *"orders-api")
             await wait_status(pilot, "image", READY)
             assert not service.has_class("-invalid")
-            assert app.journey["image"].facts["image"] == "ghcr.io/brikbyte-studios/orders-api"
+            assert app.journey["image"].result.image == "ghcr.io/brikbyte-studios/orders-api"
             assert app.journey["workflow"].status != DONE  # it read the old name: it must be checked again
             await complete_step(pilot, "image")
             await wait_for(pilot, lambda: app.journey.current == "secrets", "the secrets screen")
@@ -203,7 +203,7 @@ def test_failing_validation_shows_its_diagnosis(sandbox, tmp_path: Path) -> None
             await wait_status(pilot, "image", READY)
             await pilot.press("tab", "tab", "space")  # service, tags, the layer cache switch: off
             await wait_for(
-                pilot, lambda: app.journey["image"].status == READY and app.journey["image"].facts.get("cache_repo") is None, "cache off"
+                pilot, lambda: app.journey["image"].status == READY and app.journey["image"].result.cache_repo is None, "cache off"
             )
             await complete_steps(pilot, ("image", "secrets", "workflow"))
             await complete_step(pilot, "validate")

@@ -343,7 +343,7 @@ def test_the_tags_field_turns_red_with_the_cores_message(sandbox, tmp_path: Path
             expected = ["ghcr.io/brikbyte-studios/example-node-api:v1", "ghcr.io/brikbyte-studios/example-node-api:latest"]
             await wait_for(
                 pilot,
-                lambda: app.journey["image"].status == "ready" and app.journey["image"].facts.get("destinations") == expected,
+                lambda: app.journey["image"].status == "ready" and app.journey["image"].result.destinations == tuple(expected),
                 "the new destinations",
             )
             assert not tags.has_class("-invalid") and app.plan().tags == ("v1", "latest")

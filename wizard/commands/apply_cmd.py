@@ -86,6 +86,6 @@ def result_json(session: Session, verdicts: list[VerdictReady]) -> dict[str, Any
             "reasons": list(verdict.reasons),
             "table": list(verdict.table),
             "leaks": verdict.leaks,
-            **verdict.facts,
+            **(vars(verdict.facts) if verdict.facts is not None else {}),
         },
     }

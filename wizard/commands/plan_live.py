@@ -9,7 +9,7 @@ from typing import Any
 from wizard.app.options import PlanOptions
 from wizard.core.plan import Plan
 from wizard.credentials import find_token
-from wizard.engine.events import Event, StepChecked, StepWarning
+from wizard.engine.events import Action, ChangeKind, Event, StepChecked, StepWarning
 from wizard.engine.questions import Choice, Question, Recovery
 from wizard.engine.session import Options
 from wizard.errors import NonInteractiveError, WizardError
@@ -60,10 +60,10 @@ def add_live_state(options: PlanOptions, api_url: str | None, report: dict[str, 
     report["live"] = [
         {"step": e.step, "kind": c.kind, "target": c.target, "action": c.action, "summary": c.summary} for e in checked for c in e.changes
     ]
-    workflow_change = next((c for e in checked for c in e.changes if c.kind == "workflow"), None)
+    workflow_change = next((c for e in checked for c in e.changes if c.kind is ChangeKind.WORKFLOW), None)
     if session.workflow_text is None or workflow_change is None or options.source.workflow_file is not None:
         return False  # an explicit --workflow-file is diffed as the offline plan does
     report["workflow"] = session.workflow_text
     report["workflow_change"] = workflow_change.action
-    report["diff"] = None if workflow_change.action == "create" else workflow_change.detail
+    report["diff"] = None if workflow_change.action is Action.CREATE else workflow_change.detail
     return True

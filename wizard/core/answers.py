@@ -62,8 +62,8 @@ def _parse(text: str, source: str) -> CommentedMap:
         raise InputError(f"{source} is not valid YAML{pos}", "fix the file or delete it to start over") from None
     if data is None:
         return CommentedMap()
-    if not isinstance(data, dict):
-        raise InputError(f"{source} must be a mapping of answers", "see `brik-onboard plan --help` for the keys")
+    if not isinstance(data, CommentedMap):
+        raise InputError(f"{source} must be a mapping of answers", "see `brik-onboard schema` for the keys")
     return data
 
 

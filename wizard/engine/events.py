@@ -5,23 +5,52 @@ Events never carry a secret value: they name secrets, and the engine's own log i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import enum
+from dataclasses import dataclass
 from typing import Any
+
+from wizard.engine.results import StepResult, VerdictFacts
+
+
+class ChangeKind(enum.StrEnum):  # a StrEnum: JSON output and logs keep the plain words
+    SECRET = "secret"
+    SECRET_REPO = "secret-repo"  # this repo added to an org secret's selected repositories
+    ENVIRONMENT = "environment"
+    WORKFLOW = "workflow"
+    ANSWERS = "answers"
+    BUILD = "build"
+
+
+class Action(enum.StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"
+    ADD_REPO = "add-repo"
+    KEEP = "keep"
+    UNCHANGED = "unchanged"
+
+
+class Outcome(enum.StrEnum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True)
 class Change:
     """One thing a step would change (or found already done)."""
 
-    kind: str  # "secret", "environment", "workflow", "branch", "pull", "answers", "dispatch", ...
+    kind: ChangeKind
     target: str  # e.g. "org:REGISTRY_PAT", ".github/workflows/build-image.yml"
-    action: str  # "create", "update", "replace", "add-repo", "keep", "unchanged"
+    action: Action
     summary: str
     detail: str = ""  # e.g. a unified diff
+    secret: str | None = None  # the secret's name, for SECRET and SECRET_REPO changes
 
     @property
     def is_write(self) -> bool:
-        return self.action not in ("keep", "unchanged")
+        return self.action not in (Action.KEEP, Action.UNCHANGED)
 
 
 @dataclass(frozen=True)
@@ -50,14 +79,14 @@ class StepChecked(Event):
     """The step's summary before anything is applied: what it would change."""
 
     changes: tuple[Change, ...]
-    facts: dict[str, Any] = field(default_factory=dict)
+    result: StepResult | None = None  # what the step found, typed per step
 
 
 @dataclass(frozen=True)
 class StepDone(Event):
-    outcome: str  # "changed", "unchanged", "skipped", "paused"
+    outcome: Outcome
     message: str
-    facts: dict[str, Any] = field(default_factory=dict)
+    result: StepResult | None = None
 
 
 @dataclass(frozen=True)
@@ -78,4 +107,4 @@ class VerdictReady(Event):
     reasons: tuple[str, ...]
     table: tuple[dict[str, Any], ...]
     leaks: int
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: VerdictFacts | None = None

@@ -25,10 +25,11 @@ class TextRenderer:
         if isinstance(event, StepStarted):
             return [f"== {event.title}"]
         if isinstance(event, StepChecked):
+            facts = vars(event.result) if event.result is not None else {}
             out = [
                 f"   {k.replace('_', ' ')}: {_fact(v)}"
-                for k, v in event.facts.items()
-                if k not in ("workflow",) and v not in (None, "", [], {})
+                for k, v in facts.items()
+                if k not in ("workflow",) and v not in (None, "", [], {}, ())
             ]
             for change in event.changes:
                 out.append(f"   - {change.summary}")
@@ -81,13 +82,13 @@ def verdict_lines(event: VerdictReady) -> list[str]:
         text = row["instruction"] if len(row["instruction"]) <= width else row["instruction"][: width - 1] + "…"
         out.append(f"   {text:<{width}}  {row['attempt1']:<24}  {row['attempt2']}")
     f = event.facts
-    if f.get("attempt1_s") is not None and f.get("attempt2_s") is not None:
-        saving = f.get("saving_s")
+    if f is not None and f.attempt1_s is not None and f.attempt2_s is not None:
+        saving = f.saving_s
         out.append(
-            f"   build time: attempt 1 {f['attempt1_s']:.0f}s, attempt 2 {f['attempt2_s']:.0f}s"
+            f"   build time: attempt 1 {f.attempt1_s:.0f}s, attempt 2 {f.attempt2_s:.0f}s"
             + (f", saved {saving:.0f}s" if saving is not None else "")
         )
-    if f.get("warmed_before"):
+    if f is not None and f.warmed_before:
         out.append("   note: attempt 1 already hit a cache an earlier build warmed")
     out.append(f"   leak audit: {'clean' if not event.leaks else f'{event.leaks} finding(s)'}")
     out.append(f"   verdict: {'PASS' if event.passed else 'FAIL'}")

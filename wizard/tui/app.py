@@ -138,7 +138,7 @@ class WizardApp(WorkerMessages, App[int]):
             return False  # the dialog answers first
         return True
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         previous = self.journey.previous_of(self.journey.current)
         if previous is not None:
             self.goto(previous)

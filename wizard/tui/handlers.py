@@ -44,7 +44,7 @@ class WorkerMessages:
         if isinstance(event, StepStarted):
             st.start_check()
         elif isinstance(event, StepChecked):
-            st.facts, st.changes = dict(event.facts), list(event.changes)
+            st.result, st.changes = event.result, list(event.changes)
         elif isinstance(event, StepWarning):
             st.warnings.append(event)
         elif isinstance(event, Progress):

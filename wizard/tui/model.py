@@ -7,12 +7,13 @@ updates it from the workers' messages and the engine's events.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from wizard.engine.step_info import STEPS
 
 if TYPE_CHECKING:  # the first frame does not import the engine's steps
     from wizard.engine.events import BuildUpdate, Change, StepDone, StepWarning, VerdictReady
+    from wizard.engine.results import StepResult
 
 STEP_NAMES = tuple(info.name for info in STEPS)
 LABELS = {info.name: info.label for info in STEPS}
@@ -27,7 +28,7 @@ class StepState:
     check_seq: int = 0  # the newest check asked for; older results are ignored
     apply_when_checked: bool = False  # Next was pressed while a check was running
     changes: list[Change] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
+    result: StepResult | None = None  # what the step's last check found
     warnings: list[StepWarning] = field(default_factory=list)
     progress: list[str] = field(default_factory=list)
     builds: dict[int, BuildUpdate] = field(default_factory=dict)  # attempt -> latest update
@@ -42,7 +43,7 @@ class StepState:
         return [c for c in self.changes if c.is_write]
 
     def start_check(self) -> None:
-        self.changes, self.facts, self.warnings, self.progress, self.error = [], {}, [], [], None
+        self.changes, self.result, self.warnings, self.progress, self.error = [], None, [], [], None
 
     def start_apply(self) -> None:
         self.builds, self.verdict, self.done, self.error, self.progress = {}, None, None, None, []

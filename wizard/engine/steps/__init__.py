@@ -12,6 +12,20 @@ from wizard.engine.steps.summary import SummaryStep
 from wizard.engine.steps.validate import ValidateStep
 from wizard.engine.steps.workflow import WorkflowStep
 
+__all__ = [
+    "ConnectStep",
+    "ImageStep",
+    "PreflightStep",
+    "RepositoryStep",
+    "SecretsStep",
+    "Step",
+    "SummaryStep",
+    "ValidateStep",
+    "WorkflowStep",
+    "VALIDATE_ONLY",
+    "default_steps",
+]
+
 
 def default_steps() -> list[Step]:
     return [

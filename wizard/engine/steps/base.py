@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from wizard.core.plan import ANSWERS
-from wizard.engine.events import Change, StepDone
+from wizard.engine.events import Change, Outcome, StepDone
 from wizard.engine.session import Session
 from wizard.engine.step_info import STEP_INFO
 
@@ -32,11 +32,11 @@ class Step:
         return []
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
-        return StepDone(self.name, "unchanged", "nothing to change")
+        return StepDone(self.name, Outcome.UNCHANGED, "nothing to change")
 
 
 def done(step: str, changes: list[Change], applied_message: str, unchanged_message: str) -> StepDone:
     """A StepDone that says "changed" only when a change was a write."""
     if any(c.is_write for c in changes):
-        return StepDone(step, "changed", applied_message)
-    return StepDone(step, "unchanged", unchanged_message)
+        return StepDone(step, Outcome.CHANGED, applied_message)
+    return StepDone(step, Outcome.UNCHANGED, unchanged_message)

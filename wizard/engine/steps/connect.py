@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wizard.engine.events import Change, StepChecked, StepDone
+from wizard.engine.events import Change, Outcome, StepChecked, StepDone
+from wizard.engine.results import ConnectResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
 
@@ -14,13 +15,9 @@ class ConnectStep(Step):
     def check(self, s: Session) -> list[Change]:
         s.token = s.port.whoami()
         scopes = "unknown (fine-grained or app token)" if s.token.scopes is None else ", ".join(sorted(s.token.scopes)) or "none"
-        s.emit(
-            StepChecked(
-                self.name, (), {"login": s.token.login, "scopes": scopes, "token_source": s.token_source, "api_url": s.port.api_url}
-            )
-        )
+        s.emit(StepChecked(self.name, (), ConnectResult(s.token.login, scopes, s.token_source, s.port.api_url)))
         return []
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         assert s.token is not None
-        return StepDone(self.name, "unchanged", f"connected as {s.token.login}")
+        return StepDone(self.name, Outcome.UNCHANGED, f"connected as {s.token.login}")

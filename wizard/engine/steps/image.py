@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from wizard.core import workflow
 from wizard.core.plan import resolve
-from wizard.engine.events import Change, StepChecked, StepDone, StepWarning
+from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWarning
+from wizard.engine.results import ImageResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
 
@@ -19,14 +20,10 @@ class ImageStep(Step):
             s.emit(StepWarning(self.name, notice))
         # Fails early, with the input's name, when the reusable workflow requires an input the plan cannot fill.
         workflow.caller_inputs(s.resolved, s.interface)
-        facts = {
-            "image": s.resolved.image,
-            "cache_repo": s.resolved.cache_repo if s.plan.cache_enabled else None,
-            "destinations": list(s.resolved.destinations),
-        }
-        s.emit(StepChecked(self.name, (), facts))
+        cache_repo = s.resolved.cache_repo if s.plan.cache_enabled else None
+        s.emit(StepChecked(self.name, (), ImageResult(s.resolved.image, cache_repo, tuple(s.resolved.destinations))))
         return []
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         assert s.resolved is not None
-        return StepDone(self.name, "unchanged", s.resolved.image)
+        return StepDone(self.name, Outcome.UNCHANGED, s.resolved.image)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from wizard.core.dockerfile import credential_args
 from wizard.core.plan import Plan
 from wizard.core.workflow import parse_reusable_interface
-from wizard.engine.events import Change, StepChecked, StepDone, StepWarning
+from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWarning
+from wizard.engine.results import PreflightResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
 from wizard.errors import GitHubRefused, InputError
@@ -38,12 +39,8 @@ class PreflightStep(Step):
         self._check_scopes(s)
         self._read_reusable(s)
         self._check_dockerfile(s)
-        facts = {
-            "needs": needed_scopes(s.plan),
-            "reusable_inputs": sorted(s.interface.inputs) if s.interface else [],
-            "pinned_sha": s.pinned_sha,
-        }
-        s.emit(StepChecked(self.name, (), facts))
+        inputs = tuple(sorted(s.interface.inputs)) if s.interface else ()
+        s.emit(StepChecked(self.name, (), PreflightResult(needed_scopes(s.plan), inputs, s.pinned_sha)))
         return []
 
     def _check_scopes(self, s: Session) -> None:
@@ -94,4 +91,4 @@ class PreflightStep(Step):
             s.emit(StepWarning(self.name, f"Dockerfile line {cred.line}: {cred.message}", cred.fix))
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
-        return StepDone(self.name, "unchanged", "the token and the org's reusable workflow are ready")
+        return StepDone(self.name, Outcome.UNCHANGED, "the token and the org's reusable workflow are ready")

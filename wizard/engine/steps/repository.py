@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from wizard.core.dockerfile import parse_dockerfile
-from wizard.engine.events import Change, StepChecked, StepDone, StepWarning
+from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWarning
+from wizard.engine.results import RepositoryResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
 
@@ -28,16 +29,14 @@ class RepositoryStep(Step):
             s.dockerfile = None
         else:
             s.dockerfile = parse_dockerfile(found.text)
-        facts = {
-            "repo": repo.full_name,
-            "default_branch": repo.default_branch,
-            "private": repo.private,
-            "dockerfile": path if found else None,
-            "targets": s.dockerfile.targets if s.dockerfile else [],
-        }
-        s.emit(StepChecked(self.name, (), facts))
+        targets = tuple(s.dockerfile.targets) if s.dockerfile else ()
+        s.emit(
+            StepChecked(
+                self.name, (), RepositoryResult(repo.full_name, repo.default_branch, repo.private, path if found else None, targets)
+            )
+        )
         return []
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         assert s.repo is not None
-        return StepDone(self.name, "unchanged", f"{s.repo.full_name} (default branch {s.repo.default_branch})")
+        return StepDone(self.name, Outcome.UNCHANGED, f"{s.repo.full_name} (default branch {s.repo.default_branch})")

@@ -8,9 +8,10 @@ before it is stored: GHCR accepts only classic PATs with `write:packages`.
 from __future__ import annotations
 
 from wizard.core.plan import PAT_SECRET, SecretSpec, resolve
-from wizard.engine.events import Change, StepChecked, StepDone, StepWarning
+from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
 from wizard.engine.port import SecretInfo
 from wizard.engine.questions import Choice
+from wizard.engine.results import SecretsResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step, done
 from wizard.errors import GitHubRefused, NonInteractiveError, WizardError
@@ -30,11 +31,13 @@ class SecretsStep(Step):
         # Decided once: a missing environment holds no secrets; an existing one is asked about each secret.
         environment_missing = s.plan.scope == "environment" and not s.port.get_environment(s.repo.full_name, s.plan.environment or "")
         if environment_missing:
-            changes.append(Change("environment", s.plan.environment or "", "create", f"create environment {s.plan.environment}"))
+            changes.append(
+                Change(ChangeKind.ENVIRONMENT, s.plan.environment or "", Action.CREATE, f"create environment {s.plan.environment}")
+            )
         for spec in s.resolved.secrets:
             existing = self._existing(s, spec, environment_missing=environment_missing)
             changes.extend(self._secret_changes(s, spec, existing))
-        s.emit(StepChecked(self.name, tuple(changes), {"strategy": s.plan.strategy, "scope": s.plan.scope}))
+        s.emit(StepChecked(self.name, tuple(changes), SecretsResult(s.plan.strategy, s.plan.scope)))
         return changes
 
     def _existing(self, s: Session, spec: SecretSpec, *, environment_missing: bool) -> SecretInfo | None:
@@ -51,18 +54,34 @@ class SecretsStep(Step):
         if existing is None:
             self._check_value(s, spec.name)
             where = f" (visibility {s.plan.visibility})" if s.plan.scope == "org" else ""
-            return [Change("secret", target, "create", f"create {spec.name} at {spec.scope}{where}")]
+            return [Change(ChangeKind.SECRET, target, Action.CREATE, f"create {spec.name} at {spec.scope}{where}", secret=spec.name)]
         changes: list[Change] = []
         when = existing.updated_at.isoformat() if existing.updated_at else "unknown"
         if self._replace(s, spec.name, when):
             self._check_value(s, spec.name)
             changes.append(
-                Change("secret", target, "replace", f"replace {spec.name} at {spec.scope} (last updated {when}); visibility kept")
+                Change(
+                    ChangeKind.SECRET,
+                    target,
+                    Action.REPLACE,
+                    f"replace {spec.name} at {spec.scope} (last updated {when}); visibility kept",
+                    secret=spec.name,
+                )
             )
         else:
-            changes.append(Change("secret", target, "keep", f"keep {spec.name} at {spec.scope} (updated {when})"))
+            changes.append(
+                Change(ChangeKind.SECRET, target, Action.KEEP, f"keep {spec.name} at {spec.scope} (updated {when})", secret=spec.name)
+            )
         if existing.visibility == "selected" and s.repo.id not in existing.selected_repository_ids:
-            changes.append(Change("secret-repo", target, "add-repo", f"add {s.repo.full_name} to {spec.name}'s selected repositories"))
+            changes.append(
+                Change(
+                    ChangeKind.SECRET_REPO,
+                    target,
+                    Action.ADD_REPO,
+                    f"add {s.repo.full_name} to {spec.name}'s selected repositories",
+                    secret=spec.name,
+                )
+            )
         return changes
 
     def _replace(self, s: Session, name: str, when: str) -> bool:
@@ -116,27 +135,27 @@ class SecretsStep(Step):
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         assert s.repo is not None and s.resolved is not None
         for change in changes:
-            if change.kind == "environment":
+            if change.kind is ChangeKind.ENVIRONMENT:
                 s.port.create_environment(s.repo.full_name, change.target)
                 s.state.created_environments.append(change.target)
                 s.save_state()
-            elif change.action in ("create", "replace"):
-                self._put(s, change.target.rsplit(":", 1)[1], change.action)
-            elif change.action == "add-repo":
-                s.port.add_org_secret_repo(s.repo.owner, change.target.rsplit(":", 1)[1], s.repo.id)
+            elif change.secret is not None and change.action in (Action.CREATE, Action.REPLACE):
+                self._put(s, change.secret, change.action)
+            elif change.secret is not None and change.action is Action.ADD_REPO:
+                s.port.add_org_secret_repo(s.repo.owner, change.secret, s.repo.id)
             if change.is_write:
                 s.applied.append(change)
         return done(self.name, changes, "secrets set", "secrets already set")
 
-    def _put(self, s: Session, name: str, action: str) -> None:
+    def _put(self, s: Session, name: str, action: Action) -> None:
         assert s.repo is not None
         value = s.secrets.value(name)
         assert value is not None  # checked in check()
         if s.plan.scope == "environment":
             s.port.put_env_secret(s.repo.full_name, s.plan.environment or "", name, value)
             return
-        visibility, selected = s.plan.visibility, (s.repo.id,)
-        if action == "replace":
+        visibility, selected = s.plan.visibility, tuple[int, ...]((s.repo.id,))
+        if action is Action.REPLACE:
             existing = s.port.get_org_secret(s.repo.owner, name)
             if existing is not None and existing.visibility:
                 visibility = existing.visibility

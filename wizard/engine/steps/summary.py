@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from wizard.core.answers import dump_answers
-from wizard.engine.events import Change, StepChecked, StepDone
+from wizard.engine.events import Action, Change, ChangeKind, Outcome, StepChecked, StepDone
+from wizard.engine.results import SummaryResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import ALL_ANSWERS, Step
 from wizard.fsutil import atomic_write_text, read_text_file
@@ -18,9 +19,9 @@ class SummaryStep(Step):
         if s.answers_path is not None:
             old = read_text_file(s.answers_path, "answers file") if s.answers_path.is_file() else None
             new = dump_answers(s.plan, old)
-            action = "create" if old is None else ("unchanged" if new == old else "update")
-            changes.append(Change("answers", str(s.answers_path), action, f"{action} {s.answers_path}"))
-        s.emit(StepChecked(self.name, tuple(changes), {}))
+            action = Action.CREATE if old is None else (Action.UNCHANGED if new == old else Action.UPDATE)
+            changes.append(Change(ChangeKind.ANSWERS, str(s.answers_path), action, f"{action} {s.answers_path}"))
+        s.emit(StepChecked(self.name, tuple(changes)))
         return changes
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
@@ -28,12 +29,8 @@ class SummaryStep(Step):
             if change.is_write and s.answers_path is not None:
                 old = read_text_file(s.answers_path, "answers file") if s.answers_path.is_file() else None
                 atomic_write_text(s.answers_path, dump_answers(s.plan, old))
-        facts = {
-            "applied": [c.summary for c in s.applied],
-            "links": dict(s.links),
-            "answers_path": str(s.answers_path) if s.answers_path else None,
-            "verdict_passed": s.verdict_passed,
-            "paused": s.paused,
-        }
+        answers = str(s.answers_path) if s.answers_path else None
+        result = SummaryResult(tuple(c.summary for c in s.applied), dict(s.links), answers, s.verdict_passed, s.paused)
         message = s.paused or ("all changes applied" if s.applied else "nothing to change: already onboarded")
-        return StepDone(self.name, "paused" if s.paused else ("changed" if s.applied else "unchanged"), message, facts)
+        outcome = Outcome.PAUSED if s.paused else (Outcome.CHANGED if s.applied else Outcome.UNCHANGED)
+        return StepDone(self.name, outcome, message, result)

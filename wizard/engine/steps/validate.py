@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from wizard.core.kaniko.log import LogSummary, parse_log_text
 from wizard.core.kaniko.verdict import judge
 from wizard.core.leaks import find_leaks
-from wizard.engine.events import BuildUpdate, Change, Progress, StepChecked, StepDone, VerdictReady
+from wizard.engine.events import Action, BuildUpdate, Change, ChangeKind, Outcome, Progress, StepChecked, StepDone, VerdictReady
 from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
+from wizard.engine.results import VerdictFacts
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
 from wizard.errors import GitHubRefused
@@ -29,19 +31,21 @@ class ValidateStep(Step):
     def check(self, s: Session) -> list[Change]:
         assert s.repo is not None
         if s.options.skip_validation:
-            change = Change("build", "validation", "unchanged", "validation skipped (--skip-validation)")
+            change = Change(ChangeKind.BUILD, "validation", Action.UNCHANGED, "validation skipped (--skip-validation)")
         elif (caller := self._caller_on_default(s)) is None:
-            change = Change("build", "validation", "unchanged", "the caller is not on the default branch yet")
+            change = Change(ChangeKind.BUILD, "validation", Action.UNCHANGED, "the caller is not on the default branch yet")
         elif s.state.validated_sha == caller and not s.options.force_validation:
             change = Change(
-                "build",
+                ChangeKind.BUILD,
                 "validation",
-                "keep",
+                Action.KEEP,
                 f"already validated in run {s.state.validated_run} (run `brik-onboard validate` to build again)",
             )
         else:
-            change = Change("build", "validation", "create", f"build {s.plan.repo} twice on {s.repo.default_branch} and compare the cache")
-        s.emit(StepChecked(self.name, (change,), {}))
+            change = Change(
+                ChangeKind.BUILD, "validation", Action.CREATE, f"build {s.plan.repo} twice on {s.repo.default_branch} and compare the cache"
+            )
+        s.emit(StepChecked(self.name, (change,)))
         return [change]
 
     def _caller_on_default(self, s: Session) -> str | None:
@@ -58,11 +62,11 @@ class ValidateStep(Step):
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         if s.options.skip_validation:
-            return StepDone(self.name, "skipped", "validation skipped")
-        if changes and changes[0].action == "keep":
-            return StepDone(self.name, "unchanged", changes[0].summary)
+            return StepDone(self.name, Outcome.SKIPPED, "validation skipped")
+        if changes and changes[0].action is Action.KEEP:
+            return StepDone(self.name, Outcome.UNCHANGED, changes[0].summary)
         if not self._wait_for_default(s):
-            return StepDone(self.name, "paused", s.paused or "")
+            return StepDone(self.name, Outcome.PAUSED, s.paused or "")
         run = self._first_run(s)
         first, jobs = self._wait(s, run.id, 1)
         summaries = [self._attempt_log(s, run.id, 1, jobs)]
@@ -76,7 +80,7 @@ class ValidateStep(Step):
         self._judge(s, run, summaries)
         verdict = s.verdict
         outcome = "passed" if verdict.passed else "failed"
-        return StepDone(self.name, "changed", f"validation {outcome} (run {run.id})", {"run_id": run.id})
+        return StepDone(self.name, Outcome.CHANGED, f"validation {outcome} (run {run.id})")
 
     # -- getting the caller onto the default branch ------------------------------------------------------------
     def _wait_for_default(self, s: Session) -> bool:
@@ -211,17 +215,11 @@ class ValidateStep(Step):
         s.state.run_id = None
         s.state.rerun_requested = False
         s.save_state()
-        facts = {
-            "run_id": run.id,
-            "attempt1_s": verdict.attempt1_s,
-            "attempt2_s": verdict.attempt2_s,
-            "saving_s": verdict.saving_s,
-            "warmed_before": verdict.warmed_before,
-        }
+        facts = VerdictFacts(run.id, verdict.attempt1_s, verdict.attempt2_s, verdict.saving_s, verdict.warmed_before)
         s.emit(VerdictReady(self.name, passed, tuple(reasons), tuple(layer_table(first, second)), len(leaks), facts))
 
 
-def layer_table(first: LogSummary, second: LogSummary) -> list[dict]:
+def layer_table(first: LogSummary, second: LogSummary) -> list[dict[str, Any]]:
     """One row per instruction Kaniko echoed: what happened to it in each attempt."""
     rows = []
     for instruction in second.instructions or first.instructions:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from wizard.core import workflow
 from wizard.core.answers import dump_answers, load_answers
 from wizard.core.plan import ANSWERS_PATH, resolve
-from wizard.engine.events import Change, StepChecked, StepDone
+from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone
 from wizard.engine.port import FileInfo
+from wizard.engine.results import WorkflowResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import ALL_ANSWERS, Step, done
 from wizard.errors import InputError
@@ -40,8 +41,8 @@ class WorkflowStep(Step):
             answers_new = dump_answers(s.plan, answers_old)
             if answers_old is not None and load_answers(answers_old) == s.plan:
                 answers_new = answers_old  # same answers: keep the user's file byte for byte
-            changes.append(self._file_change(ANSWERS_PATH, answers_old, answers_new, kind="answers"))
-        s.emit(StepChecked(self.name, tuple(changes), {"delivery": s.plan.delivery, "path": path, "workflow": new}))
+            changes.append(self._file_change(ANSWERS_PATH, answers_old, answers_new, kind=ChangeKind.ANSWERS))
+        s.emit(StepChecked(self.name, tuple(changes), WorkflowResult(s.plan.delivery, path, new)))
         return changes
 
     def _render(self, s: Session, existing: str | None) -> str:
@@ -75,13 +76,13 @@ class WorkflowStep(Step):
         return self._seen[path]
 
     @staticmethod
-    def _file_change(path: str, old: str | None, new: str, kind: str = "workflow") -> Change:
+    def _file_change(path: str, old: str | None, new: str, kind: ChangeKind = ChangeKind.WORKFLOW) -> Change:
         if old is None:
-            return Change(kind, path, "create", f"create {path}", workflow.unified_diff(None, new, path))
+            return Change(kind, path, Action.CREATE, f"create {path}", workflow.unified_diff(None, new, path))
         diff = workflow.unified_diff(old, new, path)
         if not diff:
-            return Change(kind, path, "unchanged", f"{path} already up to date")
-        return Change(kind, path, "update", f"update {path}", diff)
+            return Change(kind, path, Action.UNCHANGED, f"{path} already up to date")
+        return Change(kind, path, Action.UPDATE, f"update {path}", diff)
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         writes = [c for c in changes if c.is_write]
@@ -105,7 +106,7 @@ class WorkflowStep(Step):
         atomic_write_text(s.checkout / s.plan.workflow_path, s.workflow_text)
 
     def _contents(self, s: Session, change: Change) -> str:
-        if change.kind == "workflow":
+        if change.kind is ChangeKind.WORKFLOW:
             assert s.workflow_text is not None
             return s.workflow_text
         return dump_answers(s.plan, self._api_text(s, ANSWERS_PATH))
@@ -124,7 +125,7 @@ class WorkflowStep(Step):
                 s.repo.default_branch,
                 current.sha if current else None,
             )
-            if change.kind == "workflow":
+            if change.kind is ChangeKind.WORKFLOW:
                 s.state.workflow_commit = sha
                 s.delivered_commit = sha
         s.save_state()

@@ -22,4 +22,5 @@ SCREEN_CLASSES = {
 
 def make_screen(step: str) -> StepScreen:
     module = import_module(f"wizard.tui.screens.{step}")
-    return getattr(module, SCREEN_CLASSES[step])(name=step)
+    screen_class: type[StepScreen] = getattr(module, SCREEN_CLASSES[step])
+    return screen_class(name=step)

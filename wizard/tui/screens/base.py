@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
 
 
-class StepScreen(Screen):
+class StepScreen(Screen[None]):
     step: ClassVar[str] = ""
 
     _status_shown: Text | None = None
@@ -136,13 +136,14 @@ class FactsScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         yield FactList(id="facts")
 
-    def fact_rows(self, facts: dict[str, Any]) -> list[tuple[str, Any]]:
+    def fact_rows(self, result: Any) -> list[tuple[str, Any]]:
+        """Label and value rows for the step's result (None: not checked yet, every value unknown)."""
         raise NotImplementedError
 
     def render_state(self, st: StepState) -> None:
         super().render_state(st)
         if self.is_mounted:
-            self.query_one("#facts", FactList).show(self.fact_rows(st.facts))
+            self.query_one("#facts", FactList).show(self.fact_rows(st.result))
 
 
 class AnswerScreen(StepScreen):

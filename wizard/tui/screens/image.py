@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
+from wizard.engine.results import ImageResult
 from wizard.tui.model import StepState
 from wizard.tui.screens.base import AnswerScreen
 from wizard.tui.widgets.facts import FactList
@@ -25,11 +26,11 @@ class ImageScreen(AnswerScreen):
         super().render_state(st)
         if not self.is_mounted:
             return
-        f = st.facts
+        r = st.result if isinstance(st.result, ImageResult) else None
         self.query_one("#facts", FactList).show(
             [
-                ("Image", f.get("image")),
-                ("Cache repo", f.get("cache_repo") or ("disabled" if f else None)),
-                ("Destinations", "\n".join(f.get("destinations") or [])),
+                ("Image", r.image if r else None),
+                ("Cache repo", (r.cache_repo or "disabled") if r else None),
+                ("Destinations", "\n".join(r.destinations) if r else ""),
             ]
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from wizard.engine.results import PreflightResult
 from wizard.tui.model import StepState
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.facts import FactList
@@ -25,9 +26,9 @@ class PreflightScreen(StepScreen):
         super().render_state(st)
         if not self.is_mounted:
             return
-        needs = st.facts.get("needs") or {}
+        r = st.result if isinstance(st.result, PreflightResult) else None
+        needs = r.needs if r is not None else {}
         self.query_one("#needs-title").display = bool(needs)
         self.query_one("#needs", FactList).show((f"✔ {scope}", why) for scope, why in needs.items())
-        self.query_one("#facts", FactList).show(
-            [("Workflow inputs", st.facts.get("reusable_inputs")), ("Pinned to", st.facts.get("pinned_sha"))]
-        )
+        inputs = list(r.reusable_inputs) if r is not None else None
+        self.query_one("#facts", FactList).show([("Workflow inputs", inputs), ("Pinned to", r.pinned_sha if r is not None else None)])

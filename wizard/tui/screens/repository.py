@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.tui.screens.base import FactsScreen
+
+if TYPE_CHECKING:
+    from wizard.engine.results import RepositoryResult
 
 
 class RepositoryScreen(FactsScreen):
     step = "repository"
 
-    def fact_rows(self, f: dict[str, Any]) -> list[tuple[str, Any]]:
-        private = f.get("private")
+    def fact_rows(self, r: RepositoryResult | None) -> list[tuple[str, Any]]:
+        if r is None:
+            return [(label, None) for label in ("Repository", "Default branch", "Visibility", "Dockerfile", "Build targets")]
         return [
-            ("Repository", f.get("repo")),
-            ("Default branch", f.get("default_branch")),
-            ("Visibility", None if private is None else ("private" if private else "public")),
-            ("Dockerfile", f.get("dockerfile") or ("not found" if f else None)),
-            ("Build targets", f.get("targets")),
+            ("Repository", r.repo),
+            ("Default branch", r.default_branch),
+            ("Visibility", "private" if r.private else "public"),
+            ("Dockerfile", r.dockerfile or "not found"),
+            ("Build targets", list(r.targets)),
         ]

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from wizard.engine.results import SummaryResult
 from wizard.tui.model import StepState
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.facts import FactList
@@ -50,15 +51,15 @@ class SummaryScreen(StepScreen):
         super().render_state(st)
         if not self.is_mounted:
             return
-        f = st.done.facts if st.done is not None else {}
+        r = st.done.result if st.done is not None and isinstance(st.done.result, SummaryResult) else None
         applied = self.query_one("#applied", Static)
         applied.display = st.done is not None
-        applied.update(applied_text(list(f.get("applied") or [])))
-        links = f.get("links") or {}
+        applied.update(applied_text(list(r.applied) if r else []))
+        links = r.links if r else {}
         self.query_one("#links-title").display = bool(links)
         self.query_one("#links", FactList).show((label, Text(url, style=f"link {url}")) for label, url in links.items())
-        shown = None if st.done is None else self.verdict_text(f.get("verdict_passed"))
-        answers = f.get("answers_path")
+        shown = None if r is None else self.verdict_text(r.verdict_passed)
+        answers = r.answers_path if r else None
         self.query_one("#outcome", FactList).show(
             [
                 ("Validation", shown),
@@ -66,19 +67,19 @@ class SummaryScreen(StepScreen):
             ]
         )
         paused = self.query_one("#paused", Static)
-        paused.display = bool(f.get("paused"))
-        paused.update(Text(f"⏸ {f.get('paused') or ''}"))
+        paused.display = bool(r and r.paused)
+        paused.update(Text(f"⏸ {r.paused if r and r.paused else ''}"))
 
     def verdict_text(self, passed: bool | None) -> Text:
         if passed is None:
             return Text("not run", "yellow")
         text = Text("PASS" if passed else "FAIL", "bold green" if passed else "bold red")
         verdict = self.wizard.journey["validate"].verdict
-        f = verdict.facts if verdict is not None else {}
-        if f.get("attempt1_s") is not None and f.get("attempt2_s") is not None:
-            text.append(f"  attempt 1 {f['attempt1_s']:.0f}s, attempt 2 {f['attempt2_s']:.0f}s")
-            if f.get("saving_s") is not None:
-                text.append(f", saved {f['saving_s']:.0f}s")
+        f = verdict.facts if verdict is not None else None
+        if f is not None and f.attempt1_s is not None and f.attempt2_s is not None:
+            text.append(f"  attempt 1 {f.attempt1_s:.0f}s, attempt 2 {f.attempt2_s:.0f}s")
+            if f.saving_s is not None:
+                text.append(f", saved {f.saving_s:.0f}s")
         return text
 
     def next_label(self, st: StepState) -> str:

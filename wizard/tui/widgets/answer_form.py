@@ -7,6 +7,7 @@ shown only then. The form says what changed (`edits`) once everything shown is v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -47,8 +48,19 @@ class AnswerForm(Vertical):
                     yield Switch(bool(q.offered), id=q.name)
                     yield Label(spec.prompt)
             else:
-                check = CoreValidator(lambda text, spec=spec: spec.check(spec.parse_text(text), self.draft()))
-                yield Field(spec.prompt, Input(spec.text_of(q.offered), id=q.name, validators=[check]), id=f"{q.name}-field")
+                yield Field(
+                    spec.prompt,
+                    Input(spec.text_of(q.offered), id=q.name, validators=[CoreValidator(self._checker(spec))]),
+                    id=f"{q.name}-field",
+                )
+
+    def _checker(self, spec: AnswerSpec) -> Callable[[str], object]:
+        """The answer's own check, on the text as typed, with the rest of the form as the other answers."""
+
+        def check(text: str) -> None:
+            spec.check(spec.parse_text(text), self.draft())
+
+        return check
 
     def on_mount(self) -> None:
         self.show_what_applies()

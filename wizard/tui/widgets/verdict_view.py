@@ -29,13 +29,13 @@ def verdict_head(event: VerdictReady) -> Text:
 def verdict_tail(event: VerdictReady) -> Text:
     f = event.facts
     text = Text()
-    if f.get("attempt1_s") is not None and f.get("attempt2_s") is not None:
+    if f is not None and f.attempt1_s is not None and f.attempt2_s is not None:
         text.append("Build time  ", "bold")
-        text.append(f"attempt 1 {f['attempt1_s']:.0f}s, attempt 2 {f['attempt2_s']:.0f}s")
-        if f.get("saving_s") is not None:
-            text.append(f", saved {f['saving_s']:.0f}s", "bold green" if f["saving_s"] > 0 else "")
+        text.append(f"attempt 1 {f.attempt1_s:.0f}s, attempt 2 {f.attempt2_s:.0f}s")
+        if f.saving_s is not None:
+            text.append(f", saved {f.saving_s:.0f}s", "bold green" if f.saving_s > 0 else "")
         text.append("\n")
-    if f.get("warmed_before"):
+    if f is not None and f.warmed_before:
         text.append("Note        attempt 1 already hit a cache an earlier build warmed\n", "italic")
     text.append("Leak audit  ", "bold")
     text.append("clean" if not event.leaks else f"{event.leaks} finding(s)", "green" if not event.leaks else "bold red")

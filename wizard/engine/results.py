@@ -1,0 +1,70 @@
+"""What each step found, typed: the engine fills these, the faces render them (no string-keyed dicts between them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ConnectResult:
+    login: str
+    scopes: str  # as shown: "repo, workflow", "none", or why they are unknown
+    token_source: str
+    api_url: str
+
+
+@dataclass(frozen=True)
+class RepositoryResult:
+    repo: str
+    default_branch: str
+    private: bool
+    dockerfile: str | None  # its path when found on the default branch
+    targets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PreflightResult:
+    needs: dict[str, str]  # classic scope -> why the plan needs it
+    reusable_inputs: tuple[str, ...] = ()
+    pinned_sha: str | None = None
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    image: str
+    cache_repo: str | None  # None: the cache is off
+    destinations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SecretsResult:
+    strategy: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class WorkflowResult:
+    delivery: str
+    path: str
+    workflow: str  # the caller as it will be
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    applied: tuple[str, ...]
+    links: dict[str, str] = field(default_factory=dict)
+    answers_path: str | None = None
+    verdict_passed: bool | None = None
+    paused: str | None = None
+
+
+@dataclass(frozen=True)
+class VerdictFacts:
+    run_id: int
+    attempt1_s: float | None
+    attempt2_s: float | None
+    saving_s: float | None
+    warmed_before: bool
+
+
+StepResult = ConnectResult | RepositoryResult | PreflightResult | ImageResult | SecretsResult | WorkflowResult | SummaryResult

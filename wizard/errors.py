@@ -49,9 +49,3 @@ class GitHubRefused(WizardError):
     """GitHub (or the sandbox) refused a request (exit 3)."""
 
     exit_code = EXIT_GITHUB_REFUSED
-
-
-class ValidationFailed(WizardError):
-    """The validation build did not prove the cache works (exit 1)."""
-
-    exit_code = EXIT_VALIDATION_FAILED

@@ -69,7 +69,7 @@ class WorkerMessages:
     def on_apply_finished(self: WizardApp, message: ApplyFinished) -> None:
         name = message.step
         st = self.journey[name]
-        st.done, st.applied_once = message.done, True
+        st.done = message.done
         st.status = PENDING if st.stale else DONE
         st.stale = False
         if name == "summary":

@@ -34,7 +34,6 @@ class StepState:
     builds: dict[int, BuildUpdate] = field(default_factory=dict)  # attempt -> latest update
     verdict: VerdictReady | None = None
     done: StepDone | None = None
-    applied_once: bool = False
     stale: bool = False  # an answer it depends on changed while it was being applied
     error: str | None = None
 

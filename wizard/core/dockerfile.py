@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from wizard.errors import InputError
@@ -330,6 +331,8 @@ def _with_dependencies(stage: Stage, stages: list[Stage]) -> Stage:
 
 def credential_args(df: Dockerfile) -> list[CredentialArg]:
     found: list[CredentialArg] = []
+    # (stage name or None for the global scope, its ARG instructions, the instructions that can use them)
+    scopes: list[tuple[str | None, Sequence[Instruction], Sequence[Instruction]]]
     scopes = [(None, df.global_args, [i for s in df.stages for i in s.instructions])]
     scopes += [(s.name or str(s.index), s.instructions, s.instructions) for s in df.stages]
     for stage, instructions, later in scopes:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from os import PathLike
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 MIN_SECRET_LENGTH = 4
@@ -38,7 +39,7 @@ class Leak:
     preview: str  # redacted: "***" for a known secret, the token prefix and "…" for a token shape
     secret_index: int | None = None  # position of the leaked secret in the list given (None for a token shape)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "line": self.line, "column": self.column, "preview": self.preview, "secret_index": self.secret_index}
 
     def describe(self) -> str:
@@ -141,9 +142,9 @@ class LeakScanner:
         plain = sorted((n for _, _, n in self._needles if isinstance(n, str)), key=len, reverse=True)
         for needle in plain:
             text = text.replace(needle, REDACTED)
-        for _, _, needle in self._needles:
-            if not isinstance(needle, str):
-                text = needle.sub(REDACTED, text)
+        for _, _, pattern in self._needles:
+            if not isinstance(pattern, str):
+                text = pattern.sub(REDACTED, text)
         return _TOKEN_RE.sub(REDACTED, text)
 
 

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 import requests
 import requests.adapters
 from github.GithubException import GithubException
+from github.GithubObject import NotSet
 from github.PaginatedList import PaginatedList
 from github.WorkflowJob import WorkflowJob
 from urllib3 import Retry
@@ -117,17 +118,12 @@ class ActionOps(AdapterBase):
         head_sha: str | None = None,
         created_after: datetime | None = None,
     ) -> list[RunInfo]:
-        filters: dict[str, str] = {}
-        if event:
-            filters["event"] = event
-        if head_sha:
-            filters["head_sha"] = head_sha
         since = _utc(created_after).replace(microsecond=0) if created_after else None
-        if since:
-            filters["created"] = ">=" + since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        created = ">=" + since.strftime("%Y-%m-%dT%H:%M:%SZ") if since else None
 
         def fetch() -> list[RunInfo]:
-            runs = self._repo(full_name).get_workflow(int(workflow_id)).get_runs(**filters)
+            workflow = self._repo(full_name).get_workflow(int(workflow_id))
+            runs = workflow.get_runs(event=event or NotSet, head_sha=head_sha or NotSet, created=created or NotSet)
             found = [convert.run_info(run) for run in itertools.islice(runs, 100)]
             return [r for r in found if since is None or r.created_at is None or _utc(r.created_at) >= since]
 

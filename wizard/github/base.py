@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, MutableMapping
-from typing import Any, TypeVar
+from typing import TypeVar, overload
 
 from github import Github
 from github.GithubException import GithubException
@@ -17,7 +17,8 @@ from wizard.github.requester import Api
 from wizard.github.retry import TRANSPORT_ERRORS, Missing, WritePolicy, retry_write
 
 T = TypeVar("T")
-_RAISE: Any = object()
+D = TypeVar("D")
+_RAISE = object()  # the default of `_read`'s not_found: a 404 raises (None is a valid not_found)
 
 
 def quote(part: str) -> str:
@@ -63,7 +64,13 @@ class AdapterBase:
     def _repo(self, full_name: str) -> Repository:
         return self._gh.get_repo(full_name)  # lazy: no request until an attribute or a call needs one
 
-    def _read(self, action: str, fetch: Callable[[], T], *, not_found: Any = _RAISE, secrets: Iterable[str] = ()) -> T:
+    @overload
+    def _read(self, action: str, fetch: Callable[[], T], *, secrets: Iterable[str] = ()) -> T: ...
+
+    @overload
+    def _read(self, action: str, fetch: Callable[[], T], *, not_found: D, secrets: Iterable[str] = ()) -> T | D: ...
+
+    def _read(self, action: str, fetch: Callable[[], T], *, not_found: object = _RAISE, secrets: Iterable[str] = ()) -> object:
         """fetch(), with GitHub's errors as GitHubRefused; a 404 returns `not_found` when one is given."""
         try:
             return fetch()

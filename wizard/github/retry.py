@@ -84,7 +84,7 @@ class WizardRetry(GithubRetry):
 
     def new(self, **kw: Any) -> WizardRetry:
         kw.update(max_wait=self.max_wait, stats=self.stats)
-        return super().new(**kw)  # type: ignore[return-value]
+        return super().new(**kw)
 
     def increment(
         self,
@@ -94,16 +94,21 @@ class WizardRetry(GithubRetry):
         error: Exception | None = None,
         _pool: Any = None,
         _stacktrace: Any = None,
-    ) -> Retry:
+    ) -> WizardRetry:
         wait = rate_limit_wait(response.status, response.headers) if response is not None else None
         if wait is not None and wait > self.max_wait:
             raise RateLimitExceededExceedsMaxWait(response.status, {"message": "rate limited"}, dict(response.headers), wait=wait)
         if response is not None and response.status == 429 and header(response.headers, "retry-after") is None:
             # urllib3 would only back off briefly; GitHub wants the reset, or a minute.
+            assert wait is not None  # rate_limit_wait always answers for a 429
             retry = Retry.increment(self, method, url, response, error, _pool, _stacktrace)
+            # Replaced on this one instance, as GithubRetry.increment does for a 403; mypy forbids assigning a method.
             retry.get_backoff_time = lambda: wait  # type: ignore[method-assign]
         else:
-            retry = super().increment(method, url, response, error, _pool, _stacktrace)
+            following = super().increment(method, url, response, error, _pool, _stacktrace)
+            # GithubRetry.increment declares Retry, but what it returns comes from urllib3's self.new(): a WizardRetry
+            assert isinstance(following, WizardRetry)
+            retry = following
         self.stats["retries"] = self.stats.get("retries", 0) + 1  # reached only when a retry follows
         return retry
 

@@ -61,9 +61,9 @@ def _simple_job(name: str, start: datetime, lines: list[str], ok: bool, step_nam
 def plan_attempt(st: SandboxState, repo: Repo, run: Run, attempt: Attempt, keep: dict[str, Job] | None = None) -> list[Job]:
     """The attempt's jobs; a job named in `keep` is copied from there instead of run again."""
     wf = load_workflow(st, repo, run.head_sha, run.workflow_path)
-    doc = wf.doc if wf else None
+    doc: dict[str, Any] = wf.doc if wf and wf.doc else {}  # no workflow file or not a mapping: no jobs
     start = attempt.created_at + timedelta(seconds=QUEUE_S)
-    jobs_spec = doc.get("jobs") if doc else None
+    jobs_spec = doc.get("jobs")
     specs = [(str(k), v if isinstance(v, dict) else {}) for k, v in jobs_spec.items()] if isinstance(jobs_spec, dict) and jobs_spec else []
     jobs: list[Job] = []
     for key, spec in specs:
@@ -194,7 +194,8 @@ def _kaniko_job(
     call = _reusable_declaration(st, match)
     secrets = caller_secrets(repo)
     ctx = _context(repo, run, attempt, doc, _dispatch_inputs(doc, run), secrets)
-    given = spec.get("with") if isinstance(spec.get("with"), dict) else {}
+    with_ = spec.get("with")
+    given = with_ if isinstance(with_, dict) else {}
     inputs = _inputs(call.get("inputs") or {}, {str(k): substitute(v, ctx) for k, v in given.items()})
     passed = _passed_secrets(spec.get("secrets"), ctx, secrets)
     called = _called_secrets(repo, call.get("secrets") or {}, passed, as_text(inputs.get("environment")))

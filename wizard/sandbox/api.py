@@ -57,7 +57,8 @@ def validation_failed(message: str, *, resource: str = "", field: str = "", code
 
 
 def state() -> SandboxState:
-    return current_app.config["SANDBOX_STATE"]
+    st: SandboxState = current_app.config["SANDBOX_STATE"]
+    return st
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -66,7 +67,7 @@ def iso(moment: datetime | None) -> str | None:
 
 def api_url(path: str) -> str:
     """An absolute API URL on the host the client used (PyGithub insists on the same host:port)."""
-    root = g.get("api_root")
+    root: str | None = g.get("api_root")
     if root is None:
         root = g.api_root = request.host_url.rstrip("/")
     return root + path
@@ -148,6 +149,13 @@ def require_scope(scope: str, *, status: int = 404, message: str = "Not Found") 
 
 
 # lookups --------------------------------------------------------------------------------------------
+def token_account() -> Account:
+    """The account of the request's token: SandboxState.add_token creates it along with the token."""
+    account = state().find_account(g.token.login)
+    assert account is not None, f"no account for the token of {g.token.login}"
+    return account
+
+
 def find_org(login: str) -> Account:
     account = state().find_account(login)
     if account is None or not account.is_org:

@@ -42,6 +42,7 @@ def create_app(state: SandboxState, faults: Faults) -> Flask:
     app.config["SANDBOX_STATE"] = state
     app.config["SANDBOX_FAULTS"] = faults
     app.url_map.strict_slashes = False
+    # app.json is typed as the JSONProvider base; Flask's DefaultJSONProvider in use here has sort_keys
     app.json.sort_keys = False  # type: ignore[attr-defined]
     for module in (
         routes_meta,

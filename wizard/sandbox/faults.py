@@ -27,7 +27,7 @@ class FaultRule:
     delay: float = 0.0
     retry_after: int | None = None
     fired: int = 0
-    _regex: re.Pattern[str] = field(default=None, repr=False)  # type: ignore[assignment]
+    _regex: re.Pattern[str] = field(init=False, repr=False)  # set by Faults.add, which compiles `path` first
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method == "*" or self.method.upper() == method.upper()) and bool(self._regex.search(path))

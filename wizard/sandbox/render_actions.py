@@ -136,7 +136,8 @@ def job_json(st: SandboxState, repo: Repo, run: Run, attempt: Attempt, job: Job,
     }
 
 
-def _iso_ms(moment: Any) -> str | None:
-    if moment is None:
+def _iso_ms(moment: object) -> str | None:
+    """A step_view timestamp (a datetime, or None before the step starts) with milliseconds."""
+    if not isinstance(moment, datetime):
         return None
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

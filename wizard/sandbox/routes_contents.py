@@ -19,6 +19,7 @@ from wizard.sandbox.api import (
     not_found,
     require_fields,
     state,
+    token_account,
 )
 from wizard.sandbox.auth import has_scope
 from wizard.sandbox.gitstore import Signature
@@ -90,7 +91,7 @@ def _signature(raw: Any, fallback: Signature) -> Signature:
 
 
 def _writer(body: dict[str, Any]) -> tuple[Signature, Signature]:
-    account = state().find_account(g.token.login)
+    account = token_account()
     me = Signature(account.name or account.login, account.email or f"{account.login}@users.noreply.example", utcnow())
     committer = _signature(body.get("committer"), me)
     return _signature(body.get("author"), committer), committer

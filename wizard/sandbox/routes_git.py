@@ -18,6 +18,7 @@ from wizard.sandbox.api import (
     paginate,
     require_fields,
     state,
+    token_account,
     validation_failed,
 )
 from wizard.sandbox.gitstore import MergeConflict, Signature
@@ -110,6 +111,7 @@ def _sides(repo: Repo, pull: Pull) -> tuple[str, str]:
 def _render(repo: Repo, pull: Pull, full: bool) -> dict[str, Any]:
     head, base = _sides(repo, pull)
     user = state().find_account(pull.user)
+    assert user is not None, f"no account for {pull.user}"  # pulls are opened by a token's account (create_pull)
     if not full:
         return pull_simple(repo, pull, user, head, base)
     mergeable: bool | None = None
@@ -246,7 +248,7 @@ def merge_pull(owner: str, name: str, number: str) -> Response:
             files = repo.git.merged_files(base, head)
         except MergeConflict:
             raise ApiError(405, "Pull Request is not mergeable")
-        account = state().find_account(g.token.login)
+        account = token_account()
         sig = Signature(account.name or account.login, account.email or "", utcnow())
         title = body.get("commit_title") or (
             f"Merge pull request #{pull.number} from {repo.owner.login}/{pull.head}"

@@ -15,15 +15,17 @@ from wizard.sandbox.api import (
     no_content,
     require_scope,
     state,
+    token_account,
     validation_failed,
 )
+from wizard.sandbox.model import Account
 from wizard.sandbox.render_core import full_repository, organization_full, private_user
 from wizard.sandbox.state import utcnow
 
 bp = Blueprint("meta", __name__)
 
 
-def _counts(account) -> tuple[int, int]:
+def _counts(account: Account) -> tuple[int, int]:
     repos = state().repos_of(account)
     return sum(1 for r in repos if not r.private), sum(1 for r in repos if r.private)
 
@@ -31,7 +33,7 @@ def _counts(account) -> tuple[int, int]:
 @bp.get("/user")
 def get_user() -> Response:
     with state().lock:
-        account = state().find_account(g.token.login)
+        account = token_account()
         return json_response(private_user(account, *_counts(account)))
 
 
@@ -41,7 +43,7 @@ def patch_user() -> Response:
     accept_scopes("user")
     require_scope("user", status=404)
     with state().lock:
-        account = state().find_account(g.token.login)
+        account = token_account()
         for key in ("name", "email"):
             if key in body:
                 if body[key] is not None and not isinstance(body[key], str):

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from wizard.sandbox.api import ApiError, iso, json_response, no_content, not_found, state
-from wizard.sandbox.model import Repo
+from wizard.sandbox.model import Repo, Variable
 from wizard.sandbox.run_queries import attempt_zip, job_log_text
 from wizard.sandbox.runs import attempt_view
 from wizard.sandbox.secretbox import Secret, SecretScope
@@ -33,7 +33,7 @@ def _secrets(scope: SecretScope) -> list[dict[str, Any]]:
     return [one(s) for s in sorted(scope.secrets.values(), key=lambda s: s.name)]
 
 
-def _variables(variables: dict) -> list[dict[str, Any]]:
+def _variables(variables: dict[str, Variable]) -> list[dict[str, Any]]:
     return [
         {"name": v.name, "value": v.value, "visibility": v.visibility, "selected_repositories": list(v.selected_repository_ids)}
         for v in variables.values()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response
@@ -41,7 +42,7 @@ def _org_secret_json(org: Account, secret: Secret) -> dict[str, Any]:
     return data
 
 
-def _list(scope: SecretScope, render) -> Response:
+def _list(scope: SecretScope, render: Callable[[Secret], dict[str, Any]]) -> Response:
     items = sorted(scope.secrets.values(), key=lambda s: s.name)
     page, headers = paginate(items)
     return json_response({"total_count": len(items), "secrets": [render(s) for s in page]}, headers=headers)

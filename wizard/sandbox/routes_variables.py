@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response
@@ -38,7 +39,7 @@ def _json(var: Variable, org: Account | None = None) -> dict[str, Any]:
     return data
 
 
-def _list(variables: dict[str, Variable], org: Account | None = None, only=None) -> Response:
+def _list(variables: dict[str, Variable], org: Account | None = None, only: Callable[[Variable], bool] | None = None) -> Response:
     items = sorted((v for v in variables.values() if only is None or only(v)), key=lambda v: v.name)
     page, headers = paginate(items, default_per_page=10)
     return json_response({"total_count": len(items), "variables": [_json(v, org) for v in page]}, headers=headers)

@@ -59,7 +59,9 @@ def referenced_workflows(st: SandboxState, repo: Repo, run: Run) -> list[dict[st
     found: list[dict[str, str]] = []
     for spec in (jobs or {}).values():
         uses = spec.get("uses") if isinstance(spec, dict) else None
-        match = REUSABLE_RE.match(uses.strip()) if isinstance(uses, str) else None
+        if not isinstance(uses, str):
+            continue
+        match = REUSABLE_RE.match(uses.strip())
         source = st.find_repo(match["owner"], ".github") if match else None
         if not match or source is None:
             continue

@@ -74,7 +74,7 @@ def read_seed(path: Path) -> dict[str, Any]:
     return data
 
 
-def packages_of(data: dict[str, Any]) -> dict[str, dict] | None:
+def packages_of(data: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
     packages = data.get("packages")
     if packages is not None and not isinstance(packages, dict):
         raise ValueError("seed: 'packages' maps an image repository to {linked_repos: [...]}")

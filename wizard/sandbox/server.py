@@ -28,6 +28,7 @@ class _RequestHandler(WSGIRequestHandler):
         path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
         rule = None
         if not path.startswith(UNLOGGED):  # the control area itself is never faulted
+            # Sandbox.start sets sandbox_* on the server; socketserver's BaseServer type does not declare them
             rule = self.server.sandbox_faults.take(self.command, path)  # type: ignore[attr-defined]
         if rule is not None and rule.reset:
             if rule.delay:
@@ -44,7 +45,7 @@ class _RequestHandler(WSGIRequestHandler):
 
     def _reset(self, path: str) -> None:
         """Close the socket with SO_LINGER 0: the kernel sends RST, the client sees a reset connection."""
-        state: SandboxState = self.server.sandbox_state  # type: ignore[attr-defined]
+        state: SandboxState = self.server.sandbox_state  # type: ignore[attr-defined]  # set by Sandbox.start
         with state.lock:
             state.requests.append({"method": self.command, "path": path, "query": "", "status": 0, "fault": "reset"})
         self.close_connection = True
@@ -94,6 +95,7 @@ class Sandbox:
         if self._server is not None:
             return self
         server = make_server(self._host, self._port, self.app, threaded=True, request_handler=_RequestHandler)
+        # make_server is typed as BaseWSGIServer: sandbox_* are ours (for _RequestHandler), daemon_threads is ThreadingMixIn's
         server.sandbox_faults = self.faults  # type: ignore[attr-defined]
         server.sandbox_state = self.state  # type: ignore[attr-defined]
         server.sandbox_quiet = self._quiet  # type: ignore[attr-defined]

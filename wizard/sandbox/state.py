@@ -93,10 +93,9 @@ class SandboxState:
     ) -> str:
         """Register a token for `login` (created as a user if unknown); returns its value."""
         with self.lock:
-            if not self.find_account(login):
-                self.add_user(login)
+            account = self.find_account(login) or self.add_user(login)
             value = value or make_token_value("github_pat_" if fine_grained else "ghp_")
-            self.tokens[value] = Token(value, self.find_account(login).login, frozenset(scopes), fine_grained)
+            self.tokens[value] = Token(value, account.login, frozenset(scopes), fine_grained)
             return value
 
     def token(self, value: str) -> Token | None:

@@ -52,7 +52,8 @@ def load_workflow(st: SandboxState, repo: Repo, sha: str, path: str) -> Workflow
         return None
     doc = parse_yaml(data.decode("utf-8", errors="replace"))
     doc = doc if isinstance(doc, dict) else None
-    name = doc.get("name") if doc and isinstance(doc.get("name"), str) else path
+    raw_name = doc.get("name") if doc else None
+    name = raw_name if isinstance(raw_name, str) else path
     return WorkflowFile(workflow_id(st, repo, path), path, name, doc)
 
 
@@ -69,7 +70,7 @@ def find_workflow(st: SandboxState, repo: Repo, ident: str) -> WorkflowFile | No
     return None
 
 
-def triggers(doc: dict[str, Any] | None) -> dict[str, Any]:
+def triggers(doc: dict[Any, Any] | None) -> dict[str, Any]:
     """`on:` as a mapping event -> config (a string or a list of events becomes {event: None})."""
     if not doc:
         return {}

@@ -13,7 +13,10 @@ from wizard.tui.model import DONE, FAILED, LABELS, PENDING, READY
 from wizard.tui.questioner import ChoiceQuestion, ConfirmQuestion, Interrupted, SecretQuestion
 
 if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+    from textual.app import App
+
+    from wizard.engine.events import Event
+    from wizard.tui.controller import EngineController
     from wizard.tui.messages import (
         ApplyDeclined,
         ApplyFinished,
@@ -24,18 +27,35 @@ if TYPE_CHECKING:
         SessionReady,
         StepFailed,
     )
+    from wizard.tui.model import Journey
+
+    class _AppPart(App[int]):
+        """What the handlers use of WizardApp (wizard/tui/app.py), for mypy only: `self: WizardApp` is refused,
+        as WizardApp is a subclass of this mixin, not a base."""
+
+        journey: Journey
+        event_log: list[Event]
+        controller: EngineController
+
+        def render_step(self, name: str) -> None: ...
+        def check_step(self, name: str) -> None: ...
+        def apply_step(self, name: str) -> None: ...
+        def goto(self, name: str) -> None: ...
+
+else:
+    _AppPart = object
 
 
-class WorkerMessages:
-    def on_session_ready(self: WizardApp, message: SessionReady) -> None:
+class WorkerMessages(_AppPart):
+    def on_session_ready(self, message: SessionReady) -> None:
         self.render_step("connect")
         if self.journey.current == "connect":
             self.check_step("connect")
 
-    def on_session_failed(self: WizardApp, message: SessionFailed) -> None:
+    def on_session_failed(self, message: SessionFailed) -> None:
         self._failed("connect", "could not start", message.error)
 
-    def on_engine_event(self: WizardApp, message: EngineEvent) -> None:
+    def on_engine_event(self, message: EngineEvent) -> None:
         from wizard.engine.events import BuildUpdate, Progress, StepChecked, StepDone, StepStarted, StepWarning, VerdictReady
 
         event = message.event
@@ -57,7 +77,7 @@ class WorkerMessages:
             st.done = event
         self.render_step(event.step)
 
-    def on_check_finished(self: WizardApp, message: CheckFinished) -> None:
+    def on_check_finished(self, message: CheckFinished) -> None:
         st = self.journey[message.step]
         if message.seq != st.check_seq:
             return  # an older check: the answers changed since
@@ -66,7 +86,7 @@ class WorkerMessages:
         if (message.then_apply or st.apply_when_checked) and self.journey.current == message.step:
             self.apply_step(message.step)
 
-    def on_apply_finished(self: WizardApp, message: ApplyFinished) -> None:
+    def on_apply_finished(self, message: ApplyFinished) -> None:
         name = message.step
         st = self.journey[name]
         st.done = message.done
@@ -80,12 +100,12 @@ class WorkerMessages:
             if nxt is not None:
                 self.goto(nxt)
 
-    def on_apply_declined(self: WizardApp, message: ApplyDeclined) -> None:
+    def on_apply_declined(self, message: ApplyDeclined) -> None:
         self.journey[message.step].status = READY
         self.render_step(message.step)
         self.notify("Nothing was applied. Ctrl+N shows the changes again.")
 
-    def on_step_failed(self: WizardApp, message: StepFailed) -> None:
+    def on_step_failed(self, message: StepFailed) -> None:
         st = self.journey[message.step]
         if message.phase == "check" and message.seq != st.check_seq:
             return
@@ -93,7 +113,7 @@ class WorkerMessages:
             return  # closing: not an error
         self._failed(message.step, f"{message.phase} failed", message.error)
 
-    def _failed(self: WizardApp, name: str, what: str, error: BaseException) -> None:
+    def _failed(self, name: str, what: str, error: BaseException) -> None:
         from wizard.tui.screens.modals import ErrorModal
 
         text, hint = describe_error(error)
@@ -102,7 +122,7 @@ class WorkerMessages:
         self.render_step(name)
         self.push_screen(ErrorModal(f"{LABELS[name]}: {what}", text, hint))
 
-    def on_question_asked(self: WizardApp, message: QuestionAsked) -> None:
+    def on_question_asked(self, message: QuestionAsked) -> None:
         from wizard.tui.screens.modals import ChoiceModal, ConfirmModal, SecretModal
 
         q = message.question

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from os import PathLike
+from typing import Any
 
 from wizard.core.kaniko.text import go_unquote, normalize_repo, parse_timestamp, split_ref
 
@@ -97,7 +98,7 @@ class LogSummary:
     def truncated(self) -> bool:
         return self.hit_count > len(self.hits) or self.miss_count > len(self.misses) or self.instruction_count > len(self.instructions)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The issue's keys (path, hits, misses, cache_pushes, cache_upload_errors, pushed, fatal) and the rest."""
         return {**asdict(self), "truncated": self.truncated, "cache_enabled_hint": self.cache_enabled_hint}
 

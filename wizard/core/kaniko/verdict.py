@@ -10,8 +10,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from wizard.core.kaniko.log import LogSummary, normalize_repo, split_ref
+from wizard.core.kaniko.log import LogSummary
+from wizard.core.kaniko.text import normalize_repo, split_ref
 
 REASON_CODES = (
     "no-build",  # a log shows no Kaniko build at all
@@ -59,7 +61,7 @@ class Verdict:
     def codes(self) -> list[str]:
         return [reason_code(r) for r in self.reasons]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "passed": self.passed,
             "reasons": list(self.reasons),

@@ -88,7 +88,8 @@ def _mapping(value: Any, what: str) -> dict[str, Any]:
 def _lines(values: tuple[str, ...] | list[str]) -> str:
     """One value per line: a literal block scalar (`|`) when there is more than one."""
     if len(values) > 1:
-        return LiteralScalarString("".join(f"{v}\n" for v in values))
+        block: str = LiteralScalarString("".join(f"{v}\n" for v in values))  # ruamel types __new__ as Any
+        return block
     return values[0] if values else ""
 
 

@@ -11,8 +11,10 @@ Comment and blank lines are never dropped: ruamel loses those that hung on a del
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from typing import Literal
 
-Opcodes = list[tuple[str, int, int, int, int]]
+# The tags exactly as SequenceMatcher.get_opcodes() types them, so its result is an Opcodes as is.
+Opcodes = list[tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]]
 
 
 def merge_edit(original: list[str], base: list[str], edited: list[str]) -> list[int | str]:

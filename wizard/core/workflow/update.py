@@ -197,6 +197,6 @@ def _same_data(merged: str, edited: str) -> bool:
     """Does the merged text mean what ruamel's edited text means?"""
     yaml = round_trip_yaml()
     try:
-        return plain(yaml.load(merged.replace("\r\n", "\n"))) == plain(yaml.load(edited))
+        return bool(plain(yaml.load(merged.replace("\r\n", "\n"))) == plain(yaml.load(edited)))
     except Exception:  # noqa: BLE001 - any parse failure means the merge is not to be trusted
         return False

@@ -56,12 +56,15 @@ def replace_scalar(block: CommentedMap, key: Any, value: Any) -> None:
     # and what followed the old line follows the block.
     if first.strip():
         try:
-            quotes = 2 if isinstance(old, ScalarString) and old.style in "'\"" else 0
+            # ruamel sets `style` on each ScalarString subclass, not on ScalarString itself
+            quotes = 2 if isinstance(old, ScalarString) and getattr(old, "style", "") in "'\"" else 0
             end = block.lc.value(key)[1] + len(str(old)) + quotes
         except (KeyError, TypeError):
             end = (column or 1) - 1
-        value.comment = " " * max(1, (column or 0) - end) + first.strip()
-        item[3] = [value.comment]
+        comment = " " * max(1, (column or 0) - end) + first.strip()
+        # ruamel declares `comment` only in the classes' __slots__, which mypy does not read as attributes
+        value.comment = comment  # type: ignore[union-attr]
+        item[3] = [comment]
     item[2] = _token_after(rest, block_scalar=True) if rest else None
 
 

@@ -12,6 +12,7 @@ import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from . import runner_log as text
 from .build_context import BuildContext
@@ -56,7 +57,7 @@ class BuildOutcome:
     steps: tuple[StepRecord, ...]
     conclusion: str  # "success" | "failure"
     duration_s: float
-    layer_results: tuple[dict, ...]
+    layer_results: tuple[dict[str, Any], ...]
     digest: str | None = None  # the pushed image's digest (the workflow's `digest` output)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from wizard.core.dockerfile import Dockerfile, DockerfileError, Instruction, Stage, parse_dockerfile
 
@@ -47,7 +48,7 @@ class ExecutorPlan:
 @dataclass
 class ExecutorResult:
     ok: bool
-    layers: list[dict] = field(default_factory=list)
+    layers: list[dict[str, Any]] = field(default_factory=list)
     digest: str | None = None
 
 
@@ -55,7 +56,7 @@ def _stage_label(stage: Stage) -> str:
     return stage.name or str(stage.index)
 
 
-def _skipped(stages: tuple[Stage, ...] | list[Stage]) -> list[dict]:
+def _skipped(stages: tuple[Stage, ...] | list[Stage]) -> list[dict[str, Any]]:
     return [
         {"instruction": i.text, "stage": _stage_label(s), "cacheable": False, "key": None, "result": "skipped", "cost_s": 0.0}
         for s in stages
@@ -88,7 +89,7 @@ class KanikoExecutor:
         self.meta_values = {k: plan.build_args.get(k, v or "") for k, v in self.meta_args.items()}
         self.final_keys: dict[int, str] = {}
         self.final_states: dict[int, StageState] = {}
-        self.layers: dict[int, list[dict]] = {}
+        self.layers: dict[int, list[dict[str, Any]]] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
     def _base_stage(self, stage: Stage) -> int | None:
@@ -140,8 +141,8 @@ class KanikoExecutor:
         push_image(plan, self.registry, log, self.costs, digest)
         return ExecutorResult(True, self._layer_results(), "sha256:" + digest)
 
-    def _layer_results(self) -> list[dict]:
-        out: list[dict] = []
+    def _layer_results(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
         for stage in self.df.stages:
             out += self.layers.get(stage.index) or _skipped([stage])
         return out
@@ -198,15 +199,15 @@ class KanikoExecutor:
         resolved = ctx.resolve_sources(sources)
         return [k for k in map(ctx.path_key, resolved) if k], ctx.file_count(resolved)
 
-    def _optimize(self, stage: Stage, key: CompositeKey, state: StageState) -> list[dict]:
+    def _optimize(self, stage: Stage, key: CompositeKey, state: StageState) -> list[dict[str, Any]]:
         """Compute every instruction's key; look cacheable ones up until the first miss."""
         plan, log = self.plan, self.log
-        entries: list[dict] = []
+        entries: list[dict[str, Any]] = []
         stop = False
         for ins in stage.instructions:
             source_keys, files = self._source_keys(ins, stage, state)
             key.add(*instruction_key_parts(ins, state, source_keys))
-            entry = {
+            entry: dict[str, Any] = {
                 "ins": ins,
                 "key": key.hash(),
                 "cacheable": self._cacheable(ins),
@@ -250,7 +251,7 @@ class KanikoExecutor:
             log.advance(costs.unpack(stage.base))
         snapshotter_ready = False
         upload_error: str | None = None
-        results: list[dict] = []
+        results: list[dict[str, Any]] = []
         for entry in entries:
             ins = entry["ins"]
             before = log.now
@@ -282,7 +283,7 @@ class KanikoExecutor:
             log.kaniko(f"Error uploading layer to cache: {upload_error}", level="warning")
         self.layers[stage.index] = results
 
-    def _execute(self, entry: dict) -> None:
+    def _execute(self, entry: dict[str, Any]) -> None:
         ins, log, costs, cache = entry["ins"], self.log, self.costs, self.plan.cache_enabled
         if ins.keyword == "RUN":
             argv = entry["argv"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 FINE_GRAINED_DENIAL = "DENIED: permission_denied: The token provided does not match expected scopes"
 WRITE_DENIAL = "DENIED: permission_denied: write_package"
@@ -54,7 +55,7 @@ def repo_path(repo_ref: str) -> str:
 class Registry:
     """Thread-safe: the sandbox's HTTP threads and its runner share one instance."""
 
-    def __init__(self, packages: dict[str, dict] | None = None) -> None:
+    def __init__(self, packages: dict[str, dict[str, Any]] | None = None) -> None:
         self._lock = threading.RLock()
         self._linked: dict[str, list[str]] = {}
         self._tags: dict[str, dict[str, str]] = {}
@@ -110,7 +111,7 @@ class Registry:
         with self._lock:
             return dict(self._tags.get(repo, {}))
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         with self._lock:
             repos = sorted(set(self._linked) | set(self._tags))
             return {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,8 +14,10 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 
 from wizard.engine.questions import Choice
 
+ResultT = TypeVar("ResultT")
 
-class Dialog(ModalScreen):
+
+class Dialog(ModalScreen[ResultT]):
     """A centred box with a title; subclasses fill it."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -31,7 +35,7 @@ class Dialog(ModalScreen):
         self.dismiss(None)
 
 
-class ErrorModal(Dialog):
+class ErrorModal(Dialog[None]):
     """A WizardError: what was wrong, and the engine's hint for what to do."""
 
     BINDINGS = [Binding("escape,enter", "cancel", "Close")]
@@ -53,7 +57,7 @@ class ErrorModal(Dialog):
         self.dismiss(None)
 
 
-class ConfirmModal(Dialog):
+class ConfirmModal(Dialog[bool]):
     """The engine asks before a step writes: the list of writes, then apply (y) or not (n)."""
 
     BINDINGS = [Binding("y", "answer(True)", "Apply"), Binding("n,escape", "answer(False)", "Don't apply")]
@@ -79,7 +83,7 @@ class ConfirmModal(Dialog):
         self.dismiss(event.button.id == "yes")
 
 
-class ChoiceModal(Dialog):
+class ChoiceModal(Dialog[str]):
     """One of a few options, e.g. keep or replace an existing secret."""
 
     def __init__(self, choice: Choice) -> None:
@@ -104,7 +108,7 @@ class ChoiceModal(Dialog):
         self.dismiss(self.choice.options[event.option_index])
 
 
-class SecretModal(Dialog):
+class SecretModal(Dialog[str]):
     """A masked input for a secret the engine needs; the value goes to the engine only, never back on screen."""
 
     def __init__(self, name: str, prompt: str) -> None:
@@ -123,7 +127,7 @@ class SecretModal(Dialog):
         self.dismiss("")
 
 
-class HelpModal(Dialog):
+class HelpModal(Dialog[None]):
     """F1: what the current step does, and the keys."""
 
     BINDINGS = [Binding("escape,f1,enter", "cancel", "Close")]
@@ -149,7 +153,7 @@ class HelpModal(Dialog):
         self.dismiss(None)
 
 
-class QuitModal(Dialog):
+class QuitModal(Dialog[bool]):
     """Quitting while a write or a build is in flight: say what is running and what a re-run resumes."""
 
     BINDINGS = [Binding("y", "answer(True)", "Quit"), Binding("n,escape", "answer(False)", "Stay")]

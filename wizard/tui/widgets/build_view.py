@@ -37,7 +37,7 @@ def attempt_text(update: BuildUpdate, *, with_steps: bool = True) -> Text:
 class BuildView(Static):
     """Each attempt with its job's steps while building; one line per attempt once the verdict is in."""
 
-    _shown: tuple | None = None
+    _shown: tuple[tuple[BuildUpdate, ...], bool] | None = None
 
     def show(self, builds: dict[int, BuildUpdate], *, with_steps: bool = True) -> None:
         key = (tuple(builds.values()), with_steps)

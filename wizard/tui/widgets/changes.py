@@ -36,7 +36,7 @@ def change_lines(changes: Iterable[Change]) -> Text:
 class ChangeList(Static):
     """What applying the step would change; "nothing to change" is a normal answer."""
 
-    _shown: tuple | None = None
+    _shown: tuple[tuple[Change, ...], bool] | None = None
 
     def show(self, changes: list[Change], checked: bool) -> None:
         if self._shown == (tuple(changes), checked):
@@ -50,7 +50,7 @@ class ChangeList(Static):
 
 
 class WarningList(Static):
-    _shown: tuple | None = None
+    _shown: tuple[StepWarning, ...] | None = None
 
     def show(self, warnings: list[StepWarning]) -> None:
         if self._shown == tuple(warnings):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 class WizardCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = cast("WizardApp", self.app)  # Textual types a provider's app as App[object]
         commands: list[tuple[str, str, Callable[[], object]]] = []
         for number, name in enumerate(STEP_NAMES, start=1):
             if app.journey.reachable(name):

@@ -72,7 +72,8 @@ class ValidateStep(Step):
         summaries = [self._attempt_log(s, run.id, 1, jobs)]
         if first.conclusion == "success":
             if not s.state.rerun_requested:
-                s.port.rerun(s.repo.full_name, run.id)  # type: ignore[union-attr]
+                assert s.repo is not None  # the repository step ran first
+                s.port.rerun(s.repo.full_name, run.id)
                 s.state.rerun_requested = True
                 s.save_state()
             _, jobs = self._wait(s, run.id, 2)

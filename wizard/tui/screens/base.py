@@ -6,7 +6,7 @@ it never calls the engine itself: the app does, in thread workers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -42,7 +42,7 @@ class StepScreen(Screen[None]):
 
     @property
     def wizard(self) -> WizardApp:
-        return self.app  # type: ignore[return-value]
+        return cast("WizardApp", self.app)  # Textual types a screen's app as App[object]
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
 from wizard.tui.model import APPLYING, CHECKING, DONE, FAILED, LABELS, READY, STEP_NAMES
+
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
 
 MARKS = {DONE: "✔", FAILED: "✖", CHECKING: "…", APPLYING: "⟳", READY: "●"}
 
@@ -23,8 +28,12 @@ class StepList(Widget, can_focus=False):
         self.current = current
         self.border_title = "Steps"
 
+    @property
+    def wizard(self) -> WizardApp:
+        return cast("WizardApp", self.app)  # Textual types a widget's app as App[object]
+
     def render(self) -> Text:
-        journey = self.app.journey  # type: ignore[attr-defined]
+        journey = self.wizard.journey
         text = Text()
         for number, name in enumerate(STEP_NAMES, start=1):
             state = journey[name]
@@ -46,4 +55,4 @@ class StepList(Widget, can_focus=False):
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None and 0 <= offset.y < len(STEP_NAMES):
-            self.app.goto(STEP_NAMES[offset.y])  # type: ignore[attr-defined]
+            self.wizard.goto(STEP_NAMES[offset.y])

@@ -16,7 +16,7 @@ from tests.kaniko_samples import (
     kaniko_log,
 )
 from wizard.core.kaniko.log import LogSummary, parse_log_lines
-from wizard.core.kaniko.verdict import REASON_CODES, Verdict, judge, reason_code
+from wizard.core.kaniko.verdict import ReasonCode, Verdict, judge
 
 DEST = f"{IMAGE}:sha-0123abc"
 COLD = Build(stages=(NODE_APP,))
@@ -29,7 +29,7 @@ def log(build: Build, variant: Variant = Variant(ci_timestamps=True)) -> LogSumm
 
 def verdict(first: Build, second: Build, variant: Variant = Variant(ci_timestamps=True), **kw) -> Verdict:
     v = judge(log(first, variant), log(second, variant), **kw)
-    assert set(v.codes) <= set(REASON_CODES)
+    assert set(v.codes) <= set(ReasonCode)
     return v
 
 
@@ -54,20 +54,20 @@ def test_cache_disabled() -> None:
     off = COLD.with_(cache=False)
     v = verdict(off, off)
     assert not v.passed and v.codes == ["cache-disabled"]
-    assert "--cache=true" in v.reasons[0]
+    assert "--cache=true" in str(v.reasons[0])
 
 
 def test_cache_disabled_on_attempt_2_only() -> None:
     v = verdict(COLD, COLD.with_(cache=False))
-    assert v.codes == ["cache-disabled"] and "attempt 2" in v.reasons[0]
+    assert v.codes == ["cache-disabled"] and "attempt 2" in str(v.reasons[0])
 
 
 def test_cache_upload_refused_then_misses() -> None:
     v = verdict(COLD.with_(upload_error=UPLOAD_401), COLD)
     assert v.codes == ["cache-upload-refused", "misses-on-attempt-2"]
-    assert "attempt 1" in v.reasons[0] and "401 Unauthorized" in v.reasons[0]
+    assert "attempt 1" in str(v.reasons[0]) and "401 Unauthorized" in str(v.reasons[0])
     assert v.first_miss == NODE_RUNS[0]
-    assert "could not upload" in v.reasons[1]
+    assert "could not upload" in str(v.reasons[1])
 
 
 def test_cache_upload_failed_for_another_reason() -> None:
@@ -80,12 +80,12 @@ def test_push_denied_at_the_permission_check(fork: bool) -> None:
     denied = COLD.with_(fatal="push-permission")
     v = verdict(denied, denied, Variant(ci_timestamps=True, fork=fork))
     assert v.codes == ["push-denied", "push-denied"]
-    assert "packages: write" in v.reasons[0]
+    assert "packages: write" in str(v.reasons[0])
 
 
 def test_push_denied_when_pushing() -> None:
     v = verdict(COLD, WARM.with_(fatal="push"))
-    assert v.codes == ["push-denied"] and v.reasons[0].startswith("push-denied: attempt 2: error pushing image")
+    assert v.codes == ["push-denied"] and str(v.reasons[0]).startswith("push-denied: attempt 2: error pushing image")
 
 
 def test_push_check_network_failure_is_fatal_not_denied() -> None:
@@ -100,13 +100,13 @@ def test_push_check_network_failure_is_fatal_not_denied() -> None:
 
 def test_build_error_is_fatal() -> None:
     v = verdict(COLD, COLD.with_(fatal="build"))
-    assert v.codes == ["fatal"] and "exit status 1" in v.reasons[0]
+    assert v.codes == ["fatal"] and "exit status 1" in str(v.reasons[0])
 
 
 def test_no_cacheable_layer_suggests_cache_copy_layers() -> None:
     static = Stage("nginx:1.27-alpine", ("COPY dist/ /usr/share/nginx/html/", "EXPOSE 8080", 'CMD ["nginx", "-g", "daemon off;"]'))
     v = verdict(Build(stages=(static,)), Build(stages=(static,)))
-    assert v.codes == ["no-cacheable-layer"] and "--cache-copy-layers" in v.reasons[0]
+    assert v.codes == ["no-cacheable-layer"] and "--cache-copy-layers" in str(v.reasons[0])
 
 
 def test_copy_only_build_passes_with_cache_copy_layers() -> None:
@@ -120,12 +120,12 @@ def test_misses_on_attempt_2_names_the_first_miss() -> None:
     v = verdict(COLD, COLD.with_(plan=[True, False]))
     assert v.codes == ["misses-on-attempt-2"]
     assert v.first_miss == NODE_RUNS[1]
-    assert f"first miss at `{NODE_RUNS[1]}`" in v.reasons[0]
+    assert f"first miss at `{NODE_RUNS[1]}`" in str(v.reasons[0])
 
 
 def test_wrong_cache_repo() -> None:
     v = verdict(COLD, WARM, cache_repo="ghcr.io/brikbyte-studios/cache/example-node-api")
-    assert v.codes == ["wrong-cache-repo"] and CACHE_REPO in v.reasons[0]
+    assert v.codes == ["wrong-cache-repo"] and CACHE_REPO in str(v.reasons[0])
 
 
 def test_expected_cache_repo_compares_case_insensitively() -> None:
@@ -134,7 +134,7 @@ def test_expected_cache_repo_compares_case_insensitively() -> None:
 
 def test_not_pushed_to_an_expected_destination() -> None:
     v = verdict(COLD, WARM, image=IMAGE, destinations=[DEST, f"{IMAGE}:v1.2.0"])
-    assert v.codes == ["not-pushed"] and f"{IMAGE}:v1.2.0" in v.reasons[0] and DEST not in v.reasons[0]
+    assert v.codes == ["not-pushed"] and f"{IMAGE}:v1.2.0" in str(v.reasons[0]) and DEST not in str(v.reasons[0])
 
 
 def test_not_pushed_to_the_expected_image() -> None:
@@ -144,7 +144,7 @@ def test_not_pushed_to_the_expected_image() -> None:
 
 def test_no_push_flag_is_named() -> None:
     v = verdict(COLD.with_(no_push=True), WARM.with_(no_push=True), image=IMAGE)
-    assert v.codes == ["not-pushed"] and "--no-push" in v.reasons[0]
+    assert v.codes == ["not-pushed"] and "--no-push" in str(v.reasons[0])
 
 
 def test_empty_logs_are_no_build() -> None:
@@ -161,7 +161,7 @@ def test_uncached_run_without_lookup() -> None:
         "INFO[0003] RUN make build",
     ]
     v = judge(log(COLD), parse_log_lines(lines))
-    assert v.codes == ["uncached-layers"] and "`RUN make build`" in v.reasons[0]
+    assert v.codes == ["uncached-layers"] and "`RUN make build`" in str(v.reasons[0])
 
 
 def test_lookups_without_hits() -> None:
@@ -183,5 +183,5 @@ def test_json_shape_and_reason_codes() -> None:
     v = verdict(COLD.with_(upload_error=UPLOAD_401), COLD)
     out = v.to_json()
     assert {"passed", "reasons"} <= out.keys() and out["passed"] is False
-    assert out["codes"] == [reason_code(r) for r in out["reasons"]]
+    assert out["codes"] == [r.split(":", 1)[0] for r in out["reasons"]]
     assert out["first_miss"] == NODE_RUNS[0]

@@ -215,7 +215,7 @@ def test_failing_validation_shows_its_diagnosis(sandbox, tmp_path: Path) -> None
     run(scenario())
     verdict = events_of(app, VerdictReady)[0]
     assert not verdict.passed
-    assert any(reason.startswith("cache-disabled") for reason in verdict.reasons), verdict.reasons
+    assert any(reason.code == "cache-disabled" for reason in verdict.reasons), verdict.reasons
     assert "cache_enabled: false" in (main_text(sandbox, WORKFLOW_PATH) or "")
     assert "FAIL" in texts[0] and "cache-disabled" in texts[0]
     assert app.return_code == 1

@@ -83,7 +83,8 @@ def result_json(session: Session, verdicts: list[VerdictReady]) -> dict[str, Any
         if verdict is None
         else {
             "passed": verdict.passed,
-            "reasons": list(verdict.reasons),
+            "reasons": [str(r) for r in verdict.reasons],
+            "codes": [r.code for r in verdict.reasons],
             "table": list(verdict.table),
             "leaks": verdict.leaks,
             **(vars(verdict.facts) if verdict.facts is not None else {}),

@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from wizard.core.kaniko.verdict import Reason
 from wizard.engine.results import StepResult, VerdictFacts
 
 
@@ -104,7 +105,7 @@ class BuildUpdate(Event):
 @dataclass(frozen=True)
 class VerdictReady(Event):
     passed: bool
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     table: tuple[dict[str, Any], ...]
     leaks: int
     facts: VerdictFacts | None = None

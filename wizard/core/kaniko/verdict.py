@@ -1,11 +1,12 @@
 """The run-1 / run-2 verdict: did the second build reuse the layer cache the first one wrote?
 
-Each failure reason starts with a stable code word followed by ": " (see ``REASON_CODES``), so callers and
-tests can branch on ``reason_code(r)`` while people read the rest.
+Each failure reason is a `Reason`: a stable `ReasonCode` that callers and tests branch on, and the text people
+read (`str(reason)` is "code: text").
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -15,39 +16,46 @@ from typing import Any
 from wizard.core.kaniko.log import LogSummary
 from wizard.core.kaniko.text import normalize_repo, split_ref
 
-REASON_CODES = (
-    "no-build",  # a log shows no Kaniko build at all
-    "fatal",  # Kaniko stopped with an error (not a push refusal)
-    "push-denied",  # the registry refused the image push or the push-permission check
-    "cache-upload-refused",  # the registry refused a cache layer (401/403): the token cannot write the cache repo
-    "cache-upload-failed",  # a cache layer upload failed for another reason
-    "cache-disabled",  # no cache lookup in either log
-    "no-cacheable-layer",  # nothing Kaniko caches by default (no RUN)
-    "misses-on-attempt-2",  # attempt 2 rebuilt a layer
-    "no-cache-hits",  # attempt 2 looked up layers but used none
-    "uncached-layers",  # attempt 2 ran RUN instructions that were never looked up
-    "wrong-cache-repo",  # the build used another cache repository than expected
-    "not-pushed",  # an expected destination was not pushed
-)
+
+class ReasonCode(enum.StrEnum):
+    NO_BUILD = "no-build"  # a log shows no Kaniko build at all
+    FATAL = "fatal"  # Kaniko stopped with an error (not a push refusal)
+    PUSH_DENIED = "push-denied"  # the registry refused the image push or the push-permission check
+    CACHE_UPLOAD_REFUSED = "cache-upload-refused"  # the registry refused a cache layer (401/403): the token cannot write the cache
+    CACHE_UPLOAD_FAILED = "cache-upload-failed"  # a cache layer upload failed for another reason
+    CACHE_DISABLED = "cache-disabled"  # no cache lookup in either log
+    NO_CACHEABLE_LAYER = "no-cacheable-layer"  # nothing Kaniko caches by default (no RUN)
+    MISSES_ON_ATTEMPT_2 = "misses-on-attempt-2"  # attempt 2 rebuilt a layer
+    NO_CACHE_HITS = "no-cache-hits"  # attempt 2 looked up layers but used none
+    UNCACHED_LAYERS = "uncached-layers"  # attempt 2 ran RUN instructions that were never looked up
+    WRONG_CACHE_REPO = "wrong-cache-repo"  # the build used another cache repository than expected
+    NOT_PUSHED = "not-pushed"  # an expected destination was not pushed
+    LEAK = "leak"  # a secret value or a token shape in a job log (the engine's leak audit)
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: ReasonCode
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"
+
+
 _AUTH_RE = re.compile(r"\b(401|403)\b|unauthori[sz]ed|denied|forbidden|authentication required", re.I)
 _EXCERPT = 240
 # Our hint replaces Kaniko's advice; the token scopes map after "; [map[" says nothing to a reader.
 _BOILERPLATE_RE = re.compile(r" -- make sure you entered the correct tag name.*?try again|; \[map\[.*$")
 _NO_CACHEABLE = (
-    "no-cacheable-layer: the Dockerfile has no RUN instruction and Kaniko caches only RUN layers by "
+    "the Dockerfile has no RUN instruction and Kaniko caches only RUN layers by "
     "default; pass --cache-copy-layers (kaniko-args) to cache COPY layers"
 )
-
-
-def reason_code(reason: str) -> str:
-    """The stable code word a reason starts with."""
-    return reason.split(":", 1)[0]
 
 
 @dataclass
 class Verdict:
     passed: bool
-    reasons: list[str] = field(default_factory=list)  # why it failed, one diagnosis each; empty when passed
+    reasons: list[Reason] = field(default_factory=list)  # why it failed, one diagnosis each; empty when passed
     notes: list[str] = field(default_factory=list)  # informational: warmed cache, timings
     first_miss: str | None = None  # the first instruction attempt 2 rebuilt
     attempt1_s: float | None = None
@@ -58,13 +66,13 @@ class Verdict:
     misses: int = 0  # attempt 2
 
     @property
-    def codes(self) -> list[str]:
-        return [reason_code(r) for r in self.reasons]
+    def codes(self) -> list[ReasonCode]:
+        return [r.code for r in self.reasons]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "passed": self.passed,
-            "reasons": list(self.reasons),
+            "reasons": [str(r) for r in self.reasons],
             "codes": self.codes,
             "notes": list(self.notes),
             "first_miss": self.first_miss,
@@ -91,7 +99,7 @@ def judge(
     build was expected to use; each check is skipped when it is not given.
     """
     logs = ((1, first), (2, second))
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     for n, log in logs:
         reasons += _fatal_reasons(n, log)
     for n, log in logs:
@@ -124,82 +132,98 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= _EXCERPT else f"{text[: _EXCERPT // 2 - 20]} … {text[-(_EXCERPT // 2 + 20) :]}"
 
 
-def _fatal_reasons(n: int, log: LogSummary) -> list[str]:
+def _fatal_reasons(n: int, log: LogSummary) -> list[Reason]:
     if log.fatal is None:
         if log.push_permission_warning:
             return [
-                f"push-denied: attempt {n}: Kaniko warned that the push-permission check failed; make sure "
-                "the registry login can push the image (packages: write / write:packages)"
+                Reason(
+                    ReasonCode.PUSH_DENIED,
+                    f"attempt {n}: Kaniko warned that the push-permission check failed; make sure "
+                    "the registry login can push the image (packages: write / write:packages)",
+                )
             ]
         if not _built(log):
-            return [f"no-build: attempt {n}: the log shows no Kaniko build; is it the job log of the build step?"]
+            return [Reason(ReasonCode.NO_BUILD, f"attempt {n}: the log shows no Kaniko build; is it the job log of the build step?")]
         return []
     fatal = _excerpt(log.fatal)
     if log.fatal.startswith(("error checking push permissions", "error pushing image")) and _AUTH_RE.search(log.fatal):
         return [
-            f"push-denied: attempt {n}: {fatal}; give the registry login push rights on the image "
-            "(GITHUB_TOKEN with packages: write, or a classic PAT with write:packages)"
+            Reason(
+                ReasonCode.PUSH_DENIED,
+                f"attempt {n}: {fatal}; give the registry login push rights on the image "
+                "(GITHUB_TOKEN with packages: write, or a classic PAT with write:packages)",
+            )
         ]
-    return [f"fatal: attempt {n}: {fatal}"]
+    return [Reason(ReasonCode.FATAL, f"attempt {n}: {fatal}")]
 
 
-def _upload_reasons(n: int, log: LogSummary) -> list[str]:
+def _upload_reasons(n: int, log: LogSummary) -> list[Reason]:
     if not log.cache_upload_errors:
         return []
     repo = log.cache_repo or "the cache repository"
     sample = _excerpt(log.upload_error_messages[0]) if log.upload_error_messages else ""
     if any(_AUTH_RE.search(m) for m in log.upload_error_messages):
         return [
-            f"cache-upload-refused: attempt {n}: {log.cache_upload_errors} cache layer upload(s) to {repo} "
-            f"were refused ({sample}); the token must be able to write the cache package too"
+            Reason(
+                ReasonCode.CACHE_UPLOAD_REFUSED,
+                f"attempt {n}: {log.cache_upload_errors} cache layer upload(s) to {repo} "
+                f"were refused ({sample}); the token must be able to write the cache package too",
+            )
         ]
-    return [f"cache-upload-failed: attempt {n}: {log.cache_upload_errors} cache layer upload(s) to {repo} failed ({sample})"]
+    return [
+        Reason(ReasonCode.CACHE_UPLOAD_FAILED, f"attempt {n}: {log.cache_upload_errors} cache layer upload(s) to {repo} failed ({sample})")
+    ]
 
 
 def _runs(log: LogSummary) -> list[str]:
     return [i for i in log.instructions if i.split(" ", 1)[0].upper() == "RUN"]
 
 
-def _cache_reasons(first: LogSummary, second: LogSummary) -> list[str]:
+def _cache_reasons(first: LogSummary, second: LogSummary) -> list[Reason]:
     if second.fatal is not None or not _built(second):
         return []  # the build never got to its layers: the fatal reason says why
     if not second.cache_enabled_hint:
         if second.instructions and not _runs(second):
-            return [_NO_CACHEABLE]
+            return [Reason(ReasonCode.NO_CACHEABLE_LAYER, _NO_CACHEABLE)]
         where = "attempt 2 shows no cache lookup (attempt 1 did)" if first.cache_enabled_hint else "neither log shows a cache lookup"
-        return [f"cache-disabled: {where}; run Kaniko with --cache=true (cache_enabled: true in the workflow)"]
+        return [Reason(ReasonCode.CACHE_DISABLED, f"{where}; run Kaniko with --cache=true (cache_enabled: true in the workflow)")]
     if second.miss_count:
         first_miss = second.misses[0] if second.misses else "?"
         why = " (attempt 1 could not upload its layers)" if first.cache_upload_errors else ""
         return [
-            f"misses-on-attempt-2: first miss at `{first_miss}` ({second.miss_count} cache miss(es)); it and "
-            f"every layer after it in its stage were rebuilt{why}"
+            Reason(
+                ReasonCode.MISSES_ON_ATTEMPT_2,
+                f"first miss at `{first_miss}` ({second.miss_count} cache miss(es)); it and "
+                f"every layer after it in its stage were rebuilt{why}",
+            )
         ]
     if not second.hit_count:
-        return [f"no-cache-hits: attempt 2 used no cached layer ({second.lookups} lookup(s))"]
+        return [Reason(ReasonCode.NO_CACHE_HITS, f"attempt 2 used no cached layer ({second.lookups} lookup(s))")]
     if not second.truncated:
         unlooked = Counter(_runs(second)) - Counter(second.hits)
         if unlooked:
             first_run = next(i for i in _runs(second) if i in unlooked)
             return [
-                f"uncached-layers: {sum(unlooked.values())} RUN instruction(s) in attempt 2 were not taken "
-                f"from the cache, first `{first_run}`"
+                Reason(
+                    ReasonCode.UNCACHED_LAYERS,
+                    f"{sum(unlooked.values())} RUN instruction(s) in attempt 2 were not taken from the cache, first `{first_run}`",
+                )
             ]
     return []
 
 
-def _cache_repo_reasons(first: LogSummary, second: LogSummary, expected: str | None) -> list[str]:
+def _cache_repo_reasons(first: LogSummary, second: LogSummary, expected: str | None) -> list[Reason]:
     if not expected:
         return []
     want = normalize_repo(split_ref(expected)[0])
     used = {normalize_repo(r): r for log in (first, second) for r in log.cache_repos}
     wrong = [r for key, r in used.items() if key != want]
     if wrong:
-        return [f"wrong-cache-repo: the build used {', '.join(wrong)} as its cache, expected {expected}"]
+        return [Reason(ReasonCode.WRONG_CACHE_REPO, f"the build used {', '.join(wrong)} as its cache, expected {expected}")]
     return []
 
 
-def _push_reasons(second: LogSummary, image: str | None, destinations: list[str]) -> list[str]:
+def _push_reasons(second: LogSummary, image: str | None, destinations: list[str]) -> list[Reason]:
     if not image and not destinations:
         return []
     pushed_repos = {normalize_repo(split_ref(r)[0]) for r in second.pushed_digests}
@@ -210,7 +234,7 @@ def _push_reasons(second: LogSummary, image: str | None, destinations: list[str]
     if not missing:
         return []
     why = " (the build ran with --no-push)" if second.no_push else ""
-    return [f"not-pushed: attempt 2 did not push {', '.join(dict.fromkeys(missing))}{why}"]
+    return [Reason(ReasonCode.NOT_PUSHED, f"attempt 2 did not push {', '.join(dict.fromkeys(missing))}{why}")]
 
 
 def _normal_ref(ref: str) -> str:

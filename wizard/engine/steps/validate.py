@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from wizard.core.kaniko.log import LogSummary, parse_log_text
-from wizard.core.kaniko.verdict import judge
+from wizard.core.kaniko.verdict import Reason, ReasonCode, judge
 from wizard.core.leaks import find_leaks
 from wizard.engine.events import Action, BuildUpdate, Change, ChangeKind, Outcome, Progress, StepChecked, StepDone, VerdictReady
 from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
@@ -204,7 +204,8 @@ class ValidateStep(Step):
         leaks = [leak for _, text in attempts for leak in find_leaks(text, s.secrets.known_values())]
         reasons = list(verdict.reasons)
         if leaks:
-            reasons.append(f"leak: {len(leaks)} secret value(s) or token shape(s) found in the job logs (TC-REGISTRY-LOG-001)")
+            found = f"{len(leaks)} secret value(s) or token shape(s) found in the job logs (TC-REGISTRY-LOG-001)"
+            reasons.append(Reason(ReasonCode.LEAK, found))
         passed = verdict.passed and not leaks and len(attempts) == 2
         s.verdict = verdict
         s.verdict_passed = passed

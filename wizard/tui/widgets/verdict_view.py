@@ -41,7 +41,7 @@ def verdict_tail(event: VerdictReady) -> Text:
     text.append("clean" if not event.leaks else f"{event.leaks} finding(s)", "green" if not event.leaks else "bold red")
     for reason in event.reasons:
         text.append("\n• ", "bold red" if not event.passed else "dim")
-        text.append(reason)
+        text.append(str(reason))
     return text
 
 

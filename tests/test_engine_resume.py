@@ -143,3 +143,14 @@ def test_closed_pull_request_is_not_reused_for_new_commits(sandbox, tmp_path: Pa
     assert changed.json["status"] == "paused" and "merge pull request #2" in changed.json["paused"]
     pulls = repo_state(live_state(sandbox))["pulls"]
     assert sorted((p["number"], p["state"]) for p in pulls) == [(1, "closed"), (2, "open")]
+
+
+def test_validate_needs_no_scope_to_write_workflows(sandbox, tmp_path: Path) -> None:
+    """`validate` delivers nothing: a token without `workflow` (enough to build and read) passes its preflight,
+    even when the answers file recorded delivery by pull request."""
+    ob = Onboarding(sandbox, tmp_path)
+    assert ob.apply("--deliver", "commit").returncode == 0
+    ob.token = sandbox.add_token(["repo", "admin:org"], login="octo-admin")
+    again = ob.validate()
+    assert again.returncode == 0, again.stderr
+    assert again.json["verdict"]["passed"] is True

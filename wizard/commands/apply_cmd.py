@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from typing import Any
 
 from wizard.app.flag_questioner import FlagQuestioner
@@ -32,7 +33,9 @@ def run_apply(o: ApplyOptions) -> int:
 def run_validate(o: ValidateOptions) -> int:
     options = Options(force_validation=True, poll_interval_s=o.connection.poll_interval_s)
     steps = [step for step in default_steps() if step.name in VALIDATE_ONLY]
-    return _run(o.source, o.connection, options, yes=o.yes, json_out=o.json, stdin_text=None, steps=steps)
+    # Nothing is delivered: unless told otherwise, the preflight must not ask for the scope that writes a workflow.
+    source = replace(o.source, flags={"delivery": "local", **o.source.flags})
+    return _run(source, o.connection, options, yes=o.yes, json_out=o.json, stdin_text=None, steps=steps)
 
 
 def _run(

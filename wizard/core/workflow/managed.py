@@ -1,0 +1,95 @@
+"""The keys brik-onboard manages in a caller, read back: what the answers render to, what a file holds, where they
+differ (drift), and which answers a hand edit on the default branch stands for (so a re-run adopts it).
+
+Only the `with:` inputs of the job that calls the reusable workflow are compared: they are the answers' image in
+the file. Everything else in the file (other jobs, comments, key order) is the user's and never compared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from wizard.core.plan import Plan, ResolvedPlan
+from wizard.core.workflow.interface import MANAGED_INPUTS, plan_inputs, workflow_path_of
+from wizard.core.workflow.roundtrip import load, plain, round_trip_yaml
+
+# `with:` inputs that stand for one answer each (the others are derived: image_name from registry/org/service).
+INPUT_ANSWERS = {
+    "context": "context",
+    "dockerfile": "dockerfile",
+    "tags": "tags",
+    "cache_enabled": "cache_enabled",
+    "cache_repo": "cache_repo",
+    "target": "target",
+    "build_args": "build_args",
+    "runs_on": "runs_on",
+    "executor": "executor",
+    "environment": "environment",
+}
+_LISTS = ("tags", "build_args")
+
+
+def _normal(key: str, value: Any) -> Any:
+    """A `with:` value as compared: lists one item per line, booleans as booleans, the rest as trimmed text."""
+    if value is None or value == "":
+        return None
+    if key in _LISTS:
+        items = value if isinstance(value, list) else str(value).splitlines()
+        return tuple(str(v).strip() for v in items if str(v).strip())
+    if key == "cache_enabled":
+        return value if isinstance(value, bool) else str(value).strip().lower() == "true"
+    return str(value).strip()
+
+
+def expected_inputs(resolved: ResolvedPlan) -> dict[str, Any]:
+    """The managed `with:` values the answers render to (before the reusable workflow's own filtering)."""
+    rendered = plan_inputs(resolved)
+    return {k: v for k in MANAGED_INPUTS if (v := _normal(k, rendered.get(k))) is not None}
+
+
+def file_inputs(text: str, plan: Plan) -> dict[str, Any] | None:
+    """The managed `with:` values of the job calling the reusable workflow; None when the file has no such job."""
+    try:
+        doc = load(round_trip_yaml(), text, "the caller workflow")
+    except Exception:  # noqa: BLE001 - an unreadable file has no values to compare; the update reports why
+        return None
+    jobs = doc.get("jobs") if isinstance(doc, CommentedMap) else None
+    if not isinstance(jobs, CommentedMap):
+        return None
+    wanted = workflow_path_of(plan.reusable_workflow)
+    for job in jobs.values():
+        if isinstance(job, CommentedMap) and workflow_path_of(job.get("uses")) == wanted:
+            with_ = plain(job.get("with")) or {}
+            if not isinstance(with_, dict):
+                return {}
+            return {k: v for k in MANAGED_INPUTS if (v := _normal(k, with_.get(k))) is not None}
+    return None
+
+
+def drift(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
+    """The managed inputs whose value in the file is not the one the answers render to, in the caller's order."""
+    return [k for k in MANAGED_INPUTS if expected.get(k) != actual.get(k)]
+
+
+def answers_of(actual: dict[str, Any], keys: list[str], plan: Plan) -> dict[str, Any]:
+    """The answers that hand-edited inputs stand for (image_name: its registry, org and service)."""
+    out: dict[str, Any] = {}
+    for key in keys:
+        value = actual.get(key)
+        if key in INPUT_ANSWERS:
+            name = INPUT_ANSWERS[key]
+            if name == "cache_enabled":
+                out[name] = bool(value) if value is not None else True
+            elif name in _LISTS:
+                out[name] = tuple(value or ())
+            else:
+                out[name] = value
+        elif key == "image_name" and isinstance(value, str) and value.count("/") >= 2:
+            registry, rest = value.split("/", 1)
+            org, service = rest.rsplit("/", 1)
+            out.update(registry=registry, org=org, service=service)
+    if out.get("environment") is None:
+        out.pop("environment", None)  # the environment input follows the secret scope: not an answer of its own
+    return out

@@ -69,6 +69,9 @@ def build_session(
         answers_path=answers,
         token_source=token.source,
         options=options,
+        explicit=dict(source.flags),
+        recorded=ctx.recorded,
+        recorded_source=str(ctx.answers_path) if ctx.recorded is not None else "",
     )
 
 

@@ -22,6 +22,7 @@ class PlanContext:
     existing_workflow: str | None
     interface: ReusableInterface | None
     notices: list[str] = field(default_factory=list)
+    recorded: Plan | None = None  # what the local answers file held, when one was read
 
 
 def plan_context(source: AnswerSource, cwd: Path | None = None, *, answers_may_be_new: bool = False) -> PlanContext:
@@ -34,10 +35,10 @@ def plan_context(source: AnswerSource, cwd: Path | None = None, *, answers_may_b
     answers_path = source.answers_file
     if answers_path is None and local is not None and (local[1] / ANSWERS_PATH).is_file():
         answers_path = local[1] / ANSWERS_PATH
-    plan = Plan()
+    recorded = None
     if answers_path is not None and (answers_path.exists() or not answers_may_be_new):
-        plan = load_answers(read_text_file(answers_path, "answers file"), str(answers_path))
-    plan = plan.updated(**flags)
+        recorded = load_answers(read_text_file(answers_path, "answers file"), str(answers_path))
+    plan = (recorded or Plan()).updated(**flags)
     checkout = None
     if not plan.repo and local is not None:
         plan = plan.updated(repo=local[0])
@@ -45,7 +46,7 @@ def plan_context(source: AnswerSource, cwd: Path | None = None, *, answers_may_b
         checkout = local[1]
     existing = _existing_workflow(source, plan, checkout)
     interface, notices = _bundled_interface(plan)
-    return PlanContext(plan, checkout, answers_path, existing, interface, notices)
+    return PlanContext(plan, checkout, answers_path, existing, interface, notices, recorded)
 
 
 def _explicit_checkout(path: Path, repo: str | None, local: tuple[str, Path] | None) -> tuple[str, Path]:

@@ -36,6 +36,13 @@ class FileInfo:
 
 
 @dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    message: str
+    parents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SecretInfo:
     name: str
     updated_at: datetime | None
@@ -103,6 +110,8 @@ class GitHubPort(Protocol):
     def put_file(self, full_name: str, path: str, text: str, message: str, branch: str, sha: str | None) -> str: ...
     def branch_sha(self, full_name: str, branch: str) -> str | None: ...
     def create_branch(self, full_name: str, branch: str, from_sha: str) -> None: ...
+    def branch_commit(self, full_name: str, branch: str) -> CommitInfo | None: ...  # the branch's head commit
+    def force_branch(self, full_name: str, branch: str, sha: str) -> None: ...  # move the branch, even backwards
     def resolve_ref(self, full_name: str, ref: str) -> str: ...  # a branch, tag or SHA -> commit SHA
 
     # pull requests

@@ -76,6 +76,7 @@ class Engine:
         plan = replace(s.plan, **changed)  # not Plan.updated: setting an answer back to None is an edit too
         check_plan(plan)
         s.plan = plan
+        s.explicit.update(changed)
         if s.resolved is not None:
             s.resolved = resolve(plan)  # steps after the image read it
         return self.stale_after(changed)

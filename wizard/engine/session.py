@@ -42,6 +42,10 @@ class Session:
     answers_path: Path | None = None
     token_source: str = ""
     options: Options = field(default_factory=Options)
+    # the answers asked for in this run (flags, edits in a face): they win over the recorded ones
+    explicit: dict[str, Any] = field(default_factory=dict)
+    recorded: Plan | None = None  # the recorded answers this run started from (None: a first onboarding)
+    recorded_source: str = ""  # where they were read: the local answers file, or the default branch
     # found by the steps
     token: TokenInfo | None = None
     repo: RepoInfo | None = None

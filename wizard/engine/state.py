@@ -20,6 +20,8 @@ class ProgressState:
     repo: str = ""
     step: str = ""  # the last step completed
     branch: str | None = None
+    setup_base: str | None = None  # the default branch's head the setup branch was last started from
+    setup_head: str | None = None  # the setup branch's head after this tool's last commit on it
     pull_number: int | None = None
     workflow_commit: str | None = None  # commit that put the caller on the default branch
     run_id: int | None = None

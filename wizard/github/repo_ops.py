@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import itertools
 import re
+import urllib.parse
 
 from github.GithubException import GithubException
 from github.GithubObject import NotSet
 
-from wizard.engine.port import FileInfo, PullInfo, RepoInfo
+from wizard.engine.port import CommitInfo, FileInfo, PullInfo, RepoInfo
 from wizard.errors import GitHubRefused
 from wizard.github import convert
-from wizard.github.base import AdapterBase
+from wizard.github.base import AdapterBase, repo_path
 from wizard.github.retry import MISSING, Missing
 
 FULL_SHA = re.compile(r"[0-9a-f]{40}")
@@ -84,6 +85,24 @@ class RepoOps(AdapterBase):
                     raise
 
         self._write(action, send, recheck=existing)
+
+    def branch_commit(self, full_name: str, branch: str) -> CommitInfo | None:
+        def fetch() -> CommitInfo:
+            commit = self._repo(full_name).get_branch(branch).commit
+            return CommitInfo(commit.sha, commit.commit.message, tuple(p.sha for p in commit.parents))
+
+        return self._read(f"reading the head of {branch} in {full_name}", fetch, not_found=None)
+
+    def force_branch(self, full_name: str, branch: str, sha: str) -> None:
+        def send() -> None:
+            # Not GitRef.edit: a ref read through git/ref (singular) would be PATCHed at that URL, which is not one.
+            url = f"{repo_path(full_name)}/git/refs/heads/{urllib.parse.quote(branch)}"
+            self._api.request("PATCH", url, body={"sha": sha, "force": True})
+
+        def moved() -> None | Missing:
+            return None if self.branch_sha(full_name, branch) == sha else MISSING
+
+        self._write(f"moving branch {branch} of {full_name} to {sha[:12]}", send, recheck=moved)
 
     def resolve_ref(self, full_name: str, ref: str) -> str:
         """A full commit SHA as is; otherwise the branch, else the tag, of that name (through git/ref)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from wizard.core.dockerfile import parse_dockerfile
-from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWarning
+from wizard.core.plan import ANSWERS_PATH
+from wizard.engine.events import Change, Outcome, Progress, StepChecked, StepDone, StepWarning
+from wizard.engine.recorded import changed_by_flags, read_recorded, rebase
 from wizard.engine.results import RepositoryResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
@@ -16,6 +18,7 @@ class RepositoryStep(Step):
     def check(self, s: Session) -> list[Change]:
         repo = s.port.get_repo(s.plan.repo)
         s.repo = repo
+        self._start_from_the_record(s, repo.full_name, repo.default_branch)
         # GitHub's spelling of the repo and its real default branch win over what was typed.
         s.plan = s.plan.updated(repo=repo.full_name, default_branch=repo.default_branch)
         path = s.plan.dockerfile.removeprefix("./")
@@ -36,6 +39,24 @@ class RepositoryStep(Step):
             )
         )
         return []
+
+    def _start_from_the_record(self, s: Session, full_name: str, branch: str) -> None:
+        """The answers this tool committed on the default branch are the baseline; what was asked for wins."""
+        on_branch = read_recorded(s.port, full_name, branch)
+        if on_branch is None:
+            return
+        if s.recorded is None:
+            s.recorded, s.recorded_source = on_branch, f"{ANSWERS_PATH} on {branch}"
+            s.plan = rebase(on_branch, s.explicit)
+            s.emit(Progress(self.name, f"onboarded before: starting from the recorded answers ({s.recorded_source})"))
+        elif on_branch != s.recorded:
+            s.emit(
+                StepWarning(
+                    self.name, f"the answers in {s.recorded_source} differ from {ANSWERS_PATH} on {branch}: using {s.recorded_source}"
+                )
+            )
+        for name, old, new in changed_by_flags(s.recorded, s.explicit):
+            s.emit(StepWarning(self.name, f"changes the recorded answer {name}: {old} -> {new}", "leave the flag out to keep it"))
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         assert s.repo is not None

@@ -6,10 +6,13 @@ so a retried or resumed step finds its own earlier work.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from wizard.core import workflow
 from wizard.core.answers import dump_answers, load_answers
 from wizard.core.plan import ANSWERS_PATH, resolve
-from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone
+from wizard.core.workflow import managed
+from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
 from wizard.engine.port import FileInfo
 from wizard.engine.results import WorkflowResult
 from wizard.engine.session import Session
@@ -33,6 +36,8 @@ class WorkflowStep(Step):
         s.resolved = resolve(s.plan)  # the plan may have changed since the image step (going back, another strategy)
         path = s.plan.workflow_path
         base_text = self._current_text(s, path)
+        if base_text is not None:
+            self._adopt_hand_edits(s, base_text)
         new = self._render(s, base_text)
         s.workflow_text = new
         changes = [self._file_change(path, base_text, new)]
@@ -42,8 +47,54 @@ class WorkflowStep(Step):
             if answers_old is not None and load_answers(answers_old) == s.plan:
                 answers_new = answers_old  # same answers: keep the user's file byte for byte
             changes.append(self._file_change(ANSWERS_PATH, answers_old, answers_new, kind=ChangeKind.ANSWERS))
+        if s.plan.delivery == "pr":
+            changes = self._already_proposed(s, changes, {path: new, ANSWERS_PATH: answers_new})
         s.emit(StepChecked(self.name, tuple(changes), WorkflowResult(s.plan.delivery, path, new)))
         return changes
+
+    def _adopt_hand_edits(self, s: Session, current: str) -> None:
+        """A managed key edited by hand on the default branch becomes the answer (three-way: the recorded answers
+        are the base, the file is ours, the new rendering theirs), unless this run asked for that answer itself."""
+        if s.recorded is None:
+            return
+        actual = managed.file_inputs(current, s.plan)
+        if actual is None:
+            return
+        base = replace(s.recorded, repo=s.plan.repo, default_branch=s.plan.default_branch)
+        edited = managed.answers_of(actual, managed.drift(managed.expected_inputs(resolve(base)), actual), s.plan)
+        conflicts = sorted(k for k, v in edited.items() if k in s.explicit and s.explicit[k] != v)
+        if conflicts:
+            raise InputError(
+                f"{', '.join(conflicts)}: changed by hand in {s.plan.workflow_path} on {s.plan.default_branch} and by this run, differently",
+                "leave the flag out to keep the hand edit, or change the file on the default branch first",
+            )
+        adopted = {k: v for k, v in edited.items() if k not in s.explicit and getattr(s.plan, k) != v}
+        if adopted:
+            s.plan = replace(s.plan, **adopted)
+            s.resolved = resolve(s.plan)
+            where = f"the workflow on {s.plan.default_branch}"
+            s.emit(StepWarning(self.name, f"adopted from {where}: {', '.join(adopted)}", "they are recorded as answers"))
+
+    def _already_proposed(self, s: Session, changes: list[Change], texts: dict[str, str]) -> list[Change]:
+        """On the PR path: the writes an open pull request already carries, on its branch that holds only this
+        tool's commits, are nothing to do again (a lost state file included: the branch's head commit says)."""
+        assert s.repo is not None
+        repo = s.repo.full_name
+        if not any(c.is_write for c in changes):
+            return changes
+        head = s.port.branch_commit(repo, SETUP_BRANCH)
+        if head is None or not (head.sha == s.state.setup_head or head.message.strip() == COMMIT_MESSAGE):
+            return changes
+        pull = s.port.find_pull(repo, SETUP_BRANCH, s.repo.default_branch)
+        if pull is None or pull.state != "open":
+            return changes
+        out = []
+        for change in changes:
+            on_branch = s.port.get_file(repo, change.target, ref=SETUP_BRANCH) if change.is_write else None
+            if on_branch is not None and on_branch.text == texts.get(change.target):
+                change = replace(change, action=Action.KEEP, summary=f"{change.summary} (already in pull request #{pull.number})")
+            out.append(change)
+        return out
 
     def _render(self, s: Session, existing: str | None) -> str:
         assert s.resolved is not None
@@ -62,17 +113,14 @@ class WorkflowStep(Step):
         return self._api_text(s, path)
 
     def _api_text(self, s: Session, path: str) -> str | None:
-        """The file as the delivery will see it: on the setup branch when it exists (resume), else the default branch."""
+        """The file on the default branch: the diff shown is against it, and equals what the PR changes."""
         found = self._api_file(s, path)
         return found.text if found else None
 
     def _api_file(self, s: Session, path: str) -> FileInfo | None:
         assert s.repo is not None
         if path not in self._seen:
-            if s.plan.delivery == "pr" and s.port.branch_sha(s.repo.full_name, SETUP_BRANCH):
-                self._seen[path] = s.port.get_file(s.repo.full_name, path, ref=SETUP_BRANCH)
-            else:
-                self._seen[path] = s.port.get_file(s.repo.full_name, path, ref=s.repo.default_branch)
+            self._seen[path] = s.port.get_file(s.repo.full_name, path, ref=s.repo.default_branch)
         return self._seen[path]
 
     @staticmethod
@@ -133,17 +181,15 @@ class WorkflowStep(Step):
     def _deliver_pr(self, s: Session, writes: list[Change]) -> None:
         assert s.repo is not None
         repo = s.repo.full_name
-        if s.port.branch_sha(repo, SETUP_BRANCH) is None:
-            head = s.port.branch_sha(repo, s.repo.default_branch)
-            assert head is not None, "the default branch has no head"
-            s.port.create_branch(repo, SETUP_BRANCH, head)
-        s.state.branch = SETUP_BRANCH
-        s.save_state()
+        self._fresh_branch(s)
         for change in writes:
             current = s.port.get_file(repo, change.target, ref=SETUP_BRANCH)
             text = self._contents(s, change)
             if current is None or current.text != text:
-                s.port.put_file(repo, change.target, text, COMMIT_MESSAGE, SETUP_BRANCH, current.sha if current else None)
+                s.state.setup_head = s.port.put_file(
+                    repo, change.target, text, COMMIT_MESSAGE, SETUP_BRANCH, current.sha if current else None
+                )
+                s.save_state()
         pull = s.port.find_pull(repo, SETUP_BRANCH, s.repo.default_branch)
         if pull is None or pull.state != "open":  # a closed or merged PR does not carry these new commits
             pull = s.port.create_pull(
@@ -151,6 +197,33 @@ class WorkflowStep(Step):
             )
         s.state.pull_number = pull.number
         s.links["pull"] = pull.html_url
+        s.save_state()
+
+    def _fresh_branch(self, s: Session) -> None:
+        """The setup branch at the default branch's head before this run's commits: created, or moved there when
+        it holds only this tool's commits or its pull request is closed; never force-moved over someone's work."""
+        assert s.repo is not None
+        repo, default = s.repo.full_name, s.repo.default_branch
+        base = s.port.branch_sha(repo, default)
+        assert base is not None, "the default branch has no head"
+        head = s.port.branch_commit(repo, SETUP_BRANCH)
+        start = base
+        if head is None:
+            s.port.create_branch(repo, SETUP_BRANCH, base)
+        elif head.sha == s.state.setup_head and s.state.setup_base == base:
+            start = head.sha  # ours, on the current default head: this run adds to it
+        elif head.sha != base:
+            pull = s.port.find_pull(repo, SETUP_BRANCH, default)
+            closed = pull is not None and pull.state != "open"
+            ours = head.sha == s.state.setup_head or head.message.strip() == COMMIT_MESSAGE
+            if not (closed or ours):
+                first_line = head.message.strip().splitlines()[0] if head.message.strip() else ""
+                raise InputError(
+                    f"{SETUP_BRANCH} has a commit brik-onboard did not make ({head.sha[:7]} {first_line!r}): it is not moved",
+                    "merge or close its pull request (or delete the branch), then run again",
+                )
+            s.port.force_branch(repo, SETUP_BRANCH, base)
+        s.state.branch, s.state.setup_base, s.state.setup_head = SETUP_BRANCH, base, start
         s.save_state()
 
     def _earlier_pull(self, s: Session) -> None:

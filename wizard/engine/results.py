@@ -20,6 +20,7 @@ class RepositoryResult:
     private: bool
     dockerfile: str | None  # its path when found on the default branch
     targets: tuple[str, ...] = ()
+    recorded: str | None = None  # where this run's recorded answers come from (None: never onboarded)
 
 
 @dataclass(frozen=True)

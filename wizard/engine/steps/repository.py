@@ -35,7 +35,11 @@ class RepositoryStep(Step):
         targets = tuple(s.dockerfile.targets) if s.dockerfile else ()
         s.emit(
             StepChecked(
-                self.name, (), RepositoryResult(repo.full_name, repo.default_branch, repo.private, path if found else None, targets)
+                self.name,
+                (),
+                RepositoryResult(
+                    repo.full_name, repo.default_branch, repo.private, path if found else None, targets, s.recorded_source or None
+                ),
             )
         )
         return []

@@ -15,11 +15,12 @@ class RepositoryScreen(FactsScreen):
 
     def fact_rows(self, r: RepositoryResult | None) -> list[tuple[str, Any]]:
         if r is None:
-            return [(label, None) for label in ("Repository", "Default branch", "Visibility", "Dockerfile", "Build targets")]
+            return [(label, None) for label in ("Repository", "Default branch", "Visibility", "Dockerfile", "Build targets", "Onboarded")]
         return [
             ("Repository", r.repo),
             ("Default branch", r.default_branch),
             ("Visibility", "private" if r.private else "public"),
             ("Dockerfile", r.dockerfile or "not found"),
             ("Build targets", list(r.targets)),
+            ("Onboarded", f"yes: the answers recorded in {r.recorded} are where this run starts" if r.recorded else None),
         ]

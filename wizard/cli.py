@@ -114,6 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--yes", action="store_true", help="start the builds without asking")
     validate.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
 
+    status = sub.add_parser(
+        "status",
+        help="is the repo onboarded and healthy? (reads GitHub, writes nothing)",
+        description="exit codes: 0 onboarded and healthy, 1 not onboarded, drifted or a secret missing, 2 usage, 3 GitHub refused",
+    )
+    status.add_argument("--repo", dest="status_repo", metavar="OWNER/NAME", help="repository (default: the current directory's origin)")
+    status.add_argument("--api-url", dest="status_api_url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
+    status.add_argument("--token-env", dest="status_token_env", metavar="VAR", help="read the admin token from this environment variable")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+
     sub.add_parser("schema", help="print the answers file's JSON Schema (draft 2020-12)")
 
     auth = sub.add_parser("auth", help="the admin token in the OS keyring")
@@ -263,6 +273,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from wizard.commands.apply_cmd import run_validate
 
         return run_validate(o.ValidateOptions(answer_source(args), connection(args), json=args.json, yes=args.yes))
+    if command == "status":
+        from wizard.commands.status_cmd import run_status
+
+        return run_status(o.StatusOptions(args.status_repo, args.status_api_url, args.status_token_env, json=args.json))
     if command == "schema":
         from wizard.commands.schema_cmd import run_schema
 

@@ -93,3 +93,11 @@ class ServeOptions:
     scopes: tuple[str, ...] = ()
     seed: Path | None = None
     time_factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class StatusOptions:
+    repo: str | None = None  # default: the current directory's origin remote
+    api_url: str | None = None
+    token_env: str | None = None
+    json: bool = False

@@ -1,0 +1,129 @@
+"""`brik-onboard status`: is the repository onboarded, and is it healthy? GitHub is only read (GET requests).
+
+The report is computed in wizard/engine/status.py; this face finds the repository and the token, and prints the
+report as one JSON object or as a few lines. Exit 0 when onboarded and healthy, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from wizard.app.options import StatusOptions
+from wizard.app.sessions import connect_port
+from wizard.core.plan import ANSWERS_BY_NAME, ANSWERS_PATH, Plan
+from wizard.credentials import find_token
+from wizard.engine.status import RunStatus, SecretStatus, StatusReport, WorkflowState, read_status
+from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
+from wizard.localrepo import origin_repo
+
+
+def run_status(options: StatusOptions) -> int:
+    repo = _repo(options.repo)
+    token = find_token(options.api_url, token_env=options.token_env, ask=None)
+    report = read_status(connect_port(options.api_url, token), repo)
+    if options.json:
+        json.dump(report_json(report), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(_human(report))
+    return EXIT_OK if report.healthy else EXIT_VALIDATION_FAILED
+
+
+def _repo(given: str | None) -> str:
+    """--repo, else the current directory's origin remote (as the other commands default it)."""
+    repo = given or (found[0] if (found := origin_repo(Path.cwd())) else "")
+    if not repo:
+        raise InputError("no repository given", "pass --repo OWNER/NAME or run inside a clone with an 'origin' remote")
+    ANSWERS_BY_NAME["repo"].check(repo, Plan(repo=repo))
+    return repo
+
+
+# -- JSON ------------------------------------------------------------------------------------------------------
+def report_json(report: StatusReport) -> dict[str, Any]:
+    return {
+        "repo": report.repo,
+        "onboarded": report.onboarded,
+        "answers": asdict(report.recorded) if report.recorded is not None else {},
+        "workflow": {"path": report.workflow.path, "state": str(report.workflow.state), "drift": list(report.workflow.drift)},
+        "secrets": [_secret_json(s) for s in report.secrets],
+        "pull_request": None
+        if report.pull is None
+        else {"number": report.pull.number, "url": report.pull.html_url, "head": report.pull.head_ref, "base": report.pull.base_ref},
+        "last_run": None if report.last_run is None else _run_json(report.last_run),
+    }
+
+
+def _secret_json(secret: SecretStatus) -> dict[str, Any]:
+    return {
+        "name": secret.name,
+        "level": secret.level,
+        "present": secret.present,
+        "visibility": secret.visibility,
+        "repo_selected": secret.repo_selected,
+        "updated_at": secret.updated_at.isoformat() if secret.updated_at else None,
+    }
+
+
+def _run_json(run: RunStatus) -> dict[str, Any]:
+    verdict = run.verdict
+    return {
+        "id": run.id,
+        "conclusion": run.conclusion,
+        "verdict": None if verdict is None else ("passed" if verdict.passed else "failed"),
+        "hits": None if verdict is None else verdict.hits,
+        "misses": None if verdict is None else verdict.misses,
+    }
+
+
+# -- for people ------------------------------------------------------------------------------------------------
+def _human(report: StatusReport) -> str:
+    if not report.onboarded:
+        head = f"{report.repo}: not onboarded (no {ANSWERS_PATH} on {report.default_branch})"
+    else:
+        head = f"{report.repo}: onboarded, {'healthy' if report.healthy else 'needs attention'}"
+    out = [head, ""]
+    wf = report.workflow
+    state = f"drifted, not as the recorded answers render it: {', '.join(wf.drift)}" if wf.state is WorkflowState.DRIFTED else str(wf.state)
+    out.append(f"workflow      {wf.path}: {state}")
+    for s in report.secrets:
+        out.append(f"secret        {s.name:<18} {_secret_line(s)}")
+    pull = report.pull
+    out.append(f"pull request  #{pull.number} open ({pull.html_url})" if pull else "pull request  none open")
+    out.append(f"last run      {_run_line(report.last_run)}")
+    hint = _hint(report)
+    if hint:
+        out += ["", hint]
+    return "\n".join(out) + "\n"
+
+
+def _secret_line(s: SecretStatus) -> str:
+    if not s.present:
+        return f"missing ({s.level})"
+    where = s.level if s.visibility is None else f"{s.level}, visibility {s.visibility}"
+    if s.repo_selected is not None:
+        where += ", this repo selected" if s.repo_selected else ", this repo NOT selected: its workflows cannot read it"
+    when = f", updated {s.updated_at:%Y-%m-%d %H:%M}" if s.updated_at else ""
+    return f"present ({where}{when})"
+
+
+def _run_line(run: RunStatus | None) -> str:
+    if run is None:
+        return "none"
+    outcome = run.conclusion or run.status
+    if run.verdict is None:
+        why = "yet" if run.status != "completed" else "(one attempt only, or its logs are gone)"
+        return f"{run.id}: {outcome}, no cache verdict {why}"
+    judged = "passed" if run.verdict.passed else f"failed: {run.verdict.reasons[0].text}"
+    return f"{run.id}: {outcome}, cache verdict {judged} ({run.verdict.hits} hit(s), {run.verdict.misses} miss(es) on attempt 2)"
+
+
+def _hint(report: StatusReport) -> str | None:
+    if not report.onboarded:
+        return "merge the onboarding pull request" if report.pull else "run `brik-onboard apply` (or `brik-onboard`) to onboard it"
+    if report.workflow.state is not WorkflowState.CURRENT or any(not s.readable for s in report.secrets):
+        return "run `brik-onboard` again to reconcile the workflow and the secrets with the answers"
+    return None

@@ -37,6 +37,7 @@ def drive_every_port_method(gh, sandbox, hello) -> None:
     gh.put_org_secret(ORG, "REGISTRY_TOKEN", "value", "selected", ())
     gh.add_org_secret_repo(ORG, "REGISTRY_TOKEN", repo.id)
     gh.get_org_secret(ORG, "REGISTRY_TOKEN")
+    gh.org_secret_repositories(ORG, "REGISTRY_TOKEN")
     gh.get_environment(REPO, "ci/build")
     gh.create_environment(REPO, "ci/build")
     gh.put_env_secret(REPO, "ci/build", "REGISTRY_TOKEN", "value")

@@ -74,7 +74,12 @@ def test_a_rerun_changes_only_the_tags_and_keeps_the_edits_on_main(sandbox, tmp_
     assert proposed == expected  # main's file, byte for byte, but the tags
     assert build_job(proposed)["secrets"] == build_job(main_text)["secrets"]  # the credential mapping is kept
     recorded = yaml_of(file_on(sandbox, ANSWERS_PATH, ref=SETUP_BRANCH))
-    assert (recorded["strategy"], recorded["scope"], recorded["environment"], recorded["delivery"]) == ("pat", "environment", "production", "pr")
+    assert (recorded["strategy"], recorded["scope"], recorded["environment"], recorded["delivery"]) == (
+        "pat",
+        "environment",
+        "production",
+        "pr",
+    )
     assert recorded["build_args"] == ["NODE_ENV=production"]  # the hand edit is an answer now
     assert recorded["tags"] == ["sha-${{ github.sha }}", "v1.2.0"]
 

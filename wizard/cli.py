@@ -75,6 +75,31 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_rotate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`rotate` takes no answer flags: where the secret lives comes from the recorded answers, or these (own dests, so
+    they are not taken for answer flags given before the command)."""
+    rotate = sub.add_parser("rotate", help="replace REGISTRY_PAT where the onboarding put it (org or environment); nothing else changes")
+    rotate.add_argument("--repo", dest="rotate_repo", metavar="OWNER/NAME", help="the onboarded repo (default: the 'origin' remote)")
+    rotate.add_argument("--scope", dest="rotate_scope", choices=("org", "environment"), help="where the secret lives (default: recorded)")
+    rotate.add_argument(
+        "--environment", dest="rotate_environment", metavar="NAME", help="the environment that holds it (implies --scope environment)"
+    )
+    rotate.add_argument("--api-url", dest="rotate_api_url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
+    rotate.add_argument("--token-env", dest="rotate_token_env", metavar="VAR", help="read the admin token from this environment variable")
+    rotate.add_argument("--secrets-from-stdin", action="store_true", help="read the new value from a REGISTRY_PAT=value line on stdin")
+    rotate.add_argument("--yes", action="store_true", help="replace without asking")
+    rotate.add_argument("--validate", action="store_true", help="then run one validation build with the new PAT")
+    rotate.add_argument(
+        "--poll-interval",
+        dest="rotate_poll_interval",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="seconds between build status polls",
+    )
+    rotate.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="brik-onboard",
@@ -123,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--api-url", dest="status_api_url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
     status.add_argument("--token-env", dest="status_token_env", metavar="VAR", help="read the admin token from this environment variable")
     status.add_argument("--json", action="store_true", help="print one JSON object")
+    add_rotate_parser(sub)
 
     sub.add_parser("schema", help="print the answers file's JSON Schema (draft 2020-12)")
 
@@ -277,6 +303,23 @@ def _dispatch(args: argparse.Namespace) -> int:
         from wizard.commands.status_cmd import run_status
 
         return run_status(o.StatusOptions(args.status_repo, args.status_api_url, args.status_token_env, json=args.json))
+    if command == "rotate":
+        from wizard.commands.rotate_cmd import run_rotate
+
+        return run_rotate(
+            o.RotateOptions(
+                repo=args.rotate_repo,
+                scope=args.rotate_scope,
+                environment=args.rotate_environment,
+                api_url=args.rotate_api_url,
+                token_env=args.rotate_token_env,
+                yes=args.yes,
+                json=args.json,
+                validate=args.validate,
+                secrets_from_stdin=args.secrets_from_stdin,
+                poll_interval_s=args.rotate_poll_interval,
+            )
+        )
     if command == "schema":
         from wizard.commands.schema_cmd import run_schema
 

@@ -57,6 +57,22 @@ class ValidateOptions:
 
 
 @dataclass(frozen=True)
+class RotateOptions:
+    """`rotate` reads no answers file and keeps no progress: where the secret lives comes from GitHub or these flags."""
+
+    repo: str | None = None  # default: the 'origin' remote of the current directory
+    scope: str | None = None  # default: the recorded answers' scope
+    environment: str | None = None
+    api_url: str | None = None
+    token_env: str | None = None
+    yes: bool = False
+    json: bool = False
+    validate: bool = False
+    secrets_from_stdin: bool = False
+    poll_interval_s: float = 5.0
+
+
+@dataclass(frozen=True)
 class WizardOptions:
     source: AnswerSource
     connection: Connection

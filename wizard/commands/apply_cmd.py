@@ -82,14 +82,19 @@ def result_json(session: Session, verdicts: list[VerdictReady]) -> dict[str, Any
         "applied": [{"kind": c.kind, "target": c.target, "action": c.action, "summary": c.summary} for c in session.applied],
         "links": session.links,
         "answers_path": str(session.answers_path) if session.answers_path else None,
-        "verdict": None
-        if verdict is None
-        else {
-            "passed": verdict.passed,
-            "reasons": [str(r) for r in verdict.reasons],
-            "codes": [r.code for r in verdict.reasons],
-            "table": list(verdict.table),
-            "leaks": verdict.leaks,
-            **(vars(verdict.facts) if verdict.facts is not None else {}),
-        },
+        "verdict": verdict_json(verdict),
+    }
+
+
+def verdict_json(verdict: VerdictReady | None) -> dict[str, Any] | None:
+    """The verdict as `apply --json`, `validate --json` and `rotate --json` print it."""
+    if verdict is None:
+        return None
+    return {
+        "passed": verdict.passed,
+        "reasons": [str(r) for r in verdict.reasons],
+        "codes": [r.code for r in verdict.reasons],
+        "table": list(verdict.table),
+        "leaks": verdict.leaks,
+        **(vars(verdict.facts) if verdict.facts is not None else {}),
     }

@@ -50,6 +50,17 @@ class SecretOps(AdapterBase):
             f"adding repository {repo_id} to organization secret {name} of {org}", lambda: self._api.request("PUT", url), idempotent=True
         )
 
+    def org_secret_repositories(self, org: str, name: str) -> tuple[str, ...]:
+        """The full names of the repositories a `selected` secret is shared with (sorted); () for other visibilities."""
+
+        def fetch() -> tuple[str, ...]:
+            secret = self._gh.get_organization(org).get_secret(name).complete()
+            if secret.visibility != "selected":
+                return ()  # GitHub gives no repositories URL then
+            return tuple(sorted(repo.full_name for repo in secret.selected_repositories))
+
+        return self._read(f"reading the selected repositories of organization secret {name} of {org}", fetch)
+
     # environments -------------------------------------------------------------------------------------
     def get_environment(self, full_name: str, environment: str) -> bool:
         def fetch() -> bool:

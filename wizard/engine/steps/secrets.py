@@ -11,12 +11,11 @@ from wizard.core.plan import PAT_SECRET, SecretSpec, resolve
 from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
 from wizard.engine.port import SecretInfo
 from wizard.engine.questions import Choice
+from wizard.engine.registry_pat import check_registry_pat
 from wizard.engine.results import SecretsResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step, done
-from wizard.errors import GitHubRefused, NonInteractiveError, WizardError
-
-PACKAGE_SCOPES = {"write:packages", "read:packages"}
+from wizard.errors import NonInteractiveError, WizardError
 
 
 class SecretsStep(Step):
@@ -107,30 +106,8 @@ class SecretsStep(Step):
                 raise
 
     def _check_pat(self, s: Session, value: str) -> None:
-        if value.startswith("github_pat_"):
-            raise GitHubRefused(
-                "the registry token is a fine-grained PAT: GHCR accepts only classic PATs",
-                "create a classic PAT with the write:packages scope (and nothing more)",
-            )
-        info = s.port.token_info(value)
-        if info.scopes is None:
-            raise GitHubRefused(
-                "the registry token reports no scopes (a fine-grained or app token): GHCR accepts only classic PATs",
-                "create a classic PAT with the write:packages scope",
-            )
-        if "write:packages" not in info.scopes:
-            raise GitHubRefused(
-                "the registry token lacks the write:packages scope, so it cannot push images or cache", "add write:packages to the PAT"
-            )
-        extra = sorted(info.scopes - PACKAGE_SCOPES)
-        if extra:
-            s.emit(
-                StepWarning(
-                    self.name,
-                    f"the registry token also carries {', '.join(extra)}: more than pushing images needs",
-                    "least privilege: a PAT with write:packages only",
-                )
-            )
+        for warning in check_registry_pat(s.port, value, self.name):
+            s.emit(warning)
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         assert s.repo is not None and s.resolved is not None

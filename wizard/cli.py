@@ -213,7 +213,10 @@ def _refuse_misplaced(parser: argparse.ArgumentParser, args: argparse.Namespace)
     given = [name for name in vars(args) if name.startswith(ANSWER_PREFIX) or name in RUN_FLAGS]
     if given or args.plain:
         names = ", ".join("--" + n.removeprefix(ANSWER_PREFIX).replace("_", "-") for n in given) or "--plain"
-        parser.error(f"{names}: not an option of `{args.command}` (answer flags go after plan, apply or validate)")
+        parser.error(
+            f"{names}: not an option of `{args.command}` given before it (answers go after plan, apply or validate; "
+            f"see `brik-onboard {args.command} --help` for what `{args.command}` takes)"
+        )
 
 
 def answer_flags(args: argparse.Namespace) -> dict[str, Any]:

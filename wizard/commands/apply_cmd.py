@@ -94,7 +94,7 @@ def verdict_json(verdict: VerdictReady | None) -> dict[str, Any] | None:
         "passed": verdict.passed,
         "reasons": [str(r) for r in verdict.reasons],
         "codes": [r.code for r in verdict.reasons],
-        "table": list(verdict.table),
+        "table": [vars(row) for row in verdict.table],
         "leaks": verdict.leaks,
         **(vars(verdict.facts) if verdict.facts is not None else {}),
     }

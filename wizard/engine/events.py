@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
 
 from wizard.core.kaniko.verdict import Reason
-from wizard.engine.results import StepResult, VerdictFacts
+from wizard.engine.results import LayerRow, StepResult, VerdictFacts
 
 
 class ChangeKind(enum.StrEnum):  # a StrEnum: JSON output and logs keep the plain words
@@ -106,6 +105,6 @@ class BuildUpdate(Event):
 class VerdictReady(Event):
     passed: bool
     reasons: tuple[Reason, ...]
-    table: tuple[dict[str, Any], ...]
+    table: tuple[LayerRow, ...]
     leaks: int
     facts: VerdictFacts | None = None

@@ -60,6 +60,15 @@ class SummaryResult:
 
 
 @dataclass(frozen=True)
+class LayerRow:
+    """One instruction of the build: what happened to its layer in each attempt ("hit", "miss", "built", ...)."""
+
+    instruction: str
+    attempt1: str
+    attempt2: str
+
+
+@dataclass(frozen=True)
 class VerdictFacts:
     run_id: int
     attempt1_s: float | None

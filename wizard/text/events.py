@@ -75,12 +75,12 @@ def _fact(value: object) -> str:
 
 
 def verdict_lines(event: VerdictReady) -> list[str]:
-    width = max([len(r["instruction"]) for r in event.table] + [11])
+    width = max([len(r.instruction) for r in event.table] + [11])
     width = min(width, 60)
     out = [f"   {'instruction':<{width}}  {'attempt 1':<24}  attempt 2"]
     for row in event.table:
-        text = row["instruction"] if len(row["instruction"]) <= width else row["instruction"][: width - 1] + "…"
-        out.append(f"   {text:<{width}}  {row['attempt1']:<24}  {row['attempt2']}")
+        text = row.instruction if len(row.instruction) <= width else row.instruction[: width - 1] + "…"
+        out.append(f"   {text:<{width}}  {row.attempt1:<24}  {row.attempt2}")
     f = event.facts
     if f is not None and f.attempt1_s is not None and f.attempt2_s is not None:
         saving = f.saving_s

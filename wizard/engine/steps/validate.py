@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from wizard.core.kaniko.log import LogSummary, parse_log_text
 from wizard.core.kaniko.verdict import Reason, ReasonCode, judge
 from wizard.core.leaks import find_leaks
 from wizard.engine.events import Action, BuildUpdate, Change, ChangeKind, Outcome, Progress, StepChecked, StepDone, VerdictReady
 from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
-from wizard.engine.results import VerdictFacts
+from wizard.engine.results import LayerRow, VerdictFacts
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
 from wizard.errors import GitHubRefused
@@ -221,18 +220,12 @@ class ValidateStep(Step):
         s.emit(VerdictReady(self.name, passed, tuple(reasons), tuple(layer_table(first, second)), len(leaks), facts))
 
 
-def layer_table(first: LogSummary, second: LogSummary) -> list[dict[str, Any]]:
+def layer_table(first: LogSummary, second: LogSummary) -> list[LayerRow]:
     """One row per instruction Kaniko echoed: what happened to it in each attempt."""
-    rows = []
-    for instruction in second.instructions or first.instructions:
-        rows.append(
-            {
-                "instruction": instruction,
-                "attempt1": _result(first, instruction, pushed=first.cache_pushes > 0),
-                "attempt2": _result(second, instruction, pushed=False),
-            }
-        )
-    return rows
+    return [
+        LayerRow(instruction, _result(first, instruction, pushed=first.cache_pushes > 0), _result(second, instruction, pushed=False))
+        for instruction in second.instructions or first.instructions
+    ]
 
 
 def _result(summary: LogSummary, instruction: str, *, pushed: bool) -> str:

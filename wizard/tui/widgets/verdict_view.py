@@ -81,7 +81,7 @@ class VerdictView(Vertical):
         table.add_column("attempt 1", width=ATTEMPT_WIDTHS[0], key="attempt1")
         table.add_column("attempt 2", width=ATTEMPT_WIDTHS[1], key="attempt2")
         for row in event.table:
-            instruction = " ".join(str(row["instruction"]).split())
+            instruction = " ".join(row.instruction.split())
             if len(instruction) > instruction_width:
                 instruction = instruction[: instruction_width - 1] + "…"
-            table.add_row(instruction, _result(str(row["attempt1"])), _result(str(row["attempt2"])))
+            table.add_row(instruction, _result(row.attempt1), _result(row.attempt2))

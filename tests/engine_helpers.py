@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 
+from tests.cli_inprocess import force_subprocess, run_in_process
 from wizard.core.leaks import find_leaks
 
 ORG = "BrikByte-Studios"
@@ -50,9 +51,17 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def run_brik(
-    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path | None = None, timeout: float = CLI_TIMEOUT_S
+    *args: str,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    timeout: float = CLI_TIMEOUT_S,
+    subprocess_: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m wizard ARGS` with stdin closed (or fed `stdin`): never a terminal, never a hang."""
+    """`brik-onboard ARGS` with stdin closed (or fed `stdin`): never a terminal, never a hang. In this process
+    (see cli_inprocess.py) unless `subprocess_`: then `python -m wizard ARGS` in a child."""
+    if not (subprocess_ or force_subprocess()):
+        return run_in_process(list(args), child_env(env), stdin, cwd)
     return subprocess.run(
         [sys.executable, "-m", "wizard", *args],
         cwd=cwd,
@@ -91,6 +100,7 @@ class Onboarding:
     workdir: Path
     token: str = ""
     secret_env: dict[str, str] = field(default_factory=dict)  # BRIK_SECRET_* values for the child
+    subprocess_: bool = False  # a real child process (entry point, no terminal), not the CLI in this process
 
     def __post_init__(self) -> None:
         self.token = self.token or self.sandbox.token
@@ -133,7 +143,7 @@ class Onboarding:
         return self._run(args, env, None, timeout)
 
     def _run(self, args: list[str], env: dict[str, str] | None, stdin: str | None, timeout: float) -> Result:
-        done = run_brik(*args, env=self.env(env), stdin=stdin, timeout=timeout)
+        done = run_brik(*args, env=self.env(env), stdin=stdin, timeout=timeout, subprocess_=self.subprocess_)
         return Result(done.returncode, done.stdout, done.stderr)
 
 

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+import wizard.github.retry as retry_clock
 from wizard.engine.port import RunInfo
 from wizard.github import connect
 
@@ -45,15 +46,12 @@ def hello(gh) -> int:
 
 @pytest.fixture
 def sleeps(monkeypatch) -> list[float]:
-    """Every time.sleep call (still sleeping), to see the waits GitHub asked for were honoured."""
+    """Every wait the adapter asks its clock for: recorded and added to the clock's time instead of slept, to see
+    that the waits GitHub asked for were honoured without waiting them out."""
     calls: list[float] = []
-    real = time.sleep
-
-    def record(seconds: float) -> None:
-        calls.append(seconds)
-        real(seconds)
-
-    monkeypatch.setattr(time, "sleep", record)
+    real_monotonic = retry_clock.CLOCK.monotonic
+    monkeypatch.setattr(retry_clock.CLOCK, "sleep", calls.append)
+    monkeypatch.setattr(retry_clock.CLOCK, "monotonic", lambda: real_monotonic() + sum(calls))
     return calls
 
 

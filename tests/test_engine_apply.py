@@ -47,7 +47,8 @@ def assert_cache_proven(result) -> None:
 
 def test_commit_path_onboards_with_pat_at_org_scope(sandbox, tmp_path: Path) -> None:
     pat = registry_pat(sandbox)
-    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})
+    # The console entry in a child process, once: the other tests run the CLI in this process.
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat}, subprocess_=True)
     result = ob.apply("--deliver", "commit", "--strategy", "pat", "--scope", "org", "--visibility", "selected")
     assert result.returncode == 0, result
     assert result.json["status"] == "done"

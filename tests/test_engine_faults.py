@@ -20,6 +20,7 @@ from tests.engine_helpers import (
     request_log,
     sha256,
 )
+from tests.github_adapter_helpers import sleeps  # noqa: F401 - a fixture: the adapter's waits, not slept
 
 R = "/repos/" + REPO
 FAULTS = {
@@ -70,13 +71,17 @@ def assert_onboarded_once(sandbox, delivery: str) -> None:
 
 @pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
 @pytest.mark.parametrize(("step", "method", "path"), STEP_REQUESTS, ids=[s[0] for s in STEP_REQUESTS])
-def test_fault_on_a_step_completes_or_resumes(sandbox, tmp_path: Path, step: str, method: str, path: str, fault: str) -> None:
+def test_fault_on_a_step_completes_or_resumes(
+    sandbox, tmp_path: Path, sleeps: list[float], step: str, method: str, path: str, fault: str
+) -> None:
     delivery = "pr" if step in ("workflow-branch", "workflow-pull") else "commit"
     rule = sandbox.faults.add(method, path, count=1, **FAULTS[fault])
     ob = Onboarding(sandbox, tmp_path)
     result = onboard(ob, delivery)
     assert rule.fired == 1, "the fault hit the step's request"
     assert "Traceback" not in result.stderr
+    if result.returncode == 0 and "retry_after" in FAULTS[fault]:
+        assert max(sleeps, default=0) >= FAULTS[fault]["retry_after"], f"Retry-After was not honoured: {sleeps}"
     if result.returncode != 0:
         # Stopped: one message, what happened and what to do; then a plain re-run finishes the job.
         errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]

@@ -22,7 +22,7 @@ def assert_interactive_required(result, missing: str) -> None:
 
 
 def test_pat_strategy_without_a_value(sandbox, tmp_path: Path) -> None:
-    ob = Onboarding(sandbox, tmp_path)
+    ob = Onboarding(sandbox, tmp_path, subprocess_=True)  # no terminal: a real child, stdin closed
     clear_request_log(sandbox)
     result = ob.apply("--deliver", "commit", "--strategy", "pat", timeout=QUICK_S)
     assert_interactive_required(result, "the value of secret REGISTRY_PAT")
@@ -31,7 +31,7 @@ def test_pat_strategy_without_a_value(sandbox, tmp_path: Path) -> None:
 
 
 def test_stdin_without_the_needed_secret(sandbox, tmp_path: Path) -> None:
-    ob = Onboarding(sandbox, tmp_path)
+    ob = Onboarding(sandbox, tmp_path, subprocess_=True)  # no terminal: a real child, stdin closed
     result = ob.apply(
         "--deliver", "commit", "--strategy", "pat", "--secrets-from-stdin", stdin="REGISTRY_USERNAME=ci-bot\n", timeout=QUICK_S
     )
@@ -39,7 +39,7 @@ def test_stdin_without_the_needed_secret(sandbox, tmp_path: Path) -> None:
 
 
 def test_no_yes_and_no_terminal_to_confirm(sandbox, tmp_path: Path) -> None:
-    ob = Onboarding(sandbox, tmp_path)
+    ob = Onboarding(sandbox, tmp_path, subprocess_=True)  # no terminal: a real child, stdin closed
     clear_request_log(sandbox)
     result = ob.apply("--deliver", "commit", yes=False, timeout=QUICK_S)
     assert_interactive_required(result, "confirmation of the secrets step's changes (pass --yes)")
@@ -57,6 +57,7 @@ def test_no_token_anywhere(sandbox, tmp_path: Path) -> None:
         "--answers",
         str(tmp_path / "answers.yml"),
         env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "PATH": "/nonexistent"},
+        subprocess_=True,  # the keyring backend is chosen once per process
         timeout=QUICK_S,
     )
     assert_interactive_required(result, "the GitHub token")

@@ -7,7 +7,6 @@ lost is not sent again before looking whether GitHub started the run (or the att
 from __future__ import annotations
 
 import itertools
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 
@@ -23,7 +22,7 @@ from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
 from wizard.errors import GitHubRefused
 from wizard.github import convert
 from wizard.github.base import AdapterBase, repo_path
-from wizard.github.retry import MISSING, TRANSPORT_ERRORS, Missing
+from wizard.github.retry import CLOCK, MISSING, TRANSPORT_ERRORS, Missing
 
 CLOCK_SKEW = timedelta(seconds=10)  # how far our clock may run ahead of GitHub's when matching a new run
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -99,14 +98,14 @@ class ActionOps(AdapterBase):
     def _new_dispatch_run(self, full_name: str, workflow_id: int, started: datetime) -> int | Missing:
         """The newest workflow_dispatch run created since `started`, waiting a little for it to show."""
         since = started.replace(microsecond=0) - CLOCK_SKEW
-        deadline = time.monotonic() + self._dispatch_settle_s
+        deadline = CLOCK.monotonic() + self._dispatch_settle_s
         while True:
             runs = self.find_runs(full_name, workflow_id, event="workflow_dispatch", created_after=since)
             if runs:
                 return max(runs, key=lambda r: (r.created_at or since, r.id)).id
-            if time.monotonic() >= deadline:
+            if CLOCK.monotonic() >= deadline:
                 return MISSING
-            time.sleep(min(1.0, self._dispatch_settle_s))
+            CLOCK.sleep(min(1.0, self._dispatch_settle_s))
 
     # runs ---------------------------------------------------------------------------------------------
     def find_runs(

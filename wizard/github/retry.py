@@ -73,6 +73,17 @@ def rate_limit_wait(status: int, headers: Mapping[str, Any], message: str | None
     return None
 
 
+class Clock:
+    """Where the adapter waits (retries, Retry-After, a dispatch settling): one place, so tests can inject it."""
+
+    def __init__(self) -> None:
+        self.sleep: Callable[[float], None] = time.sleep
+        self.monotonic: Callable[[], float] = time.monotonic
+
+
+CLOCK = Clock()
+
+
 class WizardRetry(GithubRetry):
     """GithubRetry for idempotent methods only, with one cap on every wait, and counting its retries."""
 
@@ -85,6 +96,19 @@ class WizardRetry(GithubRetry):
     def new(self, **kw: Any) -> WizardRetry:
         kw.update(max_wait=self.max_wait, stats=self.stats)
         return super().new(**kw)
+
+    # urllib3's two waits, on the one clock (tests replace its sleep instead of waiting out a Retry-After).
+    def sleep_for_retry(self, response: Any) -> bool:
+        retry_after = self.get_retry_after(response)
+        if retry_after:
+            CLOCK.sleep(retry_after)
+            return True
+        return False
+
+    def _sleep_backoff(self) -> None:
+        backoff = self.get_backoff_time()
+        if backoff > 0:
+            CLOCK.sleep(backoff)
 
     def increment(
         self,
@@ -138,7 +162,7 @@ class WritePolicy:
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            time.sleep(seconds)
+            CLOCK.sleep(seconds)
 
     def backoff(self, attempt: int) -> float:
         return 0.0 if attempt == 0 else min(8.0, 0.5 * 2**attempt)

@@ -8,7 +8,7 @@ from wizard.core.answers import FORMAT_VERSION
 from wizard.core.plan import ANSWERS
 from wizard.core.spec import AnswerSpec, Kind
 
-SCHEMA_ID = "https://brikbyte-studios.github.io/brik-onboard/answers.schema.json"
+SCHEMA_ID = "urn:brik-onboard:answers:1"  # an identifier, not a place: the schema ships with the tool
 
 
 def answers_schema() -> dict[str, Any]:

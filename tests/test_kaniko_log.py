@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ from tests.kaniko_samples import (
     kaniko_log,
     write_log,
 )
+from wizard.core.kaniko import log
 from wizard.core.kaniko.log import (
     KanikoLogParser,
     LogSummary,
@@ -299,6 +301,83 @@ def test_feeding_lines_one_by_one_equals_parsing_the_file(tmp_path) -> None:
     from_feed = parser.result().to_json()
     assert from_file.pop("path") == str(path) and from_feed.pop("path") == "job.log"
     assert from_file == from_feed
+
+
+# parse_log_file reads bytes and parses only the lines a byte search picks out; reading the text line by line
+# (parse_log_lines, what parse_log_file did before) must give the same summary.
+SAMPLE_BUILDS = [
+    Build(stages=(NODE_APP,), plan=[True, False], upload_error=UPLOAD_401),
+    Build(stages=(NODE_APP,), plan=[True, True, True], inferred_hits=True),
+    Build(stages=(NODE_APP,), plan=[False, True, False], probe_after_miss=True),
+    Build(stages=(NODE_APP, Stage("alpine:3.20", ("RUN apk add curl", "USER app")))),
+    Build(stages=(NODE_APP,), fatal="push-permission"),
+    Build(stages=(NODE_APP,), plan=[True] * 3, fatal="push"),
+    Build(stages=(NODE_APP,), fatal="build"),
+    Build(stages=(NODE_APP,), no_push=True),
+    big_build(300_000),
+]
+PLAIN = b"added 3 packages in 12s\n" * 5  # the first lines decide on CI timestamps, line by line: the rest is searched
+EDGE_LOGS = {
+    "crlf": PLAIN.replace(b"\n", b"\r\n")
+    + b"INFO[0001] Checking for cached layer r/c:k...\r\nINFO[0002] No cached layer found for cmd RUN a\r\nINFO[0004] RUN a\r\n",
+    "cr only": b"2025-01-05T18:28:03.1Z a\r2025-01-05T18:28:04.1Z INFO[0001] Using caching version of cmd: RUN x\r2025-01-05T18:28:09.5Z end\r",
+    "mixed line ends": PLAIN + b"a\r\nb\rc\nINFO[0001] RUN x y\r\r\n\r",
+    "bom": b"\xef\xbb\xbf2025-01-05T18:28:03.1Z INFO[0001] Using caching version of cmd: RUN x\n2025-01-05T18:28:05.1Z end\n",
+    "only a bom's start": b"\xef\xbb",
+    "invalid utf-8": PLAIN + b"INFO[0001] Using caching version of cmd: RUN \xe2\x82\n\xff\xfeerror building image: x\xc3\n",
+    "no final newline": PLAIN + b"INFO[0001] Using caching version of cmd: RUN a\nINFO[0009] Pushed r/i@sha256:" + b"d" * 64,
+    "raw markers": PLAIN
+    + b"".join(
+        line + b"\n"
+        for line in (
+            b"x Pushed r/i@sha256:" + b"a" * 64,
+            b"foo Pushing image to r/i:t",
+            b"bar Checking for cached layer r/c:k...",
+            b"Using caching version of cmd: RUN z",
+            b"Cache entry expired: k",
+            b"Cache hit via inferred cross-stage key for cmd: RUN q",
+            b"Error uploading layer to cache: boom",
+            b"Pushing layer r/c:" + b"b" * 64 + b" to cache now",
+            b"No cached layer found for cmd RUN w",
+            b"Skipping push to container registry due to --no-push flag: error x",
+            b"npm error code E",
+            b"zz error pushing image: nope",
+        )
+    ),
+    "colour inside a message": PLAIN + b"Using \x1b[1mcaching\x1b[0m version of cmd: RUN x\n",
+    "bare colour codes": PLAIN
+    + b"[36mINFO[0m[0004] No cached layer found for cmd RUN make\n[33mWARN[0m[0005] make sure you entered the correct tag name\n"
+    + b"[31mFATA[0m[0006] boom\n",
+    "any digit in a header": PLAIN + "INFO[\u0663] RUN a b\nINFO[0\u0663] CMD x y\n".encode(),
+    "logrus times": PLAIN
+    + b"WARN[2021-11-09T13:14:31Z] make sure you entered the correct tag name\nINFO[2021-11-09T13:15:31+01:00] RUN a b\n",
+}
+
+
+def _line_by_line(path: Path) -> dict[str, object]:
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        return parse_log_lines(fh, str(path)).to_json()
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
+def test_file_in_blocks_equals_line_by_line_in_every_variant(variant: Variant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "job.log"
+    for build in SAMPLE_BUILDS:
+        write_log(path, build, variant)
+        expected = _line_by_line(path)
+        assert parse_log_file(path).to_json() == expected
+        with monkeypatch.context() as m:
+            m.setattr(log, "_BLOCK", 97)  # lines cut by the reads
+            assert parse_log_file(path).to_json() == expected
+
+
+@pytest.mark.parametrize("block", [1, 5, log._BLOCK])
+@pytest.mark.parametrize("data", EDGE_LOGS.values(), ids=EDGE_LOGS.keys())
+def test_file_in_blocks_equals_line_by_line_on_edge_bytes(data: bytes, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "job.log"
+    path.write_bytes(data)
+    monkeypatch.setattr(log, "_BLOCK", block)
+    assert parse_log_file(path).to_json() == _line_by_line(path)
 
 
 def test_json_has_the_issue_keys() -> None:

@@ -5,6 +5,10 @@ prefix (GitHub or container-runtime timestamps, step names, ``remote:``), ANSI c
 ``INFO[0003]`` / ``INFO[2021-11-09T13:14:31Z]`` header with 44-character padding, or be a logfmt
 (``--log-format=text``) or json record. Fatal errors are plain stderr lines. Memory stays constant:
 per line only counters change, and the lists kept for the summary are capped at ``max_items``.
+
+A file is read in binary blocks (``parse_log_file``): a few byte searches per block find the lines that can
+change the summary, and only those are decoded and parsed; every other line is only counted. The result is
+the one ``parse_log_lines`` gives on the same text (tests/test_kaniko_log.py checks it on every sample).
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from os import PathLike
-from typing import Any
+from typing import Any, BinaryIO
 
 from wizard.core.kaniko.text import go_unquote, normalize_repo, parse_timestamp, split_ref
 
@@ -40,6 +44,7 @@ INSTRUCTION_KEYWORDS = frozenset(
 )
 _LEVELS = {"INFO": "info", "WARN": "warning", "ERRO": "error", "DEBU": "debug", "TRAC": "trace", "FATA": "fatal", "PANI": "panic"}
 MAX_ITEMS = 10_000
+_TAIL = 8  # lines kept from the end of a log with CI timestamps: the last timestamped one ends the build
 _MAX_TEXT, _MAX_MESSAGES = 500, 20  # longest fatal / upload-error text kept; upload errors kept
 
 # ANSI codes; a copy from a web page may have lost the ESC byte and keep only "[36m" / "[0m".
@@ -120,7 +125,7 @@ class KanikoLogParser:
         self._cache_repos: dict[str, None] = {}  # insertion-ordered set, normalised
         self._ci_first: str | None = None
         self._ci_probe = 5  # the first non-empty lines decide whether CI timestamps are present
-        self._tail: deque[str] = deque(maxlen=8)
+        self._tail: deque[str] = deque(maxlen=_TAIL)
         self._first_time: str | None = None
         self._last_time: str | None = None
         self._max_counter: int | None = None
@@ -137,10 +142,7 @@ class KanikoLogParser:
             line = next(it, None)
             if line is None:
                 return
-            self._s.lines += 1
-            line = self._probe_ci(line)
-            if _may_matter(line):
-                candidate(line)
+            self._feed_first(line)
         keep_tail = self._tail.append if self._ci_first is not None else None
         n = 0
         for line in it:
@@ -151,6 +153,45 @@ class KanikoLogParser:
             if "[" in line or "level" in line or "ach" in line or "Push" in line or "error" in line or "make sure" in line:
                 candidate(line)
         self._s.lines += n
+
+    # -- per block of a file ------------------------------------------------------------------------
+    def feed_blocks(self, blocks: Iterable[bytes]) -> None:
+        """Feed a log's bytes (UTF-8, line ends already "\\n" only) in blocks cut anywhere, e.g. by ``_read_blocks``."""
+        carry = b""  # the start of a line that the previous block cut
+        for block in blocks:
+            cut = block.rfind(b"\n") + 1
+            if not cut:
+                carry += block  # a line longer than a block: kept whole, as reading line by line would
+                continue
+            first = block.find(b"\n") + 1
+            self._feed_block(carry + block[:first], 0, len(carry) + first)
+            self._feed_block(block, first, cut)
+            carry = block[cut:]
+        if carry:
+            self._feed_block(carry, 0, len(carry))
+
+    def _feed_block(self, block: bytes, start: int, end: int) -> None:
+        """Whole lines block[start:end]: count them, decode and parse only those that can change the summary."""
+        while self._ci_probe and start < end:  # the first lines take the line-by-line path
+            stop = block.find(b"\n", start, end) + 1 or end
+            self._feed_first(block[start:stop].decode("utf-8", "replace"))
+            start = stop
+        if start >= end:
+            return
+        self._s.lines += block.count(b"\n", start, end) + (not block.endswith(b"\n", start, end))  # a last line may lack it
+        for line_start in _candidate_starts(block, start, end):
+            line = block[line_start : block.find(b"\n", line_start, end) + 1 or end].decode("utf-8", "replace")
+            if _may_matter(line):
+                self._feed_candidate(line)
+        if self._ci_first is not None:  # the last lines hold the build's last CI timestamp
+            self._tail.extend(_last_lines(block, start, end, _TAIL))
+
+    def _feed_first(self, line: str) -> None:
+        """One of the first lines, which decide whether the log has CI timestamps."""
+        self._s.lines += 1
+        line = self._probe_ci(line)
+        if _may_matter(line):
+            self._feed_candidate(line)
 
     def _feed_candidate(self, line: str) -> None:
         if "\x1b" in line or "[0m" in line:
@@ -332,6 +373,116 @@ def _fatal_text(msg: str) -> str | None:
     return None
 
 
+# -- reading a file in blocks ----------------------------------------------------------------------------------
+_BLOCK = 1 << 19  # bytes read at a time: the searches over one block run from the CPU cache
+_BOM = b"\xef\xbb\xbf"
+
+_Find = Callable[[bytes, int, int], int]  # (block, start, end) -> where the next match starts, or -1
+# After the "[" of a logrus header: a counter and "]", or a year and "-" (\x80-\xff: \d takes any digit).
+_STAMP_START = re.compile(rb"[0-9\x80-\xff]+[\]\-]")
+
+
+def _finder(needle: str) -> _Find:
+    raw = needle.encode()
+    return lambda block, start, end: block.find(raw, start, end)
+
+
+def _re_finder(needle: str) -> _Find:
+    """re's literal search: faster than bytes.find on "ush", which keeps its skipping search for 6 bytes or more."""
+    search = re.compile(re.escape(needle.encode())).search
+
+    def find(block: bytes, start: int, end: int) -> int:
+        m = search(block, start, end)
+        return m.start() if m else -1
+
+    return find
+
+
+def _header(block: bytes, start: int, end: int) -> int:
+    """The next "[" that opens a logrus header's counter or time."""
+    i = block.find(b"[", start, end)
+    while i >= 0 and not _STAMP_START.match(block, i + 1, end):
+        i = block.find(b"[", i + 1, end)
+    return i
+
+
+# A line can change the summary only if one of these matches in it (see _candidate_starts). A search runs only
+# when one of its gate bytes occurs in the block (no gate: always): a memchr costs a fraction of a substring
+# search, and a block of RUN output seldom holds these bytes.
+_NEEDLES: tuple[tuple[bytes, _Find], ...] = (
+    (b"\x1b", _finder("\x1b")),  # an ANSI code: stripped before anything else is read
+    (b"NRUA", _header),  # INFO, ERRO, DEBU, WARN, TRAC, FATA and PANI each hold one of these capitals
+    (b"=", _finder("level=")),  # logfmt (--log-format=text)
+    (b'"', _finder('"level"')),  # json
+    (b"U", _finder(HIT)),
+    (b"N", _finder(MISS)),
+    (b"x", _finder(EXPIRED)),
+    (b"", _finder(CHECKING)),
+    (b"", _finder(HIT_INFERRED)),
+    (b"", _finder(UPLOAD_ERROR)),
+    (b"", _re_finder("ush")),  # Pushing layer / Pushing image to / Pushed, the --no-push notice, two fatal errors
+    (b"", _finder("error building image")),  # the third fatal error
+)
+_GATE_BYTES = frozenset(b"".join(gates for gates, _ in _NEEDLES))
+
+
+def _read_blocks(fh: BinaryIO) -> Iterator[bytes]:
+    """The file's bytes without the BOM, "\\r\\n" and "\\r" made "\\n" as reading in text mode does."""
+    head = fh.read(len(_BOM))
+    pending = b"" if head == _BOM else head
+    while chunk := fh.read(_BLOCK):
+        block, pending = pending + chunk, b""
+        if block.endswith(b"\r"):  # its "\n" may open the next read
+            block, pending = block[:-1], b"\r"
+        yield _lf(block)
+    if pending is not head or not _BOM.startswith(head):  # text mode reads nothing from a file that is a BOM's start
+        yield _lf(pending)
+
+
+def _lf(data: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data
+
+
+def _candidate_starts(block: bytes, start: int, end: int) -> list[int]:
+    """Where the lines of block[start:end] start that may change the summary, in order.
+
+    Any other line leaves the parser as it was: it has no ANSI code, no logrus header (_extract), no "level"
+    (logfmt, json), and as a raw line none of the texts _on_message acts on (the markers, the --no-push notice,
+    the fatal errors). The bytes show what the decoded line shows: undecodable bytes become U+FFFD, never ASCII,
+    and the bare codes a web copy keeps ("[36m", no ESC) are stripped only before a capital or "[", so their
+    removal cannot join the "[0003" or "[2021-" a header starts with, nor any of these texts: past its first
+    character none holds a capital or "[".
+    """
+    present = {byte for byte in _GATE_BYTES if block.find(byte, start, end) >= 0}
+    found: set[int] = set()
+    for gates, find in _NEEDLES:
+        if not gates or not present.isdisjoint(gates):
+            _add_lines(block, find, start, end, found)
+    return sorted(found)
+
+
+def _add_lines(block: bytes, find: _Find, start: int, end: int, found: set[int]) -> None:
+    """Add the start of each line of block[start:end] where find matches."""
+    i = find(block, start, end)
+    while i >= 0:
+        found.add(block.rfind(b"\n", start, i) + 1 or start)
+        next_line = block.find(b"\n", i, end) + 1
+        if not next_line:
+            return
+        i = find(block, next_line, end)
+
+
+def _last_lines(block: bytes, start: int, end: int, n: int) -> list[str]:
+    """The last n lines of block[start:end], decoded, in order."""
+    starts: list[int] = []
+    stop = end
+    while stop > start and len(starts) < n:
+        stop = max(block.rfind(b"\n", start, stop - 1) + 1, start)
+        starts.append(stop)
+    ends = [end, *starts[:-1]]
+    return [block[a:b].decode("utf-8", "replace") for a, b in zip(reversed(starts), reversed(ends), strict=True)]
+
+
 def parse_log_lines(lines: Iterable[str], path: str | None = None, *, max_items: int = MAX_ITEMS) -> LogSummary:
     parser = KanikoLogParser(path, max_items=max_items)
     parser.feed_lines(lines)
@@ -344,5 +495,7 @@ def parse_log_text(text: str, path: str | None = None) -> LogSummary:
 
 def parse_log_file(path: str | PathLike[str], *, max_items: int = MAX_ITEMS) -> LogSummary:
     """Stream a log file from disk; undecodable bytes become U+FFFD, a BOM is dropped."""
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        return parse_log_lines(fh, str(path), max_items=max_items)
+    parser = KanikoLogParser(str(path), max_items=max_items)
+    with open(path, "rb") as fh:
+        parser.feed_blocks(_read_blocks(fh))
+    return parser.result()

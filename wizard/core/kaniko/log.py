@@ -18,6 +18,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from os import PathLike
 from typing import Any, BinaryIO
 
@@ -157,30 +158,30 @@ class KanikoLogParser:
     # -- per block of a file ------------------------------------------------------------------------
     def feed_blocks(self, blocks: Iterable[bytes]) -> None:
         """Feed a log's bytes (UTF-8, line ends already "\\n" only) in blocks cut anywhere, e.g. by ``_read_blocks``."""
-        carry = b""  # the start of a line that the previous block cut
+        carry: list[bytes] = []  # the start of a line that the previous blocks cut
         for block in blocks:
             cut = block.rfind(b"\n") + 1
             if not cut:
-                carry += block  # a line longer than a block: kept whole, as reading line by line would
+                carry.append(block)  # a line longer than a block: kept whole, as reading line by line would
                 continue
             first = block.find(b"\n") + 1
-            self._feed_block(carry + block[:first], 0, len(carry) + first)
+            self.feed_lines((b"".join([*carry, block[:first]]).decode("utf-8", "replace"),))
             self._feed_block(block, first, cut)
-            carry = block[cut:]
-        if carry:
-            self._feed_block(carry, 0, len(carry))
+            carry = [block[cut:]]
+        if last := b"".join(carry):  # the last line, without "\n"
+            self.feed_lines((last.decode("utf-8", "replace"),))
 
     def _feed_block(self, block: bytes, start: int, end: int) -> None:
-        """Whole lines block[start:end]: count them, decode and parse only those that can change the summary."""
+        """Lines block[start:end], each ending in "\\n": count them, decode and parse those that can change the summary."""
         while self._ci_probe and start < end:  # the first lines take the line-by-line path
-            stop = block.find(b"\n", start, end) + 1 or end
+            stop = block.find(b"\n", start, end) + 1
             self._feed_first(block[start:stop].decode("utf-8", "replace"))
             start = stop
         if start >= end:
             return
-        self._s.lines += block.count(b"\n", start, end) + (not block.endswith(b"\n", start, end))  # a last line may lack it
+        self._s.lines += block.count(b"\n", start, end)
         for line_start in _candidate_starts(block, start, end):
-            line = block[line_start : block.find(b"\n", line_start, end) + 1 or end].decode("utf-8", "replace")
+            line = block[line_start : block.find(b"\n", line_start, end) + 1].decode("utf-8", "replace")
             if _may_matter(line):
                 self._feed_candidate(line)
         if self._ci_first is not None:  # the last lines hold the build's last CI timestamp
@@ -473,14 +474,12 @@ def _add_lines(block: bytes, find: _Find, start: int, end: int, found: set[int])
 
 
 def _last_lines(block: bytes, start: int, end: int, n: int) -> list[str]:
-    """The last n lines of block[start:end], decoded, in order."""
-    starts: list[int] = []
-    stop = end
-    while stop > start and len(starts) < n:
-        stop = max(block.rfind(b"\n", start, stop - 1) + 1, start)
-        starts.append(stop)
-    ends = [end, *starts[:-1]]
-    return [block[a:b].decode("utf-8", "replace") for a, b in zip(reversed(starts), reversed(ends), strict=True)]
+    """The last n lines of block[start:end] (each ending in "\\n"), decoded, in order."""
+    bounds = [end]
+    while bounds[-1] > start and len(bounds) <= n:
+        bounds.append(block.rfind(b"\n", start, bounds[-1] - 1) + 1 or start)
+    bounds.reverse()
+    return [block[a:b].decode("utf-8", "replace") for a, b in pairwise(bounds)]
 
 
 def parse_log_lines(lines: Iterable[str], path: str | None = None, *, max_items: int = MAX_ITEMS) -> LogSummary:

@@ -79,7 +79,8 @@ class SummaryScreen(StepScreen):
         if f is not None and f.attempt1_s is not None and f.attempt2_s is not None:
             text.append(f"  attempt 1 {f.attempt1_s:.0f}s, attempt 2 {f.attempt2_s:.0f}s")
             if f.saving_s is not None:
-                text.append(f", saved {f.saving_s:.0f}s")
+                # On a line of its own: where a long line wraps must not depend on how many digits the times have.
+                text.append(f"\nsaved {f.saving_s:.0f}s")
         return text
 
     def next_label(self, st: StepState) -> str:

@@ -23,7 +23,7 @@ from tests.kaniko_samples import (
     kaniko_log,
     write_log,
 )
-from wizard.core.kaniko import log
+from wizard.core.kaniko import blocks
 from wizard.core.kaniko.log import (
     KanikoLogParser,
     LogSummary,
@@ -367,16 +367,16 @@ def test_file_in_blocks_equals_line_by_line_in_every_variant(variant: Variant, t
         expected = _line_by_line(path)
         assert parse_log_file(path).to_json() == expected
         with monkeypatch.context() as m:
-            m.setattr(log, "_BLOCK", 97)  # lines cut by the reads
+            m.setattr(blocks, "BLOCK_SIZE", 97)  # lines cut by the reads
             assert parse_log_file(path).to_json() == expected
 
 
-@pytest.mark.parametrize("block", [1, 5, log._BLOCK])
+@pytest.mark.parametrize("block", [1, 5, blocks.BLOCK_SIZE])
 @pytest.mark.parametrize("data", EDGE_LOGS.values(), ids=EDGE_LOGS.keys())
 def test_file_in_blocks_equals_line_by_line_on_edge_bytes(data: bytes, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "job.log"
     path.write_bytes(data)
-    monkeypatch.setattr(log, "_BLOCK", block)
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", block)
     assert parse_log_file(path).to_json() == _line_by_line(path)
 
 

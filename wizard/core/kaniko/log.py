@@ -16,29 +16,29 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from itertools import pairwise
 from os import PathLike
-from typing import Any, BinaryIO
+from typing import Any
 
+from wizard.core.kaniko.blocks import candidate_starts, last_lines, read_blocks
+from wizard.core.kaniko.messages import (
+    CACHE_PUSH,
+    CACHE_PUSH_END,
+    CHECKING,
+    EXPIRED,
+    FATAL_MARKERS,
+    HIT,
+    HIT_INFERRED,
+    MISS,
+    NO_PUSH,
+    PUSH_WARNING,
+    PUSHED,
+    PUSHING,
+    STAGE,
+    UPLOAD_ERROR,
+)
 from wizard.core.kaniko.text import go_unquote, normalize_repo, parse_timestamp, split_ref
-
-# Message texts as Kaniko prints them. Each constant is the text before the format argument.
-CHECKING = "Checking for cached layer "
-HIT = "Using caching version of cmd: "
-HIT_INFERRED = "Cache hit via inferred cross-stage key for cmd: "  # osscontainertools fork
-MISS = "No cached layer found for cmd "
-EXPIRED = "Cache entry expired: "
-CACHE_PUSH = "Pushing layer "
-CACHE_PUSH_END = " to cache now"
-UPLOAD_ERROR = "Error uploading layer to cache: "
-PUSHING = "Pushing image to "
-PUSHED = "Pushed "
-NO_PUSH = "Skipping push to container registry due to --no-push flag"
-STAGE = "Building stage '"
-PUSH_WARNING = "make sure you entered the correct tag name"  # fork: a WARN before the fatal error
-FATAL_MARKERS = ("error checking push permissions", "error building image", "error pushing image")
 
 INSTRUCTION_KEYWORDS = frozenset(
     "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR".split()
@@ -157,7 +157,7 @@ class KanikoLogParser:
 
     # -- per block of a file ------------------------------------------------------------------------
     def feed_blocks(self, blocks: Iterable[bytes]) -> None:
-        """Feed a log's bytes (UTF-8, line ends already "\\n" only) in blocks cut anywhere, e.g. by ``_read_blocks``."""
+        """Feed a log's bytes (UTF-8, line ends already "\\n" only) in blocks cut anywhere, e.g. by ``read_blocks``."""
         carry: list[bytes] = []  # the start of a line that the previous blocks cut
         for block in blocks:
             cut = block.rfind(b"\n") + 1
@@ -180,12 +180,12 @@ class KanikoLogParser:
         if start >= end:
             return
         self._s.lines += block.count(b"\n", start, end)
-        for line_start in _candidate_starts(block, start, end):
+        for line_start in candidate_starts(block, start, end):
             line = block[line_start : block.find(b"\n", line_start, end) + 1].decode("utf-8", "replace")
             if _may_matter(line):
                 self._feed_candidate(line)
         if self._ci_first is not None:  # the last lines hold the build's last CI timestamp
-            self._tail.extend(_last_lines(block, start, end, _TAIL))
+            self._tail.extend(last_lines(block, start, end, _TAIL))
 
     def _feed_first(self, line: str) -> None:
         """One of the first lines, which decide whether the log has CI timestamps."""
@@ -374,114 +374,6 @@ def _fatal_text(msg: str) -> str | None:
     return None
 
 
-# -- reading a file in blocks ----------------------------------------------------------------------------------
-_BLOCK = 1 << 19  # bytes read at a time: the searches over one block run from the CPU cache
-_BOM = b"\xef\xbb\xbf"
-
-_Find = Callable[[bytes, int, int], int]  # (block, start, end) -> where the next match starts, or -1
-# After the "[" of a logrus header: a counter and "]", or a year and "-" (\x80-\xff: \d takes any digit).
-_STAMP_START = re.compile(rb"[0-9\x80-\xff]+[\]\-]")
-
-
-def _finder(needle: str) -> _Find:
-    raw = needle.encode()
-    return lambda block, start, end: block.find(raw, start, end)
-
-
-def _re_finder(pattern: bytes) -> _Find:
-    """re's search: it looks for the pattern's first byte, then tries the rest (faster than bytes.find on "ush")."""
-    search = re.compile(pattern).search
-
-    def find(block: bytes, start: int, end: int) -> int:
-        m = search(block, start, end)
-        return m.start() if m else -1
-
-    return find
-
-
-def _header(block: bytes, start: int, end: int) -> int:
-    """The next "[" that opens a logrus header's counter or time."""
-    i = block.find(b"[", start, end)
-    while i >= 0 and not _STAMP_START.match(block, i + 1, end):
-        i = block.find(b"[", i + 1, end)
-    return i
-
-
-# A line can change the summary only if one of these matches in it (see _candidate_starts). A search runs only
-# when one of its gate bytes occurs in the block (no gate: always): a memchr costs a fraction of a substring
-# search, and a block of RUN output seldom holds these bytes.
-_NEEDLES: tuple[tuple[bytes, _Find], ...] = (
-    (b"\x1b", _finder("\x1b")),  # an ANSI code: stripped before anything else is read
-    (b"NRUA", _header),  # INFO, ERRO, DEBU, WARN, TRAC, FATA and PANI each hold one of these capitals
-    (b"=", _finder("level=")),  # logfmt (--log-format=text)
-    (b'"', _finder('"level"')),  # json
-    (b"U", _finder(HIT)),
-    (b"N", _finder(MISS)),
-    (b"x", _finder(EXPIRED)),
-    (b"", _finder(CHECKING)),
-    (b"", _finder(HIT_INFERRED)),
-    # "Pushing layer", "Pushing image to", "Pushed", the --no-push notice, the three fatal errors (two say "push",
-    # one "error building image") and "Error uploading layer to cache: ", in one pass
-    (b"", _re_finder(rb"u(?:sh|ilding image|ploading layer to cache: )")),
-)
-_GATE_BYTES = frozenset(b"".join(gates for gates, _ in _NEEDLES))
-
-
-def _read_blocks(fh: BinaryIO) -> Iterator[bytes]:
-    """The file's bytes without the BOM, "\\r\\n" and "\\r" made "\\n" as reading in text mode does."""
-    head = fh.read(len(_BOM))
-    pending = b"" if head == _BOM else head
-    while chunk := fh.read(_BLOCK):
-        block, pending = pending + chunk, b""
-        if block.endswith(b"\r"):  # its "\n" may open the next read
-            block, pending = block[:-1], b"\r"
-        yield _lf(block)
-    if pending is not head or not _BOM.startswith(head):  # text mode reads nothing from a file that is a BOM's start
-        yield _lf(pending)
-
-
-def _lf(data: bytes) -> bytes:
-    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data
-
-
-def _candidate_starts(block: bytes, start: int, end: int) -> list[int]:
-    """Where the lines of block[start:end] start that may change the summary, in order.
-
-    Any other line leaves the parser as it was: it has no ANSI code, no logrus header (_extract), no "level"
-    (logfmt, json), and as a raw line none of the texts _on_message acts on (the markers, the --no-push notice,
-    the fatal errors). The bytes show what the decoded line shows: undecodable bytes become U+FFFD, never ASCII,
-    and the bare codes a web copy keeps ("[36m", no ESC) are stripped only before a capital or "[", so their
-    removal cannot join the "[0003" or "[2021-" a header starts with, nor any of these texts: past its first
-    character none holds a capital or "[".
-    """
-    present = {byte for byte in _GATE_BYTES if block.find(byte, start, end) >= 0}
-    found: set[int] = set()
-    for gates, find in _NEEDLES:
-        if not gates or not present.isdisjoint(gates):
-            _add_lines(block, find, start, end, found)
-    return sorted(found)
-
-
-def _add_lines(block: bytes, find: _Find, start: int, end: int, found: set[int]) -> None:
-    """Add the start of each line of block[start:end] where find matches."""
-    i = find(block, start, end)
-    while i >= 0:
-        found.add(block.rfind(b"\n", start, i) + 1 or start)
-        next_line = block.find(b"\n", i, end) + 1
-        if not next_line:
-            return
-        i = find(block, next_line, end)
-
-
-def _last_lines(block: bytes, start: int, end: int, n: int) -> list[str]:
-    """The last n lines of block[start:end] (each ending in "\\n"), decoded, in order."""
-    bounds = [end]
-    while bounds[-1] > start and len(bounds) <= n:
-        bounds.append(block.rfind(b"\n", start, bounds[-1] - 1) + 1 or start)
-    bounds.reverse()
-    return [block[a:b].decode("utf-8", "replace") for a, b in pairwise(bounds)]
-
-
 def parse_log_lines(lines: Iterable[str], path: str | None = None, *, max_items: int = MAX_ITEMS) -> LogSummary:
     parser = KanikoLogParser(path, max_items=max_items)
     parser.feed_lines(lines)
@@ -496,5 +388,5 @@ def parse_log_file(path: str | PathLike[str], *, max_items: int = MAX_ITEMS) -> 
     """Stream a log file from disk; undecodable bytes become U+FFFD, a BOM is dropped."""
     parser = KanikoLogParser(str(path), max_items=max_items)
     with open(path, "rb") as fh:
-        parser.feed_blocks(_read_blocks(fh))
+        parser.feed_blocks(read_blocks(fh))
     return parser.result()

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.app.options import AnswerSource
-from wizard.core.answers import load_answers
+from wizard.core.answers import MAX_ANSWERS_BYTES, load_answers
 from wizard.core.plan import ANSWERS_PATH, DEFAULT_REUSABLE_WORKFLOW, Plan
 from wizard.core.workflow import ReusableInterface, parse_reusable_interface
 from wizard.errors import InputError
-from wizard.fsutil import read_text_file
+from wizard.fsutil import MAX_WORKFLOW_BYTES, inside_checkout, read_text_file
 from wizard.localrepo import origin_repo
 
 
@@ -37,7 +37,7 @@ def plan_context(source: AnswerSource, cwd: Path | None = None, *, answers_may_b
         answers_path = local[1] / ANSWERS_PATH
     recorded = None
     if answers_path is not None and (answers_path.exists() or not answers_may_be_new):
-        recorded = load_answers(read_text_file(answers_path, "answers file"), str(answers_path))
+        recorded = load_answers(read_text_file(answers_path, "answers file", MAX_ANSWERS_BYTES), str(answers_path))
     plan = (recorded or Plan()).updated(**flags)
     checkout = None
     if not plan.repo and local is not None:
@@ -62,10 +62,11 @@ def _explicit_checkout(path: Path, repo: str | None, local: tuple[str, Path] | N
 
 def _existing_workflow(source: AnswerSource, plan: Plan, checkout: Path | None) -> str | None:
     if source.workflow_file is not None:
-        return read_text_file(source.workflow_file, "workflow file")
-    if checkout is not None and (checkout / plan.workflow_path).is_file():
-        return read_text_file(checkout / plan.workflow_path, "workflow file")
-    return None
+        return read_text_file(source.workflow_file, "workflow file", MAX_WORKFLOW_BYTES)
+    if checkout is None:
+        return None
+    local = inside_checkout(checkout, plan.workflow_path, "workflow path")
+    return read_text_file(local, "workflow file", MAX_WORKFLOW_BYTES) if local.is_file() else None
 
 
 def _bundled_interface(plan: Plan) -> tuple[ReusableInterface | None, list[str]]:

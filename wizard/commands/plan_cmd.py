@@ -14,9 +14,9 @@ from typing import Any
 from wizard.app.options import PlanOptions
 from wizard.app.sources import PlanContext, plan_context
 from wizard.core import workflow
-from wizard.core.dockerfile import credential_args, parse_dockerfile
+from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, credential_args, parse_dockerfile
 from wizard.core.plan import ANSWERS_PATH, ResolvedPlan, resolve
-from wizard.errors import InputError
+from wizard.fsutil import inside_checkout, read_text_file
 
 
 def run_plan(options: PlanOptions) -> int:
@@ -85,13 +85,10 @@ def _change_kind(existing: str | None, diff: str | None) -> str:
 def _dockerfile_report(ctx: PlanContext, dockerfile: str, target: str | None) -> dict[str, Any] | None:
     if ctx.checkout is None:
         return None
-    path = ctx.checkout / dockerfile
+    path = inside_checkout(ctx.checkout, dockerfile, "dockerfile")
     if not path.is_file():
         return {"path": dockerfile, "found": False}
-    try:
-        df = parse_dockerfile(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text", "point --dockerfile at a Dockerfile") from None
+    df = parse_dockerfile(read_text_file(path, "dockerfile", MAX_DOCKERFILE_BYTES))
     if target is not None:
         df.stage_for_target(target)
     return {

@@ -7,11 +7,13 @@ silently ignored, so a typo never turns into a default the user did not choose.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import asdict
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import YAMLError
 
 from wizard.core.plan import ANSWERS_BY_NAME, Plan
@@ -26,6 +28,9 @@ HEADER = (
 FORMAT_VERSION = 1
 SCHEMA_FILE = "brik-onboard.schema.json"  # beside the answers file; `brik-onboard schema > FILE` writes it
 SCHEMA_COMMENT = f"yaml-language-server: $schema={SCHEMA_FILE}"
+_DUPLICATE_KEY_RE = re.compile(r'found duplicate key "([^"]*)"')
+# A real answers file is a few hundred bytes; the YAML parser is pure Python, so bound what it is given.
+MAX_ANSWERS_BYTES = 64 * 1024
 
 
 def _yaml() -> YAML:
@@ -54,17 +59,46 @@ def load_answers(text: str, source: str = "answers file") -> Plan:
 
 
 def _parse(text: str, source: str) -> CommentedMap:
+    if len(text) > MAX_ANSWERS_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_ANSWERS_BYTES:
+        raise InputError(
+            f"{source} is over the {MAX_ANSWERS_BYTES // 1024} KiB an answers file may have",
+            "keep only the answers in it (see `brik-onboard schema`)",
+        )
     try:
         data = _yaml().load(text)
+    except DuplicateKeyError as exc:
+        where = exc.problem_mark
+        key = _DUPLICATE_KEY_RE.search(str(exc.problem or ""))
+        name = f" {key[1]!r}" if key else ""
+        raise InputError(f"{source}: the key{name} appears twice (line {where.line + 1})", "keep one of them") from None
     except YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         pos = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
         raise InputError(f"{source} is not valid YAML{pos}", "fix the file or delete it to start over") from None
+    except RecursionError:
+        raise InputError(f"{source} nests too deeply to be an answers file", "see `brik-onboard schema` for its shape") from None
+    _refuse_anchors(data, source)
     if data is None:
         return CommentedMap()
     if not isinstance(data, CommentedMap):
         raise InputError(f"{source} must be a mapping of answers", "see `brik-onboard schema` for the keys")
     return data
+
+
+def _refuse_anchors(node: Any, source: str, depth: int = 0) -> None:
+    """Anchors and aliases make one value stand for many (alias bombs); an answers file never needs them."""
+    anchor = getattr(node, "anchor", None)
+    if anchor is not None and getattr(anchor, "value", None):
+        raise InputError(f"{source}: YAML anchors and aliases (&{anchor.value}) are not allowed here", "write each value out")
+    if depth > 8:  # answers are at most a mapping of lists or maps; deeper is not an answers file
+        raise InputError(f"{source} nests too deeply to be an answers file", "see `brik-onboard schema` for its shape")
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _refuse_anchors(key, source, depth + 1)
+            _refuse_anchors(value, source, depth + 1)
+    elif isinstance(node, list):
+        for value in node:
+            _refuse_anchors(value, source, depth + 1)
 
 
 def _coerce(spec: AnswerSpec, raw: Any, source: str) -> Any:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -45,8 +44,15 @@ _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _WHITESPACE = re.compile(r"[\t\v\f\r ]+")
 _FLAG = re.compile(r"""--(?:[^\s"']|"[^"]*"|'[^']*')*(?=\s|$)""")
+_BLANKS = re.compile(r"\s*")
+# A shell-like word: unquoted runs, backslash escapes, "..." and '...' (possessive: no backtracking).
+_WORD = re.compile(r"""(?:[^\s"'\\]++|\\.|"(?:[^"\\]++|\\.)*+"|'[^']*+')++""", re.DOTALL)
+_UNQUOTE = re.compile(r"""\\(.)|"((?:[^"\\]|\\.)*)"|'([^']*)'""", re.DOTALL)
+_DQ_ESCAPE = re.compile(r"\\([\\\"])")  # shlex (posix) unescapes only these inside "..."
 _HEREDOC = re.compile(r"""^\d*<<(-?)(["']?)([^<"'\s]+)\2$""")
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
+# GitHub's contents API serves files up to 1 MB; real Dockerfiles are a few KB. Past this, refuse rather than parse.
+MAX_DOCKERFILE_BYTES = 1024 * 1024
 CREDENTIAL_PARTS = frozenset(
     {
         "TOKEN",
@@ -146,12 +152,16 @@ class Dockerfile:
 
 
 def parse_dockerfile(text: str) -> Dockerfile:
+    check_dockerfile_text(text)
     instructions = [_instruction(line, logical, bodies) for line, logical, bodies in _logical_lines(text)]
     global_args: list[Instruction] = []
     stages: list[Stage] = []
+    names: dict[str, int] = {}  # stage name -> index, to look names up in constant time
+    bodies: list[list[Instruction]] = []  # each stage's instructions, frozen into the Stage at the end
     for ins in instructions:
         if ins.keyword == "FROM":
-            stages.append(_new_stage(ins, stages))
+            stages.append(_new_stage(ins, len(stages), names))
+            bodies.append([])
         elif not stages and ins.keyword == "ARG":
             global_args.append(ins)
         elif not stages:
@@ -159,11 +169,26 @@ def parse_dockerfile(text: str) -> Dockerfile:
                 f"{ins.keyword} comes before the first FROM", ins.line, "only ARG may precede FROM: start the build stage with FROM <image>"
             )
         else:
-            stages[-1] = replace(stages[-1], instructions=stages[-1].instructions + (ins,))
+            bodies[-1].append(ins)
+    stages = [replace(stage, instructions=tuple(body)) for stage, body in zip(stages, bodies, strict=True)]
     if not stages:
         line = instructions[-1].line if instructions else max(1, text.count("\n"))
         raise DockerfileError("no FROM instruction", line, "a Dockerfile needs at least one FROM <image>")
-    return Dockerfile(tuple(_with_dependencies(s, stages) for s in stages), tuple(global_args))
+    return Dockerfile(tuple(_with_dependencies(s, names) for s in stages), tuple(global_args))
+
+
+def check_dockerfile_text(text: str) -> None:
+    """Refuse what no Dockerfile is: a file over the size limit, or binary content."""
+    size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > MAX_DOCKERFILE_BYTES else len(text)
+    if size > MAX_DOCKERFILE_BYTES:
+        raise DockerfileError(
+            f"the file is {size / 1024 / 1024:.1f} MiB, over the {MAX_DOCKERFILE_BYTES // 1024 // 1024} MiB a Dockerfile may have here",
+            None,
+            "point --dockerfile at the image's Dockerfile",
+        )
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise DockerfileError("binary content (a NUL byte), not a Dockerfile", line, "point --dockerfile at the image's Dockerfile")
 
 
 def _logical_lines(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
@@ -185,16 +210,18 @@ def _logical_lines(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
         if first.startswith("#"):
             continue
         continuation = _continuation_regex(escape)
-        joined, more = _cut_continuation(first, continuation)
-        if not more and not joined:
+        piece, more = _cut_continuation(first, continuation, escape)
+        if not more and not piece:
             continue
+        pieces = [piece]
         while more and i < len(lines):
             raw = lines[i]
             i += 1
             if raw.lstrip().startswith("#") or not raw.strip():
                 continue  # Docker skips comment and empty lines inside a continuation
-            piece, more = _cut_continuation(raw, continuation)
-            joined += piece
+            piece, more = _cut_continuation(raw, continuation, escape)
+            pieces.append(piece)
+        joined = "".join(pieces)
         bodies, i = _heredoc_bodies(joined, lines, i, start)
         out.append((start, joined, bodies))
     return out
@@ -215,7 +242,9 @@ def _continuation_regex(escape: str) -> re.Pattern[str]:
     return re.compile(rf"([^{e}]){e}[ \t]*$|^{e}[ \t]*$")
 
 
-def _cut_continuation(line: str, regex: re.Pattern[str]) -> tuple[str, bool]:
+def _cut_continuation(line: str, regex: re.Pattern[str], escape: str) -> tuple[str, bool]:
+    if escape not in line:  # most lines: no regex search needed
+        return line, False
     match = regex.search(line)
     if not match:
         return line, False
@@ -223,6 +252,8 @@ def _cut_continuation(line: str, regex: re.Pattern[str]) -> tuple[str, bool]:
 
 
 def _heredoc_bodies(joined: str, lines: list[str], i: int, start: int) -> tuple[tuple[str, ...], int]:
+    if "<<" not in joined:
+        return (), i
     keyword = _WHITESPACE.split(joined.strip(), maxsplit=1)[0].upper()
     if keyword not in _HEREDOC_KEYWORDS or _is_json_list(_split_flags(_after_keyword(joined))[1]):
         return (), i
@@ -243,12 +274,34 @@ def _heredoc_bodies(joined: str, lines: list[str], i: int, start: int) -> tuple[
 
 
 def _words(text: str, posix: bool = False) -> list[str]:
-    lexer = shlex.shlex(text, posix=posix)
-    lexer.whitespace_split, lexer.commenters = True, ""
-    try:
-        return list(lexer)
-    except ValueError:  # unbalanced quotes: fall back to plain words
-        return text.split()
+    """Split like shlex with whitespace_split (quotes kept, or removed with posix), in linear time.
+
+    Unbalanced quotes fall back to plain words, as before."""
+    words: list[str] = []
+    pos = _skip_blanks(text, 0)
+    while pos < len(text):
+        match = _WORD.match(text, pos)
+        if match is None or (match.end() < len(text) and not text[match.end()].isspace()):
+            return text.split()
+        words.append(_unquote(match[0]) if posix else match[0])
+        pos = _skip_blanks(text, match.end())
+    return words
+
+
+def _skip_blanks(text: str, pos: int) -> int:
+    match = _BLANKS.match(text, pos)
+    return match.end() if match else pos
+
+
+def _unquote(word: str) -> str:
+    def piece(m: re.Match[str]) -> str:
+        if m[1] is not None:
+            return m[1]
+        if m[2] is not None:
+            return _DQ_ESCAPE.sub(r"\1", m[2])
+        return m[3]
+
+    return _UNQUOTE.sub(piece, word)
 
 
 def _after_keyword(text: str) -> str:
@@ -260,7 +313,7 @@ def _split_flags(args: str) -> tuple[list[tuple[str, str]], str]:
     items: list[tuple[str, str]] = []
     pos = 0
     while match := _FLAG.match(args, pos):
-        pos = len(args) - len(args[match.end() :].lstrip())
+        pos = _skip_blanks(args, match.end())
         if match[0] == "--":  # "--" ends the flags, as in BuildKit
             break
         name, _, value = match[0][2:].partition("=")
@@ -280,18 +333,21 @@ def _is_json_list(text: str) -> bool:
 
 def _instruction(line: int, joined: str, heredocs: tuple[str, ...]) -> Instruction:
     text = joined.strip()
-    written = _WHITESPACE.split(text, maxsplit=1)[0]
+    parts = _WHITESPACE.split(text, maxsplit=1)
+    written = parts[0]
     keyword = written.upper()
     if keyword not in KEYWORDS:
-        raise DockerfileError(f"unknown instruction: {written}", line, f"Dockerfile instructions are {', '.join(sorted(KEYWORDS))}")
-    args = _after_keyword(text)
-    items, operands = _split_flags(args)
+        # Name the word only when it looks like a keyword: the line may be anything (even a secret), never echo it.
+        shown = f": {written}" if re.fullmatch(r"[A-Za-z]{1,16}", written) else " (the line does not start with one)"
+        raise DockerfileError(f"unknown instruction{shown}", line, f"Dockerfile instructions are {', '.join(sorted(KEYWORDS))}")
+    args = parts[1] if len(parts) > 1 else ""
+    items, operands = _split_flags(args) if args.startswith("--") else ([], args)
     if not operands:
         raise DockerfileError(f"{keyword} requires at least one argument", line)
     return Instruction(keyword, args, text, line, dict(items), tuple(items), heredocs)
 
 
-def _new_stage(ins: Instruction, stages: list[Stage]) -> Stage:
+def _new_stage(ins: Instruction, index: int, names: dict[str, int]) -> Stage:
     words = ins.operands.split()
     if len(words) == 3 and words[1].lower() == "as":
         name = words[2].lower()
@@ -299,18 +355,23 @@ def _new_stage(ins: Instruction, stages: list[Stage]) -> Stage:
             raise DockerfileError(
                 f"invalid stage name {words[2]!r}", ins.line, "a stage name starts with a letter and has only letters, digits, -, _ and ."
             )
-        if any(s.name == name for s in stages):
+        if name in names:
             raise DockerfileError(f"duplicate stage name {name!r}", ins.line, "give each stage its own name")
+        names[name] = index
     elif len(words) == 1:
         name = None
     else:
         raise DockerfileError("FROM takes an image and optionally AS <name>", ins.line, "write FROM <image>[:tag] [AS <name>]")
-    return Stage(len(stages), words[0], name, (), ins.line)
+    return Stage(index, words[0], name, (), ins.line)
 
 
-def _with_dependencies(stage: Stage, stages: list[Stage]) -> Stage:
-    earlier = {s.name: s.index for s in stages[: stage.index] if s.name}
-    deps = {earlier[stage.base.lower()]} if stage.base.lower() in earlier else set()
+def _with_dependencies(stage: Stage, names: dict[str, int]) -> Stage:
+    def earlier(name: str) -> int | None:
+        index = names.get(name.lower())
+        return index if index is not None and index < stage.index else None
+
+    base = earlier(stage.base)
+    deps = {base} if base is not None else set()
     for ins in stage.instructions:
         source = ins.flags.get("from") if ins.keyword == "COPY" else None
         if not source:
@@ -323,8 +384,8 @@ def _with_dependencies(stage: Stage, stages: list[Stage]) -> Stage:
                     "copy only from a stage defined above this one",
                 )
             deps.add(int(source))
-        elif source.lower() in earlier:
-            deps.add(earlier[source.lower()])
+        elif (index := earlier(source)) is not None:
+            deps.add(index)
         # any other --from is an image reference, not a stage of this Dockerfile
     return replace(stage, depends_on=tuple(sorted(deps)))
 

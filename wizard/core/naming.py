@@ -239,6 +239,10 @@ def cache_repo_for(image: str, explicit: str | None = None) -> str:
     return validate_repository(f"{image}-cache")
 
 
+# Each tag is a destination Kaniko pushes on every build; a hundred is already far past any real use.
+MAX_TAGS = 100
+
+
 def _split_tags(raw: str) -> list[str]:
     """Split on commas and newlines, but never inside ${{ ... }} (format('{0}','a') has commas)."""
     parts, current = [], ""
@@ -276,16 +280,18 @@ def _tag_problem(tag: str) -> str | None:
 def normalise_tags(raw: str | Iterable[str]) -> list[str]:
     """Tags from a comma/newline separated string (or several): stripped, blanks and duplicates dropped."""
     chunks = [raw] if isinstance(raw, str) else list(raw)
-    tags: list[str] = []
+    tags: dict[str, None] = {}  # ordered, with constant-time membership
     for piece in (p.strip() for chunk in chunks for p in _split_tags(chunk)):
         if piece and piece not in tags:
             problem = _tag_problem(piece)
             if problem:
                 _raise("tag", piece, problem, "separate tags with commas or newlines, e.g. v1.2.0, latest")
-            tags.append(piece)
+            tags[piece] = None
+            if len(tags) > MAX_TAGS:
+                raise NamingError(f"more than {MAX_TAGS} tags", "an image needs a few tags (e.g. sha-<commit>, a version, latest)")
     if not tags:
         raise NamingError("no tags given: an image needs at least one tag", 'pass --tags, e.g. "sha-${{ github.sha }}"')
-    return tags
+    return list(tags)
 
 
 def destinations(image: str, tags: Iterable[str]) -> list[str]:

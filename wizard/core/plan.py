@@ -27,11 +27,15 @@ PAT_SECRET = "REGISTRY_PAT"
 URL_SECRET = "REGISTRY_URL"
 USERNAME_SECRET = "REGISTRY_USERNAME"
 
-_REPO_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
-_ENV_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+# \Z, not $: `$` also matches before a final newline, which would let "name\n" through.
+_REPO_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}\Z")
+_ENV_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}\Z")
 _TOKEN_PREFIX_RE = re.compile(r"^(?:gh[pousr]_|github_pat_)", re.IGNORECASE)
-_ENVIRONMENT_RE = re.compile(r"^[^\s'\"`,;:\\][^'\"`,;:\\]{0,254}$")
-_JOB_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# No control characters anywhere, no blank at either end (GitHub would store a different name), at most 255.
+_ENVIRONMENT_RE = re.compile(r"^(?=[^\s])[^\x00-\x1f\x7f-\x9f'\"`,;:\\]{1,255}(?<=[^\s])\Z")
+_JOB_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\Z")
+# GitHub runs only files directly in .github/workflows/ (no subfolders), so nothing else is a workflow path.
+_WORKFLOW_PATH_RE = re.compile(r"^\.github/workflows/(?!\.\.?\.ya?ml\Z)[A-Za-z0-9._-]+\.ya?ml\Z")
 
 
 def default_service(plan: Plan) -> str:
@@ -61,13 +65,31 @@ def _check_environment(value: str, plan: Plan) -> None:
     if not _ENVIRONMENT_RE.match(value):
         raise InputError(
             f"invalid environment name {value!r}",
-            "use at most 255 characters without quotes, commas, colons, semicolons or backslashes",
+            "use at most 255 characters without control characters, quotes, commas, colons, semicolons or backslashes",
         )
 
 
 def _check_workflow_path(value: str, plan: Plan) -> None:
-    if not value.startswith(".github/workflows/") or not value.endswith((".yml", ".yaml")):
-        raise InputError(f"invalid workflow path {value!r}", "GitHub only runs workflows from .github/workflows/*.yml or *.yaml")
+    if not _WORKFLOW_PATH_RE.match(value):
+        raise InputError(
+            f"invalid workflow path {value!r}",
+            "GitHub only runs workflows from .github/workflows/NAME.yml or .yaml (letters, digits, '.', '_', '-')",
+        )
+
+
+def _check_repo_path(what: str, value: str) -> None:
+    """A path inside the repository: relative, no `..`, no control characters or backslashes."""
+    parts = value.replace("\\", "/").split("/")
+    if not value or value.startswith("/") or "\\" in value or ".." in parts or any(ord(c) < 32 or c == "\x7f" for c in value):
+        raise InputError(f"invalid {what} {value!r}", f"give the {what} relative to the repository root, without '..'")
+
+
+def _check_context(value: str, plan: Plan) -> None:
+    _check_repo_path("context", value)
+
+
+def _check_dockerfile(value: str, plan: Plan) -> None:
+    _check_repo_path("dockerfile", value)
 
 
 def _check_job_id(value: str, plan: Plan) -> None:
@@ -126,8 +148,10 @@ class Plan:
     job_id: str = answer(
         DEFAULT_JOB_ID, help=f"id of the caller's build job (default: {DEFAULT_JOB_ID})", metavar="ID", check=_check_job_id
     )
-    context: str = answer(".", help="build context directory (default: .)", metavar="DIR")
-    dockerfile: str = answer("./Dockerfile", help="path of the Dockerfile in the repo (default: ./Dockerfile)", metavar="PATH")
+    context: str = answer(".", help="build context directory (default: .)", metavar="DIR", check=_check_context)
+    dockerfile: str = answer(
+        "./Dockerfile", help="path of the Dockerfile in the repo (default: ./Dockerfile)", metavar="PATH", check=_check_dockerfile
+    )
     tags: tuple[str, ...] = answer(
         DEFAULT_TAGS,
         kind=Kind.LIST,

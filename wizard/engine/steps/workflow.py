@@ -18,7 +18,7 @@ from wizard.engine.results import WorkflowResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import ALL_ANSWERS, Step, done
 from wizard.errors import InputError
-from wizard.fsutil import atomic_write_text, read_text_file
+from wizard.fsutil import MAX_WORKFLOW_BYTES, atomic_write_text, inside_checkout, read_text_file
 
 SETUP_BRANCH = "brik-onboard/setup"
 COMMIT_MESSAGE = "ci: build the image with the org's reusable Kaniko workflow (brik-onboard)"
@@ -108,8 +108,8 @@ class WorkflowStep(Step):
                 raise InputError(
                     "local delivery needs the repo's checkout", "run inside the clone, pass --checkout DIR, or use --deliver pr"
                 )
-            local = s.checkout / path
-            return read_text_file(local, "workflow file") if local.is_file() else None
+            local = inside_checkout(s.checkout, path, "workflow path")
+            return read_text_file(local, "workflow file", MAX_WORKFLOW_BYTES) if local.is_file() else None
         return self._api_text(s, path)
 
     def _api_text(self, s: Session, path: str) -> str | None:
@@ -151,7 +151,7 @@ class WorkflowStep(Step):
 
     def _deliver_local(self, s: Session) -> None:
         assert s.checkout is not None and s.workflow_text is not None
-        atomic_write_text(s.checkout / s.plan.workflow_path, s.workflow_text)
+        atomic_write_text(inside_checkout(s.checkout, s.plan.workflow_path, "workflow path"), s.workflow_text)
 
     def _contents(self, s: Session, change: Change) -> str:
         if change.kind is ChangeKind.WORKFLOW:

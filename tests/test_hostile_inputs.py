@@ -125,7 +125,7 @@ def test_large_dockerfile_shapes_parse_to_the_same_structure(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["a b c", "'a b' \"c d\" e", 'x="a b" y=\'c\'', "a\\ b c", '"a \\" b"', "FOO=bar BAZ", "  spaced   out  ", "<<EOF cat"],
+    ["a b c", "'a b' \"c d\" e", "x=\"a b\" y='c'", "a\\ b c", '"a \\" b"', "FOO=bar BAZ", "  spaced   out  ", "<<EOF cat"],
 )
 def test_words_split_as_shlex_does(text: str) -> None:
     lexer = shlex.shlex(text, posix=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -11,6 +13,10 @@ from tests.sandbox_client import TEST_TIME_FACTOR
 
 if TYPE_CHECKING:
     from wizard.sandbox import Sandbox
+
+# The developer's own ~/.config/brik-onboard/config.yml never reaches a test; a test that wants one writes it.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="brik-test-config-")
+os.environ.pop("BRIK_ONBOARD_CONFIG", None)
 
 
 @pytest.fixture

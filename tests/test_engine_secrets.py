@@ -137,14 +137,37 @@ def test_registry_pat_without_write_packages_is_refused(sandbox, tmp_path: Path)
     assert writes(request_log(sandbox)) == []
 
 
-def test_registry_pat_with_extra_scopes_is_stored_with_a_warning(sandbox, tmp_path: Path) -> None:
-    pat = registry_pat(sandbox, ("write:packages", "repo", "delete:packages"))
+def test_registry_pat_with_extra_package_scopes_is_stored_with_a_warning(sandbox, tmp_path: Path) -> None:
+    pat = registry_pat(sandbox, ("write:packages", "delete:packages"))
     ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})
     result = ob.apply("--deliver", "commit", "--strategy", "pat", "--skip-validation")
     assert result.returncode == 0, result
-    assert "the registry token also carries delete:packages, repo" in result.stderr
+    assert "the registry token also carries delete:packages" in result.stderr
     assert "least privilege" in result.stderr
     assert org_secrets(live_state(sandbox))["REGISTRY_PAT"]["sha256"] == sha256(pat)
+
+
+def test_registry_pat_with_admin_powers_stops_a_yes_run_before_any_write(sandbox, tmp_path: Path) -> None:
+    # Stored as REGISTRY_PAT, a token with repo/admin scopes would be usable by every workflow of the repository.
+    for scopes in (("write:packages", "repo"), ("write:packages", "admin:org"), ("write:packages", "workflow", "delete_repo")):
+        pat = registry_pat(sandbox, scopes)
+        ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})
+        clear_request_log(sandbox)
+        result = ob.apply("--deliver", "commit", "--strategy", "pat")
+        assert result.returncode == 2, result
+        assert "the registry token carries" in result.stderr and "write:packages only" in result.stderr
+        assert "Traceback" not in result.stderr and pat not in result.output
+        assert writes(request_log(sandbox)) == []
+
+
+def test_the_admin_token_is_never_stored_as_a_registry_secret(sandbox, tmp_path: Path) -> None:
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": sandbox.token})
+    clear_request_log(sandbox)
+    result = ob.apply("--deliver", "commit", "--strategy", "pat")
+    assert result.returncode == 2, result
+    assert "is the admin token" in result.stderr
+    assert sandbox.token not in result.output
+    assert writes(request_log(sandbox)) == []
 
 
 def test_unknown_registry_pat_is_refused_without_echoing_it(sandbox, tmp_path: Path) -> None:

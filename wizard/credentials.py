@@ -7,6 +7,7 @@ backends of a headless Linux) is reported plainly and the token is kept for this
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import subprocess
@@ -33,6 +34,29 @@ class Token:
 
 class KeyringUnavailable(InputError):
     """The OS keyring cannot store secrets here."""
+
+
+def check_api_url(api_url: str | None) -> None:
+    """The admin token is sent only over https, or plain http to this machine (the sandbox): InputError otherwise."""
+    if api_url is None:
+        return
+    url = urlparse(api_url)
+    hint = "give the API URL as https://HOST/api/v3 (GitHub Enterprise) or http://127.0.0.1:PORT (the sandbox)"
+    if url.scheme not in ("https", "http") or not url.hostname:
+        raise InputError(f"the API URL {api_url!r} is not an http(s) URL", hint)
+    if url.username or url.password:
+        raise InputError("the API URL carries a user name or password", "give the token through GH_TOKEN or `brik-onboard auth login`")
+    if url.scheme == "http" and not _loopback(url.hostname):
+        raise InputError(f"the API URL {api_url!r} is plain http to another machine: the token would cross the network in clear", hint)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def host_of(api_url: str | None) -> str:

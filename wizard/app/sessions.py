@@ -10,13 +10,14 @@ from pathlib import Path
 from wizard.app.options import AnswerSource, Connection
 from wizard.app.sources import PlanContext, plan_context
 from wizard.core.plan import ANSWERS_PATH
-from wizard.credentials import Token, find_token
+from wizard.credentials import Token, check_api_url, find_token
 from wizard.engine.events import Event
 from wizard.engine.port import GitHubPort
 from wizard.engine.questions import Questioner
 from wizard.engine.secret_values import SecretSource, parse_stdin_secrets
 from wizard.engine.session import Options, Session
 from wizard.engine.state import STATE_NAME, StateStore
+from wizard.errors import InputError
 
 # What a face is handed: it supplies its questioner and its event sink, and gets a session.
 SessionFactory = Callable[[Questioner, Callable[[Event], None]], Session]
@@ -25,6 +26,7 @@ SessionFactory = Callable[[Questioner, Callable[[Event], None]], Session]
 def connect_port(api_url: str | None, token: Token) -> GitHubPort:
     from wizard.github import connect  # PyGithub is imported only when a command talks to GitHub
 
+    check_api_url(api_url)
     return connect(api_url, token.value)
 
 
@@ -49,11 +51,17 @@ def build_session(
 ) -> Session:
     """`ask_token`: the face's masked prompt for the admin token, last in the search order (None: never ask)."""
     env = dict(os.environ if environ is None else environ)
-    ctx = plan_context(source, answers_may_be_new=True)
+    ctx = plan_context(source, answers_may_be_new=True, environ=env)
     plan = ctx.plan
+    if connection.token_env and connection.token_env in plan.secret_env.values():
+        name = next(k for k, v in plan.secret_env.items() if v == connection.token_env)
+        raise InputError(
+            f"secret_env.{name} names {connection.token_env}, where --token-env reads the admin token from",
+            f"give {name} its own variable (the default is BRIK_SECRET_{name})",
+        )
     token = find_token(plan.api_url, token_env=connection.token_env, environ=env, ask=ask_token)
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
-    secrets = SecretSource(plan, env, stdin_values, questioner, extra_known=(token.value,))
+    secrets = SecretSource(plan, env, stdin_values, questioner, extra_known=(token.value,), admin_token=token.value)
     answers = answers_location(ctx)
     state_path = connection.state_file or (answers.parent / STATE_NAME if answers else None)
     store = StateStore(state_path)
@@ -69,7 +77,7 @@ def build_session(
         answers_path=answers,
         token_source=token.source,
         options=options,
-        explicit=dict(source.flags),
+        explicit=dict(ctx.given),
         recorded=ctx.recorded,
         recorded_source=str(ctx.answers_path) if ctx.recorded is not None else "",
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wizard.app.options import AnswerSource
+from wizard.app.user_config import user_settings
 from wizard.core.answers import MAX_ANSWERS_BYTES, load_answers
 from wizard.core.plan import ANSWERS_PATH, DEFAULT_REUSABLE_WORKFLOW, Plan
 from wizard.core.workflow import ReusableInterface, parse_reusable_interface
@@ -23,13 +26,16 @@ class PlanContext:
     interface: ReusableInterface | None
     notices: list[str] = field(default_factory=list)
     recorded: Plan | None = None  # what the local answers file held, when one was read
+    given: dict[str, Any] = field(default_factory=dict)  # the user's config file, then flags: what this run asks for
 
 
-def plan_context(source: AnswerSource, cwd: Path | None = None, *, answers_may_be_new: bool = False) -> PlanContext:
+def plan_context(
+    source: AnswerSource, cwd: Path | None = None, *, answers_may_be_new: bool = False, environ: Mapping[str, str] | None = None
+) -> PlanContext:
     """`answers_may_be_new`: a named answers file that does not exist yet is where a run will write its answers."""
     cwd = cwd or Path.cwd()
     local = origin_repo(cwd)
-    flags = dict(source.flags)
+    flags = {**user_settings(environ), **source.flags}
     if source.checkout is not None:
         local = _explicit_checkout(source.checkout, flags.get("repo"), local)
     answers_path = source.answers_file
@@ -46,7 +52,7 @@ def plan_context(source: AnswerSource, cwd: Path | None = None, *, answers_may_b
         checkout = local[1]
     existing = _existing_workflow(source, plan, checkout)
     interface, notices = _bundled_interface(plan)
-    return PlanContext(plan, checkout, answers_path, existing, interface, notices, recorded)
+    return PlanContext(plan, checkout, answers_path, existing, interface, notices, recorded, flags)
 
 
 def _explicit_checkout(path: Path, repo: str | None, local: tuple[str, Path] | None) -> tuple[str, Path]:

@@ -10,12 +10,14 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from wizard.app.flag_questioner import FlagQuestioner
 from wizard.app.options import RotateOptions
 from wizard.app.sessions import connect_port, read_stdin_if
+from wizard.app.user_config import user_settings
 from wizard.commands.apply_cmd import verdict_json
 from wizard.credentials import Token, find_token
 from wizard.engine.events import Event, VerdictReady
@@ -40,8 +42,10 @@ def run_rotate(o: RotateOptions) -> int:
     stdin_text = read_stdin_if(o.secrets_from_stdin)
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
     repo = o.repo or _origin_repo()
-    token = find_token(o.api_url, token_env=o.token_env, environ=environ)
-    port = connect_port(o.api_url, token)
+    settings = user_settings(environ)
+    api_url = o.api_url or settings.get("api_url")
+    token = find_token(api_url, token_env=o.token_env, environ=environ)
+    port = connect_port(api_url, token)
     renderer = TextRenderer(sys.stderr if o.json else sys.stdout)
     verdicts: list[VerdictReady] = []
 
@@ -51,7 +55,9 @@ def run_rotate(o: RotateOptions) -> int:
         renderer(event)
 
     target = locate(port, RotateRequest(repo, o.scope, o.environment))
-    secrets = SecretSource(target.plan, environ, stdin_values, questioner, extra_known=(token.value,))
+    if settings.get("secret_env"):  # where the new value is read from is the user's setting, never the repo's
+        target = replace(target, plan=target.plan.updated(secret_env=settings["secret_env"]))
+    secrets = SecretSource(target.plan, environ, stdin_values, questioner, extra_known=(token.value,), admin_token=token.value)
     try:
         rotate(port, target, secrets, questioner, emit)
     except Cancelled:
@@ -80,7 +86,7 @@ def _validate(
 ) -> bool | None:
     """One validation build, as `brik-onboard validate` runs it, on the recorded answers. Nothing is delivered, so
     the preflight does not ask for the scope that writes workflows; the progress store has no file."""
-    plan = target.plan.updated(api_url=o.api_url, delivery="local")
+    plan = target.plan.updated(api_url=o.api_url or user_settings().get("api_url"), delivery="local")
     store = StateStore(None)
     session = Session(
         plan=plan,

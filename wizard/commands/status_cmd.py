@@ -14,6 +14,7 @@ from typing import Any
 
 from wizard.app.options import StatusOptions
 from wizard.app.sessions import connect_port
+from wizard.app.user_config import user_settings
 from wizard.core.plan import ANSWERS_BY_NAME, ANSWERS_PATH, Plan
 from wizard.credentials import find_token
 from wizard.engine.status import RunStatus, SecretStatus, StatusReport, WorkflowState, read_status
@@ -23,8 +24,9 @@ from wizard.localrepo import origin_repo
 
 def run_status(options: StatusOptions) -> int:
     repo = _repo(options.repo)
-    token = find_token(options.api_url, token_env=options.token_env, ask=None)
-    report = read_status(connect_port(options.api_url, token), repo)
+    api_url = options.api_url or user_settings().get("api_url")
+    token = find_token(api_url, token_env=options.token_env, ask=None)
+    report = read_status(connect_port(api_url, token), repo)
     if options.json:
         json.dump(report_json(report), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -29,6 +29,10 @@ FORMAT_VERSION = 1
 SCHEMA_FILE = "brik-onboard.schema.json"  # beside the answers file; `brik-onboard schema > FILE` writes it
 SCHEMA_COMMENT = f"yaml-language-server: $schema={SCHEMA_FILE}"
 _DUPLICATE_KEY_RE = re.compile(r'found duplicate key "([^"]*)"')
+# Answers an answers file may hold; the others (where the token goes, where secret values come from) are the user's.
+REPO_ANSWERS = frozenset(name for name, spec in ANSWERS_BY_NAME.items() if spec.meta.from_repo)
+USER_CONFIG_HINT = "config file (~/.config/brik-onboard/config.yml)"
+_DEFAULTS = Plan()
 # A real answers file is a few hundred bytes; the YAML parser is pure Python, so bound what it is given.
 MAX_ANSWERS_BYTES = 64 * 1024
 
@@ -52,10 +56,31 @@ def load_answers(text: str, source: str = "answers file") -> Plan:
             continue
         spec = ANSWERS_BY_NAME.get(str(key))
         if spec is None:
-            known = ", ".join(sorted(ANSWERS_BY_NAME))
+            known = ", ".join(sorted(REPO_ANSWERS))
             raise InputError(f"{source}: unknown key {key!r}", f"known keys: {known}")
+        if not spec.meta.from_repo:
+            raise InputError(
+                f"{source}: {key} may not be set in an answers file: it decides where credentials go, and anyone who can "
+                "change a file in the repository could change it",
+                f"pass {spec.flag} or set {key} in your own {USER_CONFIG_HINT}",
+            )
         values[spec.name] = _coerce(spec, raw, source)
     return Plan(**values)
+
+
+def load_user_settings(text: str, source: str) -> dict[str, Any]:
+    """The user's config file: only the answers an answers file may not hold (by answer name, typed)."""
+    values: dict[str, Any] = {}
+    for key, raw in _parse(text, source).items():
+        spec = ANSWERS_BY_NAME.get(str(key))
+        if spec is None or spec.meta.from_repo:
+            known = ", ".join(sorted(set(ANSWERS_BY_NAME) - REPO_ANSWERS))
+            raise InputError(f"{source}: {key!r} is not a setting of this file", f"it holds {known}; answers go in the answers file")
+        values[spec.name] = _coerce(spec, raw, source)
+    plan = Plan(**values)
+    for name, value in values.items():
+        ANSWERS_BY_NAME[name].check(value, plan)
+    return values
 
 
 def _parse(text: str, source: str) -> CommentedMap:
@@ -126,6 +151,11 @@ def _coerce(spec: AnswerSpec, raw: Any, source: str) -> Any:
     return str(raw)
 
 
+def for_repo(plan: Plan) -> Plan:
+    """The plan as an answers file records it: answers that may not live in the repository left at their defaults."""
+    return replace(plan, **{name: getattr(_DEFAULTS, name) for name, spec in ANSWERS_BY_NAME.items() if not spec.meta.from_repo})
+
+
 def dump_answers(plan: Plan, existing_text: str | None = None) -> str:
     """The answers file for `plan`; when a file exists, it is edited in place so comments and order survive."""
     yaml = _yaml()
@@ -135,8 +165,12 @@ def dump_answers(plan: Plan, existing_text: str | None = None) -> str:
         data = CommentedMap()
         data["version"] = FORMAT_VERSION
         data.yaml_set_start_comment(f"{SCHEMA_COMMENT}\n{HEADER}")
-    defaults = Plan()
+    defaults = _DEFAULTS
     for key, value in asdict(plan).items():
+        if key not in REPO_ANSWERS:
+            if key in data:
+                del data[key]  # written by an older version: it never belonged here
+            continue
         plain = _plain(value)
         if key in data:
             if _plain(data[key]) != plain:

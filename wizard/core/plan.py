@@ -24,6 +24,8 @@ DEFAULT_JOB_ID = "build-and-push"
 ANSWERS_PATH = ".github/brik-onboard.yml"
 
 PAT_SECRET = "REGISTRY_PAT"
+# Variables the admin token is read from (this tool's and gh's): never a source for a stored secret.
+ADMIN_TOKEN_VARIABLES = frozenset({"GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"})
 URL_SECRET = "REGISTRY_URL"
 USERNAME_SECRET = "REGISTRY_USERNAME"
 
@@ -104,6 +106,11 @@ def _check_secret_env(value: dict[str, str], plan: Plan) -> None:
             raise InputError(
                 f"secret_env.{name} is not an environment variable name",
                 "secret_env maps a secret NAME to the NAME of a variable holding its value, never the value itself",
+            )
+        if str(var).upper() in ADMIN_TOKEN_VARIABLES:
+            raise InputError(
+                f"secret_env.{name} names {var}, where the admin token is read from: it would be stored as a repository-readable secret",
+                f"give the registry secret its own variable (the default is BRIK_SECRET_{name})",
             )
 
 
@@ -228,6 +235,7 @@ class Plan:
         help="read a secret's value from another variable than BRIK_SECRET_NAME (repeatable)",
         metavar="NAME=VAR",
         check=_check_secret_env,
+        from_repo=False,
     )
     delivery: str = answer(
         "pr",
@@ -243,8 +251,12 @@ class Plan:
         ),
         disabled=_local_needs_checkout,
     )
+    # Where the admin token is sent and which variables feed the secrets: never from a file in the repository.
     api_url: str | None = answer(
-        None, help="GitHub API URL: GitHub Enterprise or the sandbox (default: https://api.github.com)", metavar="URL"
+        None,
+        help="GitHub API URL: GitHub Enterprise or the sandbox (default: https://api.github.com)",
+        metavar="URL",
+        from_repo=False,
     )
 
     def updated(self, **changes: Any) -> Plan:

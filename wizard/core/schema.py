@@ -18,7 +18,8 @@ def answers_schema() -> dict[str, Any]:
         "title": "brik-onboard answers",
         "description": "The answers of `brik-onboard` for one repository (.github/brik-onboard.yml). No secret values.",
         "type": "object",
-        "properties": {spec.name: _property(spec) for spec in ANSWERS},
+        # Answers that decide where credentials go are not answers-file keys (they belong to the user, not the repo).
+        "properties": {spec.name: _property(spec) for spec in ANSWERS if spec.meta.from_repo},
         # `version` is the file format's, not an answer: it has no flag.
         "patternProperties": {"^version$": {"const": FORMAT_VERSION, "description": "answers file format version"}},
         "additionalProperties": False,

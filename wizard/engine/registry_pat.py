@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from wizard.engine.events import StepWarning
 from wizard.engine.port import GitHubPort
-from wizard.errors import GitHubRefused
+from wizard.engine.questions import Choice, Questioner
+from wizard.errors import GitHubRefused, InputError
 
 PACKAGE_SCOPES = frozenset({"write:packages", "read:packages"})
+# Scopes that reach past packages into code, workflows or administration: stored as a secret every workflow of the
+# repository can read, they would hand those powers to anyone who can push a workflow.
+_POWERFUL = frozenset({"repo", "workflow", "delete_repo", "write:org", "site_admin", "user"})
 
 
-def check_registry_pat(port: GitHubPort, value: str, step: str) -> list[StepWarning]:
-    """Raise GitHubRefused for a PAT GHCR would refuse; the warnings (for `step`) about one it would take."""
+def admin_scopes(scopes: frozenset[str] | set[str]) -> list[str]:
+    return sorted(s for s in scopes if s in _POWERFUL or s.startswith("admin:"))
+
+
+def check_registry_pat(port: GitHubPort, value: str, step: str, questioner: Questioner) -> list[StepWarning]:
+    """Raise GitHubRefused for a PAT GHCR would refuse, InputError for one that can do far more than push (unless
+    the user, asked, stores it anyway; under --yes the answer is no); the warnings (for `step`) about one it takes."""
     if value.startswith("github_pat_"):
         raise GitHubRefused(
             "the registry token is a fine-grained PAT: GHCR accepts only classic PATs",
@@ -30,6 +39,20 @@ def check_registry_pat(port: GitHubPort, value: str, step: str) -> list[StepWarn
         raise GitHubRefused(
             "the registry token lacks the write:packages scope, so it cannot push images or cache", "add write:packages to the PAT"
         )
+    powerful = admin_scopes(info.scopes)
+    if powerful:
+        choice = Choice(
+            f"powerful-registry-token:{step}",
+            f"The registry token also carries {', '.join(powerful)}; stored as a secret, any workflow of the repository "
+            "could use them. Store it anyway?",
+            ("stop", "store"),
+            "stop",
+        )
+        if questioner.choose(choice) != "store":
+            raise InputError(
+                f"the registry token carries {', '.join(powerful)}: far more than pushing images, for every workflow that reads it",
+                "create a classic PAT with write:packages only",
+            )
     extra = sorted(info.scopes - PACKAGE_SCOPES)
     if not extra:
         return []

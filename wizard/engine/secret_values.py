@@ -35,8 +35,10 @@ class SecretSource:
         stdin_values: Mapping[str, str] | None = None,
         questioner: Questioner | None = None,
         extra_known: tuple[str, ...] = (),
+        admin_token: str | None = None,
     ) -> None:
         self._plan = plan
+        self._admin_token = admin_token
         self._environ = environ
         self._stdin = dict(stdin_values or {})
         self._questioner = questioner
@@ -50,6 +52,12 @@ class SecretSource:
             value = self._questioner.secret(name, f"value for {name}")
             # Asked once per run: check() and apply() both need it, and the user should type it once.
             self._stdin[name] = value
+        if value and self._admin_token is not None and value.strip() == self._admin_token:
+            self._stdin.pop(name, None)
+            raise InputError(
+                f"the value given for {name} is the admin token: it would be stored where the repository's workflows can read it",
+                f"give {name} its own credential (a classic PAT with write:packages only for REGISTRY_PAT)",
+            )
         if value:
             self._remember(value)
             return value

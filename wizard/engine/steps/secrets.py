@@ -106,7 +106,7 @@ class SecretsStep(Step):
                 raise
 
     def _check_pat(self, s: Session, value: str) -> None:
-        for warning in check_registry_pat(s.port, value, self.name):
+        for warning in check_registry_pat(s.port, value, self.name, s.questioner):
             s.emit(warning)
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from wizard.core import workflow
-from wizard.core.answers import dump_answers, load_answers
+from wizard.core.answers import dump_answers, for_repo, load_answers
 from wizard.core.plan import ANSWERS_PATH, resolve
 from wizard.core.workflow import managed
 from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
@@ -44,7 +44,7 @@ class WorkflowStep(Step):
         if s.plan.delivery != "local":
             answers_old = self._api_text(s, ANSWERS_PATH)
             answers_new = dump_answers(s.plan, answers_old)
-            if answers_old is not None and load_answers(answers_old) == s.plan:
+            if answers_old is not None and load_answers(answers_old) == for_repo(s.plan):
                 answers_new = answers_old  # same answers: keep the user's file byte for byte
             changes.append(self._file_change(ANSWERS_PATH, answers_old, answers_new, kind=ChangeKind.ANSWERS))
         if s.plan.delivery == "pr":

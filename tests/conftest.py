@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # The developer's own ~/.config/brik-onboard/config.yml never reaches a test; a test that wants one writes it.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="brik-test-config-")
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="brik-test-cache-")  # run locks live here
 os.environ.pop("BRIK_ONBOARD_CONFIG", None)
 
 

@@ -6,6 +6,7 @@ stored secret; the token crosses the network only over https.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,40 @@ def test_a_config_file_holds_only_user_settings(tmp_path: Path) -> None:
     res = run_cli("plan", "--repo", "o/svc", env={"BRIK_ONBOARD_CONFIG": str(config)})
     assert res.returncode == 2, res
     assert "'service' is not a setting of this file" in res.stderr
+
+
+def test_a_second_run_on_the_same_repo_stops_at_once(sandbox, tmp_path: Path) -> None:
+    from wizard.app.run_lock import RunLock
+
+    first = RunLock(sandbox.base_url)
+    first.acquire(REPO)  # another run, in the middle of its writes
+    try:
+        ob = Onboarding(sandbox, tmp_path)
+        clear_request_log(sandbox)
+        result = ob.apply("--deliver", "commit")
+        assert result.returncode == 2, result
+        assert f"another brik-onboard run is in progress for {REPO} (pid {os.getpid()}" in result.stderr
+        assert writes(request_log(sandbox)) == []
+    finally:
+        first.release()
+    again = Onboarding(sandbox, tmp_path).apply("--deliver", "commit", "--skip-validation")
+    assert again.returncode == 0, again  # the lock goes with the run that held it
+
+
+def test_a_token_with_a_line_break_is_refused_without_a_traceback(sandbox, tmp_path: Path) -> None:
+    broken = sandbox.token[:10] + "\n" + sandbox.token[10:]
+    result = Onboarding(sandbox, tmp_path, token=broken).apply("--deliver", "commit")
+    assert result.returncode == 2, result
+    assert "the token from environment variable GH_TOKEN contains blanks, line breaks" in result.stderr
+    assert "Traceback" not in result.stderr and sandbox.token[10:] not in result.output
+
+
+def test_a_registry_pat_with_a_line_break_is_refused(sandbox, tmp_path: Path) -> None:
+    pat = sandbox.add_token(["write:packages"], login="ci-bot")
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat[:8] + "\n" + pat[8:]})
+    clear_request_log(sandbox)
+    result = ob.apply("--deliver", "commit", "--strategy", "pat")
+    assert result.returncode == 2, result
+    assert "the registry token contains blanks, line breaks" in result.stderr
+    assert "Traceback" not in result.stderr and pat[8:] not in result.output
+    assert writes(request_log(sandbox)) == []

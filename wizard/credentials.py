@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from wizard.core.tokens import check_token_shape
 from wizard.errors import InputError, NonInteractiveError
 
 KEYRING_SERVICE = "brik-onboard"
@@ -27,6 +28,9 @@ class Token:
 
     value: str = field(repr=False)
     source: str
+
+    def __post_init__(self) -> None:
+        check_token_shape(self.value, f"the token from {self.source}")
 
     def __str__(self) -> str:
         return f"<token from {self.source}>"

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from wizard.app.options import AnswerSource, Connection
+from wizard.app.run_lock import RunLock, locks_dir
 from wizard.app.sources import PlanContext, plan_context
 from wizard.core.plan import ANSWERS_PATH
 from wizard.credentials import Token, check_api_url, find_token
@@ -80,6 +81,7 @@ def build_session(
         explicit=dict(ctx.given),
         recorded=ctx.recorded,
         recorded_source=str(ctx.answers_path) if ctx.recorded is not None else "",
+        run_lock=RunLock(plan.api_url, locks_dir(env)),
     )
 
 

@@ -6,6 +6,7 @@ Messages name the token's kind and scopes, never its value.
 
 from __future__ import annotations
 
+from wizard.core.tokens import check_token_shape
 from wizard.engine.events import StepWarning
 from wizard.engine.port import GitHubPort
 from wizard.engine.questions import Choice, Questioner
@@ -24,6 +25,7 @@ def admin_scopes(scopes: frozenset[str] | set[str]) -> list[str]:
 def check_registry_pat(port: GitHubPort, value: str, step: str, questioner: Questioner) -> list[StepWarning]:
     """Raise GitHubRefused for a PAT GHCR would refuse, InputError for one that can do far more than push (unless
     the user, asked, stores it anyway; under --yes the answer is no); the warnings (for `step`) about one it takes."""
+    check_token_shape(value, "the registry token")
     if value.startswith("github_pat_"):
         raise GitHubRefused(
             "the registry token is a fine-grained PAT: GHCR accepts only classic PATs",

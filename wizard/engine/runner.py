@@ -92,6 +92,8 @@ class Engine:
         writes = [c for c in changes if c.is_write]
         if writes and not s.questioner.confirm(step.name, "\n".join(c.summary for c in writes)):
             raise Cancelled(step.name, s.applied)
+        if writes and s.run_lock is not None:
+            s.run_lock.acquire(s.plan.repo)
         result = step.apply(s, changes)
         s.emit(result)
         s.save_state(step.name)
@@ -100,12 +102,19 @@ class Engine:
     # -- the whole run ----------------------------------------------------------------------------------------
     def run(self) -> Session:
         """Every step in order. A pause (PR not merged yet) skips to the summary."""
-        for step in self.steps:
-            if self.session.paused and step.name != "summary":
-                continue
-            self.current = step.name
-            self._run_step(step)
-            self.finished.append(step.name)
+        lock = self.session.run_lock
+        if lock is not None and not self.session.options.dry_run and self.session.plan.repo:
+            lock.acquire(self.session.plan.repo)
+        try:
+            for step in self.steps:
+                if self.session.paused and step.name != "summary":
+                    continue
+                self.current = step.name
+                self._run_step(step)
+                self.finished.append(step.name)
+        finally:
+            if lock is not None:
+                lock.release()
         return self.session
 
     def _run_step(self, step: Step) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from wizard.core.dockerfile import Dockerfile
 from wizard.core.plan import Plan, ResolvedPlan
@@ -15,6 +15,11 @@ from wizard.engine.port import GitHubPort, RepoInfo, TokenInfo
 from wizard.engine.questions import Questioner
 from wizard.engine.secret_values import SecretSource
 from wizard.engine.state import ProgressState, StateStore
+
+
+class RunLockPort(Protocol):
+    def acquire(self, repo: str) -> None: ...  # InputError when another run holds the repository
+    def release(self) -> None: ...
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Session:
     explicit: dict[str, Any] = field(default_factory=dict)
     recorded: Plan | None = None  # the recorded answers this run started from (None: a first onboarding)
     recorded_source: str = ""  # where they were read: the local answers file, or the default branch
+    run_lock: RunLockPort | None = None  # one run per repository at a time (taken before the first write)
     # found by the steps
     token: TokenInfo | None = None
     repo: RepoInfo | None = None

@@ -144,7 +144,7 @@ class SandboxState:
                 if visibility not in ("public", "private", "internal"):
                     raise ValueError(f"visibility {visibility!r} is not public, private or internal")
                 private = visibility != "public"
-            repo = Repo(next(self._repo_ids), account, name, now, now, now, default_branch, private, description)
+            repo = Repo(next(self._repo_ids), account, name, now, now, now, default_branch, private, description=description)
             repo.internal = visibility == "internal"
             sig = Signature(author, f"{author}@users.noreply.example", now)
             tree = {path: repo.git.put_blob(data) for path, data in files.items()}

@@ -66,6 +66,11 @@ class PreflightStep(Step):
 
     def _check_scopes(self, s: Session) -> None:
         assert s.token is not None
+        if s.plan.scope == "org" and s.repo is not None and not s.repo.owner_is_org:
+            raise InputError(
+                f"{s.repo.full_name} belongs to a user, not an organisation: org secrets are not possible",
+                "pass --scope environment --environment NAME",
+            )
         if s.token.scopes is None:
             whose = "a GitHub App installation token's" if s.token.kind == "installation" else "a fine-grained token's"
             s.emit(
@@ -82,11 +87,6 @@ class PreflightStep(Step):
         if "admin:org" in have:
             have.update({"write:org", "read:org"})
         missing = {scope: why for scope, why in needed_scopes(s.plan).items() if scope not in have}
-        if s.plan.scope == "org" and s.repo is not None and not s.repo.owner_is_org:
-            raise InputError(
-                f"{s.repo.full_name} belongs to a user, not an organisation: org secrets are not possible",
-                "pass --scope environment --environment NAME",
-            )
         if missing:
             names = ", ".join(f"`{m}`" for m in missing)
             whys = "; ".join(f"{m}: {why}" for m, why in missing.items())

@@ -230,13 +230,18 @@ def test_apply_with_an_installation_token_onboards_the_sample_repo(tmp_path: Pat
     ghs = fake_token("ghs_")
     with Sandbox(token=ghs, time_factor=TIME_FACTOR) as sandbox:
         clear_request_log(sandbox)
-        result = Onboarding(sandbox, tmp_path).apply("--deliver", "commit")
+        ob = Onboarding(sandbox, tmp_path)
+        result = ob.apply("--deliver", "commit")
         assert result.returncode == 0, result
         assert result.json["verdict"]["passed"] is True
         assert "connected with a GitHub App installation token" in result.stderr
         assert not any(r["path"] == "/user" for r in request_log(sandbox)), "GET /user is not for Apps"
         assert "REGISTRY_URL" in org_secrets(live_state(sandbox))
         assert ghs not in result.output
+        clear_request_log(sandbox)
+        again = ob.apply("--deliver", "commit", "--skip-validation")
+        assert again.returncode == 0, again
+        assert writes(request_log(sandbox)) == [], "a second run with the same answers writes nothing"
 
 
 def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:

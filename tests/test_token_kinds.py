@@ -325,3 +325,27 @@ def test_the_default_sandbox_token_keeps_its_scopes() -> None:
     with Sandbox(time_factor=TIME_FACTOR) as sandbox:
         reply = api(sandbox, "GET", "/user")
         assert reply.headers["X-OAuth-Scopes"] == ", ".join(sorted(DEFAULT_SCOPES))
+
+
+def test_the_wizard_shows_an_installation_token_without_a_user_and_ticks_no_permission(sandbox, tmp_path: Path) -> None:
+    import asyncio
+
+    from tests.tui_helpers import complete_steps, screen_text, wait_for, wait_screen, wait_status, wizard_on
+
+    def shows(text: str):
+        return lambda: text in " ".join(screen_text(app).split())
+
+    app = wizard_on(sandbox, tmp_path, token=sandbox.add_installation_token())
+
+    async def scenario() -> None:
+        async with app.run_test(size=(110, 36)) as pilot:
+            await wait_status(pilot, "connect", "ready")
+            await wait_for(pilot, shows("no user (GitHub App installation token)"), "the connect facts")
+            await complete_steps(pilot, ("connect", "repository"))
+            await wait_status(pilot, "preflight", "ready")
+            await wait_screen(pilot, "PreflightScreen")
+            await wait_for(pilot, shows("Permissions this plan needs (GitHub checks each call)"), "the preflight facts")
+            text = " ".join(screen_text(app).split())
+            assert "• Workflows: write" in text and "✔ Workflows" not in text
+
+    asyncio.run(scenario())

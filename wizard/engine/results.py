@@ -29,6 +29,8 @@ class PreflightResult:
     needs: dict[str, str]  # classic scope (fine-grained kinds: permission, e.g. "Workflows: write") -> why the plan needs it
     reusable_inputs: tuple[str, ...] = ()
     pinned_sha: str | None = None
+    # None: a classic token's scopes were checked; else who checks the permissions `needs` lists (a fine-grained or App token)
+    permissions_checked_by: str | None = None
 
 
 @dataclass(frozen=True)

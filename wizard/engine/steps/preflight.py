@@ -61,7 +61,8 @@ class PreflightStep(Step):
         inputs = tuple(sorted(s.interface.inputs)) if s.interface else ()
         assert s.token is not None
         needs = needed_scopes(s.plan) if s.token.scopes is not None else needed_permissions(s.plan)
-        s.emit(StepChecked(self.name, (), PreflightResult(needs, inputs, s.pinned_sha)))
+        checked_by = None if s.token.scopes is not None else "GitHub, at each call"
+        s.emit(StepChecked(self.name, (), PreflightResult(needs, inputs, s.pinned_sha, permissions_checked_by=checked_by)))
         return []
 
     def _check_scopes(self, s: Session) -> None:

@@ -13,7 +13,7 @@ from github.GithubException import GithubException, RateLimitExceededExceedsMaxW
 
 from wizard.errors import ENVIRONMENTS_NEED_PLAN, ENVIRONMENTS_PLAN_HINT, GitHubRefused
 from wizard.github.retry import TRANSPORT_ERRORS, header, rate_limit_wait
-from wizard.github.tokens import CLASSIC, INSTALLATION, accepted_permissions, kind_from_headers, permission_label
+from wizard.github.tokens import APP_USER, CLASSIC, INSTALLATION, accepted_permissions, kind_from_headers, permission_label
 
 WORKFLOWS_DIR = ".github/workflows/"
 RESUME_HINT = "run the same command again: finished steps are kept"
@@ -67,8 +67,12 @@ def _needed_permissions(headers: Mapping[str, Any] | None) -> str:
     return " or ".join(" and ".join(permission_label(n, a) for n, a in pairs) for pairs in sets)
 
 
+def _is_app(kind: str) -> bool:
+    return kind in (INSTALLATION, APP_USER)
+
+
 def _permission_hint(kind: str, needed: str) -> str:
-    if kind == INSTALLATION:
+    if _is_app(kind):
         return (
             f"give the GitHub App the {needed} permission (the installation must accept the change); "
             "a workflow's GITHUB_TOKEN gets it from the workflow's `permissions:`"
@@ -83,11 +87,16 @@ def _workflow_file_refusal(action: str, kind: str) -> GitHubRefused:
             f"{action}: GitHub answered 404; writing under {WORKFLOWS_DIR} needs the token's `workflow` scope",
             "the token needs the `workflow` scope (`gh auth refresh -s workflow`), then run again",
         )
-    what = "the GitHub App" if kind == INSTALLATION else "the token"
-    hint = _permission_hint(kind, "Workflows: write")
-    if kind == INSTALLATION:
-        hint += "; a workflow's GITHUB_TOKEN can never write workflow files: use --deliver local"
-    return GitHubRefused(f"{action}: GitHub answered 404; writing under {WORKFLOWS_DIR} needs {what}'s Workflows: write permission", hint)
+    if _is_app(kind):
+        return GitHubRefused(
+            f"{action}: GitHub answered 404; writing under {WORKFLOWS_DIR} needs the GitHub App's Workflows: write permission",
+            "give the GitHub App the Workflows: write permission (the installation must accept the change); "
+            "a workflow's GITHUB_TOKEN can never write workflow files: use --deliver local",
+        )
+    return GitHubRefused(
+        f"{action}: GitHub answered 404; writing under {WORKFLOWS_DIR} needs the token's Workflows: write permission",
+        _permission_hint(kind, "Workflows: write"),
+    )
 
 
 def _plan_refusal(exc: GithubException) -> bool:
@@ -114,7 +123,7 @@ def _from_github(exc: GithubException, action: str, write_path: str | None, toke
                 f"{action}: the token lacks the {scope} scope", f"add the scope to the token (e.g. `gh auth refresh -s {scopes[0]}`)"
             )
         if needed:
-            what = "the GitHub App" if kind == INSTALLATION else "the token"
+            what = "the GitHub App" if _is_app(kind) else "the token"
             return GitHubRefused(f"{action}: GitHub refused it (403): {what} needs the {needed} permission", _permission_hint(kind, needed))
         return GitHubRefused(
             f"{action}: GitHub refused it (403): {_github_message(exc)}", "check the token's access to this repository or organization"

@@ -181,10 +181,18 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", metavar="COMMAND", required=True)
     serve = sandbox_sub.add_parser("serve", help="run the sandbox as a standalone server until interrupted")
     serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
-    serve.add_argument("--token", help="admin token to accept (default: a fresh random one, printed)")
+    serve.add_argument(
+        "--token", help="admin token to accept (default: a fresh random one, printed); ghs_... acts as a GitHub App installation token"
+    )
     serve.add_argument("--scopes", default="repo,workflow,admin:org,read:org", help="comma-separated scopes of that token")
     serve.add_argument("--seed", metavar="FILE", help="extra orgs, repos, files, users and tokens (YAML or JSON)")
     serve.add_argument("--time-factor", type=float, default=1.0, help="scale simulated build time (0.01 = 100x faster)")
+    serve.add_argument(
+        "--plan",
+        choices=("free", "team", "enterprise"),
+        default="free",
+        help="the org's GitHub plan (free: environments only in public repos)",
+    )
     return parser
 
 
@@ -347,7 +355,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         scopes = tuple(s.strip() for s in args.scopes.split(",") if s.strip())
         seed = Path(args.seed) if args.seed else None
-        return run_sandbox_serve(o.ServeOptions(args.port, args.token, scopes, seed, args.time_factor))
+        return run_sandbox_serve(o.ServeOptions(args.port, args.token, scopes, seed, args.time_factor, args.plan))
     from wizard.commands.wizard_cmd import run_wizard
 
     return run_wizard(o.WizardOptions(answer_source(args), connection(args), plain=args.plain))

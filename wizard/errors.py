@@ -11,6 +11,13 @@ EXIT_VALIDATION_FAILED = 1
 EXIT_USAGE = 2
 EXIT_GITHUB_REFUSED = 3
 
+# Said by preflight (a Free org's private repo) and by the adapter (GitHub's own refusal, when the plan is hidden).
+ENVIRONMENTS_NEED_PLAN = (
+    "environments and their secrets work in private repositories only on a paid plan (GitHub Team or Enterprise; "
+    "on GitHub Free, public repositories only)"
+)
+ENVIRONMENTS_PLAN_HINT = "use --scope org (organisation secrets work on every plan), or make the repository public"
+
 
 class WizardError(Exception):
     """Base of every error the user is meant to read."""

@@ -109,6 +109,7 @@ class ServeOptions:
     scopes: tuple[str, ...] = ()
     seed: Path | None = None
     time_factor: float = 1.0
+    plan: str = "free"  # the default org's GitHub plan: free, team or enterprise
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from wizard.app.options import AuthOptions
 from wizard.app.sessions import connect_port
 from wizard.credentials import Token, find_token, host_of, keyring_delete, keyring_set
 from wizard.engine.port import GitHubPort
+from wizard.engine.steps.connect import shown_login, shown_scopes
 from wizard.errors import InputError
 
 
@@ -35,16 +36,17 @@ def _login(args: AuthOptions, host: str) -> int:
     token = Token(value, "login")
     info = _port(args, token).whoami()  # refuse to store a token GitHub refuses
     keyring_set(host, token)
-    print(f"logged in to {host} as {info.login}; token stored in the keyring (service brik-onboard)")
+    who = f"as {info.login}" if info.login else "with a GitHub App installation token"
+    print(f"logged in to {host} {who}; token stored in the keyring (service brik-onboard)")
     return 0
 
 
 def _status(args: AuthOptions, host: str) -> int:
     token = find_token(args.api_url, token_env=args.token_env, ask=None)
     info = _port(args, token).whoami()
-    scopes = "unknown (fine-grained or app token)" if info.scopes is None else (", ".join(sorted(info.scopes)) or "none")
+    scopes = shown_scopes(info)
     print(f"host:   {host}")
-    print(f"user:   {info.login}")
+    print(f"user:   {shown_login(info)}")
     print(f"scopes: {scopes}")
     print(f"token:  from {token.source}")
     return 0

@@ -14,8 +14,9 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class TokenInfo:
-    login: str
+    login: str | None  # None: an App installation token acts as no user (GET /user refuses it)
     scopes: frozenset[str] | None  # None: no X-OAuth-Scopes header (fine-grained or app token)
+    kind: str = "classic"  # wizard.github.tokens: classic, fine_grained, installation, app_user, unknown
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class RepoInfo:
     private: bool
     owner: str
     owner_is_org: bool
+    visibility: str = ""  # public, private or internal (Enterprise); "" when GitHub did not say
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class GitHubPort(Protocol):
 
     def whoami(self) -> TokenInfo: ...
     def token_info(self, token: str) -> TokenInfo: ...  # who a registry PAT belongs to, and its scopes
+    def org_plan(self, org: str) -> str | None: ...  # plan.name of GET /orgs/{org}; None when not shown (not an owner)
 
     # repository and files
     def get_repo(self, full_name: str) -> RepoInfo: ...

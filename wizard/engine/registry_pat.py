@@ -31,6 +31,11 @@ def check_registry_pat(port: GitHubPort, value: str, step: str, questioner: Ques
             "the registry token is a fine-grained PAT: GHCR accepts only classic PATs",
             "create a classic PAT with the write:packages scope (and nothing more)",
         )
+    if value.startswith(("ghs_", "ghu_")):
+        raise GitHubRefused(
+            "the registry token is a GitHub App token: it expires within hours, and a stored secret must last",
+            "create a classic PAT with the write:packages scope, or use --strategy github-token",
+        )
     info = port.token_info(value)
     if info.scopes is None:
         raise GitHubRefused(

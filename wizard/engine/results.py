@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class ConnectResult:
-    login: str
+    login: str  # as shown: the user, or that an App installation token has none
     scopes: str  # as shown: "repo, workflow", "none", or why they are unknown
     token_source: str
     api_url: str
+    token_kind: str = "classic"  # wizard.github.tokens: classic, fine_grained, installation, app_user, unknown
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,11 @@ class RepositoryResult:
 
 @dataclass(frozen=True)
 class PreflightResult:
-    needs: dict[str, str]  # classic scope -> why the plan needs it
+    needs: dict[str, str]  # classic scope (fine-grained kinds: permission, e.g. "Workflows: write") -> why the plan needs it
     reusable_inputs: tuple[str, ...] = ()
     pinned_sha: str | None = None
+    # None: a classic token's scopes were checked; else who checks the permissions `needs` lists (a fine-grained or App token)
+    permissions_checked_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,18 @@ asks to (retry-after, or an exhausted rate limit), which keeps a full onboarding
 from __future__ import annotations
 
 from github import Auth, Consts, Github
+from github.GithubException import GithubException
 
 from wizard.engine.port import TokenInfo
+from wizard.errors import GitHubRefused
 from wizard.github.action_ops import ActionOps, download_session
-from wizard.github.base import AdapterBase
+from wizard.github.base import AdapterBase, quote
 from wizard.github.refusal import scopes_from_header
 from wizard.github.repo_ops import RepoOps
 from wizard.github.requester import Api, CountingToken
 from wizard.github.retry import DEFAULT_MAX_WAIT, WritePolicy, build_retry
 from wizard.github.secret_ops import SecretOps
+from wizard.github.tokens import CLASSIC, FINE_GRAINED, INSTALLATION, UNKNOWN, token_kind
 
 DEFAULT_API_URL = Consts.DEFAULT_BASE_URL  # https://api.github.com
 TIMEOUT_S = 30
@@ -39,9 +42,35 @@ def _github(api_url: str, auth: Auth.Token, retries: int, max_wait: float, stats
     )
 
 
-def _token_info(api: Api) -> TokenInfo:
-    reply = api.request("GET", "/user")
-    return TokenInfo(reply.data["login"], scopes_from_header(reply.headers.get("x-oauth-scopes")))
+NOT_FOR_APPS = "by integration"  # GET /user's 403 to an App installation: "Resource not accessible by integration"
+
+
+def _token_info(api: Api, kind: str) -> TokenInfo:
+    """GET /user for who and which scopes; an App installation token has no user, so GET /user is not asked."""
+    if kind == INSTALLATION:
+        return _installation_info(api)
+    try:
+        reply = api.request("GET", "/user")
+    except GithubException as exc:
+        message = str(exc.data.get("message") or "") if isinstance(exc.data, dict) else ""
+        if exc.status == 403 and NOT_FOR_APPS in message:  # an installation token without the ghs_ prefix
+            return _installation_info(api)
+        raise
+    scopes = scopes_from_header(reply.headers.get("x-oauth-scopes"))
+    if kind == UNKNOWN:
+        kind = CLASSIC if scopes is not None else FINE_GRAINED
+    return TokenInfo(reply.data["login"], scopes, kind)
+
+
+def _installation_info(api: Api) -> TokenInfo:
+    """GET /installation/repositories proves the token works; a 403/404 there (some servers, a workflow's
+    GITHUB_TOKEN) does not stop anything: each later call checks its own permission."""
+    try:
+        api.request("GET", "/installation/repositories", params={"per_page": 1})
+    except GithubException as exc:
+        if exc.status not in (403, 404):
+            raise
+    return TokenInfo(None, None, INSTALLATION)
 
 
 class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
@@ -75,8 +104,22 @@ class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
         self._downloads.close()
 
     def whoami(self) -> TokenInfo:
-        """Who the admin token belongs to and its classic scopes (None for fine-grained tokens)."""
-        return self._read("checking the token", lambda: _token_info(self._api))
+        """Who the admin token belongs to (None for an App installation), its kind and classic scopes (None
+        for the fine-grained kinds)."""
+        return self._read("checking the token", lambda: _token_info(self._api, self.token_kind))
+
+    def org_plan(self, org: str) -> str | None:
+        """The org's plan.name: GitHub shows it to the org's owners only (classic: admin:org; Apps: the
+        organization Plan permission); None when it is not shown or the org cannot be read."""
+
+        def fetch() -> str | None:
+            plan = self._api.request("GET", f"/orgs/{quote(org)}").data.get("plan")
+            return str(plan["name"]) if isinstance(plan, dict) and plan.get("name") else None
+
+        try:
+            return self._read(f"reading the organization {org}", fetch, not_found=None)
+        except GitHubRefused:
+            return None  # not shown is not an error: GitHub's own answer to the write will say
 
     def token_info(self, token: str) -> TokenInfo:
         """The same for another token (the registry PAT), through a throwaway client."""
@@ -84,7 +127,7 @@ class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
         gh = _github(self.api_url, CountingToken(token, stats), self._retries, self._max_wait, stats)
         try:
             api = Api(gh.requester, stats, poll_etag=False)
-            return self._read("checking the registry token", lambda: _token_info(api), secrets=(token,))
+            return self._read("checking the registry token", lambda: _token_info(api, token_kind(token)), secrets=(token,))
         finally:
             self.stats["requests"] += stats["requests"]
             gh.close()

@@ -15,6 +15,7 @@ from github.Repository import Repository
 from wizard.github.refusal import refused
 from wizard.github.requester import Api
 from wizard.github.retry import TRANSPORT_ERRORS, Missing, WritePolicy, retry_write
+from wizard.github.tokens import token_kind
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -53,6 +54,7 @@ class AdapterBase:
         self._dispatch_settle_s = dispatch_settle_s
         self._host = urllib.parse.urlsplit(api_url).netloc
         self._sensitive = (token,)
+        self.token_kind = token_kind(token)  # how refusals are explained (scopes or permissions)
         self._keys: dict[str, PublicKey] = {}  # secret scope -> its public key
         self._run_attempts: dict[str, int] = {}  # run URL -> the last run_attempt seen
         # Writes go one at a time (GitHub asks for it; PyGithub's own write throttle is switched off).
@@ -77,7 +79,7 @@ class AdapterBase:
         except GithubException as exc:
             if exc.status == 404 and not_found is not _RAISE:
                 return not_found
-            raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets)) from None
+            raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets), token_kind=self.token_kind) from None
         except TRANSPORT_ERRORS as exc:
             raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets)) from None
 
@@ -96,4 +98,6 @@ class AdapterBase:
             try:
                 return retry_write(self._policy, send, recheck=recheck, idempotent=idempotent)
             except (GithubException, *TRANSPORT_ERRORS) as exc:
-                raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets), write_path=write_path) from None
+                raise refused(
+                    exc, action, host=self._host, secrets=(*self._sensitive, *secrets), write_path=write_path, token_kind=self.token_kind
+                ) from None

@@ -29,6 +29,7 @@ def repo_info(repo: Repository) -> RepoInfo:
         private=bool(repo.private),
         owner=repo.owner.login,
         owner_is_org=repo.owner.type == "Organization",
+        visibility=str(repo.raw_data.get("visibility") or ("private" if repo.private else "public")),
     )
 
 

@@ -186,6 +186,18 @@ def find_repo(owner: str, name: str, *, write: bool = False) -> Repo:
     return repo
 
 
+PLAN_REFUSAL = "Upgrade to GitHub Pro or make this repository public to enable this feature."
+
+
+def find_environments_repo(owner: str, name: str, *, write: bool = False) -> Repo:
+    """find_repo, for the environment endpoints: on the Free plan environments (and their secrets and variables)
+    exist in public repositories only, so a private or internal repo of a Free account answers 403."""
+    repo = find_repo(owner, name, write=write)
+    if repo.private and repo.owner.plan == "free":
+        raise ApiError(403, PLAN_REFUSAL, documentation_url="https://docs.github.com/rest/deployments/environments")
+    return repo
+
+
 def int_arg(value: str) -> int:
     try:
         return int(value)

@@ -28,6 +28,7 @@ from wizard.sandbox import (
 )
 from wizard.sandbox.api import ApiError, json_response
 from wizard.sandbox.faults import FaultRule, Faults
+from wizard.sandbox.model import Token
 from wizard.sandbox.state import SandboxState
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -35,6 +36,7 @@ LOOPBACK = frozenset({"127.0.0.1", "::1"})
 UNLOGGED = ("/_sandbox/state", "/_sandbox/requests", "/_sandbox/faults")
 BLOBS = "/_sandbox/blobs/"  # log downloads: faults apply to them, the control area is exempt
 NOT_COUNTED = frozenset({"/rate_limit"})
+USER_DOCS = "https://docs.github.com/rest/users/users#get-the-authenticated-user"
 
 
 def create_app(state: SandboxState, faults: Faults) -> Flask:
@@ -132,7 +134,23 @@ def _authenticate(state: SandboxState) -> Response | None:
             if wait is not None:
                 message = auth.SECONDARY_MESSAGE.format(request_id=g.request_id)
                 raise ApiError(403, message, headers={"Retry-After": str(wait)})
+    _check_permissions(token)
     return None
+
+
+def _check_permissions(token: Token) -> None:
+    """The fine-grained kinds: 403 naming nothing but the header, as GitHub; a workflow file stays hidden (404)."""
+    if token.kind == "classic":
+        return
+    if token.installation and request.path == "/user":  # GitHub: enabledForGitHubApps false
+        raise ApiError(403, auth.NOT_ACCESSIBLE["installation"], documentation_url=USER_DOCS)
+    needed = auth.accepted_permissions(request.method, request.path)
+    g.accepted_permissions = auth.permissions_header(needed)
+    missing = auth.missing_permission(token, needed)
+    if missing == ("workflows", "write"):
+        raise ApiError(404, "Not Found")
+    if missing is not None:
+        raise ApiError(403, auth.NOT_ACCESSIBLE[token.kind])
 
 
 def _etag(response: Response) -> str:
@@ -158,6 +176,8 @@ def _after(state: SandboxState, response: Response) -> Response:
     if scopes is not None:
         response.headers["X-OAuth-Scopes"] = scopes
         response.headers["X-Accepted-OAuth-Scopes"] = getattr(g, "accepted_scopes", "")
+    elif getattr(g, "accepted_permissions", None):
+        response.headers["X-Accepted-GitHub-Permissions"] = g.accepted_permissions
     with state.lock:
         # GitHub does not count 304s against the primary limit, nor /rate_limit itself.
         if not not_modified and path not in NOT_COUNTED:

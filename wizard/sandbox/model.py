@@ -32,13 +32,14 @@ class Account:
 
     id: int
     login: str
-    type: str  # "User" or "Organization"
+    type: str  # "User", "Organization" or "Bot" (a GitHub App's installation acts as one)
     created_at: datetime
     name: str | None = None
     email: str | None = None
     description: str | None = None
     secrets: SecretScope = field(default_factory=SecretScope)  # org-level Actions secrets
     variables: dict[str, Variable] = field(default_factory=dict)
+    plan: str = "free"  # organisations: "free", "team" or "enterprise" (GET /orgs/{org} plan.name)
 
     @property
     def is_org(self) -> bool:
@@ -47,10 +48,23 @@ class Account:
 
 @dataclass
 class Token:
+    """A classic PAT (scopes), a fine-grained PAT or an App installation token (permissions, no scopes header).
+
+    `scopes` holds the classic equivalent for every kind, so routes check one thing; the fine-grained kinds are
+    also held to `permissions` (name -> read/write/admin), per endpoint, in auth.py.
+    """
+
     value: str = field(repr=False)
     login: str
     scopes: frozenset[str]
     fine_grained: bool = False
+    installation: bool = False  # `ghs_`: no identity (GET /user answers 403), permissions only
+    permissions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return "installation" if self.installation else "fine_grained" if self.fine_grained else "classic"
+
     rate_used: int = 0
     rate_reset: float = 0.0
     writes: deque[float] = field(default_factory=deque)  # monotonic times of recent content writes
@@ -100,7 +114,8 @@ class Repo:
     updated_at: datetime
     pushed_at: datetime
     default_branch: str = "main"
-    private: bool = False
+    private: bool = False  # True for internal repositories too, as on GitHub
+    internal: bool = False  # Enterprise: visible to the enterprise's members
     description: str | None = None
     git: GitStore = field(default_factory=GitStore)
     branches: dict[str, str] = field(default_factory=dict)  # branch -> commit sha
@@ -120,7 +135,7 @@ class Repo:
 
     @property
     def visibility(self) -> str:
-        return "private" if self.private else "public"
+        return "internal" if self.internal else "private" if self.private else "public"
 
     def head(self, branch: str | None = None) -> str | None:
         return self.branches.get(branch or self.default_branch)

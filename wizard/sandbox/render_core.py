@@ -106,7 +106,16 @@ def private_user(account: Account, public_repos: int, private_repos: int) -> dic
     }
 
 
-def organization_full(org: Account, public_repos: int, private_repos: int) -> dict[str, Any]:
+# What GET /orgs/{org} shows only to the org's owners (classic: admin:org; Apps: the Organization plan permission).
+OWNER_ONLY = ("total_private_repos", "owned_private_repos", "private_gists", "disk_usage", "collaborators", "plan", "billing_email")
+
+
+def organization_full(org: Account, public_repos: int, private_repos: int, *, owner_view: bool = True) -> dict[str, Any]:
+    data = _organization_full(org, public_repos, private_repos)
+    return data if owner_view else {k: v for k, v in data.items() if k not in OWNER_ONLY}
+
+
+def _organization_full(org: Account, public_repos: int, private_repos: int) -> dict[str, Any]:
     base = f"/orgs/{org.login}"
     return {
         "login": org.login,
@@ -142,7 +151,7 @@ def organization_full(org: Account, public_repos: int, private_repos: int) -> di
         "default_repository_permission": "read",
         "members_can_create_repositories": True,
         "two_factor_requirement_enabled": True,
-        "plan": {"name": "free", "space": 976562499, "private_repos": 10000, "filled_seats": 1, "seats": 0},
+        "plan": {"name": org.plan, "space": 976562499, "private_repos": 10000, "filled_seats": 1, "seats": 0 if org.plan == "free" else 5},
         # What an admin of the org sees (the sandbox's tokens act as org owners).
         "billing_email": f"billing@{org.login.lower()}.example",
         "members_allowed_repository_creation_type": "all",

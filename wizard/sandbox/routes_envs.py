@@ -11,6 +11,7 @@ from wizard.sandbox.api import (
     ApiError,
     api_url,
     body_json,
+    find_environments_repo,
     find_repo,
     iso,
     json_response,
@@ -105,7 +106,7 @@ def get_environment(owner: str, name: str, environment: str) -> Response:
 def put_environment(owner: str, name: str, environment: str) -> Response:
     body = body_json()
     with state().lock:
-        repo = find_repo(owner, name, write=True)
+        repo = find_environments_repo(owner, name, write=True)
         _check_name(environment)
         env = repo.find_environment(environment)
         now = utcnow()

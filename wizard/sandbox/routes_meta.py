@@ -13,6 +13,7 @@ from wizard.sandbox.api import (
     find_repo,
     json_response,
     no_content,
+    paginate,
     require_scope,
     state,
     token_account,
@@ -64,9 +65,25 @@ def rate_limit() -> Response:
 
 @bp.get("/orgs/<org>")
 def get_org(org: str) -> Response:
+    accept_scopes("admin:org")
     with state().lock:
         account = find_org(org)
-        return json_response(organization_full(account, *_counts(account)))
+        token = g.token
+        owner_view = auth.has_scope(token, "admin:org") if token.kind == "classic" else auth.holds(token, "organization_plan", "read")
+        return json_response(organization_full(account, *_counts(account), owner_view=owner_view))
+
+
+@bp.get("/installation/repositories")
+def installation_repositories() -> Response:
+    """The repositories an App installation can reach (every one here: repository_selection "all")."""
+    if not g.token.installation:
+        raise ApiError(403, "You must authenticate with an installation access token in order to list repositories for an installation.")
+    with state().lock:
+        repos = sorted(state().repos.values(), key=lambda r: r.id)
+        page, headers = paginate(repos)
+        return json_response(
+            {"total_count": len(repos), "repositories": [full_repository(r) for r in page], "repository_selection": "all"}, headers=headers
+        )
 
 
 @bp.patch("/orgs/<org>")

@@ -12,6 +12,7 @@ from wizard.sandbox.api import (
     ApiError,
     api_url,
     body_json,
+    find_environments_repo,
     find_org_admin,
     find_repo,
     int_arg,
@@ -213,7 +214,7 @@ def delete_repo_secret(owner: str, name: str, secret_name: str) -> Response:
 
 # environment ----------------------------------------------------------------------------------------
 def _env_scope(owner: str, name: str, environment: str) -> SecretScope:
-    repo = find_repo(owner, name, write=True)
+    repo = find_environments_repo(owner, name, write=True)
     env = repo.find_environment(environment) or not_found()
     return env.secrets
 

@@ -12,6 +12,7 @@ from wizard.sandbox.api import (
     ApiError,
     api_url,
     body_json,
+    find_environments_repo,
     find_org_admin,
     find_repo,
     iso,
@@ -229,7 +230,7 @@ def delete_repo(owner: str, name: str, var: str) -> Response:
 
 # environment ----------------------------------------------------------------------------------------
 def _env_vars(owner: str, name: str, environment: str) -> dict[str, Variable]:
-    env = find_repo(owner, name, write=True).find_environment(environment) or not_found()
+    env = find_environments_repo(owner, name, write=True).find_environment(environment) or not_found()
     return env.variables
 
 

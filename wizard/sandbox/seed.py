@@ -1,16 +1,20 @@
 """What the sandbox starts with: the default world, and more from a `--seed FILE` (JSON or YAML).
 
-Default: org BrikByte-Studios with its `.github` repo (the reusable Kaniko workflow from wizard/assets/), the
-sample service `example-node-api` (wizard/assets/demo/), user `octo-admin` and the admin token.
+Default: org BrikByte-Studios (on the `--plan`, default free) with its `.github` repo (the reusable Kaniko workflow
+from wizard/assets/), the sample service `example-node-api` (wizard/assets/demo/), user `octo-admin` and the admin
+token. The admin token's kind follows its prefix, as on GitHub: `ghs_` an App installation token (permissions
+auth.APP_PERMISSIONS, no identity), `github_pat_` a fine-grained PAT (the permissions its scopes stand for), else classic.
 
 Seed file (all keys optional):
-    orgs:    [{login, name?, description?}]
+    orgs:    [{login, name?, description?, plan?: free|team|enterprise}]        # plan default: --plan
     users:   [{login, name?, email?}]
-    repos:   [{full_name: owner/name, default_branch?, private?, description?,
-               files?: {path: text}, dir?: path (relative to the seed file)}]
-    tokens:  [{login, scopes: [..], fine_grained?: bool, value_env?: VAR}]   # value from $VAR, else generated
+    repos:   [{full_name: owner/name, default_branch?, private?, visibility?: public|private|internal,
+               description?, files?: {path: text}, dir?: path (relative to the seed file)}]
+    tokens:  [{login, scopes: [..], fine_grained?: bool, installation?: bool,
+               permissions?: {name: read|write}, value_env?: VAR}]           # value from $VAR, else generated
     packages: {"ghcr.io/org/name": {linked_repos: [org/repo]}}              # registry ACLs
-Token values never live in the seed file itself: give `value_env` or let the sandbox make one.
+Token values never live in the seed file itself: give `value_env` or let the sandbox make one. An installation
+token's `login` names it only in `serve`'s output; it acts as the App's bot.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard import assets
-from wizard.sandbox.state import DEFAULT_SCOPES, SandboxState
+from wizard.sandbox.state import DEFAULT_SCOPES, PLANS, SandboxState
 from wizard.sandbox.workflows import parse_yaml
 
 DEFAULT_ORG = "BrikByte-Studios"
@@ -56,12 +60,15 @@ def demo_files() -> dict[str, bytes]:
     return read_dir(assets.demo_repo_dir())
 
 
-def apply_default(st: SandboxState, token: str | None, scopes: list[str] | tuple[str, ...] | None) -> str:
+def apply_default(st: SandboxState, token: str | None, scopes: list[str] | tuple[str, ...] | None, plan: str = "free") -> str:
     st.add_user(DEFAULT_USER, name="Octo Admin", email="octo-admin@users.noreply.example")
-    st.add_org(DEFAULT_ORG, name="BrikByte Studios", description="Sandbox organisation")
+    st.add_org(DEFAULT_ORG, name="BrikByte Studios", description="Sandbox organisation", plan=plan)
     st.add_repo(DEFAULT_ORG, ".github", {REUSABLE_PATH: reusable_workflow()}, description="Org-wide workflows")
     st.add_repo(DEFAULT_ORG, DEMO_REPO, demo_files(), description="Sample Node.js service")
-    return st.add_token(DEFAULT_USER, tuple(scopes) if scopes is not None else DEFAULT_SCOPES, value=token)
+    if token is not None and token.startswith("ghs_"):
+        return st.add_installation_token(value=token)
+    fine = token is not None and token.startswith("github_pat_")
+    return st.add_token(DEFAULT_USER, tuple(scopes) if scopes is not None else DEFAULT_SCOPES, value=token, fine_grained=fine)
 
 
 def read_seed(path: Path) -> dict[str, Any]:
@@ -81,10 +88,13 @@ def packages_of(data: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
     return packages
 
 
-def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path) -> dict[str, str]:
+def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path, plan: str = "free") -> dict[str, str]:
     """Add the seed's orgs, users, repos and tokens; returns the tokens it generated (login -> value)."""
     for org in data.get("orgs") or []:
-        st.add_org(str(org["login"]), name=org.get("name"), description=org.get("description"))
+        org_plan = str(org.get("plan") or plan)
+        if org_plan not in PLANS:
+            raise ValueError(f"seed: org {org['login']!r} plan {org_plan!r} is not one of {', '.join(PLANS)}")
+        st.add_org(str(org["login"]), name=org.get("name"), description=org.get("description"), plan=org_plan)
     for user in data.get("users") or []:
         st.add_user(str(user["login"]), name=user.get("name"), email=user.get("email"))
     for repo in data.get("repos") or []:
@@ -101,12 +111,20 @@ def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path) -> dict[s
             default_branch=str(repo.get("default_branch", "main")),
             private=bool(repo.get("private", False)),
             description=repo.get("description"),
+            visibility=str(repo["visibility"]) if repo.get("visibility") else None,
         )
     generated: dict[str, str] = {}
     for entry in data.get("tokens") or []:
         login = str(entry["login"])
         value = os.environ.get(str(entry["value_env"])) if entry.get("value_env") else None
-        made = st.add_token(login, tuple(entry.get("scopes") or ()), fine_grained=bool(entry.get("fine_grained")), value=value or None)
+        permissions = entry.get("permissions")
+        if permissions is not None and not isinstance(permissions, dict):
+            raise ValueError(f"seed: token permissions for {login!r} map a permission to read or write")
+        if entry.get("installation"):
+            made = st.add_installation_token(permissions, value=value or None)
+        else:
+            fine = bool(entry.get("fine_grained")) or permissions is not None
+            made = st.add_token(login, tuple(entry.get("scopes") or ()), fine_grained=fine, value=value or None, permissions=permissions)
         if not value:
             generated[login] = made
     return generated

@@ -70,11 +70,13 @@ class Sandbox:
         seed_file: Path | None = None,
         time_factor: float = 1.0,
         quiet: bool = True,
+        plan: str = "free",
     ) -> None:
+        """plan: the GitHub plan of the default org and of seeded orgs that name none (free, team, enterprise)."""
         seed = read_seed(Path(seed_file)) if seed_file else {}
         self.state = SandboxState(time_factor=time_factor, registry=Registry(packages_of(seed)))
-        self.token = apply_default(self.state, token, scopes)
-        self.seeded_tokens = apply_seed(self.state, seed, Path(seed_file).parent) if seed_file else {}
+        self.token = apply_default(self.state, token, scopes, plan)
+        self.seeded_tokens = apply_seed(self.state, seed, Path(seed_file).parent, plan) if seed_file else {}
         self.faults = Faults()
         self.app = create_app(self.state, self.faults)
         self._host, self._port, self._quiet = host, port or 0, quiet
@@ -122,10 +124,19 @@ class Sandbox:
         self.stop()
 
     def add_token(
-        self, scopes: list[str] | tuple[str, ...] = DEFAULT_SCOPES, *, login: str = "octo-admin", fine_grained: bool = False
+        self,
+        scopes: list[str] | tuple[str, ...] = DEFAULT_SCOPES,
+        *,
+        login: str = "octo-admin",
+        fine_grained: bool = False,
+        permissions: dict[str, str] | None = None,
     ) -> str:
-        """A new token for `login` with these scopes (made at run time)."""
-        return self.state.add_token(login, tuple(scopes), fine_grained=fine_grained)
+        """A new token for `login` with these scopes, or fine-grained with these permissions (made at run time)."""
+        return self.state.add_token(login, tuple(scopes), fine_grained=fine_grained or permissions is not None, permissions=permissions)
+
+    def add_installation_token(self, permissions: dict[str, str] | None = None) -> str:
+        """A new App installation token (`ghs_`), by default with the permissions of a sensibly configured App."""
+        return self.state.add_installation_token(permissions)
 
     def snapshot(self) -> dict[str, Any]:
         from wizard.sandbox.routes_sandbox import snapshot
@@ -140,9 +151,10 @@ def serve(
     seed_file: Path | None,
     time_factor: float,
     out: TextIO = sys.stdout,
+    plan: str = "free",
 ) -> None:
     """`brik-onboard sandbox serve`: print the API base URL and the token, serve until interrupted."""
-    sandbox = Sandbox(port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor, quiet=False)
+    sandbox = Sandbox(port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor, quiet=False, plan=plan)
     sandbox.start()
     print(f"GitHub sandbox API: {sandbox.base_url}", file=out)
     print(f"token: {sandbox.token}", file=out)

@@ -14,11 +14,14 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from wizard.sandbox import auth
 from wizard.sandbox.gitstore import Commit, Signature
 from wizard.sandbox.model import Account, Repo, Token
 from wizard.sandbox.runs import Attempt, Job, Run
 
 DEFAULT_SCOPES = ("repo", "workflow", "admin:org", "read:org")
+PLANS = ("free", "team", "enterprise")
+APP_SLUG = "brik-onboard-sandbox"  # the App whose installation tokens (`ghs_`) the sandbox hands out
 
 
 def utcnow() -> datetime:
@@ -77,8 +80,13 @@ class SandboxState:
     def add_user(self, login: str, name: str | None = None, email: str | None = None) -> Account:
         return self.add_account(login, "User", name=name or login, email=email or f"{login}@users.noreply.example")
 
-    def add_org(self, login: str, name: str | None = None, description: str | None = None) -> Account:
-        return self.add_account(login, "Organization", name=name or login, description=description)
+    def add_org(self, login: str, name: str | None = None, description: str | None = None, plan: str | None = None) -> Account:
+        org = self.add_account(login, "Organization", name=name or login, description=description)
+        if plan is not None:
+            if plan not in PLANS:
+                raise ValueError(f"plan {plan!r} is not one of {', '.join(PLANS)}")
+            org.plan = plan
+        return org
 
     def find_account(self, login: str) -> Account | None:
         return self.accounts.get(login.lower())
@@ -90,12 +98,26 @@ class SandboxState:
         *,
         fine_grained: bool = False,
         value: str | None = None,
+        permissions: Mapping[str, str] | None = None,
     ) -> str:
-        """Register a token for `login` (created as a user if unknown); returns its value."""
+        """Register a token for `login` (created as a user if unknown); returns its value.
+
+        Fine-grained tokens hold `permissions` (default: what their scopes stand for, auth.SCOPE_PERMISSIONS).
+        """
         with self.lock:
             account = self.find_account(login) or self.add_user(login)
             value = value or make_token_value("github_pat_" if fine_grained else "ghp_")
-            self.tokens[value] = Token(value, account.login, frozenset(scopes), fine_grained)
+            held = dict(permissions) if permissions is not None else auth.permissions_from_scopes(scopes) if fine_grained else {}
+            self.tokens[value] = Token(value, account.login, frozenset(scopes), fine_grained, permissions=held)
+            return value
+
+    def add_installation_token(self, permissions: Mapping[str, str] | None = None, *, value: str | None = None, app: str = APP_SLUG) -> str:
+        """An App installation token (`ghs_`): acts as the App's bot, holds permissions and no scopes."""
+        with self.lock:
+            bot = self.add_account(f"{app}[bot]", "Bot", name=app)
+            value = value or make_token_value("ghs_")
+            held = dict(permissions) if permissions is not None else dict(auth.APP_PERMISSIONS)
+            self.tokens[value] = Token(value, bot.login, frozenset(), installation=True, permissions=held)
             return value
 
     def token(self, value: str) -> Token | None:
@@ -112,11 +134,18 @@ class SandboxState:
         private: bool = False,
         description: str | None = None,
         author: str = "octo-admin",
+        visibility: str | None = None,
     ) -> Repo:
+        """A repository with one commit; `visibility` (public, private, internal) wins over `private`."""
         with self.lock:
             account = self.find_account(owner) or self.add_org(owner)
             now = utcnow()
-            repo = Repo(next(self._repo_ids), account, name, now, now, now, default_branch, private, description)
+            if visibility is not None:
+                if visibility not in ("public", "private", "internal"):
+                    raise ValueError(f"visibility {visibility!r} is not public, private or internal")
+                private = visibility != "public"
+            repo = Repo(next(self._repo_ids), account, name, now, now, now, default_branch, private, description=description)
+            repo.internal = visibility == "internal"
             sig = Signature(author, f"{author}@users.noreply.example", now)
             tree = {path: repo.git.put_blob(data) for path, data in files.items()}
             commit = repo.git.commit(tree, (), "Initial commit", sig)

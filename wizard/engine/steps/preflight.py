@@ -1,4 +1,8 @@
-"""Preflight: say up front what the plan needs and whether the token has it, before any write."""
+"""Preflight: say up front what the plan needs and whether the token and the org's plan allow it, before any write.
+
+A classic token's scopes are known up front (X-OAuth-Scopes); a fine-grained or App token's permissions are not,
+so preflight names the permissions the plan needs and each call's refusal names the one that was missing.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWar
 from wizard.engine.results import PreflightResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
-from wizard.errors import GitHubRefused, InputError
+from wizard.errors import ENVIRONMENTS_NEED_PLAN, ENVIRONMENTS_PLAN_HINT, GitHubRefused, InputError
 
 
 def needed_scopes(plan: Plan) -> dict[str, str]:
@@ -19,6 +23,20 @@ def needed_scopes(plan: Plan) -> dict[str, str]:
         needs["workflow"] = f"write {plan.workflow_path} through the API (GitHub answers 404 without it)"
     if plan.scope == "org":
         needs["admin:org"] = "set organisation secrets"
+    return needs
+
+
+def needed_permissions(plan: Plan) -> dict[str, str]:
+    """The fine-grained permissions (as GitHub's token settings name them) the plan needs, each with why."""
+    needs = {"Contents: write": "read the repository and commit the answers", "Actions: write": "run the validation build"}
+    if plan.delivery in ("pr", "commit"):
+        needs["Workflows: write"] = f"write {plan.workflow_path} through the API (GitHub answers 404 without it)"
+    if plan.delivery == "pr":
+        needs["Pull requests: write"] = "open the setup pull request"
+    if plan.scope == "org":
+        needs["organization Secrets: write"] = "set organisation secrets"
+    else:
+        needs["Environments: write"] = "create the environment and set its secrets"
     return needs
 
 
@@ -37,18 +55,30 @@ class PreflightStep(Step):
 
     def check(self, s: Session) -> list[Change]:
         self._check_scopes(s)
+        self._check_plan(s)
         self._read_reusable(s)
         self._check_dockerfile(s)
         inputs = tuple(sorted(s.interface.inputs)) if s.interface else ()
-        s.emit(StepChecked(self.name, (), PreflightResult(needed_scopes(s.plan), inputs, s.pinned_sha)))
+        assert s.token is not None
+        needs = needed_scopes(s.plan) if s.token.scopes is not None else needed_permissions(s.plan)
+        checked_by = None if s.token.scopes is not None else "GitHub, at each call"
+        s.emit(StepChecked(self.name, (), PreflightResult(needs, inputs, s.pinned_sha, permissions_checked_by=checked_by)))
         return []
 
     def _check_scopes(self, s: Session) -> None:
         assert s.token is not None
+        if s.plan.scope == "org" and s.repo is not None and not s.repo.owner_is_org:
+            raise InputError(
+                f"{s.repo.full_name} belongs to a user, not an organisation: org secrets are not possible",
+                "pass --scope environment --environment NAME",
+            )
         if s.token.scopes is None:
+            whose = "a GitHub App installation token's" if s.token.kind == "installation" else "a fine-grained token's"
             s.emit(
                 StepWarning(
-                    self.name, "the token reports no scopes (fine-grained or app token): GitHub refuses what it lacks at the first write"
+                    self.name,
+                    f"{whose} permissions cannot be read up front: GitHub refuses what it lacks at the first call that needs it",
+                    "the permissions below are what this plan needs; a refusal names the missing one",
                 )
             )
             return
@@ -58,17 +88,28 @@ class PreflightStep(Step):
         if "admin:org" in have:
             have.update({"write:org", "read:org"})
         missing = {scope: why for scope, why in needed_scopes(s.plan).items() if scope not in have}
-        if s.plan.scope == "org" and s.repo is not None and not s.repo.owner_is_org:
-            raise InputError(
-                f"{s.repo.full_name} belongs to a user, not an organisation: org secrets are not possible",
-                "pass --scope environment --environment NAME",
-            )
         if missing:
             names = ", ".join(f"`{m}`" for m in missing)
             whys = "; ".join(f"{m}: {why}" for m, why in missing.items())
             raise GitHubRefused(
                 f"the token lacks the {names} scope{'s' if len(missing) > 1 else ''} this plan needs ({whys}); nothing was written",
                 f"refresh the token with those scopes (e.g. `gh auth refresh -s {','.join(missing)}`), or choose --deliver local",
+            )
+
+    def _check_plan(self, s: Session) -> None:
+        """Environment secrets in a private (or internal) repo need a paid plan: refuse a Free org's before any write.
+
+        The plan shows only to the org's owners; when it is hidden nothing is guessed, and GitHub's own refusal
+        of the environment is translated into the same message (wizard/github/refusal.py).
+        """
+        repo = s.repo
+        if s.plan.scope != "environment" or repo is None or not repo.private or not repo.owner_is_org:
+            return
+        if s.port.org_plan(repo.owner) == "free":
+            kind = repo.visibility or "private"
+            raise GitHubRefused(
+                f"{repo.full_name} is {kind} and {repo.owner} is on GitHub Free: {ENVIRONMENTS_NEED_PLAN}; nothing was written",
+                ENVIRONMENTS_PLAN_HINT,
             )
 
     def _read_reusable(self, s: Session) -> None:

@@ -28,7 +28,12 @@ class PreflightScreen(StepScreen):
             return
         r = st.result if isinstance(st.result, PreflightResult) else None
         needs = r.needs if r is not None else {}
-        self.query_one("#needs-title").display = bool(needs)
-        self.query_one("#needs", FactList).show((f"✔ {scope}", why) for scope, why in needs.items())
+        title = self.query_one("#needs-title", Static)
+        title.display = bool(needs)
+        # A fine-grained or App token's permissions cannot be read up front: list them, tick nothing.
+        verified = r is None or r.permissions_checked_by is None
+        title.update("The token has every scope this plan needs" if verified else "Permissions this plan needs (GitHub checks each call)")
+        mark = "✔" if verified else "•"
+        self.query_one("#needs", FactList).show((f"{mark} {scope}", why) for scope, why in needs.items())
         inputs = list(r.reusable_inputs) if r is not None else None
         self.query_one("#facts", FactList).show([("Workflow inputs", inputs), ("Pinned to", r.pinned_sha if r is not None else None)])

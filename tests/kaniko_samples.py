@@ -134,7 +134,7 @@ class Build:
     upload_error: str | None = None  # the error text of every cache upload (None = uploads succeed)
     output_lines: int = 3  # RUN output lines per executed RUN
     run_seconds: float = 6.0
-    inferred_hits: bool = False  # fork: hits logged as "Cache hit via inferred cross-stage key"
+    inferred_hits: bool = False  # fork: each hit also logged as "Cache hit via inferred cross-stage key" before it
     probe_after_miss: bool = False  # fork: FF_KANIKO_CACHE_PROBE_AFTER_MISS, lookups go on after a miss
     start: datetime = START
 
@@ -279,11 +279,15 @@ def _stage(build: Build, variant: Variant, p: _Printer, index: int, stage: Stage
             yield p.log("DEBU", f"Optimize: cache key for command {ins} {key}")
         if not (build.cache and ins.split()[0] in cacheable and not stop):
             continue
+        hit = next(answers, False)
+        if hit and build.inferred_hits and fork:
+            # build.go optimize: the pointer under the inferred key is read first, then the layer it names
+            yield p.log("INFO", f"Checking for cached layer {build.cache_repo}:{_key('pointer', key)}...")
+            yield p.log("INFO", f"Cache hit via inferred cross-stage key for cmd: {ins}")
         yield p.log("INFO", f"Checking for cached layer {build.cache_repo}:{key}...")
-        if next(answers, False):
+        if hit:
             cached[n] = True
-            text = "Cache hit via inferred cross-stage key for cmd: " if build.inferred_hits and fork else "Using caching version of cmd: "
-            yield p.log("INFO", text + ins)
+            yield p.log("INFO", f"Using caching version of cmd: {ins}")
             continue
         if variant.debug:
             yield p.log(

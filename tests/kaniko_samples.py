@@ -132,6 +132,7 @@ class Build:
     no_push: bool = False
     fatal: str | None = None  # None | "push-permission" | "push" | "build"
     upload_error: str | None = None  # the error text of every cache upload (None = uploads succeed)
+    read_refused: str | None = None  # the registry's refusal of every cache read (None = a miss is MANIFEST_UNKNOWN)
     output_lines: int = 3  # RUN output lines per executed RUN
     run_seconds: float = 6.0
     inferred_hits: bool = False  # fork: each hit also logged as "Cache hit via inferred cross-stage key" before it
@@ -290,11 +291,9 @@ def _stage(build: Build, variant: Variant, p: _Printer, index: int, stage: Stage
             yield p.log("INFO", f"Using caching version of cmd: {ins}")
             continue
         if variant.debug:
-            yield p.log(
-                "DEBU",
-                f"Failed to retrieve layer: GET https://ghcr.io/v2/{_ghcr_path(build.cache_repo)}"
-                f"/manifests/{key}: MANIFEST_UNKNOWN: manifest unknown; unknown tag={key}",
-            )
+            path = _ghcr_path(build.cache_repo)
+            unknown = f"GET https://ghcr.io/v2/{path}/manifests/{key}: MANIFEST_UNKNOWN: manifest unknown; unknown tag={key}"
+            yield p.log("DEBU", "Failed to retrieve layer: " + (build.read_refused.format(path=path) if build.read_refused else unknown))
         yield p.log("INFO", f"No cached layer found for cmd {ins}")
         if variant.debug:
             yield p.log("DEBU", f"Key missing was: sha256:{_key(stage.base)}-{ins}")

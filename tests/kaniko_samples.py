@@ -137,6 +137,7 @@ class Build:
     run_seconds: float = 6.0
     inferred_hits: bool = False  # fork: each hit also logged as "Cache hit via inferred cross-stage key" before it
     probe_after_miss: bool = False  # fork: FF_KANIKO_CACHE_PROBE_AFTER_MISS, lookups go on after a miss
+    debug_files: int = 3  # debug only: the files each RUN's snapshot lists
     start: datetime = START
 
     def with_(self, **changes: object) -> Build:
@@ -321,6 +322,11 @@ def _stage(build: Build, variant: Variant, p: _Printer, index: int, stage: Stage
                 yield p.raw(BUILD_FAILED)
                 return
             yield p.log("INFO", "Taking snapshot of full filesystem...")
+            if variant.debug:  # snapshot.go: whole file lists on one line each, the longest lines of a debug log
+                files = [f"/app/node_modules/pkg-{k}/index.js" for k in range(build.debug_files)]
+                yield p.log("DEBU", "Current image filesystem: map[" + " ".join(f"{f}:{{}}" for f in files) + "]")
+                yield p.log("DEBU", f"Adding to layer: [{' '.join(files)}]")
+                yield p.log("DEBU", "Deleting in layer: []")
         elif word in ("COPY", "ADD"):
             yield p.log("INFO", "Taking snapshot of files...")
         else:

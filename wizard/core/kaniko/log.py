@@ -82,6 +82,9 @@ _MARKERS = {
     "retrieve_failed": re.escape(RETRIEVE_FAILED) + "(?:layer|pointer): ",
 }
 _MARKER_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _MARKERS.items()))
+# Read in a logrus record only (header, logfmt or json), never in a raw line: Kaniko prints them only so, and
+# the block search (blocks.py) then needs no search of its own for them.
+_LOGRUS_ONLY = frozenset({"found", "retrieve_failed"})
 
 
 @dataclass
@@ -277,8 +280,10 @@ class KanikoLogParser:
             self._s.debug = True
         if structured:
             m = _MARKER_RE.match(msg)
-        elif "ached layer" in msg or "caching version" in msg or "Cache " in msg or "to cache" in msg or "Push" in msg or "retrieve" in msg:
+        elif "ached layer" in msg or "caching version" in msg or "Cache " in msg or "to cache" in msg or "Push" in msg:
             m = _MARKER_RE.search(msg)  # a raw line: the marker may follow any prefix
+            if m and m.lastgroup in _LOGRUS_ONLY:
+                return
         elif "error " in msg:
             m = None
         else:

@@ -1,6 +1,7 @@
 """inspect-log on generated Kaniko logs (200 MB and 20 MB) against `grep -c` on the same file.
 
-Run on demand (`make bench` or `.venv/bin/python bench/bench_inspect_log.py [MB]`); not part of the tests.
+Run on demand (`make bench` or `.venv/bin/python bench/bench_inspect_log.py [MB] [--debug]`); not part of the tests.
+--debug generates the log of a Kaniko run at --verbosity=debug (what the validation's re-run asks for).
 Prints the in-process parser's throughput, then for `brik-onboard inspect-log --json` and for grep the cpu time
 (user + sys of the child, from os.wait4) and the CLI's peak RSS, best of three runs, beside the targets: the CLI's
 cpu time at most 10x grep's on the big file, and its peak RSS on the big file within 10% of the small file's.
@@ -70,10 +71,12 @@ def best(argv: list[str], out: Path) -> Usage:
     return Usage(min(u.cpu_s for u in runs), min(u.wall_s for u in runs), max(u.peak_rss_mb for u in runs))
 
 
-def generate(path: Path, mb: int) -> int:
-    variant = Variant(ci_timestamps=True)
+def generate(path: Path, mb: int, debug: bool) -> int:
+    variant = Variant(ci_timestamps=True, debug=debug)
     start = time.perf_counter()
-    size = write_log(path, big_build(mb * 1_000_000, variant), variant)
+    # --verbosity=debug: each RUN's snapshot lists 20,000 files on one line, twice (a line of about 1 MB)
+    build = big_build(mb * 1_000_000, variant).with_(debug_files=20_000 if debug else 3)
+    size = write_log(path, build, variant)
     print(f"generated {path.name}: {size / 1e6:.0f} MB ({variant.id}) in {time.perf_counter() - start:.1f} s")
     return size
 
@@ -95,11 +98,13 @@ def mark(ok: bool) -> str:
 
 
 def main() -> int:
-    mb = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    args = [a for a in sys.argv[1:] if a != "--debug"]
+    debug = "--debug" in sys.argv[1:]  # a log of Kaniko run with --verbosity=debug
+    mb = int(args[0]) if args else 200
     small_mb = max(mb // 10, 1)
     with tempfile.TemporaryDirectory(prefix="bench-inspect-log-") as tmp:
         big, small = Path(tmp) / f"{mb}mb.log", Path(tmp) / f"{small_mb}mb.log"
-        size, small_size = generate(big, mb), generate(small, small_mb)
+        size, small_size = generate(big, mb, debug), generate(small, small_mb, debug)
 
         parser_cpu = min(cpu_time(parse_log_file, big) for _ in range(RUNS))
         print(f"\nparser in-process (parse_log_file), best of {RUNS}: cpu {parser_cpu:.2f} s, {size / 1e6 / parser_cpu:.0f} MB/s\n")

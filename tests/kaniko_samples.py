@@ -132,10 +132,12 @@ class Build:
     no_push: bool = False
     fatal: str | None = None  # None | "push-permission" | "push" | "build"
     upload_error: str | None = None  # the error text of every cache upload (None = uploads succeed)
+    read_refused: str | None = None  # the registry's refusal of every cache read (None = a miss is MANIFEST_UNKNOWN)
     output_lines: int = 3  # RUN output lines per executed RUN
     run_seconds: float = 6.0
-    inferred_hits: bool = False  # fork: hits logged as "Cache hit via inferred cross-stage key"
+    inferred_hits: bool = False  # fork: each hit also logged as "Cache hit via inferred cross-stage key" before it
     probe_after_miss: bool = False  # fork: FF_KANIKO_CACHE_PROBE_AFTER_MISS, lookups go on after a miss
+    debug_files: int = 3  # debug only: the files each RUN's snapshot lists
     start: datetime = START
 
     def with_(self, **changes: object) -> Build:
@@ -279,18 +281,20 @@ def _stage(build: Build, variant: Variant, p: _Printer, index: int, stage: Stage
             yield p.log("DEBU", f"Optimize: cache key for command {ins} {key}")
         if not (build.cache and ins.split()[0] in cacheable and not stop):
             continue
+        hit = next(answers, False)
+        if hit and build.inferred_hits and fork:
+            # build.go optimize: the pointer under the inferred key is read first, then the layer it names
+            yield p.log("INFO", f"Checking for cached layer {build.cache_repo}:{_key('pointer', key)}...")
+            yield p.log("INFO", f"Cache hit via inferred cross-stage key for cmd: {ins}")
         yield p.log("INFO", f"Checking for cached layer {build.cache_repo}:{key}...")
-        if next(answers, False):
+        if hit:
             cached[n] = True
-            text = "Cache hit via inferred cross-stage key for cmd: " if build.inferred_hits and fork else "Using caching version of cmd: "
-            yield p.log("INFO", text + ins)
+            yield p.log("INFO", f"Using caching version of cmd: {ins}")
             continue
         if variant.debug:
-            yield p.log(
-                "DEBU",
-                f"Failed to retrieve layer: GET https://ghcr.io/v2/{_ghcr_path(build.cache_repo)}"
-                f"/manifests/{key}: MANIFEST_UNKNOWN: manifest unknown; unknown tag={key}",
-            )
+            path = _ghcr_path(build.cache_repo)
+            unknown = f"GET https://ghcr.io/v2/{path}/manifests/{key}: MANIFEST_UNKNOWN: manifest unknown; unknown tag={key}"
+            yield p.log("DEBU", "Failed to retrieve layer: " + (build.read_refused.format(path=path) if build.read_refused else unknown))
         yield p.log("INFO", f"No cached layer found for cmd {ins}")
         if variant.debug:
             yield p.log("DEBU", f"Key missing was: sha256:{_key(stage.base)}-{ins}")
@@ -318,6 +322,11 @@ def _stage(build: Build, variant: Variant, p: _Printer, index: int, stage: Stage
                 yield p.raw(BUILD_FAILED)
                 return
             yield p.log("INFO", "Taking snapshot of full filesystem...")
+            if variant.debug:  # snapshot.go: whole file lists on one line each, the longest lines of a debug log
+                files = [f"/app/node_modules/pkg-{k}/index.js" for k in range(build.debug_files)]
+                yield p.log("DEBU", "Current image filesystem: map[" + " ".join(f"{f}:{{}}" for f in files) + "]")
+                yield p.log("DEBU", f"Adding to layer: [{' '.join(files)}]")
+                yield p.log("DEBU", "Deleting in layer: []")
         elif word in ("COPY", "ADD"):
             yield p.log("INFO", "Taking snapshot of files...")
         else:

@@ -45,6 +45,8 @@ RUNS_IN_DEFAULT_BUILD = [
     "RUN apk add --no-cache tini",
     "RUN npm run build     && rm -rf scripts src",
 ]
+# The layers the default executor (the osscontainertools fork) looks up in that build: it caches WORKDIR too.
+CACHED_IN_DEFAULT_BUILD = ["WORKDIR /app", RUNS_IN_DEFAULT_BUILD[0], "WORKDIR /app", *RUNS_IN_DEFAULT_BUILD[1:]]
 HIT = re.compile(r"Using caching version of cmd: (.*?)\s*$", re.M)
 MISS = re.compile(r"No cached layer found for cmd (.*?)\s*$", re.M)
 REPO = "BrikByte-Studios/example-node-api"

@@ -48,6 +48,17 @@ def test_cache_upload_refused_when_the_cache_package_belongs_to_another_repo(san
     assert not any(r.startswith("push-denied") for r in result.json["verdict"]["reasons"])
 
 
+def test_cache_read_refused_is_named_not_a_miss_thanks_to_the_debug_rerun(sandbox, tmp_path: Path) -> None:
+    """The second attempt is a re-run with debug logging: Kaniko then logs the registry's refusal of each cache read."""
+    link_package(sandbox, CACHE_REPO, "BrikByte-Studios/another-service")
+    result = Onboarding(sandbox, tmp_path).apply("--deliver", "commit")
+    reason = failed_with(result, "cache-read-refused")
+    assert CACHE_REPO in reason and "DENIED" in reason and "read the cache package" in reason
+    assert "misses-on-attempt-2" not in result.json["verdict"]["codes"]
+    attempts = repo_state(live_state(sandbox))["runs"][0]["attempts"]
+    assert [a["debug_logging"] for a in attempts] == [False, True]
+
+
 def test_push_denied_when_the_image_package_belongs_to_another_repo(sandbox, tmp_path: Path) -> None:
     link_package(sandbox, IMAGE, "BrikByte-Studios/another-service")
     result = Onboarding(sandbox, tmp_path).apply("--deliver", "commit")

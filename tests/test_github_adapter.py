@@ -274,6 +274,18 @@ def test_find_runs_filters(gh, hello):
     assert gh.find_runs(REPO, hello, created_after=datetime.now(UTC) + timedelta(hours=1)) == []
 
 
+def test_rerun_with_debug_logging_sends_it_and_the_attempt_records_it(gh, sandbox, hello):
+    run_id = gh.dispatch(REPO, hello, "main")
+    wait_completed(gh, run_id)
+    gh.rerun(REPO, run_id, debug_logging=True)
+    assert wait_completed(gh, run_id).run_attempt == 2
+    gh.rerun(REPO, run_id)
+    assert wait_completed(gh, run_id).run_attempt == 3
+    [run] = repo_state(sandbox)["runs"]
+    assert [a["debug_logging"] for a in run["attempts"]] == [False, True, False]
+    assert len(logged(sandbox, "POST", r"/rerun$")) == 2
+
+
 def test_rerun_refusal_is_raised(gh, sandbox, hello):
     run_id = gh.dispatch(REPO, hello, "main")
     wait_completed(gh, run_id)

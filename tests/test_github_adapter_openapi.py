@@ -46,7 +46,7 @@ def drive_every_port_method(gh, sandbox, hello) -> None:
     since = datetime.now(UTC) - timedelta(minutes=5)
     gh.find_runs(REPO, hello, event="workflow_dispatch", head_sha=head, created_after=since)
     wait_completed(gh, run_id)
-    gh.rerun(REPO, run_id)
+    gh.rerun(REPO, run_id, debug_logging=True)  # the body {"enable_debug_logging": true} is checked too
     gh.get_attempt(REPO, run_id, 2)
     job = gh.attempt_jobs(REPO, run_id, 1)[0]
     gh.job_log(REPO, job.id)

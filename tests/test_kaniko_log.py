@@ -120,6 +120,7 @@ def test_cold_cache_multi_stage() -> None:
 def test_fork_inferred_cross_stage_hit_counts_as_hit() -> None:
     s = parse(Build(stages=(NODE_APP,), plan=[True, True, True], inferred_hits=True), Variant(fork=True))
     assert s.hits == NODE_RUNS
+    assert (s.hit_count, s.inferred_hits) == (3, 3)  # each layer logs both lines and counts once
 
 
 def test_fork_probe_after_miss_logs_several_misses() -> None:

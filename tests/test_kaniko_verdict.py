@@ -70,6 +70,28 @@ def test_cache_upload_refused_then_misses() -> None:
     assert "could not upload" in str(v.reasons[1])
 
 
+READ_DENIED = (
+    "GET https://ghcr.io/token?scope=repository%3A{path}%3Apull&service=ghcr.io: DENIED: requested access to the resource is denied"
+)
+
+
+def test_refused_cache_read_at_debug_level_is_named_not_a_miss() -> None:
+    refused = COLD.with_(upload_error=UPLOAD_401, read_refused=READ_DENIED)
+    v = verdict(refused, refused, Variant(ci_timestamps=True, debug=True), cache_repo=CACHE_REPO)
+    assert v.codes == ["cache-upload-refused", "cache-upload-refused", "cache-read-refused"]
+    text = str(v.reasons[2])
+    assert text.startswith("cache-read-refused: attempt 2: " + CACHE_REPO) and "DENIED" in text and "read the cache package" in text
+    assert "misses-on-attempt-2" not in v.codes and v.misses == 1
+
+
+def test_refused_cache_read_at_info_level_looks_like_a_miss_and_the_note_says_so() -> None:
+    refused = COLD.with_(read_refused=READ_DENIED)
+    v = verdict(COLD, refused)
+    assert v.codes == ["misses-on-attempt-2"]
+    assert any("default verbosity" in n for n in v.notes)
+    assert not any("default verbosity" in n for n in verdict(COLD, refused, Variant(debug=True)).notes)
+
+
 def test_cache_upload_failed_for_another_reason() -> None:
     v = verdict(COLD.with_(upload_error="failed to push to destination {ref}: connection reset by peer"), WARM)
     assert v.codes == ["cache-upload-failed"]
@@ -107,6 +129,27 @@ def test_no_cacheable_layer_suggests_cache_copy_layers() -> None:
     static = Stage("nginx:1.27-alpine", ("COPY dist/ /usr/share/nginx/html/", "EXPOSE 8080", 'CMD ["nginx", "-g", "daemon off;"]'))
     v = verdict(Build(stages=(static,)), Build(stages=(static,)))
     assert v.codes == ["no-cacheable-layer"] and "--cache-copy-layers" in str(v.reasons[0])
+
+
+def test_no_cacheable_layer_text_holds_for_upstream_and_the_fork() -> None:
+    copy_only = Build(stages=(Stage("nginx:alpine", ("COPY site /usr/share/nginx/html",)),))
+    v = verdict(copy_only, copy_only, Variant(fork=True))
+    assert v.codes == ["no-cacheable-layer"]
+    assert "RUN" in str(v.reasons[0]) and "WORKDIR" in str(v.reasons[0]) and "--cache-copy-layers" in str(v.reasons[0])
+
+
+def test_push_confirmed_by_count_in_v1_6_logs() -> None:
+    lines = [
+        "INFO[0001] Checking for cached layer " + CACHE_REPO + ":" + "ab" * 32 + "...",
+        "INFO[0001] Using caching version of cmd: RUN npm ci",
+        "INFO[0001] RUN npm ci",
+        "INFO[0002] Pushing image to " + DEST,
+        "INFO[0005] Pushed image to 1 destinations",
+    ]
+    second = parse_log_lines(lines)
+    assert (second.pushed, second.pushes_without_ref) == ([DEST], 1)
+    v = judge(second, second, image=IMAGE, destinations=[DEST])
+    assert v.passed, v.reasons
 
 
 def test_copy_only_build_passes_with_cache_copy_layers() -> None:

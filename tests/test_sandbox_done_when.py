@@ -16,7 +16,7 @@ import time
 import requests
 from github import Auth, Github
 
-from tests.sandbox_client import CALLER_WORKFLOW, HIT, MISS, ORG, REPO, RUNS_IN_DEFAULT_BUILD
+from tests.sandbox_client import CACHED_IN_DEFAULT_BUILD, CALLER_WORKFLOW, HIT, MISS, ORG, REPO
 
 
 def _free_port() -> int:
@@ -65,7 +65,7 @@ def test_serve_then_secrets_caller_dispatch_rerun_and_cache_hits() -> None:
         assert (second.id, second.run_attempt, second.conclusion) == (run.id, 2, "success")
         [job] = list(second.jobs())
         log = requests.get(job.logs_url(), timeout=30).text
-        assert HIT.findall(log) == RUNS_IN_DEFAULT_BUILD and MISS.findall(log) == []
+        assert HIT.findall(log) == CACHED_IN_DEFAULT_BUILD and MISS.findall(log) == []
         assert pat not in log and env_value not in log
     finally:
         server.send_signal(signal.SIGINT)

@@ -14,7 +14,7 @@ import pytest
 
 from wizard.assets import demo_repo_dir
 from wizard.core.kaniko.log import parse_log_text
-from wizard.sandbox.kaniko import BuildOutcome, BuildRequest, Registry, RegistryCredential, emulate_build
+from wizard.sandbox.kaniko import DEFAULT_EXECUTOR, BuildOutcome, BuildRequest, Registry, RegistryCredential, emulate_build
 
 STARTED = datetime(2025, 1, 5, 18, 28, 3, tzinfo=UTC)
 REPO = "BrikByte-Studios/example-node-api"
@@ -22,6 +22,7 @@ IMAGE = "ghcr.io/brikbyte-studios/example-node-api"
 CACHE = IMAGE + "-cache"
 DEST = f"{IMAGE}:sha-0123abc"
 TOKEN = RegistryCredential("github-token", REPO)
+UPSTREAM = "gcr.io/kaniko-project/executor:v1.24.0"  # caches RUN only (COPY with --cache-copy-layers)
 SMALL = {
     "Dockerfile": b'FROM alpine:3.20\nWORKDIR /app\nCOPY a.txt ./\nRUN echo one\nCOPY b.txt ./\nRUN echo two\nRUN echo three\nCMD ["sh"]\n',
     "a.txt": b"a1\n",
@@ -39,6 +40,7 @@ def demo_files() -> dict[str, bytes]:
 
 def build(files: dict[str, bytes], registry: Registry, *, seed: int = 0, **kw) -> BuildOutcome:
     kw.setdefault("credential", TOKEN)
+    kw.setdefault("executor", UPSTREAM)  # the fork's differences have tests of their own below
     req = BuildRequest(files=files, image_name=IMAGE, destinations=(DEST,), **kw)
     return emulate_build(req, registry, started_at=STARTED, seed=seed)
 
@@ -284,3 +286,71 @@ def test_no_credential_fails_at_login() -> None:
     conclusions = {s.name: s.conclusion for s in outcome.steps}
     assert conclusions["Log in to the registry"] == "failure" and conclusions["Build and push with Kaniko"] == "skipped"
     assert "Login Succeeded!" not in outcome.log_text
+
+
+# -- the osscontainertools fork (the reusable workflow's default executor) and --verbosity=debug ---------------
+
+
+def test_fork_caches_workdir_by_default_and_logs_no_build_triggers() -> None:
+    registry = Registry()
+    first = build(SMALL, registry, executor=DEFAULT_EXECUTOR)
+    assert results(first, "WORKDIR") == {"0: WORKDIR /app": "miss"}
+    assert sum(m.startswith("Checking for cached layer") for m in messages(first)) == 1  # the WORKDIR missed: stopCache
+    second = build(SMALL, registry, executor=DEFAULT_EXECUTOR)
+    assert results(second, "WORKDIR") == {"0: WORKDIR /app": "hit"}
+    assert "Using caching version of cmd: WORKDIR /app" in messages(second)
+    assert not any(m.startswith("Executing") for m in messages(second))
+    summary = parse_log_text(second.log_text)
+    assert (summary.hits, summary.miss_count) == (["WORKDIR /app", "RUN echo one", "RUN echo two", "RUN echo three"], 0)
+
+
+def test_upstream_does_not_cache_workdir() -> None:
+    registry = Registry()
+    build(SMALL, registry)
+    assert results(build(SMALL, registry), "WORKDIR") == {"0: WORKDIR /app": "not-cached"}
+
+
+def test_fork_caches_add_with_cache_copy_layers_only() -> None:
+    files = dict(SMALL, Dockerfile=b"FROM alpine:3.20\nADD a.txt /a.txt\nRUN echo one\n")
+    registry = Registry()
+    build(files, registry, executor=DEFAULT_EXECUTOR)
+    assert results(build(files, registry, executor=DEFAULT_EXECUTOR), "ADD") == {"0: ADD a.txt /a.txt": "not-cached"}
+    build(files, registry, executor=DEFAULT_EXECUTOR, cache_copy_layers=True)
+    assert results(build(files, registry, executor=DEFAULT_EXECUTOR, cache_copy_layers=True), "ADD") == {"0: ADD a.txt /a.txt": "hit"}
+
+
+DEBU = re.compile(r"^\x1b\[37mDEBU\x1b\[0m\[\d{4}\] (.*?) *$")
+
+
+def debug_messages(outcome: BuildOutcome) -> list[str]:
+    return [m[1] for line in outcome.log_text.splitlines() if (m := DEBU.match(TS.sub("", line)))]
+
+
+def test_debug_verbosity_logs_why_each_miss_missed() -> None:
+    registry = Registry()
+    cold = build(SMALL, registry, verbosity="debug")
+    assert "--verbosity=debug" in cold.log_text
+    failed = [m for m in debug_messages(cold) if m.startswith("Failed to retrieve layer: ")]
+    assert len(failed) == 1 and failed[0].endswith("NAME_UNKNOWN: repository name not known to registry")  # no cache package yet
+    changed = build(dict(SMALL, **{"a.txt": b"a2\n"}), registry, verbosity="debug")
+    [failed] = [m for m in debug_messages(changed) if m.startswith("Failed to retrieve layer: ")]
+    assert re.fullmatch(r"Failed to retrieve layer: GET https://ghcr\.io/v2/\S+/manifests/([0-9a-f]{64}): MANIFEST_UNKNOWN: .*=\1", failed)
+    summary = parse_log_text(changed.log_text)
+    assert (summary.debug, summary.cache_read_refusals, summary.miss_count) == (True, 0, 1)
+    assert any(m.startswith("Key missing was: ") for m in debug_messages(changed))
+    assert debug_messages(build(SMALL, registry)) == []  # info level: none of it
+
+
+def test_refused_cache_read_shows_at_debug_level_only() -> None:
+    registry = Registry({CACHE: {"linked_repos": ["BrikByte-Studios/other-service"]}})
+    registry.push(CACHE, "seed", "sha256:" + "0" * 64)
+    info, debug = build(SMALL, registry), build(SMALL, registry, verbosity="debug", seed=1)
+    # the INFO lines do not tell a refused read from a miss
+    assert [m for m in messages(info) if "cached layer" in m] == [m for m in messages(debug) if "cached layer" in m]
+    [failed] = [m for m in debug_messages(debug) if m.startswith("Failed to retrieve layer: ")]
+    assert failed == (
+        "Failed to retrieve layer: GET https://ghcr.io/token?scope=repository%3Abrikbyte-studios%2Fexample-node-api-cache"
+        "%3Apull&service=ghcr.io: DENIED: requested access to the resource is denied"
+    )
+    assert parse_log_text(info.log_text).cache_read_refusals == 0
+    assert parse_log_text(debug.log_text).cache_read_refusals == 1

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.sandbox_client import HIT, MISS, ORG, REPO, RUNS_IN_DEFAULT_BUILD, TEST_TIME_FACTOR, Client
+from tests.sandbox_client import CACHED_IN_DEFAULT_BUILD, HIT, MISS, ORG, REPO, RUNS_IN_DEFAULT_BUILD, TEST_TIME_FACTOR, Client
 
 R = f"/repos/{REPO}"
 
@@ -66,7 +66,7 @@ def test_second_attempt_hits_every_run_layer_the_first_built(admin) -> None:
     assert HIT.findall(first) == [] and MISS.findall(first)  # a cold cache: at most one miss per stage
     second, job2 = _rerun(admin, run_id)
     assert job2["conclusion"] == "success"
-    assert HIT.findall(second) == RUNS_IN_DEFAULT_BUILD
+    assert HIT.findall(second) == CACHED_IN_DEFAULT_BUILD
     assert MISS.findall(second) == []
     assert "Pushed ghcr.io/brikbyte-studios/example-node-api@sha256:" in second
     assert _duration(job2) < _duration(job)  # the cost model: a hit costs less than a miss
@@ -84,7 +84,7 @@ def test_a_changed_source_file_invalidates_its_layer_and_the_ones_after(admin) -
     _rerun(admin, run_id)
     admin.put_file(REPO, "src/server.js", "console.log('changed');\n", "Change the server")
     _, log, _ = _build(admin)
-    assert HIT.findall(log) == RUNS_IN_DEFAULT_BUILD[:2]  # npm ci and apk come before COPY src
+    assert HIT.findall(log) == CACHED_IN_DEFAULT_BUILD[:4]  # npm ci and apk (and the WORKDIRs) come before COPY src
     assert MISS.findall(log) == [RUNS_IN_DEFAULT_BUILD[2]]
 
 
@@ -199,3 +199,33 @@ def test_secret_values_never_reach_the_job_log(admin, sandbox) -> None:
     _, log, job = _build(admin, caller(secrets={"REGISTRY_TOKEN": "${{ secrets.REGISTRY_PAT }}"}))
     assert job["conclusion"] == "success"
     assert pat not in log and os.environ.get("GITHUB_TOKEN", "\0") not in log
+
+
+def test_a_debug_rerun_runs_kaniko_at_debug_verbosity(admin) -> None:
+    run_id, first, _ = _build(admin, caller())
+    admin.call("POST", f"{R}/actions/runs/{run_id}/rerun", {"enable_debug_logging": "yes"}, expect=422)
+    admin.call("POST", f"{R}/actions/runs/{run_id}/rerun", {"enable_debug_logging": True}, expect=201)
+    attempt = admin.wait_run(REPO, run_id)["run_attempt"]
+    second = admin.job_log(REPO, admin.jobs(REPO, run_id, attempt)[0]["id"])
+    assert "--verbosity=debug" not in first and "DEBU" not in first
+    assert "--verbosity=debug" in second and "Optimize: cache key for command RUN apk add --no-cache tini" in second
+    assert HIT.findall(second) == CACHED_IN_DEFAULT_BUILD  # the same build, more lines
+
+
+def test_a_refused_cache_read_is_told_from_a_miss_in_a_debug_rerun(admin, sandbox) -> None:
+    from wizard.core.kaniko.log import parse_log_text
+    from wizard.core.kaniko.verdict import judge
+    from wizard.sandbox.kaniko.registry import RegistryCredential
+
+    cache = "ghcr.io/brikbyte-studios/example-node-api-cache"
+    sandbox.state.registry.push(cache, "seed", "sha256:" + "0" * 64, by=RegistryCredential("github-token", f"{ORG}/other-service"))
+    run_id, first, _ = _build(admin, caller())
+    headers = {"Content-Type": "application/json"}
+    admin.call("POST", f"{R}/actions/runs/{run_id}/rerun", data="null", headers=headers, expect=201)  # null is allowed
+    admin.wait_run(REPO, run_id)
+    admin.call("POST", f"{R}/actions/runs/{run_id}/rerun", {"enable_debug_logging": True}, expect=201)
+    attempt = admin.wait_run(REPO, run_id)["run_attempt"]
+    third = admin.job_log(REPO, admin.jobs(REPO, run_id, attempt)[0]["id"])
+    assert "DENIED: requested access to the resource is denied" in third
+    verdict = judge(parse_log_text(first), parse_log_text(third))
+    assert "cache-read-refused" in verdict.codes and "misses-on-attempt-2" not in verdict.codes

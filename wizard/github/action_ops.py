@@ -144,8 +144,10 @@ class ActionOps(AdapterBase):
         self._run_attempts[run_url] = max(self._run_attempts.get(run_url, 0), info.run_attempt)
         return info
 
-    def rerun(self, full_name: str, run_id: int) -> None:
-        """Re-run every job (attempt n+1). Errors are raised, unlike PyGithub's WorkflowRun.rerun()."""
+    def rerun(self, full_name: str, run_id: int, *, debug_logging: bool = False) -> None:
+        """Re-run every job (attempt n+1). Errors are raised, unlike PyGithub's WorkflowRun.rerun().
+
+        With `debug_logging` the attempt runs with runner.debug == '1' (enable_debug_logging)."""
         url = f"{repo_path(full_name)}/actions/runs/{int(run_id)}"
         before = self._run_attempts.get(url) or self.get_run(full_name, run_id).run_attempt
 
@@ -153,7 +155,7 @@ class ActionOps(AdapterBase):
             return None if self.get_run(full_name, run_id).run_attempt > before else MISSING
 
         def send() -> None:
-            self._api.request("POST", f"{url}/rerun")
+            self._api.request("POST", f"{url}/rerun", body={"enable_debug_logging": True} if debug_logging else None)
 
         self._write(f"re-running run {run_id} of {full_name}", send, recheck=recheck)
 

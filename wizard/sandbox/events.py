@@ -29,7 +29,16 @@ def start_run(
     return run
 
 
-def rerun(st: SandboxState, repo: Repo, run: Run, actor: str, *, only_failed: bool = False, job_name: str | None = None) -> Attempt:
+def rerun(
+    st: SandboxState,
+    repo: Repo,
+    run: Run,
+    actor: str,
+    *,
+    only_failed: bool = False,
+    job_name: str | None = None,
+    debug_logging: bool = False,
+) -> Attempt:
     """Attempt n+1 of the same run (same commit, same workflow file at that commit).
 
     With `only_failed` or `job_name`, jobs that are not re-run keep their previous result (GitHub copies
@@ -40,11 +49,13 @@ def rerun(st: SandboxState, repo: Repo, run: Run, actor: str, *, only_failed: bo
     if only_failed or job_name:
         succeeded = {j.name for j in previous.jobs if job_view(j, previous, st.now(), st.time_factor).conclusion == "success"}
         keep = {j.name: j for j in previous.jobs if (job_name and j.name != job_name) or (only_failed and j.name in succeeded)}
-    return _new_attempt(st, repo, run, actor, keep)
+    return _new_attempt(st, repo, run, actor, keep, debug_logging=debug_logging)
 
 
-def _new_attempt(st: SandboxState, repo: Repo, run: Run, actor: str, keep: dict[str, Job] | None = None) -> Attempt:
-    attempt = Attempt(len(run.attempts) + 1, st.now(), actor)
+def _new_attempt(
+    st: SandboxState, repo: Repo, run: Run, actor: str, keep: dict[str, Job] | None = None, *, debug_logging: bool = False
+) -> Attempt:
+    attempt = Attempt(len(run.attempts) + 1, st.now(), actor, debug_logging=debug_logging)
     run.attempts.append(attempt)
     attempt.jobs = plan_attempt(st, repo, run, attempt, keep)
     return attempt

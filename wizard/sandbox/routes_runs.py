@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, g, request
 
 from wizard.sandbox import events
 from wizard.sandbox.api import (
     ApiError,
     api_url,
+    body_json,
     find_repo,
     int_arg,
     json_response,
@@ -129,13 +132,23 @@ def _completed(run: Run) -> bool:
     return attempt_view(run.latest, state().now(), state().time_factor).status == "completed"
 
 
+def _debug_logging() -> bool:
+    """The re-run body's `enable_debug_logging`; the body is optional and may be JSON null."""
+    data = {} if request.get_data(cache=True).strip() == b"null" else body_json()
+    value = data.get("enable_debug_logging", False)
+    if not isinstance(value, bool):
+        raise ApiError(422, f"Invalid request.\n\nFor 'properties/enable_debug_logging', {json.dumps(value)} is not a boolean.")
+    return value
+
+
 @bp.post(RUN + "/rerun")
 def rerun(owner: str, name: str, run_id: str) -> Response:
     with state().lock:
         repo, run = _run(owner, name, run_id, write=True)
+        debug = _debug_logging()
         if not _completed(run):
             raise ApiError(403, "This workflow is already running")
-        events.rerun(state(), repo, run, g.token.login)
+        events.rerun(state(), repo, run, g.token.login, debug_logging=debug)
     return json_response({}, 201)
 
 
@@ -145,9 +158,10 @@ def rerun_failed(owner: str, name: str, run_id: str) -> Response:
         repo, run = _run(owner, name, run_id, write=True)
         if not _completed(run):
             raise ApiError(403, "This workflow is already running")
+        debug = _debug_logging()
         if attempt_view(run.latest, state().now(), state().time_factor).conclusion == "success":
             raise ApiError(403, "This workflow run cannot be retried: it has no failed jobs")
-        events.rerun(state(), repo, run, g.token.login, only_failed=True)
+        events.rerun(state(), repo, run, g.token.login, only_failed=True, debug_logging=debug)
     return json_response({}, 201)
 
 
@@ -186,7 +200,8 @@ def job_logs(owner: str, name: str, job_id: str) -> Response:
 def rerun_job(owner: str, name: str, job_id: str) -> Response:
     with state().lock:
         repo, run, attempt, job = _job(owner, name, job_id, write=True)
+        debug = _debug_logging()
         if not _completed(run):
             raise ApiError(403, "This workflow is already running")
-        events.rerun(state(), repo, run, g.token.login, job_name=job.name)
+        events.rerun(state(), repo, run, g.token.login, job_name=job.name, debug_logging=debug)
     return json_response({}, 201)

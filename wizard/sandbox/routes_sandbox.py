@@ -57,7 +57,11 @@ def _repo_state(st: SandboxState, repo: Repo) -> dict[str, Any]:
                 "status": view.status,
                 "conclusion": view.conclusion,
                 "attempts": [
-                    {"number": a.number, "jobs": [{"id": j.id, "name": j.name, "conclusion": j.conclusion} for j in a.jobs]}
+                    {
+                        "number": a.number,
+                        "debug_logging": a.debug_logging,
+                        "jobs": [{"id": j.id, "name": j.name, "conclusion": j.conclusion} for j in a.jobs],
+                    }
                     for a in run.attempts
                 ],
             }

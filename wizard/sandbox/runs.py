@@ -45,6 +45,7 @@ class Attempt:
     actor: str
     jobs: list[Job] = field(default_factory=list)
     cancelled_at: datetime | None = None  # wall clock
+    debug_logging: bool = False  # re-run with enable_debug_logging: the jobs see runner.debug == '1'
 
 
 @dataclass

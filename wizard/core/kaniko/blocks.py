@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import BinaryIO
 
-from wizard.core.kaniko.messages import CHECKING, EXPIRED, HIT, HIT_INFERRED, MISS
+from wizard.core.kaniko.messages import CHECKING, EXPIRED, HIT, HIT_INFERRED, MISS_STEM
 
 BLOCK_SIZE = 1 << 19  # bytes read at a time: the searches over one block run from the CPU cache
 _BOM = b"\xef\xbb\xbf"
@@ -51,7 +51,7 @@ _NEEDLES: tuple[tuple[bytes, _Find], ...] = (
     (b"=", _finder("level=")),  # logfmt (--log-format=text)
     (b'"', _finder('"level"')),  # json
     (b"U", _finder(HIT)),
-    (b"N", _finder(MISS)),
+    (b"N", _finder(MISS_STEM)),
     (b"x", _finder(EXPIRED)),
     (b"", _finder(CHECKING)),
     (b"", _finder(HIT_INFERRED)),

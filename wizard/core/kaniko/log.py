@@ -28,17 +28,21 @@ from wizard.core.kaniko.messages import (
     CHECKING,
     EXPIRED,
     FATAL_MARKERS,
+    FOUND,
     HIT,
     HIT_INFERRED,
     MISS,
+    MISS_LEGACY,
     NO_PUSH,
     PUSH_WARNING,
     PUSHED,
+    PUSHED_COUNT,
     PUSHING,
+    RETRIEVE_FAILED,
     STAGE,
     UPLOAD_ERROR,
 )
-from wizard.core.kaniko.text import go_unquote, normalize_repo, parse_timestamp, split_ref
+from wizard.core.kaniko.text import go_unquote, is_refusal, normalize_repo, parse_timestamp, split_ref
 
 INSTRUCTION_KEYWORDS = frozenset(
     "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR".split()
@@ -60,10 +64,27 @@ _CI_TS_RE = re.compile(r"(?:^|[\s|])(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) 
 _DIGEST_REF_RE = re.compile(r"\S+@sha256:[0-9a-f]{64}(?:\s|$)")
 _HEX64_RE = re.compile(r"[0-9a-f]{64}")
 _JSON = json.JSONDecoder()
-# The markers followed by an argument; "Pushing layer " before "Pushing image to " keeps the alternation exact.
-_MARKER_RE = re.compile(
-    "|".join(re.escape(m) for m in (CHECKING, HIT, HIT_INFERRED, MISS, EXPIRED, CACHE_PUSH, UPLOAD_ERROR, PUSHING, PUSHED))
-)
+# The markers followed by an argument, by name; "Pushing layer " before "Pushing image to " and "Pushed image"
+# before "Pushed " keep the alternation exact. The upload error's first letter changed case in v1.9.0.
+_MARKERS = {
+    "checking": re.escape(CHECKING),
+    "hit": re.escape(HIT),
+    "inferred": re.escape(HIT_INFERRED),
+    "miss": re.escape(MISS),
+    "miss_legacy": re.escape(MISS_LEGACY),
+    "found": re.escape(FOUND),
+    "expired": re.escape(EXPIRED),
+    "cache_push": re.escape(CACHE_PUSH),
+    "upload_error": "[Ee]" + re.escape(UPLOAD_ERROR),
+    "pushing": re.escape(PUSHING),
+    "pushed_count": re.escape(PUSHED_COUNT) + r"s? to (?=\d+ destinations)",
+    "pushed": re.escape(PUSHED),
+    "retrieve_failed": re.escape(RETRIEVE_FAILED) + "(?:layer|pointer): ",
+}
+_MARKER_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _MARKERS.items()))
+# Read in a logrus record only (header, logfmt or json), never in a raw line: Kaniko prints them only so, and
+# the block search (blocks.py) then needs no search of its own for them.
+_LOGRUS_ONLY = frozenset({"found", "retrieve_failed"})
 
 
 @dataclass
@@ -94,6 +115,11 @@ class LogSummary:
     hit_count: int = 0
     miss_count: int = 0
     instruction_count: int = 0
+    inferred_hits: int = 0  # fork: "Cache hit via inferred cross-stage key" lines (the hit or miss line follows)
+    cache_read_refusals: int = 0  # debug level only: cache reads the registry refused (each then logs a miss)
+    read_refusal_messages: list[str] = field(default_factory=list)
+    pushes_without_ref: int = 0  # v1.4-v1.7: "Pushed image(s) to N destinations", N summed
+    debug: bool = False  # the log has debug-level lines (--verbosity=debug): a refused cache read shows
 
     @property
     def cache_enabled_hint(self) -> bool:
@@ -122,7 +148,7 @@ class KanikoLogParser:
     def __init__(self, path: str | None = None, *, max_items: int = MAX_ITEMS) -> None:
         self._s = LogSummary(path=path)
         self._max = max_items
-        self._push_events: deque[tuple[bool, str]] = deque(maxlen=4 * max_items)
+        self._push_events: deque[tuple[bool | None, str]] = deque(maxlen=4 * max_items)  # None: "pushed them all"
         self._cache_repos: dict[str, None] = {}  # insertion-ordered set, normalised
         self._ci_first: str | None = None
         self._ci_probe = 5  # the first non-empty lines decide whether CI timestamps are present
@@ -130,6 +156,9 @@ class KanikoLogParser:
         self._first_time: str | None = None
         self._last_time: str | None = None
         self._max_counter: int | None = None
+        self._instruction: str | None = None  # the last instruction echoed: v0.4-v0.5 name hits and misses by it
+        self._found: list[str] = []  # "Found cached layer" lines: the hits of a log without hit lines (v0.4-v0.5)
+        self._found_count = 0
 
     # -- per line --------------------------------------------------------------------------------
     def feed(self, line: str) -> None:
@@ -247,16 +276,20 @@ class KanikoLogParser:
         self._last_time = stamp
 
     def _on_message(self, level: str | None, msg: str, structured: bool) -> None:
+        if level == "debug":
+            self._s.debug = True
         if structured:
             m = _MARKER_RE.match(msg)
         elif "ached layer" in msg or "caching version" in msg or "Cache " in msg or "to cache" in msg or "Push" in msg:
             m = _MARKER_RE.search(msg)  # a raw line: the marker may follow any prefix
+            if m and m.lastgroup in _LOGRUS_ONLY:
+                return
         elif "error " in msg:
             m = None
         else:
             return  # a raw line that holds no marker (RUN output): the common case, keep it cheap
         if m:
-            self._on_marker(m.group(0), msg[m.end() :].strip())
+            self._on_marker(m.lastgroup or "", msg[m.end() :].strip())
             return
         s = self._s
         if NO_PUSH in msg:
@@ -272,34 +305,50 @@ class KanikoLogParser:
         elif level == "info" and _is_instruction(msg):
             s.instruction_count += 1
             self._keep(s.instructions, msg)
+            self._instruction = msg
 
     def _on_marker(self, marker: str, arg: str) -> None:
         s = self._s
-        if marker == CHECKING:
+        if marker == "checking":
             s.lookups += 1
             self._cache_repo(arg.rstrip(".").strip())
-        elif marker in (HIT, HIT_INFERRED):
+        elif marker == "hit":
             s.hit_count += 1
             self._keep(s.hits, arg)
-        elif marker == MISS:
+        elif marker == "inferred":
+            # Not a hit by itself: the fork then looks the layer up and logs the ordinary hit or miss line
+            # for the same command, or nothing when it rebuilds the layer (after a miss in the stage).
+            s.inferred_hits += 1
+        elif marker in ("miss", "miss_legacy"):
             s.miss_count += 1
-            self._keep(s.misses, arg)
-        elif marker == CACHE_PUSH and arg.endswith(CACHE_PUSH_END):
+            self._keep(s.misses, arg if marker == "miss" else self._instruction or "?")
+        elif marker == "found":
+            self._found_count += 1
+            if len(self._found) < self._max:
+                self._found.append(self._instruction or "?")
+        elif marker == "cache_push" and arg.endswith(CACHE_PUSH_END):
             s.cache_pushes += 1
             self._cache_repo(arg[: -len(CACHE_PUSH_END)])
-        elif marker == UPLOAD_ERROR:
+        elif marker == "upload_error":
             s.cache_upload_errors += 1
             if len(s.upload_error_messages) < _MAX_MESSAGES:  # they repeat: a few tell the story
                 s.upload_error_messages.append(arg[:_MAX_TEXT])
-        elif marker == PUSHING and arg:
+        elif marker == "retrieve_failed" and is_refusal(arg):
+            s.cache_read_refusals += 1
+            if len(s.read_refusal_messages) < _MAX_MESSAGES:
+                s.read_refusal_messages.append(arg[:_MAX_TEXT])
+        elif marker == "pushing" and arg:
             ref = arg.split()[0]
             tag = split_ref(ref)[1]
             if tag and _HEX64_RE.fullmatch(tag):
                 self._cache_repo(ref)  # a cache layer image: tagged with its 64-hex cache key
             self._push_events.append((False, ref))
-        elif marker == PUSHED and _DIGEST_REF_RE.match(arg):
+        elif marker == "pushed" and _DIGEST_REF_RE.match(arg):
             self._push_events.append((True, arg.split()[0]))
-        elif marker == EXPIRED:
+        elif marker == "pushed_count":
+            s.pushes_without_ref += int(arg.split()[0])
+            self._push_events.append((None, ""))  # every image push before it landed
+        elif marker == "expired":
             s.expired += 1
 
     def _keep(self, items: list[str], value: str) -> None:
@@ -318,6 +367,8 @@ class KanikoLogParser:
     # -- summary ---------------------------------------------------------------------------------
     def result(self) -> LogSummary:
         s = self._s
+        if self._found_count and not s.hit_count and not s.inferred_hits:
+            s.hit_count, s.hits = self._found_count, list(self._found)  # v0.4-v0.5 log no hit line of their own
         s.pushed, s.pushed_digests, s.push_targets = self._pushes()
         s.duration_s, s.timing_source = self._duration()
         return s
@@ -331,6 +382,10 @@ class KanikoLogParser:
         pending: dict[str, list[str]] = {}
         pushed, digests, targets = [], [], []
         for done, ref in self._push_events:
+            if done is None:  # "Pushed image(s) to N destinations": the images pushed before it landed
+                pushed += [r for waiting in pending.values() for r in waiting]
+                pending.clear()
+                continue
             if self._is_cache_ref(ref):
                 continue
             repo = normalize_repo(split_ref(ref)[0])

@@ -56,3 +56,14 @@ def _go_escape(m: re.Match[str]) -> str:
     if len(esc) > 1:  # \xNN \uNNNN \UNNNNNNNN or octal \NNN
         return chr(int(esc[1:], 16) if esc[0] in "xuU" else int(esc, 8))
     return _GO_SIMPLE_ESCAPES.get(esc, esc)
+
+
+# A registry's refusal in go-containerregistry's error text (a 401/403 status or the registry's error code),
+# as opposed to MANIFEST_UNKNOWN / NAME_UNKNOWN, which are plain misses.
+_REFUSAL_RE = re.compile(
+    r"status code 40[13]\b|\b40[13] (?:Unauthorized|Forbidden)\b|\bUNAUTHORIZED\b|\bDENIED\b|\bforbidden\b|authentication required", re.I
+)
+
+
+def is_refusal(error: str) -> bool:
+    return _REFUSAL_RE.search(error) is not None

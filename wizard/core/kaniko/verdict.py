@@ -24,7 +24,8 @@ class ReasonCode(enum.StrEnum):
     CACHE_UPLOAD_REFUSED = "cache-upload-refused"  # the registry refused a cache layer (401/403): the token cannot write the cache
     CACHE_UPLOAD_FAILED = "cache-upload-failed"  # a cache layer upload failed for another reason
     CACHE_DISABLED = "cache-disabled"  # no cache lookup in either log
-    NO_CACHEABLE_LAYER = "no-cacheable-layer"  # nothing Kaniko caches by default (no RUN)
+    NO_CACHEABLE_LAYER = "no-cacheable-layer"  # nothing Kaniko caches by default (no RUN; the fork: no RUN or WORKDIR)
+    CACHE_READ_REFUSED = "cache-read-refused"  # attempt 2's cache reads were refused (401/403), not missing
     MISSES_ON_ATTEMPT_2 = "misses-on-attempt-2"  # attempt 2 rebuilt a layer
     NO_CACHE_HITS = "no-cache-hits"  # attempt 2 looked up layers but used none
     UNCACHED_LAYERS = "uncached-layers"  # attempt 2 ran RUN instructions that were never looked up
@@ -46,9 +47,12 @@ _AUTH_RE = re.compile(r"\b(401|403)\b|unauthori[sz]ed|denied|forbidden|authentic
 _EXCERPT = 240
 # Our hint replaces Kaniko's advice; the token scopes map after "; [map[" says nothing to a reader.
 _BOILERPLATE_RE = re.compile(r" -- make sure you entered the correct tag name.*?try again|; \[map\[.*$")
+# Upstream caches RUN layers by default and COPY with --cache-copy-layers; the osscontainertools fork also
+# caches WORKDIR by default and ADD with --cache-copy-layers. A fork build with a WORKDIR looks it up, so a
+# log without lookups and without RUN is either flavour's "nothing to cache".
 _NO_CACHEABLE = (
-    "the Dockerfile has no RUN instruction and Kaniko caches only RUN layers by "
-    "default; pass --cache-copy-layers (kaniko-args) to cache COPY layers"
+    "the Dockerfile has no instruction Kaniko caches by default (RUN; the osscontainertools fork also "
+    "WORKDIR); pass --cache-copy-layers (kaniko-args) to cache COPY layers (and ADD in the fork)"
 )
 
 
@@ -117,6 +121,8 @@ def judge(
         misses=second.miss_count,
     )
     _timing(verdict, first, second)
+    if second.miss_count and not second.debug and not second.cache_read_refusals:
+        verdict.notes.append("attempt 2 logged at Kaniko's default verbosity, where a refused cache read looks like a miss")
     if verdict.warmed_before:
         verdict.notes.append(f"attempt 1 already hit the cache ({first.hit_count} layer(s)): an earlier build had warmed it")
     return verdict
@@ -187,6 +193,16 @@ def _cache_reasons(first: LogSummary, second: LogSummary) -> list[Reason]:
             return [Reason(ReasonCode.NO_CACHEABLE_LAYER, _NO_CACHEABLE)]
         where = "attempt 2 shows no cache lookup (attempt 1 did)" if first.cache_enabled_hint else "neither log shows a cache lookup"
         return [Reason(ReasonCode.CACHE_DISABLED, f"{where}; run Kaniko with --cache=true (cache_enabled: true in the workflow)")]
+    if second.cache_read_refusals:
+        repo = second.cache_repo or "the cache repository"
+        sample = _excerpt(second.read_refusal_messages[0]) if second.read_refusal_messages else ""
+        return [
+            Reason(
+                ReasonCode.CACHE_READ_REFUSED,
+                f"attempt 2: {repo} refused {second.cache_read_refusals} cache read(s) ({sample}), so its layers "
+                "were rebuilt though not missing; the token must be able to read the cache package too",
+            )
+        ]
     if second.miss_count:
         first_miss = second.misses[0] if second.misses else "?"
         why = " (attempt 1 could not upload its layers)" if first.cache_upload_errors else ""
@@ -226,7 +242,9 @@ def _cache_repo_reasons(first: LogSummary, second: LogSummary, expected: str | N
 def _push_reasons(second: LogSummary, image: str | None, destinations: list[str]) -> list[Reason]:
     if not image and not destinations:
         return []
-    pushed_repos = {normalize_repo(split_ref(r)[0]) for r in second.pushed_digests}
+    if second.pushes_without_ref and not second.push_targets:
+        return []  # v1.4-v1.5 only count their pushes ("Pushed images to N destinations"): nothing to compare
+    pushed_repos = {normalize_repo(split_ref(r)[0]) for r in [*second.pushed_digests, *second.pushed]}
     named = {_normal_ref(r) for r in second.push_targets}
     missing = [d for d in destinations if normalize_repo(split_ref(d)[0]) not in pushed_repos or (named and _normal_ref(d) not in named)]
     if image and normalize_repo(split_ref(image)[0]) not in pushed_repos:

@@ -72,7 +72,8 @@ class ValidateStep(Step):
         if first.conclusion == "success":
             if not s.state.rerun_requested:
                 assert s.repo is not None  # the repository step ran first
-                s.port.rerun(s.repo.full_name, run.id)
+                # At debug level Kaniko logs why a cache read failed: a refused read is then told from a miss.
+                s.port.rerun(s.repo.full_name, run.id, debug_logging=True)
                 s.state.rerun_requested = True
                 s.save_state()
             _, jobs = self._wait(s, run.id, 2)

@@ -22,6 +22,13 @@ from .log_format import JobLog
 from .registry import Registry, RegistryCredential, registry_host, split_repo_ref
 
 DEFAULT_EXECUTOR = "ghcr.io/osscontainertools/kaniko:v1.28.3"  # the reusable workflow's default
+_FORK_IMAGES = ("osscontainertools/kaniko", "martizih/kaniko")  # the fork's images (ghcr.io, Docker Hub)
+
+
+def is_fork(executor: str) -> bool:
+    """Whether the executor image is the osscontainertools fork (else upstream's gcr.io/kaniko-project/executor)."""
+    name = executor.split("@", 1)[0].lower()
+    return any(image in name for image in _FORK_IMAGES)
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class BuildRequest:
     executor: str = DEFAULT_EXECUTOR
     job_name: str = "build / Kaniko build"  # "<caller job> / <reusable job name>", as GitHub names it
     commit_sha: str = ""  # "" -> derived from the files
+    verbosity: str = "info"  # Kaniko's --verbosity: "debug" adds the debug lines (a refused cache read shows there)
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,8 @@ class _Job:
         if req.cache_copy_layers:
             args.append("--cache-copy-layers")
             inputs["kaniko-args"] = "--cache-copy-layers"
+        if req.verbosity != "info":
+            args.append(f"--verbosity={req.verbosity}")
         log.lines(text.kaniko_action_inputs(inputs))
         log.write(f"[command]/usr/bin/docker pull -q {req.executor}")
         pull = self.costs.executor_pull(req.executor)
@@ -223,6 +233,8 @@ class _Job:
             tuple(req.destinations),
             req.credential,
             self.started_at.isoformat(),
+            fork=is_fork(req.executor),
+            debug=req.verbosity in ("debug", "trace"),
         )
 
 

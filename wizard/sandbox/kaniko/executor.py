@@ -1,7 +1,11 @@
 """The Kaniko executor, emulated: what `/kaniko/executor --cache=true ...` logs and does, stage by stage.
 
-Strings and order follow upstream Kaniko v1.24 (its chainguard fork logs the same set; the reusable
-workflow's default osscontainertools fork differs in a few lines): push-permission check on
+Strings and order follow upstream Kaniko v1.24 (its chainguard fork logs the same set). With the
+osscontainertools fork's image (the reusable workflow's default) WORKDIR is cached too (its
+pkg/commands/commands.go: WORKDIR follows --cache-run-layers, ADD --cache-copy-layers) and the
+"Executing N build triggers" line is gone. At --verbosity=debug a failed cache read logs its error
+(`Failed to retrieve layer: …`: the registry's refusal, or MANIFEST_UNKNOWN for a real miss) before the
+miss line, which is the same either way. Push-permission check on
 the destinations, base image retrieval, `Built cross stage deps`, then per stage the cache lookups
 (`optimize`: stop after the first miss), unpacking, each instruction, snapshots and cache pushes, and a
 WARN at the end of the stage when a cache push failed. Only the stages the target needs are built, as
@@ -15,6 +19,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from wizard.core.dockerfile import Dockerfile, DockerfileError, Instruction, Stage, parse_dockerfile
 
@@ -23,7 +28,7 @@ from .cache_keys import CompositeKey, StageState, base_image_digest, expand, ins
 from .cost_model import CostModel
 from .log_format import JobLog
 from .pushes import check_push_permissions, push_cache, push_image
-from .registry import Registry, RegistryCredential, registry_host
+from .registry import Registry, RegistryCredential, registry_host, repo_path, split_repo_ref
 
 METADATA = frozenset(
     {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL", "STOPSIGNAL", "ONBUILD", "MAINTAINER"}
@@ -43,6 +48,8 @@ class ExecutorPlan:
     destinations: tuple[str, ...]
     credential: RegistryCredential
     created: str  # the image's creation time: part of its config, so of its digest
+    fork: bool = False  # the osscontainertools fork's executor
+    debug: bool = False  # --verbosity=debug
 
 
 @dataclass
@@ -104,7 +111,9 @@ class KanikoExecutor:
         return next((s.index for s in self.df.stages[: stage.index] if s.name == ref.lower()), None)
 
     def _cacheable(self, ins: Instruction) -> bool:
-        return ins.keyword == "RUN" or (ins.keyword == "COPY" and self.plan.cache_copy_layers)
+        by_default = ("RUN", "WORKDIR") if self.plan.fork else ("RUN",)
+        with_copy_layers = ("COPY", "ADD") if self.plan.fork else ("COPY",)
+        return ins.keyword in by_default or (ins.keyword in with_copy_layers and self.plan.cache_copy_layers)
 
     # -- the build -------------------------------------------------------------------------------
     def run(self) -> ExecutorResult:
@@ -179,7 +188,8 @@ class KanikoExecutor:
             for _ in range(2):
                 self.log.kaniko(f"Retrieving image manifest {ref}")
                 self.log.kaniko("Returning cached image manifest")
-        self.log.kaniko("Executing 0 build triggers")
+        if not self.plan.fork:
+            self.log.kaniko("Executing 0 build triggers")
         self.log.kaniko(f"Building stage '{ref}' [idx: '{stage.index}', base-idx: '{-1 if base_index is None else base_index}']")
         if base_index is None:
             return CompositeKey(base_image_digest(ref)), StageState(self.plan.build_args, self.meta_args)
@@ -215,14 +225,21 @@ class KanikoExecutor:
                 "files": files,
                 "argv": _argv(ins, state) if ins.keyword == "RUN" else None,
             }
+            if plan.debug:
+                log.kaniko(f"Optimize: cache key for command {ins.text} {entry['key']}", level="debug")
             if plan.cache_enabled and entry["cacheable"] and not stop:
                 log.kaniko(f"Checking for cached layer {plan.cache_repo}:{entry['key']}...")
                 log.advance(self.costs.lookup(entry["key"]))
-                entry["hit"] = self.registry.has_cache(plan.cache_repo, entry["key"])
+                refusal = self.registry.read_denial(plan.cache_repo, plan.credential)
+                entry["hit"] = refusal is None and self.registry.has_cache(plan.cache_repo, entry["key"])
                 if entry["hit"]:
                     log.kaniko(f"Using caching version of cmd: {ins.text}")
                 else:
+                    if plan.debug:
+                        log.kaniko(f"Failed to retrieve layer: {self._read_error(entry['key'], refusal)}", level="debug")
                     log.kaniko(f"No cached layer found for cmd {ins.text}")
+                    if plan.debug:
+                        log.kaniko(f"Key missing was: {'-'.join(key.keys)}", level="debug")
                     stop = True
             entry["created_dir"] = state.apply(ins)
             entry["workdir"] = state.workdir
@@ -230,6 +247,16 @@ class KanikoExecutor:
                 self._expose(ins)  # optimize executes metadata commands on a copy of the config
             entries.append(entry)
         return entries
+
+    def _read_error(self, key: str, refusal: str | None) -> str:
+        """go-containerregistry's error for a failed cache read: the token request refused, or no such tag."""
+        repo, _ = split_repo_ref(self.plan.cache_repo)
+        host, path = registry_host(repo), repo_path(repo)
+        if refusal is not None:
+            return f"GET https://{host}/token?scope=repository%3A{quote(path, safe='')}%3Apull&service={host}: {refusal}"
+        if not self.registry.exists(repo):
+            return f"GET https://{host}/v2/{path}/manifests/{key}: NAME_UNKNOWN: repository name not known to registry"
+        return f"GET https://{host}/v2/{path}/manifests/{key}: MANIFEST_UNKNOWN: manifest unknown; unknown tag={key}"
 
     def _expose(self, ins: Instruction) -> None:
         self.log.kaniko("Cmd: EXPOSE")

@@ -5,6 +5,10 @@ GHCR's write rules, as the build emulation needs them:
 - a workflow's GITHUB_TOKEN writes a package linked to its repository, or creates a new one under its
   own owner (the new package is then linked to that repository, as GHCR does on the first push);
 - without credentials nothing is written.
+And its read rules (packages are private here): a classic PAT reads with `read:packages` or `write:packages`;
+a GITHUB_TOKEN reads its owner's packages linked to its repository; anything else is refused (the token
+request answers DENIED, or UNAUTHORIZED without credentials). A missing tag is MANIFEST_UNKNOWN, a
+missing package NAME_UNKNOWN: those are misses, not refusals.
 A cache entry is an ordinary tag in the cache repository (Kaniko pushes `<cache-repo>:<key>`).
 """
 
@@ -17,6 +21,7 @@ from typing import Any
 FINE_GRAINED_DENIAL = "DENIED: permission_denied: The token provided does not match expected scopes"
 WRITE_DENIAL = "DENIED: permission_denied: write_package"
 ANONYMOUS_DENIAL = "UNAUTHORIZED: authentication required"
+READ_DENIAL = "DENIED: requested access to the resource is denied"
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,23 @@ class Registry:
             if linked is None and repo not in self._tags:
                 return None  # a new package: the first push creates it
             return None if cred.repo.lower() in (linked or []) else WRITE_DENIAL
+
+    def read_denial(self, repo_ref: str, cred: RegistryCredential) -> str | None:
+        """The registry's refusal text for a read by `cred` of an existing package, or None when it may read."""
+        repo, _ = split_repo_ref(repo_ref)
+        with self._lock:
+            linked = self._linked.get(repo)
+            if linked is None and repo not in self._tags:
+                return None  # nothing to read: NAME_UNKNOWN, a miss
+        if cred.kind == "pat":
+            if cred.fine_grained:
+                return FINE_GRAINED_DENIAL
+            return None if cred.scopes & {"read:packages", "write:packages"} else READ_DENIAL
+        if cred.kind != "github-token":
+            return ANONYMOUS_DENIAL
+        if repo_path(repo).split("/", 1)[0] != cred.repo.split("/", 1)[0].lower():
+            return READ_DENIAL
+        return None if cred.repo.lower() in (linked or []) else READ_DENIAL
 
     def can_write(self, repo_ref: str, cred: RegistryCredential) -> bool:
         return self.denial(repo_ref, cred) is None

@@ -73,7 +73,9 @@ def onboard_once() -> tuple[Counter[str], int, bool]:
     with demo_environment(time_factor=TIME_FACTOR) as env:
         session = env.factory(Options(poll_interval_s=POLL_S))(FlagQuestioner(yes=True, interactive=False), lambda event: None)
         Engine(session).run()
-        log = requests.get(env.sandbox.base_url + "/_sandbox/requests", timeout=30).json()
+        log = requests.get(
+            env.sandbox.base_url + "/_sandbox/requests", headers={"Authorization": f"token {env.sandbox.token}"}, timeout=30
+        ).json()
     org = DEMO_REPO.split("/")[0]
     seen = Counter(normalise(r["method"], r["path"], DEMO_REPO, org) for r in log)
     polls = sum(n for line, n in seen.items() if POLL_RE.match(line))

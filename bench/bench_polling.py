@@ -33,7 +33,9 @@ def measure(poll_s: float) -> dict[str, float]:
             FlagQuestioner(yes=True, interactive=False), lambda event: None
         )
         Engine(session).run()
-        log = requests.get(env.sandbox.base_url + "/_sandbox/requests", timeout=30).json()
+        log = requests.get(
+            env.sandbox.base_url + "/_sandbox/requests", headers={"Authorization": f"token {env.sandbox.token}"}, timeout=30
+        ).json()
     if not session.verdict_passed:
         raise SystemExit("the onboarding did not pass validation: the numbers would not be comparable")
     facts = session.verdict

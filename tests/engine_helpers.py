@@ -155,11 +155,13 @@ def api(sandbox: Any, method: str, path: str, *, token: str | None = None, body:
 
 def request_log(sandbox: Any) -> list[dict[str, Any]]:
     """Every API request the sandbox answered, in order (the /_sandbox area's own calls are not logged)."""
-    return requests.get(sandbox.base_url + "/_sandbox/requests", timeout=30).json()
+    return requests.get(sandbox.base_url + "/_sandbox/requests", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).json()
 
 
 def clear_request_log(sandbox: Any) -> None:
-    requests.delete(sandbox.base_url + "/_sandbox/requests", timeout=30).raise_for_status()
+    requests.delete(
+        sandbox.base_url + "/_sandbox/requests", headers={"Authorization": f"token {sandbox.token}"}, timeout=30
+    ).raise_for_status()
 
 
 def writes(log: list[dict[str, Any]]) -> list[str]:
@@ -173,7 +175,7 @@ def count(log: list[dict[str, Any]], method: str, path_suffix: str) -> int:
 
 
 def live_state(sandbox: Any) -> dict[str, Any]:
-    return requests.get(sandbox.base_url + "/_sandbox/state", timeout=30).json()
+    return requests.get(sandbox.base_url + "/_sandbox/state", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).json()
 
 
 def repo_state(state: dict[str, Any], full_name: str = REPO) -> dict[str, Any]:

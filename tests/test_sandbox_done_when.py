@@ -50,7 +50,7 @@ def test_serve_then_secrets_caller_dispatch_rerun_and_cache_hits() -> None:
         pat, env_value = "ghp_" + os.urandom(18).hex(), "env-" + os.urandom(8).hex()
         org.create_secret("REGISTRY_PAT", pat, visibility="selected", selected_repositories=[repo])
         repo.create_environment("production").create_secret("REGISTRY_PAT", env_value)
-        state = requests.get(f"{base_url}/_sandbox/state", timeout=30).json()
+        state = requests.get(f"{base_url}/_sandbox/state", headers={"Authorization": f"token {token}"}, timeout=30).json()
         org_secret = state["orgs"][0]["secrets"][0]
         assert org_secret["sha256"] == hashlib.sha256(pat.encode()).hexdigest()
         assert (org_secret["visibility"], org_secret["selected_repositories"]) == ("selected", [repo.id])

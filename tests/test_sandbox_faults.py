@@ -44,7 +44,7 @@ def test_reset_closes_the_connection_abruptly_then_stops(sandbox) -> None:
         connection.getresponse()
     connection.close()
     assert Client(sandbox.base_url, sandbox.token).get("/user").status_code == 200
-    log = requests.get(f"{sandbox.base_url}/_sandbox/requests", timeout=30).json()
+    log = requests.get(f"{sandbox.base_url}/_sandbox/requests", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).json()
     assert log[0] == {"method": "GET", "path": "/user", "query": "", "status": 0, "fault": "reset"}
 
 
@@ -66,14 +66,35 @@ def test_rules_match_method_and_path(sandbox) -> None:
 
 def test_faults_over_http_from_loopback(sandbox) -> None:
     client = Client(sandbox.base_url, sandbox.token)
-    added = requests.post(f"{sandbox.base_url}/_sandbox/faults", json={"path": "^/user$", "status": 503, "count": 1}, timeout=30)
+    added = requests.post(
+        f"{sandbox.base_url}/_sandbox/faults",
+        json={"path": "^/user$", "status": 503, "count": 1},
+        headers={"Authorization": f"token {sandbox.token}"},
+        timeout=30,
+    )
     assert added.status_code == 201 and added.json()["method"] == "*"
-    assert requests.get(f"{sandbox.base_url}/_sandbox/faults", timeout=30).json()[0]["id"] == added.json()["id"]
+    assert (
+        requests.get(f"{sandbox.base_url}/_sandbox/faults", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).json()[0]["id"]
+        == added.json()["id"]
+    )
     assert _statuses(client, 2) == [503, 200]
-    bad = requests.post(f"{sandbox.base_url}/_sandbox/faults", json={"path": "x", "status": 418}, timeout=30)
+    bad = requests.post(
+        f"{sandbox.base_url}/_sandbox/faults",
+        json={"path": "x", "status": 418},
+        headers={"Authorization": f"token {sandbox.token}"},
+        timeout=30,
+    )
     assert bad.status_code == 422
-    requests.post(f"{sandbox.base_url}/_sandbox/faults", json={"path": "^/user$", "status": 500, "count": 5}, timeout=30)
-    assert requests.delete(f"{sandbox.base_url}/_sandbox/faults", timeout=30).status_code == 204
+    requests.post(
+        f"{sandbox.base_url}/_sandbox/faults",
+        json={"path": "^/user$", "status": 500, "count": 5},
+        headers={"Authorization": f"token {sandbox.token}"},
+        timeout=30,
+    )
+    assert (
+        requests.delete(f"{sandbox.base_url}/_sandbox/faults", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).status_code
+        == 204
+    )
     assert client.get("/user").status_code == 200
 
 
@@ -98,7 +119,11 @@ def test_pygithub_retries_through_a_transient_503(sandbox) -> None:
     )
     assert gh.get_repo(REPO).name == "example-node-api"
     statuses = [
-        e["status"] for e in requests.get(f"{sandbox.base_url}/_sandbox/requests", timeout=30).json() if e["path"] == f"/repos/{REPO}"
+        e["status"]
+        for e in requests.get(
+            f"{sandbox.base_url}/_sandbox/requests", headers={"Authorization": f"token {sandbox.token}"}, timeout=30
+        ).json()
+        if e["path"] == f"/repos/{REPO}"
     ]
     assert statuses == [503, 200]
 
@@ -114,6 +139,12 @@ def test_log_downloads_can_fail_too_but_the_control_area_never_does(sandbox) -> 
     sandbox.faults.add("GET", r"^/_sandbox/blobs/", status=503, count=1)
     assert [requests.get(location, timeout=30).status_code for _ in range(2)] == [503, 200]
     sandbox.faults.add("*", ".*", status=500, count=None)
-    assert requests.get(f"{sandbox.base_url}/_sandbox/state", timeout=30).status_code == 200
-    assert requests.delete(f"{sandbox.base_url}/_sandbox/faults", timeout=30).status_code == 204
+    assert (
+        requests.get(f"{sandbox.base_url}/_sandbox/state", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).status_code
+        == 200
+    )
+    assert (
+        requests.delete(f"{sandbox.base_url}/_sandbox/faults", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).status_code
+        == 204
+    )
     assert client.get("/user").status_code == 200

@@ -34,8 +34,8 @@ def test_org_secret_decrypts_to_the_value_sent_and_keeps_only_its_hash(sandbox) 
     assert stored["visibility"] == "selected" and stored["selected_repositories"] == [repo_id]
     got = admin.get(f"{O}/secrets/REGISTRY_PAT", expect=200).json()
     assert set(got) == {"name", "created_at", "updated_at", "visibility", "selected_repositories_url"}
-    state_text = requests.get(f"{sandbox.base_url}/_sandbox/state", timeout=30).text
-    log_text = requests.get(f"{sandbox.base_url}/_sandbox/requests", timeout=30).text
+    state_text = requests.get(f"{sandbox.base_url}/_sandbox/state", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).text
+    log_text = requests.get(f"{sandbox.base_url}/_sandbox/requests", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).text
     for text in [state_text, log_text] + [ex.response_body.decode() for ex in recorder.exchanges]:
         assert value not in text
 

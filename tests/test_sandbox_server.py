@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 import requests
 
 from tests.sandbox_client import ORG, REPO, Client
@@ -94,25 +95,65 @@ def test_logins_and_repo_names_resolve_case_insensitively(sandbox) -> None:
     assert client.get("/repos/BRIKBYTE-STUDIOS/Example-Node-API", expect=200).json()["full_name"] == REPO
 
 
-def test_sandbox_area_serves_state_and_request_log_without_auth(sandbox) -> None:
+def test_sandbox_area_serves_state_and_request_log_with_the_sandbox_token(sandbox) -> None:
     client = Client(sandbox.base_url, sandbox.token)
     client.put_secret(f"/repos/{REPO}/actions", "DEPLOY_KEY", "top-secret-value", expect=201)
-    state_text = requests.get(f"{sandbox.base_url}/_sandbox/state", timeout=30).text
+    state_text = requests.get(f"{sandbox.base_url}/_sandbox/state", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).text
     assert "top-secret-value" not in state_text
     state = json.loads(state_text)
     assert {r["full_name"] for r in state["repos"]} >= {REPO, f"{ORG}/.github"}
     assert "packages" in state["registry"]
-    log = requests.get(f"{sandbox.base_url}/_sandbox/requests", timeout=30).json()
+    log = requests.get(f"{sandbox.base_url}/_sandbox/requests", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).json()
     assert {"method": "PUT", "path": f"/repos/{REPO}/actions/secrets/DEPLOY_KEY", "query": "", "status": 201} in log
     assert not any(entry["path"].startswith("/_sandbox/state") for entry in log)
-    requests.delete(f"{sandbox.base_url}/_sandbox/requests", timeout=30)
-    assert requests.get(f"{sandbox.base_url}/_sandbox/requests", timeout=30).json() == []
+    requests.delete(f"{sandbox.base_url}/_sandbox/requests", headers={"Authorization": f"token {sandbox.token}"}, timeout=30)
+    assert (
+        requests.get(f"{sandbox.base_url}/_sandbox/requests", headers={"Authorization": f"token {sandbox.token}"}, timeout=30).json() == []
+    )
 
 
 def test_sandbox_area_refuses_non_loopback_clients(sandbox) -> None:
     client = sandbox.app.test_client()
-    assert client.get("/_sandbox/state", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 403
-    assert client.get("/_sandbox/state", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
+    auth = {"Authorization": f"token {sandbox.token}"}
+    assert client.get("/_sandbox/state", headers=auth, environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 403
+    assert client.get("/_sandbox/state", headers=auth, environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/_sandbox/state", "/_sandbox/requests", "/_sandbox/faults"])
+def test_sandbox_area_needs_the_sandbox_token(sandbox, path: str) -> None:
+    # Any local process (or a page in a browser) could otherwise read the state or inject faults.
+    other = sandbox.add_token(["repo", "admin:org"], login="someone-else")
+    for headers in ({}, {"Authorization": "token wrong"}, {"Authorization": f"token {other}"}):
+        reply = requests.get(sandbox.base_url + path, headers=headers, timeout=30)
+        assert reply.status_code == 401, (headers, reply.text)
+        assert "sandbox token" in reply.json()["message"]
+    added = requests.post(sandbox.base_url + "/_sandbox/faults", json={"path": "^/user$", "status": 503}, timeout=30)
+    assert added.status_code == 401 and sandbox.faults.rules() == []
+
+
+def test_a_request_for_another_host_name_is_refused(sandbox) -> None:
+    # DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 still sends Host: evil.example.
+    port = sandbox.base_url.rsplit(":", 1)[1]
+    auth = {"Authorization": f"token {sandbox.token}"}
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}"):
+        reply = requests.get(sandbox.base_url + "/_sandbox/state", headers={**auth, "Host": host}, timeout=30)
+        assert reply.status_code == 403, host
+        assert requests.get(sandbox.base_url + f"/repos/{REPO}", headers={**auth, "Host": host}, timeout=30).status_code == 403
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        assert requests.get(sandbox.base_url + "/_sandbox/state", headers={**auth, "Host": host}, timeout=30).status_code == 200
+
+
+def test_a_body_over_the_limit_is_refused(sandbox) -> None:
+    from wizard.sandbox.app import MAX_BODY_BYTES
+
+    assert sandbox.app.config["MAX_CONTENT_LENGTH"] == MAX_BODY_BYTES == 100 * 1024 * 1024
+    sandbox.app.config["MAX_CONTENT_LENGTH"] = 4096  # the same check, without sending 100 MB in a test
+    headers = {"Authorization": f"token {sandbox.token}"}
+    body = {"message": "big", "content": "A" * 8192}
+    reply = requests.put(sandbox.base_url + f"/repos/{REPO}/contents/big.bin", json=body, headers=headers, timeout=30)
+    assert reply.status_code == 413
+    fault = requests.post(sandbox.base_url + "/_sandbox/faults", json={"path": "x" * 8192, "status": 503}, headers=headers, timeout=30)
+    assert fault.status_code == 413
 
 
 def test_seed_file_adds_orgs_repos_users_tokens_and_packages(tmp_path, monkeypatch) -> None:

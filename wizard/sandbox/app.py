@@ -8,10 +8,11 @@ the request log. Errors come out in GitHub's JSON shape.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from wizard.sandbox import (
@@ -39,10 +40,18 @@ NOT_COUNTED = frozenset({"/rate_limit"})
 USER_DOCS = "https://docs.github.com/rest/users/users#get-the-authenticated-user"
 
 
-def create_app(state: SandboxState, faults: Faults) -> Flask:
+# GitHub refuses larger request bodies too (the contents API's file limit is 100 MB).
+MAX_BODY_BYTES = 100 * 1024 * 1024
+# Host names a request may name: a page on another site that rebinds its DNS name to 127.0.0.1 names its own.
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def create_app(state: SandboxState, faults: Faults, *, hosts: tuple[str, ...] = ()) -> Flask:
     app = Flask("wizard.sandbox")
     app.config["SANDBOX_STATE"] = state
     app.config["SANDBOX_FAULTS"] = faults
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    allowed_hosts = LOOPBACK_NAMES | {h.strip("[]").lower() for h in hosts if h not in ("0.0.0.0", "::")}
     app.url_map.strict_slashes = False
     # app.json is typed as the JSONProvider base; Flask's DefaultJSONProvider in use here has sort_keys
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -59,7 +68,7 @@ def create_app(state: SandboxState, faults: Faults) -> Flask:
     ):
         app.register_blueprint(module.bp)
 
-    app.before_request(lambda: _before(state, faults))
+    app.before_request(lambda: _before(state, faults, allowed_hosts))
     app.after_request(lambda response: _after(state, response))
     app.register_error_handler(ApiError, lambda e: json_response(e.body(), e.status, e.headers))
     app.register_error_handler(HTTPException, _http_error)
@@ -83,13 +92,19 @@ def _is_sandbox_path(path: str) -> bool:
     return path == "/_sandbox" or path.startswith("/_sandbox/")
 
 
-def _before(state: SandboxState, faults: Faults) -> Response | None:
+def _before(state: SandboxState, faults: Faults, allowed_hosts: frozenset[str]) -> Response | None:
     g.request_id = secrets.token_hex(8).upper()
     g.token = None
+    if _host_name(request.host) not in allowed_hosts:
+        raise ApiError(403, "This sandbox answers requests addressed to its own host name only.")
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, "Request body too large.")
     blob = request.path.startswith(BLOBS)
     if _is_sandbox_path(request.path) and not blob:
         if request.remote_addr not in LOOPBACK:
             raise ApiError(403, "The /_sandbox area answers loopback clients only.")
+        _check_control_token(state)
         return None
     if "sandbox.fault" in request.environ:
         rule = request.environ["sandbox.fault"]
@@ -101,6 +116,23 @@ def _before(state: SandboxState, faults: Faults) -> Response | None:
             return response
     # Log downloads carry their credential in the URL, like GitHub's signed links: no token needed.
     return None if blob else _authenticate(state)
+
+
+def _host_name(host: str) -> str:
+    """The name in a Host header without its port ("[::1]:8080" -> "::1")."""
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0].lower()
+    return host.rsplit(":", 1)[0].lower() if host.count(":") == 1 else host.lower()
+
+
+def _check_control_token(state: SandboxState) -> None:
+    """The control area reads every secret's hash and injects faults: it asks for the token `serve` printed."""
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    expected = state.control_token
+    if expected is None:
+        return
+    if scheme.lower() not in ("token", "bearer") or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        raise ApiError(401, "The /_sandbox area needs the sandbox token: send Authorization: token <the token sandbox serve printed>.")
 
 
 def _apply_fault(rule: FaultRule) -> Response | None:

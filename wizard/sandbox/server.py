@@ -76,9 +76,10 @@ class Sandbox:
         seed = read_seed(Path(seed_file)) if seed_file else {}
         self.state = SandboxState(time_factor=time_factor, registry=Registry(packages_of(seed)))
         self.token = apply_default(self.state, token, scopes, plan)
+        self.state.control_token = self.token
         self.seeded_tokens = apply_seed(self.state, seed, Path(seed_file).parent, plan) if seed_file else {}
         self.faults = Faults()
-        self.app = create_app(self.state, self.faults)
+        self.app = create_app(self.state, self.faults, hosts=(host,))
         self._host, self._port, self._quiet = host, port or 0, quiet
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None

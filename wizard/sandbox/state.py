@@ -44,6 +44,7 @@ class SandboxState:
         self.tokens: dict[str, Token] = {}
         self.requests: deque[dict[str, Any]] = deque(maxlen=20000)
         self.blobs: dict[str, tuple[Any, ...]] = {}  # download token -> what it serves
+        self.control_token: str | None = None  # what the /_sandbox control area asks for (the serve token)
         # Behaviour switches for tests.
         self.legacy_dispatch_400 = False  # answer 400 to return_run_details, like older GHES
         self.content_limit_per_minute = 80

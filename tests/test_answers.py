@@ -64,8 +64,11 @@ def test_secret_env_names_a_variable_never_holds_a_value() -> None:
     from wizard.core.plan import resolve
 
     fake = "ghp_" + secrets.token_hex(18)
-    plan = load_answers(f"repo: o/r\nstrategy: pat\nsecret_env:\n  REGISTRY_PAT: {fake}\n")
+    # secret_env is the user's setting (flags, config file), never an answers-file key; from there it is checked too.
     with pytest.raises(InputError) as err:
-        resolve(plan)
+        load_answers(f"repo: o/r\nstrategy: pat\nsecret_env:\n  REGISTRY_PAT: {fake}\n")
+    assert fake not in err.value.render()
+    with pytest.raises(InputError) as err:
+        resolve(Plan(repo="o/r", strategy="pat", secret_env={"REGISTRY_PAT": fake}))
     assert fake not in err.value.render()
     assert "never the value itself" in err.value.render()

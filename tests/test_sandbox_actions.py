@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from tests.sandbox_client import CALLER_WORKFLOW, REPO, Client
+from wizard.sandbox.state import utcnow
 
 R = f"/repos/{REPO}"
 W = f"{R}/actions/workflows"
@@ -92,10 +93,13 @@ def test_status_moves_from_queued_to_in_progress_to_completed_with_time() -> Non
         assert admin.job_log(REPO, jobs[0]["id"]) == job.log_text
 
 
-def test_cancel_and_rerun(admin) -> None:
+def test_cancel_and_rerun(sandbox, admin) -> None:
+    started = sandbox.state.clock()
+    sandbox.state.clock = lambda: started  # the run stays in progress however slowly this machine answers
     run_id = admin.dispatch(REPO, "build-image.yml")
     admin.call("POST", f"{R}/actions/runs/{run_id}/rerun", expect=403)  # not finished yet
     admin.call("POST", f"{R}/actions/runs/{run_id}/cancel", expect=202)
+    sandbox.state.clock = utcnow
     cancelled = admin.wait_run(REPO, run_id)
     assert cancelled["conclusion"] == "cancelled"
     admin.call("POST", f"{R}/actions/runs/{run_id}/cancel", expect=409)

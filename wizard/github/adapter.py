@@ -13,6 +13,7 @@ from github.GithubException import GithubException
 from wizard.engine.port import TokenInfo
 from wizard.errors import GitHubRefused
 from wizard.github.action_ops import ActionOps, download_session
+from wizard.github.answer_guard import guard
 from wizard.github.base import AdapterBase, quote
 from wizard.github.refusal import scopes_from_header
 from wizard.github.repo_ops import RepoOps
@@ -30,15 +31,17 @@ STAT_KEYS = ("requests", "polls", "not_modified", "retries", "write_retries", "r
 
 
 def _github(api_url: str, auth: Auth.Token, retries: int, max_wait: float, stats: dict[str, int]) -> Github:
-    return Github(
-        base_url=api_url,
-        auth=auth,
-        timeout=TIMEOUT_S,
-        per_page=100,
-        lazy=True,  # objects fetch only when read: one request per port call
-        seconds_between_requests=0,
-        seconds_between_writes=0,
-        retry=build_retry(retries, max_wait, stats),
+    return guard(
+        Github(
+            base_url=api_url,
+            auth=auth,
+            timeout=TIMEOUT_S,
+            per_page=100,
+            lazy=True,  # objects fetch only when read: one request per port call
+            seconds_between_requests=0,
+            seconds_between_writes=0,
+            retry=build_retry(retries, max_wait, stats),
+        )
     )
 
 

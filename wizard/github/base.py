@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterable, MutableMapping
 from typing import TypeVar, overload
 
 from github import Github
-from github.GithubException import GithubException
+from github.GithubException import BadAttributeException, GithubException
 from github.PublicKey import PublicKey
 from github.Repository import Repository
 
+from wizard.errors import GitHubRefused
+from wizard.github.answer_guard import BadAnswer
 from wizard.github.refusal import refused
 from wizard.github.requester import Api
 from wizard.github.retry import TRANSPORT_ERRORS, Missing, WritePolicy, retry_write
@@ -20,6 +22,16 @@ from wizard.github.tokens import token_kind
 T = TypeVar("T")
 D = TypeVar("D")
 _RAISE = object()  # the default of `_read`'s not_found: a 404 raises (None is a valid not_found)
+# What reading a body that is not the API's shape raises in PyGithub's objects and in convert.py (a missing key, a
+# string where a number belongs, PyGithub's check that absolute URLs stay on the API's host).
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError, AssertionError, BadAttributeException)
+
+
+def bad_answer(action: str, host: str, what: str) -> GitHubRefused:
+    return GitHubRefused(
+        f"{host} answered {action} with {what}, not a GitHub API answer",
+        "check that --api-url is the GitHub API (https://HOST/api/v3 for GitHub Enterprise), or try again later",
+    )
 
 
 def quote(part: str) -> str:
@@ -82,6 +94,10 @@ class AdapterBase:
             raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets), token_kind=self.token_kind) from None
         except TRANSPORT_ERRORS as exc:
             raise refused(exc, action, host=self._host, secrets=(*self._sensitive, *secrets)) from None
+        except BadAnswer as exc:
+            raise bad_answer(action, self._host, str(exc)) from None
+        except MALFORMED as exc:
+            raise bad_answer(action, self._host, f"a JSON answer without the fields the API describes ({type(exc).__name__})") from None
 
     def _write(
         self,
@@ -101,3 +117,7 @@ class AdapterBase:
                 raise refused(
                     exc, action, host=self._host, secrets=(*self._sensitive, *secrets), write_path=write_path, token_kind=self.token_kind
                 ) from None
+            except BadAnswer as exc:
+                raise bad_answer(action, self._host, str(exc)) from None
+            except MALFORMED as exc:
+                raise bad_answer(action, self._host, f"a JSON answer without the fields the API describes ({type(exc).__name__})") from None

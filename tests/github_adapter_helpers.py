@@ -30,7 +30,8 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ")
 
 @pytest.fixture
 def gh(sandbox, admin_token):
-    adapter = connect(sandbox.base_url, admin_token, dispatch_settle_s=0.2)
+    # A short grace: these tests' resets are never applied later (test_github_adapter_faults.py has the late ones).
+    adapter = connect(sandbox.base_url, admin_token, dispatch_settle_s=0.2, lost_answer_grace_s=0.3)
     yield adapter
     adapter.close()
 

@@ -112,6 +112,41 @@ def test_lost_answer_to_rerun_is_not_sent_twice(gh, sandbox, hello):
     assert len(repo_state(sandbox)["runs"][0]["attempts"]) == 2
 
 
+def _late_one_applied(sandbox, path_end: str, carried_out: int) -> None:
+    """Wait (bounded) until the sandbox carried out `carried_out` such requests (the late one among them): each is
+    logged with its real status, the reset with 0."""
+    deadline = time.monotonic() + 15
+    while sum(r["status"] != 0 for r in logged(sandbox, "POST", path_end + "$")) < carried_out:
+        assert time.monotonic() < deadline, "the late request was never carried out"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("grace", [3.0, 0.1])
+@pytest.mark.parametrize("kind", ["rerun", "dispatch"])
+def test_a_request_github_applies_after_the_client_gave_up_is_not_sent_again(sandbox, admin_token, hello, kind: str, grace: float):
+    # GitHub carries the request out 1.5 s after resetting the connection (long enough for a re-sent re-run to
+    # finish first). Given 3 s, the adapter sees it land and sends nothing more; given 0.1 s (the old behaviour,
+    # kept as the control) it sends again and GitHub ends up with one build too many.
+    late = connect(sandbox.base_url, admin_token, dispatch_settle_s=0.2, lost_answer_grace_s=grace)
+    extra = 0 if grace > 1.5 else 1
+    try:
+        if kind == "rerun":
+            run_id = late.dispatch(REPO, hello, "main")
+            wait_completed(late, run_id)
+            sandbox.faults.add("POST", r"/rerun$", reset=True, apply_after=1.5)
+            late.rerun(REPO, run_id)
+            _late_one_applied(sandbox, "/rerun", 1 + extra)
+            wait_completed(late, run_id)
+            assert len(repo_state(sandbox)["runs"][0]["attempts"]) == 2 + extra
+        else:
+            sandbox.faults.add("POST", r"/dispatches$", reset=True, apply_after=1.5)
+            late.dispatch(REPO, hello, "main")
+            _late_one_applied(sandbox, "/dispatches", 1 + extra)
+            assert len(repo_state(sandbox)["runs"]) == 1 + extra
+    finally:
+        late.close()
+
+
 def test_secret_put_is_resent_after_a_reset(gh, sandbox):
     sandbox.faults.add("PUT", r"/actions/secrets/REGISTRY_TOKEN$", reset=True)
     gh.put_org_secret(ORG, "REGISTRY_TOKEN", "after-reset", "all", ())

@@ -7,8 +7,10 @@ lost is not sent again before looking whether GitHub started the run (or the att
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 import requests
 import requests.adapters
@@ -23,6 +25,8 @@ from wizard.errors import GitHubRefused
 from wizard.github import convert
 from wizard.github.base import AdapterBase, repo_path
 from wizard.github.retry import CLOCK, MISSING, TRANSPORT_ERRORS, Missing
+
+T = TypeVar("T")
 
 CLOCK_SKEW = timedelta(seconds=10)  # how far our clock may run ahead of GitHub's when matching a new run
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -60,8 +64,10 @@ class ActionOps(AdapterBase):
         action = f"starting workflow {workflow_id} of {full_name} on {ref}"
         url = f"{repo_path(full_name)}/actions/workflows/{int(workflow_id)}/dispatches"
         started = datetime.now(UTC)
+        sent_at = [CLOCK.monotonic()]
 
         def send() -> int:
+            sent_at[0] = CLOCK.monotonic()
             try:
                 reply = self._api.request("POST", url, body={"ref": ref, "return_run_details": True})
             except GithubException as exc:
@@ -80,17 +86,24 @@ class ActionOps(AdapterBase):
                 )
             return found
 
-        return self._write(action, send, recheck=lambda: self._new_dispatch_run(full_name, workflow_id, started))
+        return self._write(
+            action, send, recheck=lambda: self._settled(lambda: self._new_dispatch_run(full_name, workflow_id, started), sent_at[0])
+        )
 
     def dispatch_without_details(self, full_name: str, workflow_id: int, ref: str) -> None:
         url = f"{repo_path(full_name)}/actions/workflows/{int(workflow_id)}/dispatches"
         started = datetime.now(UTC)
+        sent_at = [CLOCK.monotonic()]
 
-        def recheck() -> None | Missing:
+        def look() -> None | Missing:
             found = self._new_dispatch_run(full_name, workflow_id, started)
             return MISSING if isinstance(found, Missing) else None
 
+        def recheck() -> None | Missing:
+            return self._settled(look, sent_at[0])
+
         def send() -> None:
+            sent_at[0] = CLOCK.monotonic()
             self._api.request("POST", url, body={"ref": ref})
 
         self._write(f"starting workflow {workflow_id} of {full_name} on {ref}", send, recheck=recheck)
@@ -106,6 +119,15 @@ class ActionOps(AdapterBase):
             if CLOCK.monotonic() >= deadline:
                 return MISSING
             CLOCK.sleep(min(1.0, self._dispatch_settle_s))
+
+    def _settled(self, look: Callable[[], T | Missing], sent_at: float) -> T | Missing:
+        """After a lost answer, look until GitHub has had the grace period since the request to apply it: a
+        dispatch or re-run applied late (GitHub sometimes takes half a minute) must not be sent a second time."""
+        while True:
+            found = look()
+            if not isinstance(found, Missing) or CLOCK.monotonic() - sent_at >= self._lost_answer_grace_s:
+                return found
+            CLOCK.sleep(min(2.0, self._lost_answer_grace_s))
 
     # runs ---------------------------------------------------------------------------------------------
     def find_runs(
@@ -150,11 +172,16 @@ class ActionOps(AdapterBase):
         With `debug_logging` the attempt runs with runner.debug == '1' (enable_debug_logging)."""
         url = f"{repo_path(full_name)}/actions/runs/{int(run_id)}"
         before = self._run_attempts.get(url) or self.get_run(full_name, run_id).run_attempt
+        sent_at = [CLOCK.monotonic()]
 
-        def recheck() -> None | Missing:
+        def look() -> None | Missing:
             return None if self.get_run(full_name, run_id).run_attempt > before else MISSING
 
+        def recheck() -> None | Missing:
+            return self._settled(look, sent_at[0])
+
         def send() -> None:
+            sent_at[0] = CLOCK.monotonic()
             self._api.request("POST", f"{url}/rerun", body={"enable_debug_logging": True} if debug_logging else None)
 
         self._write(f"re-running run {run_id} of {full_name}", send, recheck=recheck)

@@ -86,6 +86,7 @@ class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
         poll_etag: bool = True,
         max_wait: float = DEFAULT_MAX_WAIT,
         dispatch_settle_s: float = 5.0,
+        lost_answer_grace_s: float = 60.0,
     ) -> None:
         stats = dict.fromkeys(STAT_KEYS, 0)
         gh = _github(api_url, CountingToken(token, stats), retries, max_wait, stats)
@@ -97,6 +98,7 @@ class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
             poll_etag=poll_etag,
             dispatch_settle_s=dispatch_settle_s,
             stats=stats,
+            lost_answer_grace_s=lost_answer_grace_s,
         )
         self._retries = retries
         self._max_wait = max_wait
@@ -144,12 +146,14 @@ def connect(
     poll_etag: bool = True,
     max_wait: float = DEFAULT_MAX_WAIT,
     dispatch_settle_s: float = 5.0,
+    lost_answer_grace_s: float = 60.0,
 ) -> PyGithubAdapter:
     """An adapter for github.com (api_url None), GitHub Enterprise (`https://HOST/api/v3`) or the sandbox.
 
     retries: tries after the first for a failed request; max_wait: the longest wait GitHub may ask for
     (retry-after, rate-limit reset) before the adapter gives up and says so; dispatch_settle_s: how long
-    to look for a run that a dispatch with a lost answer may have started, before dispatching again.
+    to look for the run a dispatch answered without its id started; lost_answer_grace_s: how long after a
+    dispatch or re-run whose answer was lost GitHub may still carry it out, before it is sent again.
     """
     return PyGithubAdapter(
         (api_url or DEFAULT_API_URL).rstrip("/"),
@@ -158,4 +162,5 @@ def connect(
         poll_etag=poll_etag,
         max_wait=max_wait,
         dispatch_settle_s=dispatch_settle_s,
+        lost_answer_grace_s=lost_answer_grace_s,
     )

@@ -57,6 +57,7 @@ class AdapterBase:
         poll_etag: bool,
         dispatch_settle_s: float,
         stats: MutableMapping[str, int],
+        lost_answer_grace_s: float = 60.0,
     ) -> None:
         self.api_url = api_url
         self.stats = stats
@@ -64,6 +65,7 @@ class AdapterBase:
         self._api = Api(gh.requester, stats, poll_etag=poll_etag)
         self._policy = policy
         self._dispatch_settle_s = dispatch_settle_s
+        self._lost_answer_grace_s = lost_answer_grace_s
         self._host = urllib.parse.urlsplit(api_url).netloc
         self._sensitive = (token,)
         self.token_kind = token_kind(token)  # how refusals are explained (scopes or permissions)

@@ -2,7 +2,8 @@
 
 A rule can delay the answer, replace it with an error status (500/502/503, or 429/403 with
 `retry-after` like GitHub's secondary rate limit), or reset the connection (the server closes the
-socket with SO_LINGER 0, so the client sees a reset / a remote disconnect, not an HTTP answer).
+socket with SO_LINGER 0, so the client sees a reset / a remote disconnect, not an HTTP answer). A reset with
+`apply_after` seconds is GitHub applying the request late: the client sees the reset, the write lands later.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class FaultRule:
     reset: bool = False
     delay: float = 0.0
     retry_after: int | None = None
+    apply_after: float | None = None  # with reset: the request is carried out this many seconds later
     fired: int = 0
     _regex: re.Pattern[str] = field(init=False, repr=False)  # set by Faults.add, which compiles `path` first
 
@@ -54,6 +56,7 @@ class Faults:
         reset: bool = False,
         delay: float = 0.0,
         retry_after: int | None = None,
+        apply_after: float | None = None,
     ) -> FaultRule:
         """Add a rule; raises ValueError for a rule that could not fire as asked."""
         if status is not None and status not in ALLOWED_STATUSES:
@@ -64,17 +67,19 @@ class Faults:
             raise ValueError("a fault needs a status, reset=True or a delay")
         if status and reset:
             raise ValueError("a fault either answers with a status or resets the connection")
+        if apply_after is not None and (not reset or apply_after < 0):
+            raise ValueError("apply_after goes with reset=True and is a number of seconds")
         if count is not None and count < 1:
             raise ValueError("count must be at least 1 (or None for no limit)")
         regex = re.compile(path)
         with self._lock:
-            rule = FaultRule(next(self._ids), method, path, count, status, reset, float(delay), retry_after)
+            rule = FaultRule(next(self._ids), method, path, count, status, reset, float(delay), retry_after, apply_after)
             rule._regex = regex
             self._rules.append(rule)
             return rule
 
     def add_from_json(self, data: dict[str, Any]) -> FaultRule:
-        known = {"method", "path", "count", "status", "reset", "delay", "retry_after"}
+        known = {"method", "path", "count", "status", "reset", "delay", "retry_after", "apply_after"}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import struct
@@ -9,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,10 +35,31 @@ class _RequestHandler(WSGIRequestHandler):
         if rule is not None and rule.reset:
             if rule.delay:
                 time.sleep(rule.delay)
+            if rule.apply_after is not None:
+                self._apply_later(rule.apply_after)
             self._reset(path)
             return
         self._fault = rule
         super().run_wsgi()
+
+    def _apply_later(self, seconds: float) -> None:
+        """Read the whole request now and carry it out `seconds` later, as GitHub does when it is slow to apply."""
+        environ = super().make_environ()
+        length = int(self.headers.get("Content-Length") or 0)
+        environ["wsgi.input"] = io.BytesIO(self.rfile.read(length) if length else b"")
+        environ["sandbox.fault"] = None
+        app = self.server.app
+
+        def ignore_start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
+            return lambda data: None  # nobody is listening: the client's connection was reset
+
+        def carry_out() -> None:
+            for _ in app(environ, ignore_start):
+                pass
+
+        timer = threading.Timer(seconds, carry_out)
+        timer.daemon = True
+        timer.start()
 
     def make_environ(self) -> dict[str, Any]:
         environ = super().make_environ()

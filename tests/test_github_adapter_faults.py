@@ -198,3 +198,13 @@ def test_404_under_workflows_blames_the_scope_only_when_it_is_missing():
         write_path=".github/workflows/build.yml",
     )
     assert "not found or not visible to this token" in present.message
+
+
+def test_a_file_changed_by_another_run_is_named_not_githubs_raw_422(gh, sandbox):
+    path = ".github/workflows/build-image.yml"
+    gh.put_file(REPO, path, "name: one\non: push\njobs: {}\n", "first", "main", None)
+    for stale in (None, "0" * 40):  # no sha (the other run created it first), or the sha before its write
+        with pytest.raises(GitHubRefused) as caught:
+            gh.put_file(REPO, path, "name: two\non: push\njobs: {}\n", "second", "main", stale)
+        assert f"{path} changed on GitHub while this run was writing it" in str(caught.value)
+        assert "wasn't supplied" not in str(caught.value)

@@ -103,6 +103,12 @@ def _plan_refusal(exc: GithubException) -> bool:
     return exc.status in (403, 422) and any(text in _github_message(exc).lower() for text in PLAN_REFUSALS)
 
 
+def _changed_under_us(status: int, message: str) -> bool:
+    """GitHub's answers to a contents write based on a stale (or missing) blob sha: someone else wrote the file."""
+    text = message.lower()
+    return (status == 409 and "does not match" in text) or (status == 422 and '"sha" wasn\'t supplied' in text)
+
+
 def _from_github(exc: GithubException, action: str, write_path: str | None, token_kind: str) -> GitHubRefused:
     status, headers = exc.status, exc.headers
     kind = kind_from_headers(token_kind, headers)
@@ -135,6 +141,11 @@ def _from_github(exc: GithubException, action: str, write_path: str | None, toke
         if needed and not scopes:
             hint = f"check the name and the token's access (this call needs {needed})"
         return GitHubRefused(f"{action}: not found or not visible to this token", hint)
+    if write_path is not None and _changed_under_us(status, _github_message(exc)):
+        return GitHubRefused(
+            f"{action}: {write_path} changed on GitHub while this run was writing it (another brik-onboard run, or a push)",
+            "run again when the other run is done: it starts from what is there now",
+        )
     if status == 422:
         return GitHubRefused(f"{action}: GitHub refused it (422): {_github_message(exc)}")
     return GitHubRefused(f"{action}: GitHub answered {status}: {_github_message(exc)}", RESUME_HINT)

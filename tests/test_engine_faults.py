@@ -3,6 +3,8 @@ the run completes, or stops with one clear message and a re-run resumes; never a
 
 from __future__ import annotations
 
+import base64
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from tests.engine_helpers import (
     REPO,
     SETUP_BRANCH,
     Onboarding,
+    Result,
     count,
     live_state,
     merge_pull,
@@ -69,6 +72,15 @@ def assert_onboarded_once(sandbox, delivery: str) -> None:
     assert count(log, "POST", "/pulls") == (1 if delivery == "pr" else 0)
 
 
+def assert_no_leak(ob: Onboarding, result: Result) -> None:
+    """The admin token, as is or encoded, in no output and no file the run wrote (its log, state, answers)."""
+    token = ob.token
+    shapes = {token, base64.b64encode(token.encode()).decode(), urllib.parse.quote(token, safe="")}
+    written = "".join(p.read_text(errors="replace") for p in ob.workdir.rglob("*") if p.is_file())
+    for shape in shapes:
+        assert shape not in result.output and shape not in written
+
+
 @pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
 @pytest.mark.parametrize(("step", "method", "path"), STEP_REQUESTS, ids=[s[0] for s in STEP_REQUESTS])
 def test_fault_on_a_step_completes_or_resumes(
@@ -78,6 +90,7 @@ def test_fault_on_a_step_completes_or_resumes(
     rule = sandbox.faults.add(method, path, count=1, **FAULTS[fault])
     ob = Onboarding(sandbox, tmp_path)
     result = onboard(ob, delivery)
+    assert_no_leak(ob, result)
     assert rule.fired == 1, "the fault hit the step's request"
     assert "Traceback" not in result.stderr
     if result.returncode == 0 and "retry_after" in FAULTS[fault]:
@@ -89,6 +102,7 @@ def test_fault_on_a_step_completes_or_resumes(
         assert result.returncode == 3, result
         sandbox.faults.clear()
         result = onboard(ob, delivery)
+        assert_no_leak(ob, result)
     assert result.returncode == 0, result
     assert result.json["status"] == "done" and result.json["verdict"]["passed"] is True, result.json
     assert_onboarded_once(sandbox, delivery)

@@ -222,6 +222,7 @@ def _kaniko_job(
         executor=as_text(inputs.get("executor")) or kaniko.DEFAULT_EXECUTOR,
         job_name=job_name,
         commit_sha=run.head_sha,
+        builder="container" if as_text(inputs.get("builder")).strip() == "container" else "action",
     )
     outcome = kaniko.emulate_build(request, st.registry, started_at=start, seed=run.id * 100 + attempt.number)
     steps = [Step(s.number, s.name, s.offset_s, s.duration_s, s.conclusion) for s in outcome.steps]

@@ -78,6 +78,11 @@ class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
         """Who the admin token belongs to and its classic scopes (None for fine-grained tokens)."""
         return self._read("checking the token", lambda: _token_info(self._api))
 
+    def enterprise_version(self) -> str | None:
+        """The GitHub Enterprise Server version every API answer names; None on github.com, which sends none."""
+        reply = self._read("reading the server version", lambda: self._api.request("GET", "/user"))
+        return str(reply.headers.get("x-github-enterprise-version") or "").strip() or None
+
     def token_info(self, token: str) -> TokenInfo:
         """The same for another token (the registry PAT), through a throwaway client."""
         stats = dict.fromkeys(STAT_KEYS, 0)

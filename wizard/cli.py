@@ -185,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--scopes", default="repo,workflow,admin:org,read:org", help="comma-separated scopes of that token")
     serve.add_argument("--seed", metavar="FILE", help="extra orgs, repos, files, users and tokens (YAML or JSON)")
     serve.add_argument("--time-factor", type=float, default=1.0, help="scale simulated build time (0.01 = 100x faster)")
+    serve.add_argument(
+        "--ghes",
+        metavar="VERSION",
+        help="answer as GitHub Enterprise Server VERSION (e.g. 3.14): its version header, its workflow keys, "
+        "and an org that has not installed the reusable workflow yet",
+    )
     return parser
 
 
@@ -347,7 +353,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         scopes = tuple(s.strip() for s in args.scopes.split(",") if s.strip())
         seed = Path(args.seed) if args.seed else None
-        return run_sandbox_serve(o.ServeOptions(args.port, args.token, scopes, seed, args.time_factor))
+        return run_sandbox_serve(o.ServeOptions(args.port, args.token, scopes, seed, args.time_factor, args.ghes))
     from wizard.commands.wizard_cmd import run_wizard
 
     return run_wizard(o.WizardOptions(answer_source(args), connection(args), plain=args.plain))

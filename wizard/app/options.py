@@ -109,6 +109,7 @@ class ServeOptions:
     scopes: tuple[str, ...] = ()
     seed: Path | None = None
     time_factor: float = 1.0
+    ghes: str | None = None  # answer as this GitHub Enterprise Server version
 
 
 @dataclass(frozen=True)

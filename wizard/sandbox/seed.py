@@ -1,7 +1,8 @@
 """What the sandbox starts with: the default world, and more from a `--seed FILE` (JSON or YAML).
 
-Default: org BrikByte-Studios with its `.github` repo (the reusable Kaniko workflow from wizard/assets/), the
-sample service `example-node-api` (wizard/assets/demo/), user `octo-admin` and the admin token.
+Default: org BrikByte-Studios with its `.github` repo (the reusable Kaniko workflow from wizard/assets/; only a
+README as GitHub Enterprise Server), the sample service `example-node-api` (wizard/assets/demo/), user
+`octo-admin` and the admin token.
 
 Seed file (all keys optional):
     orgs:    [{login, name?, description?}]
@@ -59,7 +60,9 @@ def demo_files() -> dict[str, bytes]:
 def apply_default(st: SandboxState, token: str | None, scopes: list[str] | tuple[str, ...] | None) -> str:
     st.add_user(DEFAULT_USER, name="Octo Admin", email="octo-admin@users.noreply.example")
     st.add_org(DEFAULT_ORG, name="BrikByte Studios", description="Sandbox organisation")
-    st.add_repo(DEFAULT_ORG, ".github", {REUSABLE_PATH: reusable_workflow()}, description="Org-wide workflows")
+    # As GitHub Enterprise Server, the org has not installed the reusable workflow yet (`apply` installs it).
+    org_files = {"README.md": b"Org-wide workflows\n"} if st.ghes_version else {REUSABLE_PATH: reusable_workflow()}
+    st.add_repo(DEFAULT_ORG, ".github", org_files, description="Org-wide workflows")
     st.add_repo(DEFAULT_ORG, DEMO_REPO, demo_files(), description="Sample Node.js service")
     return st.add_token(DEFAULT_USER, tuple(scopes) if scopes is not None else DEFAULT_SCOPES, value=token)
 

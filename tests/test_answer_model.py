@@ -42,6 +42,8 @@ SAMPLES: dict[str, tuple[list[str], Any]] = {
     "build_args": (["--build-args", "A=1", "--build-args", "B=2"], ("A=1", "B=2")),
     "runs_on": (["--runs-on", "arc-runner"], "arc-runner"),
     "executor": (["--executor", "gcr.io/kaniko-project/executor:v1.23.2"], "gcr.io/kaniko-project/executor:v1.23.2"),
+    "builder": (["--builder", "container"], "container"),
+    "insecure_registry": (["--insecure-registry", "registry.local:5000"], "registry.local:5000"),
     "strategy": (["--strategy", "pat"], "pat"),
     "scope": (["--scope", "environment"], "environment"),
     "visibility": (["--visibility", "private"], "private"),

@@ -49,11 +49,12 @@ def prompt_run(scope: str, environment: list[tuple[str, object]]) -> ScriptedPro
 
 
 def test_both_faces_ask_every_declared_answer_of_each_step(sandbox, tmp_path: Path) -> None:
-    # The prompts ask an answer only when it applies: the org's visibility, or the environment's name.
+    # The prompts ask an answer only when it applies: the org's visibility, the environment's name, or the
+    # builder (a self-hosted runner; the demo builds on ubuntu-latest: tests/test_builder_answer.py asks it).
     org = asked_names(prompt_run("org", [("Which repositories", DEFAULT)]))
     environment = asked_names(prompt_run("environment", [("Environment name", "production")]))
-    assert org == set().union(*ASKED_BY_STEP.values()) - {"environment"}
-    assert environment == set().union(*ASKED_BY_STEP.values()) - {"visibility"}
+    assert org == set().union(*ASKED_BY_STEP.values()) - {"environment", "builder"}
+    assert environment == set().union(*ASKED_BY_STEP.values()) - {"visibility", "builder"}
 
     # The wizard's forms hold every answer of their step (those that do not apply are hidden, not missing).
     app = wizard_on(sandbox, tmp_path)

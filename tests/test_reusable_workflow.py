@@ -45,13 +45,39 @@ def test_script_reads_environment_only(workflow: Any) -> None:
     }
 
 
+# The one script that sees a secret: builder `container` writes Kaniko's config.json from its environment
+# (test_reusable_workflow_script.py checks that no command line and no log line ever carries them).
+CREDENTIAL_STEP = "registry_auth"
+
+
 def test_no_step_gives_a_secret_to_a_script(workflow: Any) -> None:
     for job in workflow["jobs"].values():
         for step in job["steps"]:
             if "run" in step:
                 assert "secrets." not in str(step["run"])
-                assert all("secrets." not in str(v) for v in (step.get("env") or {}).values())
                 assert "set -x" not in str(step["run"])
+                if step.get("id") != CREDENTIAL_STEP:
+                    assert all("secrets." not in str(v) for v in (step.get("env") or {}).values())
+
+
+def test_the_credential_step_reads_secrets_from_env_only(workflow: Any) -> None:
+    for job in workflow["jobs"].values():
+        step = next(s for s in job["steps"] if s.get("id") == CREDENTIAL_STEP)
+        assert step["if"] == "inputs.builder == 'container'"
+        assert dict(step["env"]) == {
+            "REGISTRY": "${{ inputs.registry }}",
+            "REGISTRY_USER": "${{ secrets.REGISTRY_USERNAME || github.actor }}",
+            "REGISTRY_PASSWORD": "${{ secrets.REGISTRY_PAT || secrets.REGISTRY_TOKEN }}",
+        }
+
+
+def test_the_two_jobs_differ_only_in_their_environment(workflow: Any) -> None:
+    plain, in_env = (dict(workflow["jobs"][j]) for j in ("build", "build_in_environment"))
+    assert plain.pop("if") == "inputs.environment == ''"
+    assert in_env.pop("if") == "inputs.environment != ''"
+    assert dict(in_env.pop("environment")) == {"name": "${{ inputs.environment }}", "deployment": False}
+    assert "environment" not in plain
+    assert plain == in_env
 
 
 EXPECTED_INPUTS = {
@@ -67,6 +93,8 @@ EXPECTED_INPUTS = {
     "registry_mirror": ("string", False, ""),
     "runs_on": ("string", False, "ubuntu-latest"),
     "executor": ("string", False, "ghcr.io/osscontainertools/kaniko:v1.28.3"),
+    "builder": ("string", False, "action"),
+    "insecure_registry": ("string", False, ""),
     "environment": ("string", False, ""),
 }
 
@@ -95,24 +123,26 @@ def test_workflow_call_secrets(workflow: Any) -> None:
     assert all(str(spec.get("description", "")).strip() for spec in declared.values())
 
 
-def test_workflow_call_outputs_point_at_the_job(workflow: Any) -> None:
+def test_workflow_call_outputs_point_at_the_job_that_ran(workflow: Any) -> None:
     outputs = workflow["on"]["workflow_call"]["outputs"]
-    job_outputs = workflow["jobs"]["build"]["outputs"]
     for name in ("digest", "destinations", "cache_repo"):
-        assert outputs[name]["value"] == f"${{{{ jobs.build.outputs.{name} }}}}"
-        assert name in job_outputs
+        assert outputs[name]["value"] == f"${{{{ jobs.build.outputs.{name} || jobs.build_in_environment.outputs.{name} }}}}"
+        for job in ("build", "build_in_environment"):
+            assert name in workflow["jobs"][job]["outputs"]
 
 
 def test_permissions_are_minimal(workflow: Any) -> None:
     assert dict(workflow["permissions"]) == {"contents": "read"}
-    assert dict(workflow["jobs"]["build"]["permissions"]) == {"contents": "read", "packages": "write"}
+    for job in workflow["jobs"].values():
+        assert dict(job["permissions"]) == {"contents": "read", "packages": "write"}
 
 
-def test_job_runner_and_environment_come_from_inputs(workflow: Any) -> None:
-    job = workflow["jobs"]["build"]
-    assert job["runs-on"] == "${{ inputs.runs_on }}"
-    assert job["environment"]["name"] == "${{ inputs.environment }}"
-    assert job["environment"]["deployment"] is False
+def test_job_runner_container_and_environment_come_from_inputs(workflow: Any) -> None:
+    for job in workflow["jobs"].values():
+        assert job["runs-on"] == "${{ inputs.runs_on }}"
+        # An empty image runs the job on the runner (builder `action`); `container` runs in the debug image.
+        assert job["container"]["image"] == "${{ inputs.builder == 'container' && format('{0}-debug', inputs.executor) || '' }}"
+    assert workflow["jobs"]["build_in_environment"]["environment"]["name"] == "${{ inputs.environment }}"
 
 
 def uses_of(workflow: Any) -> list[tuple[str, str]]:
@@ -142,10 +172,24 @@ def test_login_uses_the_pat_then_the_token(workflow: Any) -> None:
     }
 
 
-def test_kaniko_step_wiring(workflow: Any) -> None:
+def test_each_step_belongs_to_one_builder(workflow: Any) -> None:
     steps = workflow["jobs"]["build"]["steps"]
-    names = [s.get("id") or s["uses"].split("@")[0] for s in steps]
-    assert names == ["actions/checkout", "prepare", "docker/login-action", "build"]
+    by_builder = {
+        "action": [s.get("id") or s["uses"].split("@")[0] for s in steps if s["if"] == "inputs.builder != 'container'"],
+        "container": [s.get("id") or s["uses"].split("@")[0] for s in steps if s["if"] == "inputs.builder == 'container'"],
+    }
+    assert by_builder == {
+        "action": ["actions/checkout", "prepare", "docker/login-action", "build"],
+        "container": ["registry_auth", "executor"],
+    }
+    assert len(steps) == 6
+    for step in steps:
+        if by_builder["container"].count(step.get("id")):
+            assert step["shell"] == "sh"  # the debug image has busybox sh, no bash and no node
+            assert "uses" not in step
+
+
+def test_kaniko_step_wiring(workflow: Any) -> None:
     build = find_step(workflow, "build", "build")
     assert dict(build["with"]) == {
         "executor": "${{ inputs.executor }}",
@@ -158,11 +202,14 @@ def test_kaniko_step_wiring(workflow: Any) -> None:
         "target": "${{ inputs.target }}",
         "build-args": "${{ inputs.build_args }}",
         "registry-mirror": "${{ inputs.registry_mirror }}",
+        "verbosity": "${{ runner.debug == '1' && 'debug' || 'info' }}",
+        "kaniko-args": "${{ inputs.insecure_registry != '' && format('--insecure-registry={0}', inputs.insecure_registry) || '' }}\n"
+        "${{ inputs.insecure_registry != '' && format('--skip-tls-verify-registry={0}', inputs.insecure_registry) || '' }}\n",
     }
 
 
 def test_header_comment_explains_the_file() -> None:
-    head = WORKFLOW.read_text(encoding="utf-8").splitlines()[:10]
+    head = WORKFLOW.read_text(encoding="utf-8").splitlines()[:11]
     assert all(line.startswith("#") for line in head)
     text = "\n".join(head)
     assert "uses: BrikByte-Studios/.github/.github/workflows/ci-build-kaniko.yml@main" in text

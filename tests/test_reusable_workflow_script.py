@@ -6,8 +6,13 @@ what ships.
 
 from __future__ import annotations
 
+import base64
+import json
+import os
 import re
 import secrets
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -222,3 +227,194 @@ def test_no_secret_value_is_echoed(script_file: Path, repo: Path, tags: str) -> 
         assert secret not in run.stdout
         assert secret not in run.stderr
         assert secret not in run.output_text
+
+
+# builder `container`: the two busybox-sh steps, run with dash (a POSIX sh without bash's extensions, as the
+# debug image's busybox sh). Commands go through logging wrappers so a test sees every command line.
+DASH = shutil.which("dash")
+needs_dash = pytest.mark.skipif(DASH is None, reason="dash is not installed: the POSIX sh steps are run with it")
+WRAPPED = ("base64", "tr", "sed", "mkdir", "grep", "awk", "od", "cat")
+
+
+@pytest.fixture
+def logged_path(tmp_path: Path) -> tuple[str, Path]:
+    """A PATH whose commands record their argv (one per line) in a log before running the real one."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "argv.log"
+    bin_dir.mkdir()
+    for name in WRAPPED:
+        real = shutil.which(name)
+        assert real is not None, name
+        wrapper = bin_dir / name
+        wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "{name} $*" >> "{log}"\nexec {real} "$@"\n')
+        wrapper.chmod(0o755)
+    # A fake executor: records its arguments, one per line, and writes a digest like Kaniko's --digest-file.
+    executor = bin_dir / "kaniko-executor"
+    executor.write_text(
+        f'#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "{tmp_path}/executor.args"\n'
+        'for a in "$@"; do case $a in --digest-file=*) printf sha256:%064d 7 > "${a#--digest-file=}";; esac; done\n'
+    )
+    executor.chmod(0o755)
+    return f"{bin_dir}:{os.environ['PATH']}", log
+
+
+def run_sh_step(step_id: str, cwd: Path, path: str, env: dict[str, str]) -> ScriptRun:
+    script = cwd.parent / f"{step_id}.sh"
+    script.write_text(step_script(reusable_workflow_path(), "build", step_id), encoding="utf-8")
+    output_file = cwd.parent / f"{step_id}.github_output"
+    output_file.write_text("")
+    assert DASH is not None
+    proc = subprocess.run(  # GitHub's command for `shell: sh`
+        [DASH, "-e", str(script)],
+        cwd=cwd,
+        env={"PATH": path, "GITHUB_OUTPUT": str(output_file), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return ScriptRun(proc.returncode, proc.stdout, proc.stderr, output_file.read_text())
+
+
+@needs_dash
+def test_registry_auth_writes_config_json_without_a_secret_on_a_command_line(tmp_path: Path, logged_path: tuple[str, Path]) -> None:
+    path, log = logged_path
+    password = "ghs_" + secrets.token_hex(18)
+    user = "svc-" + secrets.token_hex(6)
+    config = tmp_path / "docker"
+    run = run_sh_step(
+        "registry_auth",
+        tmp_path,
+        path,
+        {"REGISTRY": "ghcr.io", "REGISTRY_USER": user, "REGISTRY_PASSWORD": password, "DOCKER_CONFIG": f"{config}/"},
+    )
+    assert run.returncode == 0, run.stderr
+    written = json.loads((config / "config.json").read_text())
+    assert base64.b64decode(written["auths"]["ghcr.io"]["auth"]).decode() == f"{user}:{password}"
+    assert oct((config / "config.json").stat().st_mode & 0o777) == "0o600"
+    encoded = written["auths"]["ghcr.io"]["auth"]
+    for secret in (password, user, encoded):
+        assert secret not in run.stdout + run.stderr
+        assert secret not in log.read_text()  # no command ever had it in its argv
+    assert "base64" in log.read_text()  # the wrappers did see the commands
+
+
+@needs_dash
+@pytest.mark.parametrize(
+    ("registry", "key"), [("docker.io", "https://index.docker.io/v1/"), ("registry.local:5000", "registry.local:5000")]
+)
+def test_registry_auth_key_per_registry(tmp_path: Path, logged_path: tuple[str, Path], registry: str, key: str) -> None:
+    env = {"REGISTRY": registry, "REGISTRY_USER": "u", "REGISTRY_PASSWORD": "p", "DOCKER_CONFIG": str(tmp_path / "d")}
+    run = run_sh_step("registry_auth", tmp_path, logged_path[0], env)
+    assert run.returncode == 0, run.stderr
+    assert list(json.loads((tmp_path / "d" / "config.json").read_text())["auths"]) == [key]
+
+
+@needs_dash
+def test_registry_auth_without_password_fails_clearly(tmp_path: Path, logged_path: tuple[str, Path]) -> None:
+    env = {"REGISTRY": "ghcr.io", "REGISTRY_USER": "u", "REGISTRY_PASSWORD": "", "DOCKER_CONFIG": str(tmp_path / "d")}
+    run = run_sh_step("registry_auth", tmp_path, logged_path[0], env)
+    assert run.returncode != 0
+    assert "::error::no registry password" in run.stderr
+
+
+def executor_env(tmp_path: Path, **env: str) -> dict[str, str]:
+    defaults = {
+        "IMAGE_NAME": IMAGE,
+        "TAGS": "latest",
+        "CACHE_ENABLED": "true",
+        "CACHE_REPO": "",
+        "CONTEXT": ".",
+        "DOCKERFILE": "./Dockerfile",
+        "TARGET": "",
+        "BUILD_ARGS": "",
+        "REGISTRY_MIRROR": "",
+        "INSECURE_REGISTRY": "",
+        "KANIKO_EXECUTOR": "kaniko-executor",
+        "GIT_USERNAME": "x-access-token",
+        "GIT_PASSWORD": "ghs_" + secrets.token_hex(18),
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "BrikByte-Studios/example-node-api",
+        "GITHUB_REF": "refs/heads/main",
+        "GITHUB_SHA": "a" * 40,
+        "RUNNER_TEMP": str(tmp_path),
+    }
+    return {**defaults, **env}
+
+
+def executor_args(tmp_path: Path) -> list[str]:
+    return (tmp_path / "executor.args").read_text().splitlines()
+
+
+@needs_dash
+def test_executor_arguments(tmp_path: Path, repo: Path, logged_path: tuple[str, Path]) -> None:
+    env = executor_env(
+        tmp_path,
+        TAGS="v1, sha-abc\nv1",
+        CONTEXT="./node-api-example/",
+        DOCKERFILE="./node-api-example/Dockerfile",
+        TARGET="runtime",
+        BUILD_ARGS="NODE_ENV=production\nGREETING=hello world",
+        REGISTRY_MIRROR="mirror.gcr.io\n",
+        INSECURE_REGISTRY="registry.local:5000",
+        RUNNER_DEBUG="1",
+    )
+    run = run_sh_step("executor", repo, logged_path[0], env)
+    assert run.returncode == 0, run.stderr
+    assert executor_args(tmp_path) == [
+        f"--context=git://github.com/BrikByte-Studios/example-node-api.git#refs/heads/main#{'a' * 40}",
+        "--context-sub-path=node-api-example",
+        "--dockerfile=Dockerfile",
+        f"--digest-file={tmp_path}/kaniko-digest",
+        f"--destination={IMAGE}:v1",
+        f"--destination={IMAGE}:sha-abc",
+        "--build-arg",
+        "NODE_ENV=production",
+        "--build-arg",
+        "GREETING=hello world",
+        "--target=runtime",
+        "--cache=true",
+        f"--cache-repo={IMAGE}-cache",
+        "--registry-mirror=mirror.gcr.io",
+        "--insecure-registry=registry.local:5000",
+        "--skip-tls-verify-registry=registry.local:5000",
+        "--verbosity=debug",
+    ]
+    assert run.outputs == {
+        "digest": "sha256:" + "0" * 63 + "7",
+        "destinations": f"{IMAGE}:v1\n{IMAGE}:sha-abc",
+        "cache_repo": f"{IMAGE}-cache",
+    }
+    assert env["GIT_PASSWORD"] not in run.stdout + run.stderr + logged_path[1].read_text() + "\n".join(executor_args(tmp_path))
+
+
+@needs_dash
+def test_executor_defaults_add_no_optional_flag(tmp_path: Path, repo: Path, logged_path: tuple[str, Path]) -> None:
+    run = run_sh_step("executor", repo, logged_path[0], executor_env(tmp_path, CACHE_ENABLED="false"))
+    assert run.returncode == 0, run.stderr
+    args = executor_args(tmp_path)
+    assert args[0].startswith("--context=git://github.com/")
+    assert args[1:] == ["--dockerfile=Dockerfile", f"--digest-file={tmp_path}/kaniko-digest", f"--destination={IMAGE}:latest"]
+
+
+@needs_dash
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TAGS": "v1, bad tag"}, "::error::invalid tag 'bad tag'"),
+        ({"TAGS": " , "}, "::error::no tags given"),
+        ({"IMAGE_NAME": "ghcr.io/BrikByte/api"}, "has upper-case letters"),
+        ({"IMAGE_NAME": f"{IMAGE}:v1"}, "includes a tag or digest"),
+        ({"CONTEXT": "./node-api-example", "DOCKERFILE": "./Dockerfile"}, "is outside context"),
+        ({"CONTEXT": "../elsewhere"}, "must be relative paths inside the repository"),
+        ({"BUILD_ARGS": "1BAD=secret-value"}, "build_args line 1 is not KEY=VALUE"),
+        ({"INSECURE_REGISTRY": "http://registry:5000"}, "is not a host[:port]"),
+    ],
+)
+def test_executor_refuses_bad_input_before_running(
+    tmp_path: Path, repo: Path, logged_path: tuple[str, Path], env: dict[str, str], message: str
+) -> None:
+    run = run_sh_step("executor", repo, logged_path[0], executor_env(tmp_path, **env))
+    assert run.returncode != 0
+    assert message in run.stderr
+    assert "secret-value" not in run.stderr
+    assert not (tmp_path / "executor.args").exists()
+    assert run.output_text == ""

@@ -193,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="free",
         help="the org's GitHub plan (free: environments only in public repos)",
     )
+    serve.add_argument(
+        "--ghes",
+        metavar="VERSION",
+        help="answer as GitHub Enterprise Server VERSION (e.g. 3.14): its version header, its workflow keys, "
+        "and an org that has not installed the reusable workflow yet",
+    )
     return parser
 
 
@@ -355,7 +361,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         scopes = tuple(s.strip() for s in args.scopes.split(",") if s.strip())
         seed = Path(args.seed) if args.seed else None
-        return run_sandbox_serve(o.ServeOptions(args.port, args.token, scopes, seed, args.time_factor, args.plan))
+        return run_sandbox_serve(o.ServeOptions(args.port, args.token, scopes, seed, args.time_factor, args.plan, args.ghes))
     from wizard.commands.wizard_cmd import run_wizard
 
     return run_wizard(o.WizardOptions(answer_source(args), connection(args), plain=args.plain))

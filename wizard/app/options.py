@@ -110,6 +110,7 @@ class ServeOptions:
     seed: Path | None = None
     time_factor: float = 1.0
     plan: str = "free"  # the default org's GitHub plan: free, team or enterprise
+    ghes: str | None = None  # answer as this GitHub Enterprise Server version
 
 
 @dataclass(frozen=True)

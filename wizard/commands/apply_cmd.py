@@ -13,7 +13,7 @@ from wizard.app.sessions import build_session, read_stdin_if
 from wizard.engine.events import Event, VerdictReady
 from wizard.engine.runner import Engine
 from wizard.engine.session import Options, Session
-from wizard.engine.steps import VALIDATE_ONLY, Step, default_steps
+from wizard.engine.steps import Step, validate_only_steps
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED
 from wizard.text.event_log import EventLog
 from wizard.text.events import TextRenderer
@@ -32,7 +32,7 @@ def run_apply(o: ApplyOptions) -> int:
 
 def run_validate(o: ValidateOptions) -> int:
     options = Options(force_validation=True, poll_interval_s=o.connection.poll_interval_s)
-    steps = [step for step in default_steps() if step.name in VALIDATE_ONLY]
+    steps = validate_only_steps()
     # Nothing is delivered: unless told otherwise, the preflight must not ask for the scope that writes a workflow.
     source = replace(o.source, flags={"delivery": "local", **o.source.flags})
     return _run(source, o.connection, options, yes=o.yes, json_out=o.json, stdin_text=None, steps=steps)

@@ -27,7 +27,7 @@ from wizard.engine.runner import Cancelled, Engine
 from wizard.engine.secret_values import SecretSource, parse_stdin_secrets
 from wizard.engine.session import Options, Session
 from wizard.engine.state import StateStore
-from wizard.engine.steps import VALIDATE_ONLY, default_steps
+from wizard.engine.steps import validate_only_steps
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, NonInteractiveError
 from wizard.localrepo import origin_repo
 from wizard.text.events import TextRenderer
@@ -99,7 +99,7 @@ def _validate(
         token_source=token.source,
         options=Options(force_validation=True, poll_interval_s=o.poll_interval_s),
     )
-    Engine(session, [step for step in default_steps() if step.name in VALIDATE_ONLY]).run()
+    Engine(session, validate_only_steps()).run()
     return session.verdict_passed
 
 

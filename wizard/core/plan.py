@@ -38,6 +38,8 @@ _ENVIRONMENT_RE = re.compile(r"^(?=[^\s])[^\x00-\x1f\x7f-\x9f'\"`,;:\\]{1,255}(?
 _JOB_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\Z")
 # GitHub runs only files directly in .github/workflows/ (no subfolders), so nothing else is a workflow path.
 _WORKFLOW_PATH_RE = re.compile(r"^\.github/workflows/(?!\.\.?\.ya?ml\Z)[A-Za-z0-9._-]+\.ya?ml\Z")
+_HOSTED_PREFIXES = ("ubuntu-", "windows-", "macos-")
+DEFAULT_BUILDER = "action"
 
 
 def default_service(plan: Plan) -> str:
@@ -114,6 +116,18 @@ def _check_secret_env(value: dict[str, str], plan: Plan) -> None:
             )
 
 
+def is_github_hosted(label: str | None) -> bool:
+    """Whether a runs-on label names a GitHub-hosted runner (None: the reusable workflow's, ubuntu-latest)."""
+    return label is None or label.strip().lower().startswith(_HOSTED_PREFIXES)
+
+
+def _check_insecure_registry(value: str, plan: Plan) -> None:
+    # The registry half of a repository reference: host[:port], as naming checks it.
+    naming.validate_repository(f"{value}/x")
+    if "/" in value or value != value.lower():
+        raise InputError(f"invalid insecure registry {value!r}", "give the registry as host[:port], e.g. registry.local:5000")
+
+
 def _org_needs_org_owner(option: str, context: AskContext) -> str | None:
     return "the repository belongs to a user" if option == "org" and context.owner_is_org is False else None
 
@@ -181,6 +195,28 @@ class Plan:
     build_args: tuple[str, ...] = answer((), kind=Kind.LIST, help="a build argument for the image (repeatable)", metavar="KEY=VALUE")
     runs_on: str | None = answer(None, help="runner label of the build job (default: the reusable workflow's)", metavar="LABEL")
     executor: str | None = answer(None, help="Kaniko executor image (default: the reusable workflow's)", metavar="IMAGE")
+    builder: str = answer(
+        DEFAULT_BUILDER,
+        kind=Kind.CHOICE,
+        help="how the build job runs Kaniko (default: action); container needs no Docker daemon",
+        step="workflow",
+        prompt="How the self-hosted runner runs Kaniko",
+        options=(
+            Option(
+                "action", "docker run (default)", "int128/kaniko-action: the runner needs a Docker daemon (hosted, or ARC in dind mode)"
+            ),
+            Option(
+                "container", "Kaniko container", "the job runs in Kaniko's debug image: no Docker daemon (ARC containerMode kubernetes)"
+            ),
+        ),
+        ask_when=lambda plan: not is_github_hosted(plan.runs_on),
+    )
+    insecure_registry: str | None = answer(
+        None,
+        help="a registry host:port Kaniko reaches over plain HTTP or an untrusted certificate (a cluster-local registry)",
+        metavar="HOST[:PORT]",
+        check=_check_insecure_registry,
+    )
     strategy: str = answer(
         "github-token",
         kind=Kind.CHOICE,

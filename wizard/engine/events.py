@@ -18,6 +18,7 @@ class ChangeKind(enum.StrEnum):  # a StrEnum: JSON output and logs keep the plai
     ENVIRONMENT = "environment"
     WORKFLOW = "workflow"
     ANSWERS = "answers"
+    REUSABLE = "reusable-workflow"  # the org's reusable workflow, installed when it is missing
     BUILD = "build"
 
 

@@ -104,6 +104,7 @@ class GitHubPort(Protocol):
     api_url: str
 
     def whoami(self) -> TokenInfo: ...
+    def enterprise_version(self) -> str | None: ...  # X-GitHub-Enterprise-Version; None on github.com
     def token_info(self, token: str) -> TokenInfo: ...  # who a registry PAT belongs to, and its scopes
     def org_plan(self, org: str) -> str | None: ...  # plan.name of GET /orgs/{org}; None when not shown (not an owner)
 

@@ -126,6 +126,11 @@ class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
         except GitHubRefused:
             return None  # not shown is not an error: GitHub's own answer to the write will say
 
+    def enterprise_version(self) -> str | None:
+        """The GitHub Enterprise Server version every API answer names; None on github.com, which sends none."""
+        reply = self._read("reading the server version", lambda: self._api.request("GET", "/user"))
+        return str(reply.headers.get("x-github-enterprise-version") or "").strip() or None
+
     def token_info(self, token: str) -> TokenInfo:
         """The same for another token (the registry PAT), through a throwaway client."""
         stats = dict.fromkeys(STAT_KEYS, 0)

@@ -12,6 +12,7 @@ from typing import Any
 
 from wizard.sandbox import kaniko
 from wizard.sandbox.expressions import as_text, substitute, truthy
+from wizard.sandbox.ghes import unknown_key
 from wizard.sandbox.model import Repo
 from wizard.sandbox.runner_context import CallerSecrets, SecretText, caller_secrets, packages_write
 from wizard.sandbox.runs import Attempt, Job, Run, Step
@@ -130,6 +131,9 @@ def _reusable_declaration(st: SandboxState, match: re.Match[str]) -> dict[str, A
     on = doc.get("on", doc.get(True)) if isinstance(doc, dict) else None
     if not isinstance(on, dict) or "workflow_call" not in on:
         raise JobFailure(problem + "workflow is not reusable as it is missing a `on.workflow_call` trigger")
+    unknown = unknown_key(st.ghes_version, data.decode("utf-8", "replace"))
+    if unknown is not None:
+        raise JobFailure(problem + unknown)
     call = on["workflow_call"]
     return call if isinstance(call, dict) else {}
 
@@ -225,6 +229,7 @@ def _kaniko_job(
         # A debug re-run makes runner.debug '1' in the called job, and ci-build-kaniko.yml then runs Kaniko
         # with --verbosity=debug.
         verbosity="debug" if attempt.debug_logging else "info",
+        builder="container" if as_text(inputs.get("builder")).strip() == "container" else "action",
     )
     outcome = kaniko.emulate_build(request, st.registry, started_at=start, seed=run.id * 100 + attempt.number)
     steps = [Step(s.number, s.name, s.offset_s, s.duration_s, s.conclusion) for s in outcome.steps]

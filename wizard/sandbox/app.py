@@ -202,6 +202,8 @@ def _after(state: SandboxState, response: Response) -> Response:
         return response
     response.headers["X-GitHub-Media-Type"] = "github.v3; format=json"
     response.headers["X-GitHub-Request-Id"] = getattr(g, "request_id", "0")
+    if state.ghes_version:
+        response.headers["X-GitHub-Enterprise-Version"] = state.ghes_version
     if token is None:
         return response
     scopes = auth.scopes_header(token)

@@ -1,9 +1,10 @@
 """What the sandbox starts with: the default world, and more from a `--seed FILE` (JSON or YAML).
 
 Default: org BrikByte-Studios (on the `--plan`, default free) with its `.github` repo (the reusable Kaniko workflow
-from wizard/assets/), the sample service `example-node-api` (wizard/assets/demo/), user `octo-admin` and the admin
-token. The admin token's kind follows its prefix, as on GitHub: `ghs_` an App installation token (permissions
-auth.APP_PERMISSIONS, no identity), `github_pat_` a fine-grained PAT (the permissions its scopes stand for), else classic.
+from wizard/assets/; only a README as GitHub Enterprise Server), the sample service `example-node-api`
+(wizard/assets/demo/), user `octo-admin` and the admin token. The admin token's kind follows its prefix, as on
+GitHub: `ghs_` an App installation token (permissions auth.APP_PERMISSIONS, no identity), `github_pat_` a
+fine-grained PAT (the permissions its scopes stand for), else classic.
 
 Seed file (all keys optional):
     orgs:    [{login, name?, description?, plan?: free|team|enterprise}]        # plan default: --plan
@@ -63,7 +64,9 @@ def demo_files() -> dict[str, bytes]:
 def apply_default(st: SandboxState, token: str | None, scopes: list[str] | tuple[str, ...] | None, plan: str = "free") -> str:
     st.add_user(DEFAULT_USER, name="Octo Admin", email="octo-admin@users.noreply.example")
     st.add_org(DEFAULT_ORG, name="BrikByte Studios", description="Sandbox organisation", plan=plan)
-    st.add_repo(DEFAULT_ORG, ".github", {REUSABLE_PATH: reusable_workflow()}, description="Org-wide workflows")
+    # As GitHub Enterprise Server, the org has not installed the reusable workflow yet (`apply` installs it).
+    org_files = {"README.md": b"Org-wide workflows\n"} if st.ghes_version else {REUSABLE_PATH: reusable_workflow()}
+    st.add_repo(DEFAULT_ORG, ".github", org_files, description="Org-wide workflows")
     st.add_repo(DEFAULT_ORG, DEMO_REPO, demo_files(), description="Sample Node.js service")
     if token is not None and token.startswith("ghs_"):
         return st.add_installation_token(value=token)

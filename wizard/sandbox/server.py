@@ -94,10 +94,12 @@ class Sandbox:
         time_factor: float = 1.0,
         quiet: bool = True,
         plan: str = "free",
+        ghes: str | None = None,
     ) -> None:
         """plan: the GitHub plan of the default org and of seeded orgs that name none (free, team, enterprise)."""
         seed = read_seed(Path(seed_file)) if seed_file else {}
         self.state = SandboxState(time_factor=time_factor, registry=Registry(packages_of(seed)))
+        self.state.ghes_version = ghes
         self.token = apply_default(self.state, token, scopes, plan)
         self.state.control_token = self.token
         self.seeded_tokens = apply_seed(self.state, seed, Path(seed_file).parent, plan) if seed_file else {}
@@ -176,11 +178,15 @@ def serve(
     time_factor: float,
     out: TextIO = sys.stdout,
     plan: str = "free",
+    ghes: str | None = None,
 ) -> None:
     """`brik-onboard sandbox serve`: print the API base URL and the token, serve until interrupted."""
-    sandbox = Sandbox(port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor, quiet=False, plan=plan)
+    sandbox = Sandbox(
+        port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor, quiet=False, plan=plan, ghes=ghes
+    )
     sandbox.start()
-    print(f"GitHub sandbox API: {sandbox.base_url}", file=out)
+    server = f" (as GitHub Enterprise Server {ghes})" if ghes else ""
+    print(f"GitHub sandbox API: {sandbox.base_url}{server}", file=out)
     print(f"token: {sandbox.token}", file=out)
     for login, value in sandbox.seeded_tokens.items():
         print(f"token for {login}: {value}", file=out)

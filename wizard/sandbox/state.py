@@ -47,6 +47,7 @@ class SandboxState:
         self.control_token: str | None = None  # what the /_sandbox control area asks for (the serve token)
         # Behaviour switches for tests.
         self.legacy_dispatch_400 = False  # answer 400 to return_run_details, like older GHES
+        self.ghes_version: str | None = None  # `serve --ghes 3.14`: answer as that GitHub Enterprise Server
         self.content_limit_per_minute = 80
         self.rate_limit = 5000
         self._ids = itertools.count(1000)

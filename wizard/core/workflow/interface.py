@@ -10,14 +10,14 @@ from typing import Any
 
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from wizard.core.plan import Plan, ResolvedPlan
+from wizard.core.plan import DEFAULT_BUILDER, Plan, ResolvedPlan
 from wizard.core.workflow.roundtrip import load, plain, round_trip_yaml
 from wizard.errors import InputError
 
 # The `with:` keys brik-onboard writes, in the order it writes them. The optional ones are removed from an
 # existing caller when the plan no longer sets them.
 BASE_INPUTS = ("image_name", "context", "dockerfile", "tags", "registry", "cache_enabled")
-OPTIONAL_INPUTS = ("cache_repo", "target", "build_args", "runs_on", "executor", "environment")
+OPTIONAL_INPUTS = ("cache_repo", "target", "build_args", "runs_on", "executor", "builder", "insecure_registry", "environment")
 MANAGED_INPUTS = BASE_INPUTS + OPTIONAL_INPUTS
 TOKEN_SECRET = "REGISTRY_TOKEN"
 USERNAME_SECRET = "REGISTRY_USERNAME"
@@ -114,6 +114,10 @@ def plan_inputs(resolved: ResolvedPlan) -> dict[str, Any]:
         values["runs_on"] = plan.runs_on
     if plan.executor:
         values["executor"] = plan.executor
+    if plan.builder != DEFAULT_BUILDER:  # the reusable workflow's default is not written
+        values["builder"] = plan.builder
+    if plan.insecure_registry:
+        values["insecure_registry"] = plan.insecure_registry
     if plan.scope == "environment" and plan.environment:
         # GitHub forbids `environment:` on a job that `uses:` a reusable workflow: the called job runs in it.
         values["environment"] = plan.environment

@@ -11,7 +11,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from wizard.core.plan import Plan, ResolvedPlan
+from wizard.core.plan import DEFAULT_BUILDER, Plan, ResolvedPlan
 from wizard.core.workflow.interface import MANAGED_INPUTS, plan_inputs, workflow_path_of
 from wizard.core.workflow.roundtrip import load, plain, round_trip_yaml
 
@@ -26,6 +26,8 @@ INPUT_ANSWERS = {
     "build_args": "build_args",
     "runs_on": "runs_on",
     "executor": "executor",
+    "builder": "builder",
+    "insecure_registry": "insecure_registry",
     "environment": "environment",
 }
 _LISTS = ("tags", "build_args")
@@ -82,6 +84,8 @@ def answers_of(actual: dict[str, Any], keys: list[str], plan: Plan) -> dict[str,
             name = INPUT_ANSWERS[key]
             if name == "cache_enabled":
                 out[name] = bool(value) if value is not None else True
+            elif name == "builder":
+                out[name] = value or DEFAULT_BUILDER  # no `builder:` is the reusable workflow's default
             elif name in _LISTS:
                 out[name] = tuple(value or ())
             else:

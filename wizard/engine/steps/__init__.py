@@ -24,6 +24,7 @@ __all__ = [
     "WorkflowStep",
     "VALIDATE_ONLY",
     "default_steps",
+    "validate_only_steps",
 ]
 
 
@@ -42,3 +43,8 @@ def default_steps() -> list[Step]:
 
 # `brik-onboard validate`: the steps a validation build needs, nothing that writes.
 VALIDATE_ONLY = ("connect", "repository", "preflight", "image", "validate")
+
+
+def validate_only_steps() -> list[Step]:
+    """The VALIDATE_ONLY steps; their preflight reports a missing reusable workflow instead of installing it."""
+    return [PreflightStep(install=False) if step.name == "preflight" else step for step in default_steps() if step.name in VALIDATE_ONLY]

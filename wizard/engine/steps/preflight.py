@@ -13,6 +13,7 @@ from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWar
 from wizard.engine.results import PreflightResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
+from wizard.engine.steps.reusable_install import Install, apply_install, install_change, plan_install
 from wizard.errors import ENVIRONMENTS_NEED_PLAN, ENVIRONMENTS_PLAN_HINT, GitHubRefused, InputError
 
 
@@ -53,17 +54,22 @@ class PreflightStep(Step):
     name = "preflight"
     reads = frozenset({"reusable_workflow", "pin_reusable_workflow", "scope", "delivery", "workflow_path", "target", "dockerfile"})
 
+    def __init__(self, *, install: bool = True) -> None:
+        self._may_install = install  # False where nothing may be written (validate, rotate)
+        self._install: Install | None = None  # the reusable workflow to install, from the last check
+
     def check(self, s: Session) -> list[Change]:
         self._check_scopes(s)
         self._check_plan(s)
-        self._read_reusable(s)
+        changes = self._read_reusable(s)
         self._check_dockerfile(s)
         inputs = tuple(sorted(s.interface.inputs)) if s.interface else ()
         assert s.token is not None
         needs = needed_scopes(s.plan) if s.token.scopes is not None else needed_permissions(s.plan)
         checked_by = None if s.token.scopes is not None else "GitHub, at each call"
-        s.emit(StepChecked(self.name, (), PreflightResult(needs, inputs, s.pinned_sha, permissions_checked_by=checked_by)))
-        return []
+        result = PreflightResult(needs, inputs, s.pinned_sha, permissions_checked_by=checked_by)
+        s.emit(StepChecked(self.name, tuple(changes), result))
+        return changes
 
     def _check_scopes(self, s: Session) -> None:
         assert s.token is not None
@@ -112,16 +118,30 @@ class PreflightStep(Step):
                 ENVIRONMENTS_PLAN_HINT,
             )
 
-    def _read_reusable(self, s: Session) -> None:
+    def _read_reusable(self, s: Session) -> list[Change]:
+        """Read the reusable workflow's interface; when it is missing, the install of the packaged one."""
+        self._install = None
         repo, path, ref = split_reusable(s.plan.reusable_workflow)
         found = s.port.get_file(repo, path, ref=ref)
-        if found is None:
-            raise GitHubRefused(
-                f"the reusable workflow {s.plan.reusable_workflow} was not found",
-                f"check that {path} exists in {repo} at {ref} and that the token can read it",
-            )
-        s.interface = parse_reusable_interface(found.text)
-        s.pinned_sha = s.port.resolve_ref(repo, ref) if s.plan.pin_reusable_workflow else None
+        if found is not None:
+            s.interface = parse_reusable_interface(found.text)
+            s.pinned_sha = s.port.resolve_ref(repo, ref) if s.plan.pin_reusable_workflow else None
+            return []
+        missing = GitHubRefused(
+            f"the reusable workflow {s.plan.reusable_workflow} was not found",
+            f"check that {path} exists in {repo} at {ref} and that the token can read it"
+            + ("" if self._may_install else ", or run `brik-onboard apply` to install it"),
+        )
+        if not self._may_install:
+            raise missing
+        try:
+            s.port.get_repo(repo)
+        except GitHubRefused:
+            raise missing from None
+        self._install = plan_install(s.port, repo, path, ref, s.plan.delivery)
+        s.interface = parse_reusable_interface(self._install.text)  # what the caller will call once installed
+        s.pinned_sha = None  # no commit to pin to before the install
+        return [install_change(s.port, self._install)]
 
     def _check_dockerfile(self, s: Session) -> None:
         if s.dockerfile is None:
@@ -132,4 +152,13 @@ class PreflightStep(Step):
             s.emit(StepWarning(self.name, f"Dockerfile line {cred.line}: {cred.message}", cred.fix))
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
+        writes = [c for c in changes if c.is_write]
+        if writes and self._install is not None:
+            pull_url = apply_install(s.port, self._install)
+            if pull_url is not None:
+                s.links["reusable_pull"] = pull_url
+            elif s.plan.pin_reusable_workflow:
+                s.pinned_sha = s.port.resolve_ref(self._install.repo, self._install.branch)
+            s.applied.extend(writes)
+            return StepDone(self.name, Outcome.CHANGED, f"installed the org's reusable workflow ({writes[0].summary})")
         return StepDone(self.name, Outcome.UNCHANGED, "the token and the org's reusable workflow are ready")

@@ -48,6 +48,7 @@ class BuildRequest:
     job_name: str = "build / Kaniko build"  # "<caller job> / <reusable job name>", as GitHub names it
     commit_sha: str = ""  # "" -> derived from the files
     verbosity: str = "info"  # Kaniko's --verbosity: "debug" adds the debug lines (a refused cache read shows there)
+    builder: str = "action"  # the reusable workflow's `builder` input: "container" runs the executor's debug image
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ class _Job:
         return ok
 
     def run(self) -> BuildOutcome:
-        log = self.log
+        if self.req.builder == "container":
+            return self._run_in_container()
         self.step(text.STEP_SETUP, lambda: self._lines(text.setup_job(self.req.job_name), "Set up job"))
         main = [
             (text.STEP_CHECKOUT, lambda: self._lines(text.checkout(self.req.credential.repo, self.workspace, self.sha), "checkout")),
@@ -117,24 +119,65 @@ class _Job:
         if text.STEP_LOGIN in ran:
             self.step(text.STEP_POST_LOGIN, lambda: self._lines(text.post_login(self.host), "post"))
         self.step(text.STEP_POST_CHECKOUT, lambda: self._lines(text.post_checkout(), "post"))
+        return self._finish()
+
+    def _run_in_container(self) -> BuildOutcome:
+        """builder `container`: the job runs in `<executor>-debug`; a config.json step, then /kaniko/executor."""
+        image = f"{self.req.executor}-debug"
+        self.step(text.STEP_SETUP, lambda: self._lines(text.setup_job(self.req.job_name, container=True), "Set up job"))
+        ok = self.step(text.STEP_INIT_CONTAINERS, lambda: self._lines(text.init_containers(image), "checkout"))
+        ok = self.step(text.STEP_REGISTRY_AUTH, self._registry_auth if ok else None)
+        self.step(text.STEP_EXECUTOR, self._executor if ok else None)
+        self.step(text.STEP_STOP_CONTAINERS, lambda: self._lines(text.stop_containers(), "post"))
+        return self._finish()
+
+    def _finish(self) -> BuildOutcome:
         outputs = {"digest": self.result.digest or "", "destinations": "\n".join(self.req.destinations), "cache_repo": self.cache_repo}
         self.step(text.STEP_COMPLETE, lambda: self._lines(text.complete_job(outputs), "complete"))
         failed = any(s.conclusion == "failure" for s in self.steps)
         return BuildOutcome(
-            log.text(),
+            self.log.text(),
             tuple(self.steps),
             "failure" if failed else "success",
-            round(log.now, 3),
+            round(self.log.now, 3),
             tuple(self.result.layers),
             self.result.digest if not failed else None,
         )
+
+    def _registry_auth(self) -> bool:
+        self.log.lines(text.registry_auth(self.host))
+        if self.req.credential.kind == "none":  # the REGISTRY_TOKEN secret is empty
+            self.log.lines(text.prepare_failure("no registry password: map REGISTRY_TOKEN (or set REGISTRY_PAT)."))
+            return False
+        key = "https://index.docker.io/v1/" if self.host in ("docker.io", "index.docker.io", "registry-1.docker.io") else self.host
+        return self._lines([f"Registry credentials for {key} written to /kaniko/.docker/config.json"], "login")
+
+    def _executor(self) -> bool:
+        req, log = self.req, self.log
+        if not self._prepare(container=True):
+            return False
+        args = [f"--context=git://github.com/{req.credential.repo}.git#refs/heads/main#{self.sha}"]
+        context = _norm(req.context)
+        if context:
+            args.append(f"--context-sub-path={context}")
+        args += [f"--dockerfile={_norm(req.dockerfile).removeprefix(context + '/') if context else _norm(req.dockerfile)}"]
+        args += [f"--destination={d}" for d in req.destinations]
+        if req.cache_enabled:
+            args += ["--cache=true", f"--cache-repo={self.cache_repo}"]
+        log.write(f"[command]/kaniko/executor {' '.join(args)}")
+        log.lines(text.git_clone(len(req.files)))
+        self.result = KanikoExecutor(self._plan(), self.registry, log, self.costs).run()
+        if not self.result.ok:
+            log.write("##[error]Process completed with exit code 1.")
+            return False
+        return True
 
     def _lines(self, lines: list[str], cost_label: str) -> bool:
         self.log.lines(lines)
         self.log.advance(self.costs.step_overhead(cost_label))
         return True
 
-    def _prepare(self) -> bool:
+    def _prepare(self, container: bool = False) -> bool:
         req = self.req
         env = {
             "IMAGE_NAME": self.image,
@@ -157,7 +200,7 @@ class _Job:
                 f"dockerfile '{req.dockerfile}' is outside context '{req.context}': Kaniko only sees the "
                 "context; widen the context or move the Dockerfile."
             )
-        self.log.lines(text.prepare(env))
+        self.log.lines(text.executor_step(env) if container else text.prepare(env))
         if error:
             self.log.lines(text.prepare_failure(error))
             return False

@@ -22,9 +22,14 @@ STEP_BUILD = "Build and push with Kaniko"
 STEP_POST_LOGIN = "Post Log in to the registry"
 STEP_POST_CHECKOUT = "Post Check out the repository"
 STEP_COMPLETE = "Complete job"
+# builder `container`: the job runs in the executor's debug image (busybox sh, no node, no Docker daemon)
+STEP_INIT_CONTAINERS = "Initialize containers"
+STEP_REGISTRY_AUTH = "Write the registry credentials for Kaniko"
+STEP_EXECUTOR = "Build and push with the Kaniko executor"
+STEP_STOP_CONTAINERS = "Stop containers"
 
 
-def setup_job(job_name: str) -> list[str]:
+def setup_job(job_name: str, *, container: bool = False) -> list[str]:
     lines = [
         f"Current runner version: '{RUNNER_VERSION}'",
         "Runner Image Provisioner",
@@ -47,10 +52,54 @@ def setup_job(job_name: str) -> list[str]:
         "Prepare all required actions",
         "Getting action download info",
     ]
-    for action in (CHECKOUT, LOGIN, KANIKO_ACTION):
+    for action in (CHECKOUT, LOGIN, KANIKO_ACTION):  # the runner downloads the actions of skipped steps too
         sha = action.split("@", 1)[1]
         lines.append(f"Download action repository '{action}' (SHA:{sha})")
     return lines + [f"Complete job name: {job_name}"]
+
+
+def init_containers(image: str) -> list[str]:
+    return [
+        "##[command]/usr/bin/docker version --format '{{.Server.APIVersion}}'",
+        "##[group]Pull down action image",
+        f"##[command]/usr/bin/docker pull {image}",
+        "##[endgroup]",
+        f'##[command]/usr/bin/docker create --name job-container --label runner-job -e "HOME=/github/home" '
+        f'-e GITHUB_ACTIONS=true -e CI=true -v "/home/runner/work":"/__w" --entrypoint "tail" {image} "-f" "/dev/null"',
+        "##[command]/usr/bin/docker start job-container",
+    ]
+
+
+def registry_auth(host: str) -> list[str]:
+    return [
+        "##[group]Run set -eu",
+        "\x1b[36;1mset -eu\x1b[0m",
+        "\x1b[36;1mumask 077\x1b[0m",
+        "shell: sh -e {0}",
+        "env:",
+        f"  REGISTRY: {host}",
+        "  REGISTRY_USER: ***",
+        "  REGISTRY_PASSWORD: ***",
+        "##[endgroup]",
+    ]
+
+
+def executor_step(env: Mapping[str, str]) -> list[str]:
+    lines = ["##[group]Run set -eu", "\x1b[36;1mset -eu\x1b[0m", "\x1b[36;1mexport LC_ALL=C\x1b[0m", "shell: sh -e {0}", "env:"]
+    return lines + [f"  {k}: {v}" for k, v in env.items()] + ["  GIT_USERNAME: x-access-token", "  GIT_PASSWORD: ***", "##[endgroup]"]
+
+
+def git_clone(objects: int) -> list[str]:
+    """go-git's progress as Kaniko prints it while cloning the git context."""
+    return [
+        f"Enumerating objects: {objects}, done.",
+        f"Counting objects: 100% ({objects}/{objects}), done.",
+        f"Total {objects} (delta 0), reused 0 (delta 0)",
+    ]
+
+
+def stop_containers() -> list[str]:
+    return ["Stop and remove container: job-container", "##[command]/usr/bin/docker rm --force job-container"]
 
 
 def checkout(repo: str, workspace: str, sha: str) -> list[str]:

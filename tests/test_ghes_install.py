@@ -86,6 +86,17 @@ def test_apply_installs_the_ghes_variant_by_commit_then_onboards_and_validates(g
     assert writes(request_log(ghes)) == []  # installed once: the second run finds it
 
 
+def test_the_terminal_shows_the_start_of_the_install_not_all_of_it(ghes: Sandbox, tmp_path: Path) -> None:
+    from wizard.text.events import MAX_DIFF_LINES
+
+    result = Onboarding(ghes, tmp_path).apply("--deliver", "commit", "--skip-validation", as_json=False)
+    assert result.returncode == 0, result
+    assert "+# Variant for GitHub Enterprise Server 3.14" in result.stdout
+    assert "more lines" in result.stdout
+    diff_lines = [line for line in result.stdout.splitlines() if line.startswith("       +")]
+    assert len(diff_lines) <= 2 * MAX_DIFF_LINES  # each diff (the install, the new caller) at most MAX_DIFF_LINES
+
+
 def test_apply_by_pull_request_proposes_the_install_once(ghes: Sandbox, tmp_path: Path) -> None:
     ob = Onboarding(ghes, tmp_path)
     result = ob.apply("--deliver", "pr")

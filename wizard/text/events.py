@@ -8,6 +8,10 @@ from typing import TextIO
 from wizard.engine.events import BuildUpdate, Event, Progress, StepChecked, StepDone, StepStarted, StepWarning, VerdictReady
 
 
+# A diff longer than this (a whole new reusable workflow) is cut in the terminal: its first lines say what it is.
+MAX_DIFF_LINES = 60
+
+
 class TextRenderer:
     def __init__(self, out: TextIO | None = None, *, show_diffs: bool = True, compact: bool = False) -> None:
         self.out = out or sys.stdout
@@ -34,7 +38,11 @@ class TextRenderer:
             for change in event.changes:
                 out.append(f"   - {change.summary}")
                 if self.show_diffs and change.detail and change.is_write:
-                    out += ["       " + line for line in change.detail.splitlines()]
+                    lines = change.detail.splitlines()
+                    shown = lines if len(lines) <= MAX_DIFF_LINES else lines[:MAX_DIFF_LINES]
+                    out += ["       " + line for line in shown]
+                    if len(lines) > len(shown):
+                        out.append(f"       ... and {len(lines) - len(shown)} more lines")
             return out
         if isinstance(event, StepWarning):
             return [f"   warning: {event.message}"] + ([f"   hint: {event.hint}"] if event.hint else [])

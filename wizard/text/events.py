@@ -7,7 +7,6 @@ from typing import TextIO
 
 from wizard.engine.events import BuildUpdate, Event, Progress, StepChecked, StepDone, StepStarted, StepWarning, VerdictReady
 
-
 # A diff longer than this (a whole new reusable workflow) is cut in the terminal: its first lines say what it is.
 MAX_DIFF_LINES = 60
 

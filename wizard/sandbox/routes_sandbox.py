@@ -57,7 +57,12 @@ def _repo_state(st: SandboxState, repo: Repo) -> dict[str, Any]:
                 "status": view.status,
                 "conclusion": view.conclusion,
                 "attempts": [
-                    {"number": a.number, "jobs": [{"id": j.id, "name": j.name, "conclusion": j.conclusion} for j in a.jobs]}
+                    {
+                        "number": a.number,
+                        "jobs": [
+                            {"id": j.id, "name": j.name, "conclusion": j.conclusion, "secrets_seen": list(j.secrets_seen)} for j in a.jobs
+                        ],
+                    }
                     for a in run.attempts
                 ],
             }

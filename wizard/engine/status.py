@@ -13,7 +13,7 @@ from datetime import datetime
 
 from wizard.core.kaniko.log import LogSummary, parse_log_text
 from wizard.core.kaniko.verdict import Verdict, judge
-from wizard.core.plan import Plan, ResolvedPlan, SecretSpec, resolve
+from wizard.core.plan import Plan, ResolvedPlan, SecretSpec, VariableSpec, resolve
 from wizard.core.workflow.managed import drift, expected_inputs, file_inputs
 from wizard.engine.port import GitHubPort, PullInfo, RepoInfo, RunInfo
 from wizard.engine.recorded import read_recorded
@@ -51,6 +51,22 @@ class SecretStatus:
 
 
 @dataclass(frozen=True)
+class VariableStatus:
+    name: str
+    level: str  # "org" or "repository"
+    present: bool
+    value: str | None = None  # a configuration variable is no secret
+    visibility: str | None = None  # org variables only
+    repo_selected: bool | None = None  # org variables with `selected` visibility only: is this repo on the list?
+    expected: str = ""  # the value the recorded answers give it
+
+    @property
+    def readable(self) -> bool:
+        """The caller reads the expected value: it exists, holds the answers' registry and reaches this repo."""
+        return self.present and self.value == self.expected and self.repo_selected is not False
+
+
+@dataclass(frozen=True)
 class RunStatus:
     id: int
     status: str
@@ -68,6 +84,7 @@ class StatusReport:
     secrets: tuple[SecretStatus, ...]
     pull: PullInfo | None  # the open onboarding pull request
     last_run: RunStatus | None
+    variables: tuple[VariableStatus, ...] = ()
 
     @property
     def onboarded(self) -> bool:
@@ -75,7 +92,8 @@ class StatusReport:
 
     @property
     def healthy(self) -> bool:
-        return self.onboarded and self.workflow.state is WorkflowState.CURRENT and all(s.readable for s in self.secrets)
+        readable = all(s.readable for s in self.secrets) and all(v.readable for v in self.variables)
+        return self.onboarded and self.workflow.state is WorkflowState.CURRENT and readable
 
 
 def read_status(port: GitHubPort, full_name: str) -> StatusReport:
@@ -95,6 +113,7 @@ def read_status(port: GitHubPort, full_name: str) -> StatusReport:
         tuple(_secret(port, repo, recorded, spec) for spec in resolved.secrets),
         pull,
         _last_run(port, repo, resolved),
+        tuple(_variable(port, repo, spec) for spec in resolved.variables),
     )
 
 
@@ -131,6 +150,19 @@ def _secret(port: GitHubPort, repo: RepoInfo, plan: Plan, spec: SecretSpec) -> S
     if info is None:
         return SecretStatus(spec.name, "environment", False)
     return SecretStatus(spec.name, "environment", True, updated_at=info.updated_at)
+
+
+def _variable(port: GitHubPort, repo: RepoInfo, spec: VariableSpec) -> VariableStatus:
+    if spec.scope == "org":
+        info = port.get_org_variable(repo.owner, spec.name)
+        if info is None:
+            return VariableStatus(spec.name, "org", False, expected=spec.value)
+        selected = repo.id in info.selected_repository_ids if info.visibility == "selected" else None
+        return VariableStatus(spec.name, "org", True, info.value, info.visibility, selected, spec.value)
+    info = port.get_repo_variable(repo.full_name, spec.name)
+    if info is None:
+        return VariableStatus(spec.name, spec.scope, False, expected=spec.value)
+    return VariableStatus(spec.name, spec.scope, True, info.value, expected=spec.value)
 
 
 def _last_run(port: GitHubPort, repo: RepoInfo, resolved: ResolvedPlan) -> RunStatus | None:

@@ -17,6 +17,7 @@ from wizard.github.repo_ops import RepoOps
 from wizard.github.requester import Api, CountingToken
 from wizard.github.retry import DEFAULT_MAX_WAIT, WritePolicy, build_retry
 from wizard.github.secret_ops import SecretOps
+from wizard.github.variable_ops import VariableOps
 
 DEFAULT_API_URL = Consts.DEFAULT_BASE_URL  # https://api.github.com
 TIMEOUT_S = 30
@@ -44,7 +45,7 @@ def _token_info(api: Api) -> TokenInfo:
     return TokenInfo(reply.data["login"], scopes_from_header(reply.headers.get("x-oauth-scopes")))
 
 
-class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
+class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
     def __init__(
         self,
         api_url: str,

@@ -15,6 +15,7 @@ from tests.engine_helpers import (
     fake_token,
     live_state,
     org_secrets,
+    org_variables,
     repo_state,
     request_log,
     sha256,
@@ -62,8 +63,10 @@ def test_environment_scope_creates_the_environment_once(sandbox, tmp_path: Path)
     state = live_state(sandbox)
     secrets = env_secrets(state, "registry")
     assert secrets["REGISTRY_PAT"]["sha256"] == sha256(pat)
-    assert secrets["REGISTRY_URL"]["sha256"] == sha256("ghcr.io")
-    assert org_secrets(state) == {}, "environment scope stores nothing at org level"
+    assert "REGISTRY_URL" not in secrets
+    # The caller's `with:` runs in no environment: the variable lives in the repository, where it can read it.
+    assert {v["name"]: v["value"] for v in repo_state(state)["variables"]} == {"REGISTRY_URL": "ghcr.io"}
+    assert org_secrets(state) == {} and org_variables(state) == {}, "environment scope stores nothing at org level"
 
     clear_request_log(sandbox)
     second = ob.apply(*flags)

@@ -76,6 +76,7 @@ def _secret_json(secret: SecretStatus) -> dict[str, Any]:
         "visibility": secret.visibility,
         "repo_selected": secret.repo_selected,
         "updated_at": secret.updated_at.isoformat() if secret.updated_at else None,
+        "legacy": secret.legacy,
     }
 
 
@@ -120,7 +121,8 @@ def _secret_line(s: SecretStatus) -> str:
     if s.repo_selected is not None:
         where += ", this repo selected" if s.repo_selected else ", this repo NOT selected: its workflows cannot read it"
     when = f", updated {s.updated_at:%Y-%m-%d %H:%M}" if s.updated_at else ""
-    return f"present ({where}{when})"
+    legacy = "; no longer read: the REGISTRY_URL variable replaces it" if s.legacy else ""
+    return f"present ({where}{when}){legacy}"
 
 
 def _variable_line(v: VariableStatus) -> str:

@@ -8,12 +8,12 @@ newest run of the caller with its cache verdict while its logs last.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from wizard.core.kaniko.log import LogSummary, parse_log_text
 from wizard.core.kaniko.verdict import Verdict, judge
-from wizard.core.plan import Plan, ResolvedPlan, SecretSpec, VariableSpec, resolve
+from wizard.core.plan import URL_SECRET, Plan, ResolvedPlan, SecretSpec, VariableSpec, resolve, secret_scope_label
 from wizard.core.workflow.managed import drift, expected_inputs, file_inputs
 from wizard.engine.port import GitHubPort, PullInfo, RepoInfo, RunInfo
 from wizard.engine.recorded import read_recorded
@@ -43,11 +43,13 @@ class SecretStatus:
     visibility: str | None = None  # org secrets only
     repo_selected: bool | None = None  # org secrets with `selected` visibility only: is this repo on the list?
     updated_at: datetime | None = None
+    legacy: bool = False  # a REGISTRY_URL secret from an older onboarding: reported when present, read by nothing
 
     @property
     def readable(self) -> bool:
-        """The caller can read it: it exists and no selected-repositories list leaves this repo out."""
-        return self.present and self.repo_selected is not False
+        """The caller can read it: it exists and no selected-repositories list leaves this repo out. A legacy secret
+        is read by nothing, so it never makes a repository unhealthy."""
+        return self.legacy or (self.present and self.repo_selected is not False)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def read_status(port: GitHubPort, full_name: str) -> StatusReport:
         repo.default_branch,
         recorded,
         _workflow(port, repo, resolved),
-        tuple(_secret(port, repo, recorded, spec) for spec in resolved.secrets),
+        (*(_secret(port, repo, recorded, spec) for spec in resolved.secrets), *_legacy_secret(port, repo, recorded)),
         pull,
         _last_run(port, repo, resolved),
         tuple(_variable(port, repo, spec) for spec in resolved.variables),
@@ -150,6 +152,12 @@ def _secret(port: GitHubPort, repo: RepoInfo, plan: Plan, spec: SecretSpec) -> S
     if info is None:
         return SecretStatus(spec.name, "environment", False)
     return SecretStatus(spec.name, "environment", True, updated_at=info.updated_at)
+
+
+def _legacy_secret(port: GitHubPort, repo: RepoInfo, plan: Plan) -> tuple[SecretStatus, ...]:
+    """The REGISTRY_URL secret older onboardings stored at the secrets' level: listed only while it exists."""
+    found = _secret(port, repo, plan, SecretSpec(URL_SECRET, secret_scope_label(plan), ""))
+    return (replace(found, legacy=True),) if found.present else ()
 
 
 def _variable(port: GitHubPort, repo: RepoInfo, spec: VariableSpec) -> VariableStatus:

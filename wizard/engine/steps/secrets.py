@@ -3,7 +3,9 @@
 as it is.
 
 Existing secrets are kept unless replacement is asked; an update keeps the secret's visibility and its selected
-repositories; with `selected` visibility this repo is added and nobody is removed. A registry PAT is checked
+repositories; with `selected` visibility this repo is added and nobody is removed. The variable follows the same
+rule, but its value can be read: one holding the answers' registry is kept without a question, one holding another
+value is kept unless replacement is asked (an org variable may be read by other repositories). A registry PAT is checked
 before it is stored: GHCR accepts only classic PATs with `write:packages`.
 """
 
@@ -100,13 +102,23 @@ class SecretsStep(Step):
             where = f" (visibility {s.plan.visibility})" if var.scope == "org" else ""
             return [Change(ChangeKind.VARIABLE, target, Action.CREATE, f"create variable {var.name}={var.value} at {var.scope}{where}")]
         changes: list[Change] = []
-        if existing.value != var.value:
-            summary = f"update variable {var.name} at {var.scope}: {existing.value} -> {var.value}"
+        if existing.value == var.value:
+            changes.append(Change(ChangeKind.VARIABLE, target, Action.KEEP, f"keep variable {var.name}={var.value} at {var.scope}"))
+        elif self._replace_variable(s, var, existing.value):
+            summary = f"replace variable {var.name} at {var.scope}: {existing.value} -> {var.value}"
             changes.append(
                 Change(ChangeKind.VARIABLE, target, Action.UPDATE, summary + ("; visibility kept" if var.scope == "org" else ""))
             )
         else:
-            changes.append(Change(ChangeKind.VARIABLE, target, Action.KEEP, f"keep variable {var.name}={var.value} at {var.scope}"))
+            kept = f"keep variable {var.name}={existing.value} at {var.scope} (the answers say {var.value})"
+            changes.append(Change(ChangeKind.VARIABLE, target, Action.KEEP, kept))
+            s.emit(
+                StepWarning(
+                    self.name,
+                    f"{var.name} at {var.scope} is {existing.value}, not {var.value}: the caller logs in to {existing.value}",
+                    "replace it (answer `replace`, or pass --replace-secrets) or change the registry answer",
+                )
+            )
         if var.scope == "org" and existing.visibility == "selected" and s.repo.id not in existing.selected_repository_ids:
             changes.append(
                 Change(ChangeKind.VARIABLE, target, Action.ADD_REPO, f"add {s.repo.full_name} to {var.name}'s selected repositories")
@@ -118,6 +130,17 @@ class SecretsStep(Step):
             return True
         choice = Choice(
             f"existing-secret:{name}", f"{name} already exists (updated {when}). Keep it or replace its value?", ("keep", "replace"), "keep"
+        )
+        return s.questioner.choose(choice) == "replace"
+
+    def _replace_variable(self, s: Session, var: VariableSpec, current: str) -> bool:
+        if s.options.replace_secrets:
+            return True
+        choice = Choice(
+            f"existing-variable:{var.name}",
+            f"{var.name} already exists at {var.scope} as {current}, not {var.value}. Keep it or replace its value?",
+            ("keep", "replace"),
+            "keep",
         )
         return s.questioner.choose(choice) == "replace"
 

@@ -260,7 +260,12 @@ def test_a_selected_secret_that_leaves_this_repo_out_is_unhealthy(sandbox, tmp_p
     code, report = status_json(sandbox, capsys, monkeypatch)
     assert code == 1
     [variable] = report["variables"]
-    assert (variable["present"], variable["value"], variable["visibility"], variable["repo_selected"]) == (True, "ghcr.io", "selected", False)
+    assert (variable["present"], variable["value"], variable["visibility"], variable["repo_selected"]) == (
+        True,
+        "ghcr.io",
+        "selected",
+        False,
+    )
     code, out, _ = status(sandbox, capsys, monkeypatch, "--repo", REPO)
     assert code == 1 and "this repo NOT selected: its workflows cannot read it" in out
 

@@ -187,6 +187,11 @@ def org_secrets(state: dict[str, Any], org: str = ORG) -> dict[str, dict[str, An
     return {s["name"]: s for s in found["secrets"]}
 
 
+def org_variables(state: dict[str, Any], org: str = ORG) -> dict[str, dict[str, Any]]:
+    found = next(o for o in state["orgs"] if o["login"].lower() == org.lower())
+    return {v["name"]: v for v in found["variables"]}
+
+
 def env_secrets(state: dict[str, Any], environment: str, full_name: str = REPO) -> dict[str, dict[str, Any]]:
     env = next(e for e in repo_state(state, full_name)["environments"] if e["name"] == environment)
     return {s["name"]: s for s in env["secrets"]}

@@ -27,7 +27,9 @@ def test_issue_example_json() -> None:
     ]
     assert out["workflow_path"] == ".github/workflows/build-image.yml"
     assert out["diff"] is None
-    assert out["secrets"] == [{"name": "REGISTRY_URL", "scope": "org"}]
+    assert out["secrets"] == []  # GITHUB_TOKEN: nothing stored
+    assert out["variables"] == [{"name": "REGISTRY_URL", "scope": "org", "value": "ghcr.io"}]
+    assert "registry: ${{ vars.REGISTRY_URL || 'ghcr.io' }}" in out["workflow"]
     assert "image_name: ghcr.io/brikbyte-studios/example-node-api" in out["workflow"]
     assert any("lower" in n.lower() for n in out["notices"])
 
@@ -38,6 +40,10 @@ def test_pat_strategy_in_an_environment_names_its_secrets() -> None:
     out = json.loads(res.stdout)
     assert {"name": "REGISTRY_PAT", "scope": "environment:production"} in out["secrets"]
     assert "environment: production" in out["workflow"]
+    # Passed by name: the called job sees the environment's REGISTRY_PAT only for a name its caller passes.
+    assert "      REGISTRY_PAT: ${{ secrets.REGISTRY_PAT }}\n" in out["workflow"]
+    # The caller job runs in no environment: REGISTRY_URL lives where its `with:` can read it.
+    assert out["variables"] == [{"name": "REGISTRY_URL", "scope": "repository", "value": "ghcr.io"}]
 
 
 def test_human_output_lists_every_change(tmp_path: Path) -> None:

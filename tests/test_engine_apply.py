@@ -20,6 +20,7 @@ from tests.engine_helpers import (
     live_state,
     merge_pull,
     org_secrets,
+    org_variables,
     put_file,
     repo_state,
     request_log,
@@ -58,12 +59,15 @@ def test_commit_path_onboards_with_pat_at_org_scope(sandbox, tmp_path: Path) -> 
     repo = repo_state(state)
     secrets = org_secrets(state)
     assert secrets["REGISTRY_PAT"]["sha256"] == sha256(pat)
-    assert secrets["REGISTRY_URL"]["sha256"] == sha256("ghcr.io")
-    for name in ("REGISTRY_PAT", "REGISTRY_URL"):
-        assert secrets[name]["visibility"] == "selected"
-        assert secrets[name]["selected_repositories"] == [repo["id"]]
+    assert "REGISTRY_URL" not in secrets  # a configuration variable now
+    variables = org_variables(state)
+    assert variables["REGISTRY_URL"]["value"] == "ghcr.io"
+    for entry in (secrets["REGISTRY_PAT"], variables["REGISTRY_URL"]):
+        assert entry["visibility"] == "selected"
+        assert entry["selected_repositories"] == [repo["id"]]
     workflow = file_on(sandbox, WORKFLOW_PATH)
-    assert workflow is not None and "${{ secrets.REGISTRY_PAT }}" in workflow
+    assert workflow is not None and "      REGISTRY_PAT: ${{ secrets.REGISTRY_PAT }}\n" in workflow
+    assert "      registry: ${{ vars.REGISTRY_URL || 'ghcr.io' }}\n" in workflow
     assert len(repo["runs"]) == 1, "the caller's own push build is the first build: no duplicate dispatch"
     assert [a["number"] for a in repo["runs"][0]["attempts"]] == [1, 2]
     assert repo["pulls"] == [] and SETUP_BRANCH not in repo["branches"]
@@ -145,15 +149,19 @@ def test_local_path_writes_the_checkout_then_validate_after_the_push(sandbox, tm
 
 
 def test_org_secret_scope_and_url_for_github_token_strategy(sandbox, tmp_path: Path) -> None:
-    """The default strategy stores no PAT: only REGISTRY_URL, readable by this repo alone."""
+    """The default strategy stores no secret: only the REGISTRY_URL variable, readable by this repo alone."""
     ob = Onboarding(sandbox, tmp_path)
     result = ob.apply("--deliver", "commit", "--skip-validation")
     assert result.returncode == 0, result
     state = live_state(sandbox)
-    secrets = org_secrets(state, ORG)
-    assert set(secrets) == {"REGISTRY_URL"}
-    assert secrets["REGISTRY_URL"]["sha256"] == sha256("ghcr.io")
-    assert secrets["REGISTRY_URL"]["selected_repositories"] == [repo_state(state)["id"]]
+    assert org_secrets(state, ORG) == {}
+    variables = org_variables(state, ORG)
+    assert set(variables) == {"REGISTRY_URL"}
+    assert variables["REGISTRY_URL"]["value"] == "ghcr.io"
+    assert variables["REGISTRY_URL"]["selected_repositories"] == [repo_state(state)["id"]]
+    clear_request_log(sandbox)
+    assert ob.apply("--deliver", "commit", "--skip-validation").returncode == 0
+    assert writes(request_log(sandbox)) == [], "a second run writes nothing"
     assert "${{ secrets.GITHUB_TOKEN }}" in (file_on(sandbox, WORKFLOW_PATH) or "")
 
 

@@ -18,10 +18,9 @@ from tests.engine_helpers import (
     count,
     live_state,
     merge_pull,
-    org_secrets,
+    org_variables,
     repo_state,
     request_log,
-    sha256,
 )
 from tests.github_adapter_helpers import sleeps  # noqa: F401 - a fixture: the adapter's waits, not slept
 
@@ -37,8 +36,8 @@ STEP_REQUESTS = [
     ("connect", "GET", r"^/user$"),
     ("repository", "GET", rf"^{R}$"),
     ("preflight", "GET", rf"^/repos/{ORG}/\.github/contents/"),
-    ("secrets-read", "GET", rf"^/orgs/{ORG}/actions/secrets/REGISTRY_URL$"),
-    ("secrets-write", "PUT", rf"^/orgs/{ORG}/actions/secrets/REGISTRY_URL$"),
+    ("secrets-read", "GET", rf"^/orgs/{ORG}/actions/variables/REGISTRY_URL$"),
+    ("secrets-write", "POST", rf"^/orgs/{ORG}/actions/variables$"),
     ("workflow-commit", "PUT", rf"^{R}/contents/\.github/workflows/build-image\.yml$"),
     ("workflow-branch", "POST", rf"^{R}/git/refs$"),
     ("workflow-pull", "POST", rf"^{R}/pulls$"),
@@ -61,7 +60,7 @@ def onboard(ob: Onboarding, delivery: str):
 def assert_onboarded_once(sandbox, delivery: str) -> None:
     state = live_state(sandbox)
     repo = repo_state(state)
-    assert org_secrets(state)["REGISTRY_URL"]["sha256"] == sha256("ghcr.io")
+    assert org_variables(state)["REGISTRY_URL"]["value"] == "ghcr.io"
     assert len(repo["runs"]) == 1, [(r["id"], r["event"]) for r in repo["runs"]]
     assert [a["number"] for a in repo["runs"][0]["attempts"]] == [1, 2]
     if delivery == "pr":

@@ -25,7 +25,7 @@ def test_plan_before_onboarding_lists_what_would_be_created(sandbox) -> None:
     report = json.loads(done.stdout)
     assert report["offline"] is False and report["api_url"] == sandbox.base_url
     assert actions(report) == {
-        "secret org:REGISTRY_URL": "create",
+        "variable org:REGISTRY_URL": "create",
         "secret org:REGISTRY_PAT": "create",
         "workflow .github/workflows/build-image.yml": "create",
         "answers .github/brik-onboard.yml": "create",
@@ -44,7 +44,7 @@ def test_plan_after_onboarding_lists_what_exists(sandbox, tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert f"on GitHub ({sandbox.base_url}):" in out
-    assert "[secrets] keep REGISTRY_URL at org (updated " in out
+    assert "[secrets] keep variable REGISTRY_URL=ghcr.io at org" in out
     assert "[workflow] .github/workflows/build-image.yml already up to date" in out
     assert "[validate] already validated in run " in out
     assert writes(request_log(sandbox)) == []

@@ -15,6 +15,7 @@ from tests.engine_helpers import (
     fake_token,
     live_state,
     org_secrets,
+    org_variables,
     repo_state,
     request_log,
     sha256,
@@ -62,8 +63,10 @@ def test_environment_scope_creates_the_environment_once(sandbox, tmp_path: Path)
     state = live_state(sandbox)
     secrets = env_secrets(state, "registry")
     assert secrets["REGISTRY_PAT"]["sha256"] == sha256(pat)
-    assert secrets["REGISTRY_URL"]["sha256"] == sha256("ghcr.io")
-    assert org_secrets(state) == {}, "environment scope stores nothing at org level"
+    assert "REGISTRY_URL" not in secrets
+    # The caller's `with:` runs in no environment: the variable lives in the repository, where it can read it.
+    assert {v["name"]: v["value"] for v in repo_state(state)["variables"]} == {"REGISTRY_URL": "ghcr.io"}
+    assert org_secrets(state) == {} and org_variables(state) == {}, "environment scope stores nothing at org level"
 
     clear_request_log(sandbox)
     second = ob.apply(*flags)
@@ -179,3 +182,82 @@ def test_unknown_registry_pat_is_refused_without_echoing_it(sandbox, tmp_path: P
     assert "Traceback" not in result.stderr and result.stderr.count("error:") == 1
     assert stranger not in result.output
     assert writes(request_log(sandbox)) == []
+
+
+ORG_VARIABLES = f"/orgs/{ORG}/actions/variables"
+
+
+def _existing_selected_variable(sandbox, value: str) -> list[int]:
+    """An org variable REGISTRY_URL with `selected` visibility shared with two other repositories; their ids."""
+    others = [add_repo(sandbox, "other-service-a"), add_repo(sandbox, "other-service-b")]
+    body = {"name": "REGISTRY_URL", "value": value, "visibility": "selected", "selected_repository_ids": others}
+    Client(sandbox.base_url, sandbox.token).call("POST", ORG_VARIABLES, body, expect=201)
+    return others
+
+
+def test_selected_org_variable_gets_this_repo_added_and_nothing_else(sandbox, tmp_path: Path) -> None:
+    others = _existing_selected_variable(sandbox, "ghcr.io")
+    ob = Onboarding(sandbox, tmp_path)
+    clear_request_log(sandbox)
+    result = ob.apply("--deliver", "commit", "--skip-validation")
+    assert result.returncode == 0, result
+    state = live_state(sandbox)
+    repo_id = repo_state(state)["id"]
+    variable = org_variables(state)["REGISTRY_URL"]
+    assert (variable["value"], variable["visibility"]) == ("ghcr.io", "selected")
+    assert sorted(variable["selected_repositories"]) == sorted([*others, repo_id]), "this repo joins, nobody leaves"
+    log = request_log(sandbox)
+    variable_writes = [w for w in writes(log) if "/actions/variables" in w]
+    assert variable_writes == [f"PUT {ORG_VARIABLES}/REGISTRY_URL/repositories/{repo_id}"], "neither created nor updated"
+
+    clear_request_log(sandbox)
+    again = ob.apply("--deliver", "commit", "--skip-validation")
+    assert again.returncode == 0, again
+    assert writes(request_log(sandbox)) == [], "a second run writes nothing"
+
+
+def test_org_variable_with_another_value_is_kept_unless_replacement_is_asked(sandbox, tmp_path: Path) -> None:
+    """The secrets' rule: what exists is kept unless --replace-secrets (or `replace`) is given. A variable's value
+    can be read, so one that already holds the answers' registry is kept without a question, and a kept different
+    value is said (the caller would log in to it)."""
+    others = _existing_selected_variable(sandbox, "registry.example.com")
+    ob = Onboarding(sandbox, tmp_path)
+    clear_request_log(sandbox)
+    kept = ob.apply("--deliver", "commit", "--skip-validation")
+    assert kept.returncode == 0, kept
+    state = live_state(sandbox)
+    repo_id = repo_state(state)["id"]
+    variable = org_variables(state)["REGISTRY_URL"]
+    assert variable["value"] == "registry.example.com", "kept: other repositories may read it"
+    assert sorted(variable["selected_repositories"]) == sorted([*others, repo_id])
+    assert count(request_log(sandbox), "PATCH", f"{ORG_VARIABLES}/REGISTRY_URL") == 0
+    assert "REGISTRY_URL at org is registry.example.com, not ghcr.io" in kept.output
+    assert "--replace-secrets" in kept.output
+
+    clear_request_log(sandbox)
+    replaced = ob.apply("--deliver", "commit", "--skip-validation", "--replace-secrets")
+    assert replaced.returncode == 0, replaced
+    variable = org_variables(live_state(sandbox))["REGISTRY_URL"]
+    assert variable["value"] == "ghcr.io"
+    assert variable["visibility"] == "selected", "an update keeps the variable's visibility"
+    assert sorted(variable["selected_repositories"]) == sorted([*others, repo_id]), "and every selected repository"
+    variable_writes = [w for w in writes(request_log(sandbox)) if "/actions/variables" in w]
+    assert variable_writes == [f"PATCH {ORG_VARIABLES}/REGISTRY_URL"]
+
+
+def test_repository_variable_with_another_value_is_replaced_when_asked(sandbox, tmp_path: Path) -> None:
+    Client(sandbox.base_url, sandbox.token).call(
+        "POST",
+        f"/repos/{repo_state(live_state(sandbox))['full_name']}/actions/variables",
+        {"name": "REGISTRY_URL", "value": "old.example"},
+        expect=201,
+    )
+    ob = Onboarding(sandbox, tmp_path)
+    flags = ("--deliver", "commit", "--skip-validation", "--scope", "environment", "--environment", "registry")
+    kept = ob.apply(*flags)
+    assert kept.returncode == 0, kept
+    assert {v["name"]: v["value"] for v in repo_state(live_state(sandbox))["variables"]} == {"REGISTRY_URL": "old.example"}
+    assert "REGISTRY_URL at repository is old.example, not ghcr.io" in kept.output
+    replaced = ob.apply(*flags, "--replace-secrets")
+    assert replaced.returncode == 0, replaced
+    assert {v["name"]: v["value"] for v in repo_state(live_state(sandbox))["variables"]} == {"REGISTRY_URL": "ghcr.io"}

@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from tests.engine_helpers import env_secrets, fake_token, file_on, live_state, org_secrets, sha256
+from tests.engine_helpers import env_secrets, fake_token, file_on, live_state, org_secrets, org_variables, sha256
 from tests.prompts_helpers import DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
 from wizard.core import naming
 from wizard.errors import EXIT_OK, EXIT_USAGE, WizardError
@@ -54,7 +54,9 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
         assert first.defaults_of("caller workflow reach") == ["pr"]
         caller = file_on(env.sandbox, WORKFLOW)
         assert caller is not None and "image_name: ghcr.io/brikbyte-studios/orders-api" in caller and "latest" in caller
-        assert org_secrets(live_state(env.sandbox))["REGISTRY_URL"]["visibility"] == "private"
+        state = live_state(env.sandbox)
+        assert "REGISTRY_URL" not in org_secrets(state)
+        assert (org_variables(state)["REGISTRY_URL"]["value"], org_variables(state)["REGISTRY_URL"]["visibility"]) == ("ghcr.io", "private")
 
         again = ScriptedPrompter(
             [
@@ -64,7 +66,7 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
                 ("Registry credential", DEFAULT),
                 ("secrets live", DEFAULT),
                 ("Which repositories", DEFAULT),
-                ("REGISTRY_URL already exists", DEFAULT),
+                # no "already exists" question: the variable holds the answers' registry, so it is kept unasked
                 ("caller workflow reach", DEFAULT),
             ]
         )
@@ -79,6 +81,8 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
         writes = [a for a in again.asked if a.kind == "confirm" and not a.message.startswith("Layer cache")]  # that one is an answer
         assert not writes, "a re-run with the same answers asked to write"
         assert f"{WORKFLOW} already up to date" in rerun.out
+        assert not [a for a in again.asked if "already exists" in a.message]
+        assert "keep variable REGISTRY_URL=ghcr.io at org" in rerun.out
 
 
 def test_a_refused_pat_is_explained_and_asked_for_again() -> None:

@@ -80,7 +80,9 @@ def test_a_full_onboarding_with_a_pat_passes_and_never_shows_the_pat() -> None:
     assert status == 0, shown[-3000:]
     assert "image: ghcr.io/brikbyte-studios/orders-api" in shown
     assert "create REGISTRY_PAT at org (visibility selected)" in shown
-    assert "REGISTRY_TOKEN: ${{ secrets.REGISTRY_PAT }}" in shown  # the diff shown before the write
+    # the diff shown before the write: the PAT is passed by its own name, REGISTRY_TOKEN stays the run's token
+    assert "REGISTRY_TOKEN: ${{ secrets.GITHUB_TOKEN }}" in shown and "REGISTRY_PAT: ${{ secrets.REGISTRY_PAT }}" in shown
+    assert "create variable REGISTRY_URL=ghcr.io at org (visibility selected)" in shown
     assert "leak audit: clean" in shown
     assert "*" * len(pat) in shown  # the masked echo
     assert pat not in transcript.getvalue()
@@ -115,7 +117,7 @@ def test_ctrl_c_after_the_secrets_step_names_the_step_reached() -> None:
     shown = plain(transcript.getvalue())
     assert status == 130, shown[-2000:]
     assert "interrupted at the workflow step (done: connect, repository, preflight, image, secrets)" in shown
-    assert "already applied: create REGISTRY_URL at org" in shown
+    assert "already applied: create variable REGISTRY_URL=ghcr.io at org" in shown
     assert "run the wizard again to resume" in shown
     assert "no changes were made" not in shown
 

@@ -27,6 +27,7 @@ from tests.engine_helpers import (
     leaks_in,
     live_state,
     org_secrets,
+    org_variables,
     repo_state,
     request_log,
     run_brik,
@@ -105,7 +106,9 @@ def test_rotate_replaces_the_org_secret_and_keeps_everything_else(sandbox, tmp_p
     assert secret_after["sha256"] == sha256(new_pat) != secret_before["sha256"]
     assert secret_after["visibility"] == secret_before["visibility"] == "selected"
     assert secret_after["selected_repositories"] == secret_before["selected_repositories"]
-    assert org_secrets(after)["REGISTRY_URL"] == org_secrets(before)["REGISTRY_URL"]
+    assert set(org_secrets(after)) == set(org_secrets(before)) == {"REGISTRY_PAT"}, "no REGISTRY_URL secret is assumed or made"
+    assert org_variables(after) == org_variables(before)
+    assert org_variables(after)["REGISTRY_URL"]["value"] == "ghcr.io"
     assert repos_content(after) == repos_content(before), "no file and no commit in any repository"
     assert writes(request_log(sandbox)) == [f"PUT {ORG_SECRET}"], "one write: the secret's value"
     assert folder(tmp_path / "cwd") == {}, "nothing written in the working folder"
@@ -156,7 +159,9 @@ def test_rotate_replaces_the_environment_secret_only(sandbox, tmp_path: Path) ->
     secrets_before, secrets_after = env_secrets(before, "registry"), env_secrets(after, "registry")
     assert secrets_before["REGISTRY_PAT"]["sha256"] == sha256(old_pat)
     assert secrets_after["REGISTRY_PAT"]["sha256"] == sha256(new_pat)
-    assert secrets_after["REGISTRY_URL"] == secrets_before["REGISTRY_URL"]
+    assert set(secrets_after) == set(secrets_before) == {"REGISTRY_PAT"}, "no REGISTRY_URL secret is assumed or made"
+    assert repo_state(after)["variables"] == repo_state(before)["variables"]
+    assert {v["name"]: v["value"] for v in repo_state(after)["variables"]} == {"REGISTRY_URL": "ghcr.io"}
     assert org_secrets(after) == {}
     assert repos_content(after) == repos_content(before)
     assert [e["name"] for e in repo_state(after)["environments"]] == ["registry"]

@@ -159,6 +159,66 @@ def test_environment_secret_overrides_the_org_pat(admin, sandbox) -> None:
     assert job2["conclusion"] == "success"  # …until the job's environment has its own REGISTRY_PAT
 
 
+def _secrets_seen(client: Client, run_id: int, attempt: int = 1) -> list[str]:
+    """The names of the secrets the run's job resolved non-empty, as /_sandbox/state shows them."""
+    state = client.get("/_sandbox/state", expect=200).json()
+    runs = [run for repo in state["repos"] for run in repo["runs"] if run["id"] == run_id]
+    jobs = [a["jobs"] for a in runs[0]["attempts"] if a["number"] == attempt][0]
+    return jobs[0]["secrets_seen"]
+
+
+def test_an_environment_secret_reaches_the_called_job_only_when_the_caller_passes_its_name(admin, sandbox) -> None:
+    pat = _pat(sandbox, ["write:packages"])
+    admin.call("PUT", f"{R}/environments/production", {}, expect=200)
+    admin.put_secret(f"{R}/environments/production", "REGISTRY_PAT", pat, expect=201)
+    token_only = caller(with_={"environment": "production"}, permissions={"contents": "read"})
+    run_id, _, job = _build(admin, token_only)
+    assert _secrets_seen(admin, run_id) == ["REGISTRY_TOKEN"]  # as on GitHub: an unpassed name is empty, no error
+    assert job["conclusion"] == "failure"  # the read-only GITHUB_TOKEN was all the job had
+    mapping = {"REGISTRY_TOKEN": "${{ secrets.GITHUB_TOKEN }}", "REGISTRY_PAT": "${{ secrets.REGISTRY_PAT }}"}
+    run_id, log, job = _build(admin, caller(with_={"environment": "production"}, secrets=mapping, permissions={"contents": "read"}))
+    assert _secrets_seen(admin, run_id) == ["REGISTRY_PAT", "REGISTRY_TOKEN"]  # the caller's is empty; the environment's wins
+    assert job["conclusion"] == "success"
+    state_text = admin.get("/_sandbox/state", expect=200).text
+    assert pat not in state_text and pat not in log  # names only, never values
+
+
+def test_secrets_inherit_lets_the_environment_value_through(admin, sandbox) -> None:
+    admin.call("PUT", f"{R}/environments/production", {}, expect=200)
+    admin.put_secret(f"{R}/environments/production", "REGISTRY_PAT", _pat(sandbox, ["write:packages"]), expect=201)
+    admin.put_secret(f"/orgs/{ORG}/actions", "REGISTRY_TOKEN", _pat(sandbox, ["read:packages"]), visibility="all", expect=201)
+    run_id, _, job = _build(admin, caller(with_={"environment": "production"}, secrets="inherit"))
+    assert _secrets_seen(admin, run_id) == ["REGISTRY_PAT", "REGISTRY_TOKEN"]
+    assert job["conclusion"] == "success"
+
+
+def test_the_login_uses_the_registry_url_variable_the_caller_can_see(admin) -> None:
+    text = caller(with_={"registry": "${{ vars.REGISTRY_URL || 'ghcr.io' }}"})
+    _, log, job = _build(admin, text)
+    assert "Logging into ghcr.io..." in log and job["conclusion"] == "success"  # no variable: the default host
+    admin.call("POST", f"{R}/actions/variables", {"name": "REGISTRY_URL", "value": "registry.example.com"}, expect=201)
+    _, log, job = _build(admin)
+    assert "Logging into registry.example.com..." in log
+    assert job["conclusion"] == "failure"  # logged in elsewhere: ghcr.io got no credential for the push
+    admin.call("DELETE", f"{R}/actions/variables/REGISTRY_URL", expect=204)
+    admin.call("PUT", f"{R}/environments/production", {}, expect=200)
+    admin.call("POST", f"{R}/environments/production/variables", {"name": "REGISTRY_URL", "value": "registry.example.com"}, expect=201)
+    _, log, _ = _build(admin, caller(with_={"registry": "${{ vars.REGISTRY_URL || 'ghcr.io' }}", "environment": "production"}))
+    assert "Logging into ghcr.io..." in log  # the caller job runs in no environment: its variables do not reach `with:`
+
+
+def test_org_variables_reach_only_the_repositories_they_are_visible_to(admin) -> None:
+    other_id = admin.get(f"/repos/{ORG}/.github", expect=200).json()["id"]
+    body = {"name": "REGISTRY_URL", "value": "registry.example.com", "visibility": "selected", "selected_repository_ids": [other_id]}
+    admin.call("POST", f"/orgs/{ORG}/actions/variables", body, expect=201)
+    _, log, _ = _build(admin, caller(with_={"registry": "${{ vars.REGISTRY_URL || 'ghcr.io' }}"}))
+    assert "Logging into ghcr.io..." in log
+    repo_id = admin.get(R, expect=200).json()["id"]
+    admin.call("PUT", f"/orgs/{ORG}/actions/variables/REGISTRY_URL/repositories/{repo_id}", expect=204)
+    _, log, _ = _build(admin)
+    assert "Logging into registry.example.com..." in log
+
+
 def test_target_builds_only_the_stages_it_needs(admin) -> None:
     _, log, job = _build(admin, caller(with_={"target": "test"}))
     assert job["conclusion"] == "success"

@@ -31,13 +31,15 @@ from tests.engine_helpers import (
     repo_state,
     request_log,
 )
+from tests.sandbox_client import Client
 from wizard.cli import main
 from wizard.core.answers import load_answers
 
 ROOT = str(Path(__file__).resolve().parents[1])
 TOKEN_VAR = "BRIK_TEST_STATUS_TOKEN"  # the admin token reaches `status` through --token-env, never a literal
-TOP_KEYS = {"repo", "onboarded", "answers", "workflow", "secrets", "pull_request", "last_run"}
-SECRET_KEYS = {"name", "level", "present", "visibility", "repo_selected", "updated_at"}
+TOP_KEYS = {"repo", "onboarded", "answers", "workflow", "secrets", "variables", "pull_request", "last_run"}
+SECRET_KEYS = {"name", "level", "present", "visibility", "repo_selected", "updated_at", "legacy"}
+VARIABLE_KEYS = {"name", "level", "present", "value", "visibility", "repo_selected"}
 RUN_KEYS = {"id", "conclusion", "verdict", "hits", "misses"}
 
 
@@ -65,6 +67,7 @@ def assert_shape(report: dict[str, Any]) -> None:
     assert set(report) == TOP_KEYS
     assert set(report["workflow"]) == {"path", "state", "drift"}
     assert all(set(s) == SECRET_KEYS for s in report["secrets"])
+    assert all(set(v) == VARIABLE_KEYS for v in report["variables"])
     assert report["last_run"] is None or set(report["last_run"]) == RUN_KEYS
 
 
@@ -93,6 +96,7 @@ def test_a_repo_never_onboarded_is_reported_so_with_exit_1(sandbox, capsys, monk
         "answers": {},
         "workflow": {"path": WORKFLOW_PATH, "state": "missing", "drift": []},
         "secrets": [],
+        "variables": [],
         "pull_request": None,
         "last_run": None,
     }
@@ -114,10 +118,19 @@ def test_after_apply_everything_is_current_and_status_only_reads(sandbox, tmp_pa
     assert recorded is not None
     assert report["answers"] == json.loads(json.dumps(asdict(load_answers(recorded))))
     assert report["workflow"] == {"path": WORKFLOW_PATH, "state": "current", "drift": []}
-    assert [s["name"] for s in report["secrets"]] == ["REGISTRY_URL", "REGISTRY_PAT"]
-    for secret in report["secrets"]:
-        assert (secret["level"], secret["present"], secret["visibility"], secret["repo_selected"]) == ("org", True, "selected", True)
-        assert secret["updated_at"]
+    [secret] = report["secrets"]  # REGISTRY_URL is a configuration variable now: no secret of that name is created
+    assert (secret["name"], secret["level"], secret["present"], secret["visibility"], secret["repo_selected"], secret["legacy"]) == (
+        "REGISTRY_PAT",
+        "org",
+        True,
+        "selected",
+        True,
+        False,
+    )
+    assert secret["updated_at"]
+    assert report["variables"] == [
+        {"name": "REGISTRY_URL", "level": "org", "present": True, "value": "ghcr.io", "visibility": "selected", "repo_selected": True}
+    ]
     assert report["pull_request"] is None
     [run] = repo["runs"]
     last = report["last_run"]
@@ -126,6 +139,7 @@ def test_after_apply_everything_is_current_and_status_only_reads(sandbox, tmp_pa
 
     code, out, _ = status(sandbox, capsys, monkeypatch, "--repo", REPO)
     assert code == 0 and "onboarded, healthy" in out and "current" in out and "cache verdict passed" in out
+    assert "variable      REGISTRY_URL       ghcr.io (org, visibility selected, this repo selected)" in out
 
     log = request_log(sandbox)
     assert log, "status read GitHub"
@@ -161,28 +175,99 @@ def test_a_deleted_caller_is_missing(sandbox, tmp_path: Path, capsys, monkeypatc
 
 
 def test_a_deleted_secret_is_missing(sandbox, tmp_path: Path, capsys, monkeypatch) -> None:
-    onboard(sandbox, tmp_path, "--deliver", "commit", "--skip-validation")
-    api(sandbox, "DELETE", f"/orgs/{ORG}/actions/secrets/REGISTRY_URL").raise_for_status()
+    pat = sandbox.add_token(["write:packages", "read:packages"], login="ci-bot")
+    flags = ("--deliver", "commit", "--skip-validation", "--strategy", "pat")
+    onboard(sandbox, tmp_path, *flags, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})
+    api(sandbox, "DELETE", f"/orgs/{ORG}/actions/secrets/REGISTRY_PAT").raise_for_status()
 
     code, report = status_json(sandbox, capsys, monkeypatch)
     assert code == 1
     assert report["workflow"]["state"] == "current"
     assert report["secrets"] == [
-        {"name": "REGISTRY_URL", "level": "org", "present": False, "visibility": None, "repo_selected": None, "updated_at": None}
+        {
+            "name": "REGISTRY_PAT",
+            "level": "org",
+            "present": False,
+            "visibility": None,
+            "repo_selected": None,
+            "updated_at": None,
+            "legacy": False,
+        }
+    ]
+    assert [v["present"] for v in report["variables"]] == [True]
+    code, out, _ = status(sandbox, capsys, monkeypatch, "--repo", REPO)
+    assert code == 1 and "secret        REGISTRY_PAT       missing (org)" in out
+
+
+def test_a_deleted_variable_is_missing(sandbox, tmp_path: Path, capsys, monkeypatch) -> None:
+    onboard(sandbox, tmp_path, "--deliver", "commit", "--skip-validation")
+    api(sandbox, "DELETE", f"/orgs/{ORG}/actions/variables/REGISTRY_URL").raise_for_status()
+
+    code, report = status_json(sandbox, capsys, monkeypatch)
+    assert code == 1
+    assert report["workflow"]["state"] == "current"
+    assert report["secrets"] == []  # the GITHUB_TOKEN strategy stores no secret
+    assert report["variables"] == [
+        {"name": "REGISTRY_URL", "level": "org", "present": False, "value": None, "visibility": None, "repo_selected": None}
     ]
     code, out, _ = status(sandbox, capsys, monkeypatch, "--repo", REPO)
-    assert code == 1 and "REGISTRY_URL" in out and "missing" in out
+    assert code == 1 and "variable      REGISTRY_URL       missing (org)" in out and "run `brik-onboard` again" in out
+
+
+def test_a_variable_with_another_value_needs_attention(sandbox, tmp_path: Path, capsys, monkeypatch) -> None:
+    onboard(sandbox, tmp_path, "--deliver", "commit", "--skip-validation")
+    api(sandbox, "PATCH", f"/orgs/{ORG}/actions/variables/REGISTRY_URL", body={"value": "registry.example.com"}).raise_for_status()
+
+    code, report = status_json(sandbox, capsys, monkeypatch)
+    assert code == 1, "the caller would log in to another registry than the answers say"
+    [variable] = report["variables"]
+    assert (variable["present"], variable["value"]) == (True, "registry.example.com")
+    code, out, _ = status(sandbox, capsys, monkeypatch, "--repo", REPO)
+    assert code == 1 and "registry.example.com, the answers say ghcr.io" in out
+
+
+def test_a_legacy_registry_url_secret_is_listed_only_when_it_exists(sandbox, tmp_path: Path, capsys, monkeypatch) -> None:
+    onboard(sandbox, tmp_path, "--deliver", "commit", "--skip-validation")
+    code, report = status_json(sandbox, capsys, monkeypatch)
+    assert code == 0 and report["secrets"] == []
+
+    # An older onboarding stored REGISTRY_URL as an org secret, readable by no repository now: nothing reads it, so
+    # it is reported for the owner to delete and does not make the repository unhealthy.
+    Client(sandbox.base_url, sandbox.token).put_secret(
+        f"/orgs/{ORG}/actions", "REGISTRY_URL", "ghcr.io", expect=201, visibility="selected", selected_repository_ids=[]
+    )
+    code, report = status_json(sandbox, capsys, monkeypatch)
+    assert code == 0, report
+    [secret] = report["secrets"]
+    assert (secret["name"], secret["level"], secret["present"], secret["visibility"], secret["repo_selected"], secret["legacy"]) == (
+        "REGISTRY_URL",
+        "org",
+        True,
+        "selected",
+        False,
+        True,
+    )
+    assert [v["name"] for v in report["variables"]] == ["REGISTRY_URL"]
+    code, out, _ = status(sandbox, capsys, monkeypatch, "--repo", REPO)
+    assert code == 0 and "onboarded, healthy" in out and "no longer read" in out
 
 
 def test_a_selected_secret_that_leaves_this_repo_out_is_unhealthy(sandbox, tmp_path: Path, capsys, monkeypatch) -> None:
     onboard(sandbox, tmp_path, "--deliver", "commit", "--skip-validation")
     repo_id = repo_state(live_state(sandbox))["id"]
-    api(sandbox, "DELETE", f"/orgs/{ORG}/actions/secrets/REGISTRY_URL/repositories/{repo_id}").raise_for_status()
+    api(sandbox, "DELETE", f"/orgs/{ORG}/actions/variables/REGISTRY_URL/repositories/{repo_id}").raise_for_status()
 
     code, report = status_json(sandbox, capsys, monkeypatch)
     assert code == 1
-    [secret] = report["secrets"]
-    assert (secret["present"], secret["visibility"], secret["repo_selected"]) == (True, "selected", False)
+    [variable] = report["variables"]
+    assert (variable["present"], variable["value"], variable["visibility"], variable["repo_selected"]) == (
+        True,
+        "ghcr.io",
+        "selected",
+        False,
+    )
+    code, out, _ = status(sandbox, capsys, monkeypatch, "--repo", REPO)
+    assert code == 1 and "this repo NOT selected: its workflows cannot read it" in out
 
 
 def test_environment_secrets_and_a_run_without_a_second_attempt(sandbox, tmp_path: Path, capsys, monkeypatch) -> None:
@@ -190,14 +275,11 @@ def test_environment_secrets_and_a_run_without_a_second_attempt(sandbox, tmp_pat
 
     code, report = status_json(sandbox, capsys, monkeypatch)
     assert code == 0, report
-    [secret] = report["secrets"]
-    assert (secret["name"], secret["level"], secret["present"], secret["visibility"], secret["repo_selected"]) == (
-        "REGISTRY_URL",
-        "environment",
-        True,
-        None,
-        None,
-    )
+    assert report["secrets"] == []  # the GITHUB_TOKEN strategy stores no secret in the environment
+    # The caller's `with:` runs in no environment: REGISTRY_URL is a repository variable at environment scope.
+    assert report["variables"] == [
+        {"name": "REGISTRY_URL", "level": "repository", "present": True, "value": "ghcr.io", "visibility": None, "repo_selected": None}
+    ]
     [run] = repo_state(live_state(sandbox))["runs"]  # the push build the caller's commit started
     assert report["last_run"]["id"] == run["id"]
     assert (report["last_run"]["verdict"], report["last_run"]["hits"], report["last_run"]["misses"]) == (None, None, None)

@@ -17,6 +17,7 @@ from tests.tui_helpers import (
     finish,
     main_text,
     org_secrets,
+    org_variables,
     paste,
     repo_state,
     screen_text,
@@ -53,25 +54,28 @@ def test_happy_path_github_token(sandbox, tmp_path: Path) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await complete_steps(pilot, UP_TO_SECRETS)
             await wait_status(pilot, "secrets", READY)
-            assert app.journey["secrets"].writes and all(c.kind == "secret" for c in app.journey["secrets"].writes)
+            # The GITHUB_TOKEN strategy stores no secret: the one write is the REGISTRY_URL configuration variable.
+            assert [(c.kind, c.target) for c in app.journey["secrets"].writes] == [("variable", "org:REGISTRY_URL")]
             await pilot.press("ctrl+n")  # the engine asks before it writes; "n" applies nothing
             await wait_screen(pilot, "ConfirmModal")
             await pilot.press("n")
             await wait_status(pilot, "secrets", READY)
-            assert org_secrets(sandbox) == {} and app.journey.current == "secrets"
+            assert org_secrets(sandbox) == {} and org_variables(sandbox) == {} and app.journey.current == "secrets"
             await complete_steps(pilot, ("secrets", "workflow", "validate"))
             await wait_for(pilot, lambda: app.journey.current == "summary", "the summary")
             await finish(pilot)
 
     run(scenario())
-    # The org secret REGISTRY_URL holds the registry, readable by the selected repositories: this one.
+    # The org variable REGISTRY_URL holds the registry, readable by the selected repositories: this one. No secret.
     repo = repo_state(sandbox)
-    secrets = org_secrets(sandbox)
-    assert set(secrets) == {"REGISTRY_URL"}
-    assert secrets["REGISTRY_URL"]["sha256"] == sha256("ghcr.io")
-    assert secrets["REGISTRY_URL"]["visibility"] == "selected" and secrets["REGISTRY_URL"]["selected_repositories"] == [repo["id"]]
+    assert org_secrets(sandbox) == {}
+    variables = org_variables(sandbox)
+    assert set(variables) == {"REGISTRY_URL"}
+    assert variables["REGISTRY_URL"]["value"] == "ghcr.io"
+    assert variables["REGISTRY_URL"]["visibility"] == "selected" and variables["REGISTRY_URL"]["selected_repositories"] == [repo["id"]]
     caller = main_text(sandbox, WORKFLOW_PATH)
     assert caller is not None and "image_name: ghcr.io/brikbyte-studios/example-node-api" in caller
+    assert "registry: ${{ vars.REGISTRY_URL || 'ghcr.io' }}" in caller
     assert "REGISTRY_TOKEN: ${{ secrets.GITHUB_TOKEN }}" in caller
     assert ".github/brik-onboard.yml" in repo["files"]
     assert_passing_build(app, sandbox)
@@ -99,7 +103,10 @@ def test_pat_at_org_scope_with_selected_visibility(sandbox, tmp_path: Path) -> N
             await paste(pilot, pat)
             await pilot.press("enter")
             await wait_status(pilot, "secrets", READY)
-            assert {c.target for c in app.journey["secrets"].writes} == {"org:REGISTRY_URL", "org:REGISTRY_PAT"}
+            assert {(c.kind, c.target) for c in app.journey["secrets"].writes} == {
+                ("variable", "org:REGISTRY_URL"),
+                ("secret", "org:REGISTRY_PAT"),
+            }
             seen.append(app.export_screenshot())
             seen.append(screen_text(app))
             await complete_steps(pilot, ("secrets", "workflow", "validate"))
@@ -111,7 +118,11 @@ def test_pat_at_org_scope_with_selected_visibility(sandbox, tmp_path: Path) -> N
     secrets = org_secrets(sandbox)
     assert secrets["REGISTRY_PAT"]["sha256"] == sha256(pat)
     assert secrets["REGISTRY_PAT"]["visibility"] == "selected" and secrets["REGISTRY_PAT"]["selected_repositories"] == [repo["id"]]
-    assert "REGISTRY_TOKEN: ${{ secrets.REGISTRY_PAT }}" in (main_text(sandbox, WORKFLOW_PATH) or "")
+    assert set(secrets) == {"REGISTRY_PAT"}
+    assert org_variables(sandbox)["REGISTRY_URL"]["value"] == "ghcr.io"
+    caller = main_text(sandbox, WORKFLOW_PATH) or ""
+    # The PAT is passed by its own name; REGISTRY_TOKEN stays the run's token (the reusable workflow's fallback).
+    assert "REGISTRY_PAT: ${{ secrets.REGISTRY_PAT }}" in caller and "REGISTRY_TOKEN: ${{ secrets.GITHUB_TOKEN }}" in caller
     assert_passing_build(app, sandbox)
     # The PAT was typed into a masked input: it is on no screen and in no engine event, and it is audited for.
     assert seen and all(pat not in text for text in seen)
@@ -137,7 +148,8 @@ def test_environment_scope(sandbox, tmp_path: Path) -> None:
             )
             assert {(c.kind, c.target) for c in app.journey["secrets"].writes} == {
                 ("environment", "staging"),
-                ("secret", "environment:staging:REGISTRY_URL"),
+                # the caller job's `with:` runs in no environment: REGISTRY_URL is a repository variable
+                ("variable", "repository:REGISTRY_URL"),
             }
             await complete_steps(pilot, ("secrets", "workflow", "validate"))
             await finish(pilot)
@@ -146,7 +158,8 @@ def test_environment_scope(sandbox, tmp_path: Path) -> None:
     repo = repo_state(sandbox)
     envs = {e["name"]: e for e in repo["environments"]}
     assert "staging" in envs
-    assert {s["name"]: s["sha256"] for s in envs["staging"]["secrets"]} == {"REGISTRY_URL": sha256("ghcr.io")}
+    assert envs["staging"]["secrets"] == []  # the GITHUB_TOKEN strategy stores no secret
+    assert {v["name"]: v["value"] for v in repo["variables"]} == {"REGISTRY_URL": "ghcr.io"}
     assert org_secrets(sandbox) == {}  # nothing at org level
     assert "environment: staging" in (main_text(sandbox, WORKFLOW_PATH) or "")
     assert_passing_build(app, sandbox)

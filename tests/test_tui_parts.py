@@ -69,7 +69,7 @@ def test_questioner_blocks_the_worker_until_the_ui_answers() -> None:
 def test_questioner_remembers_choices_and_provided_secrets() -> None:
     posted: queue.Queue = queue.Queue()
     q = TuiQuestioner(lambda message: posted.put(message) or True)
-    choice = Choice("existing-secret:REGISTRY_URL", "keep or replace?", ("keep", "replace"), "keep")
+    choice = Choice("existing-secret:REGISTRY_PAT", "keep or replace?", ("keep", "replace"), "keep")
     thread, result = ask_in_thread(lambda: q.choose(choice))
     asked = posted.get(timeout=5).question
     assert isinstance(asked, ChoiceQuestion)
@@ -238,6 +238,8 @@ def test_a_session_that_cannot_start_says_why(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_screen(pilot, "ErrorModal")
+            # The modal is pushed before it is painted: under load its text may not be on screen yet.
+            await wait_for(pilot, lambda: "no GitHub token found" in screen_text(app), "the error's text")
             text = " ".join(screen_text(app).split())
             assert "no GitHub token found" in text and "hint: set GH_TOKEN" in text
             await pilot.press("escape")
@@ -351,29 +353,58 @@ def test_the_tags_field_turns_red_with_the_cores_message(sandbox, tmp_path: Path
     run(scenario())
 
 
-def test_an_existing_secret_is_kept_or_replaced_as_the_user_chooses(sandbox, tmp_path: Path) -> None:
+def test_an_existing_secret_and_variable_are_kept_or_replaced_as_the_user_chooses(sandbox, tmp_path: Path) -> None:
     from wizard.github import connect
 
     port = connect(sandbox.base_url, sandbox.token)
     repo_id = port.get_repo("BrikByte-Studios/example-node-api").id
-    port.put_org_secret("BrikByte-Studios", "REGISTRY_URL", "ghcr.io", "selected", (repo_id,))
-    before = next(o for o in sandbox.snapshot()["orgs"] if o["login"] == "BrikByte-Studios")["secrets"]
-    app = wizard_on(sandbox, tmp_path)
+    pat = sandbox.add_token(["write:packages"], login="ci-bot")
+    port.put_org_secret("BrikByte-Studios", "REGISTRY_PAT", pat, "selected", (repo_id,))
+    # An older onboarding pointed REGISTRY_URL elsewhere: its value can be read, so the question names both values.
+    port.put_org_variable("BrikByte-Studios", "REGISTRY_URL", "registry.example.com", "selected", (repo_id,), create=True)
+
+    def org() -> dict:
+        return next(o for o in sandbox.snapshot()["orgs"] if o["login"] == "BrikByte-Studios")
+
+    before = org()["secrets"]
+    app = wizard_on(sandbox, tmp_path, strategy="pat")
 
     async def scenario() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await complete_steps(pilot, ("connect", "repository", "preflight", "image"))
             await wait_screen(pilot, "ChoiceModal")
             text = " ".join(screen_text(app).split())
-            assert "REGISTRY_URL already exists (updated" in text and "keep" in text and "replace" in text
+            assert "REGISTRY_PAT already exists (updated" in text and "keep" in text and "replace" in text
             await pilot.press("enter")  # the default: keep
+            await wait_for(pilot, lambda: "REGISTRY_URL already exists" in " ".join(screen_text(app).split()), "the variable's question")
+            text = " ".join(screen_text(app).split())
+            # the dialog wraps the question after "not": both values are named
+            assert "REGISTRY_URL already exists at org as registry.example.com, not" in text
+            assert "ghcr.io. Keep it or replace its value?" in text
+            await pilot.press("down", "enter")  # replace
             await wait_status(pilot, "secrets", "ready")
-            assert [c.action for c in app.journey["secrets"].changes] == ["keep"]
-            await complete_step(pilot, "secrets")  # nothing to write: no confirmation asked
+            # The screen wants a PAT typed even when the existing one is kept (see screens/secrets.py problem()):
+            # typing it re-checks the step, and the choices made are remembered, not asked again.
+            app.screen.query_one("#pat").focus()
+            await paste(pilot, pat)
+            await pilot.press("enter")
+            await wait_status(pilot, "secrets", "ready")
+            assert app.screen.query_one("#form-hint").display is False
+            assert [(c.kind, c.target, c.action) for c in app.journey["secrets"].changes] == [
+                ("secret", "org:REGISTRY_PAT", "keep"),
+                ("variable", "org:REGISTRY_URL", "update"),
+            ]
+            await complete_step(pilot, "secrets")  # the variable is written: confirmed
 
     run(scenario())
-    after = next(o for o in sandbox.snapshot()["orgs"] if o["login"] == "BrikByte-Studios")["secrets"]
-    assert after == before
+    assert org()["secrets"] == before, "the kept secret is not touched"
+    [variable] = org()["variables"]
+    assert (variable["name"], variable["value"], variable["visibility"], variable["selected_repositories"]) == (
+        "REGISTRY_URL",
+        "ghcr.io",
+        "selected",
+        [repo_id],
+    )
 
 
 def test_the_engine_asks_for_a_pat_it_has_no_value_for_in_a_masked_dialog(sandbox, tmp_path: Path) -> None:
@@ -389,7 +420,10 @@ def test_the_engine_asks_for_a_pat_it_has_no_value_for_in_a_masked_dialog(sandbo
             assert pat not in screen_text(app)
             await pilot.press("enter")
             await wait_status(pilot, "secrets", "ready")
-            assert {c.target for c in app.journey["secrets"].writes} == {"org:REGISTRY_URL", "org:REGISTRY_PAT"}
+            assert {(c.kind, c.target) for c in app.journey["secrets"].writes} == {
+                ("variable", "org:REGISTRY_URL"),
+                ("secret", "org:REGISTRY_PAT"),
+            }
             await complete_step(pilot, "secrets")
 
     run(scenario())

@@ -45,16 +45,22 @@ def write_workflow(tmp_path: Path, text: str) -> Path:
 
 
 def findings_above_low(tmp_path: Path, path: Path) -> list[dict]:
+    findings = zizmor_findings(tmp_path, path)
+    return [f for f in findings if f["determinations"]["severity"] not in ("Informational", "Low")]
+
+
+def zizmor_findings(tmp_path: Path, path: Path, *persona: str) -> list[dict]:
+    """Every finding, of any severity, for zizmor's default persona (or the one given as `--persona=...`)."""
     proc = subprocess.run(
-        [str(BIN / "zizmor"), "--offline", "--format", "json", str(path)],
+        [str(BIN / "zizmor"), "--offline", "--format", "json", *persona, str(path)],
         capture_output=True,
         text=True,
         cwd=tmp_path,
         check=False,
     )
     assert proc.stdout.strip(), proc.stderr
-    findings = json.loads(proc.stdout)
-    return [f for f in findings if f["determinations"]["severity"] not in ("Informational", "Low")]
+    findings: list[dict] = json.loads(proc.stdout)
+    return findings
 
 
 def is_unpinned_main_finding(finding: dict) -> bool:
@@ -89,8 +95,12 @@ def test_rendered_shape_triggers_and_permissions():
     assert doc["name"] == "Build image"
     assert doc["on"] == {"push": {"branches": ["trunk"]}, "workflow_dispatch": None}
     assert "\n  workflow_dispatch:\n" in text
-    assert doc["permissions"] == {"contents": "read", "packages": "write"}
-    assert "permissions:\n  contents: read\n  packages: write\n" in text  # block mapping
+    assert doc["permissions"] == {}  # nothing at workflow level: the job says what its token may do
+    assert "\npermissions: {}\n" in text
+    assert doc["jobs"]["build-and-push"]["permissions"] == {"contents": "read", "packages": "write"}
+    assert (
+        "    permissions:\n      contents: read   # check out the repository\n      packages: write  # push the image and its layer cache\n"
+    ) in text
     assert list(doc["jobs"]) == ["build-and-push"]
     assert "environment" not in doc["jobs"]["build-and-push"]
 
@@ -126,6 +136,22 @@ def test_zizmor_flags_only_the_unpinned_main_reference(tmp_path):
     above = findings_above_low(tmp_path, path)
     assert len(above) == 1, above
     assert is_unpinned_main_finding(above[0]), above[0]
+
+
+ZIZMOR_PLANS = {
+    "github-token": EXAMPLE,
+    "pat-org-username": EXAMPLE.updated(strategy="pat", registry_username=True, visibility="private"),
+    "pat-environment": EXAMPLE.updated(strategy="pat", scope="environment", environment="production", runs_on="arc-set"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ZIZMOR_PLANS))
+def test_generated_pinned_callers_have_no_zizmor_finding(tmp_path, name):
+    path = write_workflow(tmp_path, render_caller(resolve(ZIZMOR_PLANS[name]), pinned_sha=SHA))
+    assert zizmor_findings(tmp_path, path) == []  # the default persona, every severity
+    # The pedantic persona's permission audits too: no write scope at workflow level, each scope explained.
+    pedantic = {f["ident"] for f in zizmor_findings(tmp_path, path, "--persona=pedantic")}
+    assert not pedantic & {"excessive-permissions", "undocumented-permissions"}, pedantic
 
 
 def test_zizmor_finding_gone_when_pinned(tmp_path):
@@ -194,9 +220,22 @@ def test_secrets_map_the_token_and_the_optional_username():
     assert caller_secrets(resolve(EXAMPLE)) == {"REGISTRY_TOKEN": "${{ secrets.GITHUB_TOKEN }}"}
     org_pat = resolve(EXAMPLE.updated(strategy="pat", registry_username=True))
     assert caller_secrets(org_pat) == {
-        "REGISTRY_TOKEN": "${{ secrets.REGISTRY_PAT }}",
+        "REGISTRY_TOKEN": "${{ secrets.GITHUB_TOKEN }}",  # the fallback the reusable workflow uses when the PAT is empty
+        "REGISTRY_PAT": "${{ secrets.REGISTRY_PAT }}",
         "REGISTRY_USERNAME": "${{ secrets.REGISTRY_USERNAME }}",
     }
+
+
+def test_an_environment_pat_is_passed_by_name():
+    # A called job in an environment sees that environment's value only for a secret the caller passes.
+    env_pat = resolve(EXAMPLE.updated(strategy="pat", scope="environment", environment="production"))
+    assert caller_secrets(env_pat) == {"REGISTRY_TOKEN": "${{ secrets.GITHUB_TOKEN }}", "REGISTRY_PAT": "${{ secrets.REGISTRY_PAT }}"}
+
+
+def test_registry_reads_the_configuration_variable_with_the_plan_host_as_default():
+    assert caller_inputs(resolve(EXAMPLE))["registry"] == "${{ vars.REGISTRY_URL || 'ghcr.io' }}"
+    other = resolve(EXAMPLE.updated(registry="registry.example.com:5000"))
+    assert caller_inputs(other)["registry"] == "${{ vars.REGISTRY_URL || 'registry.example.com:5000' }}"
 
 
 def test_interface_of_the_bundled_reusable_workflow():

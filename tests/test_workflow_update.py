@@ -19,11 +19,16 @@ FIXTURES = Path(__file__).parent / "fixtures" / "callers"
 SHA = "89abcdef0123456789abcdef0123456789abcdef"
 REUSABLE = "BrikByte-Studios/.github/.github/workflows/ci-build-kaniko.yml"
 BASE = Plan(repo="BrikByte-Studios/Example-Node-API", tags=("v0.1.0", "sha-${{ github.sha }}"))
+# The caller job's permissions as brik-onboard writes them, each with why.
+JOB_PERMISSIONS = [
+    "    permissions:",
+    "      contents: read   # check out the repository",
+    "      packages: write  # push the image and its layer cache",
+]
+REGISTRY_LINE = "      registry: ${{ vars.REGISTRY_URL || 'ghcr.io' }}"
 NEW_JOB = [
     "  build-and-push:",
-    "    permissions:",
-    "      contents: read",
-    "      packages: write",
+    *JOB_PERMISSIONS,
     f"    uses: {REUSABLE}@main",
     "    with:",
     "      image_name: ghcr.io/brikbyte-studios/example-node-api",
@@ -32,7 +37,7 @@ NEW_JOB = [
     "      tags: |",
     "        v0.1.0",
     "        sha-${{ github.sha }}",
-    "      registry: ghcr.io",
+    REGISTRY_LINE,
     "      cache_enabled: true",
     "    secrets:",
     "      REGISTRY_TOKEN: ${{ secrets.GITHUB_TOKEN }}",
@@ -43,37 +48,42 @@ CASES = {
     "commented.yml": (
         {"dockerfile": "./node-api-example/Dockerfile", "target": "runtime", "registry_username": True},
         "build-and-push",
-        ["        v0.0.9"],
-        ["  workflow_dispatch:", "        v0.1.0", "      target: runtime"],
+        ["        v0.0.9", "      registry: ghcr.io"],
+        ["  workflow_dispatch:", *JOB_PERMISSIONS, "        v0.1.0", REGISTRY_LINE, "      target: runtime"],
     ),
     "anchors.yml": (
         {},
         "image",
         ["      packages: read", "      tags: sha-${{ github.sha }}"],
-        ["      packages: write", "      tags: |", "        v0.1.0", "        sha-${{ github.sha }}"],
+        ["      packages: write", "      tags: |", "        v0.1.0", "        sha-${{ github.sha }}", REGISTRY_LINE],
     ),
     "flow_style.yml": (
         {"tags": ("sha-${{ github.sha }}",), "cache_repo": "ghcr.io/brikbyte-studios/cache/example-node-api"},
         "build-and-push",
         [
             "    branches: [ develop, release/* ]",
-            "permissions: { contents: read }",
             "    with: { image_name: ghcr.io/brikbyte-studios/example-node-api, context: ., dockerfile: ./Dockerfile,"
             ' tags: "sha-${{ github.sha }}", registry: ghcr.io, cache_enabled: true }',
         ],
         [
             "    branches: [develop, release/*, main]",
-            "permissions: {contents: read, packages: write}",
+            *JOB_PERMISSIONS,
             "    with: {image_name: ghcr.io/brikbyte-studios/example-node-api, context: ., dockerfile: ./Dockerfile,"
-            ' tags: "sha-${{ github.sha }}", registry: ghcr.io, cache_enabled: true,'
+            ' tags: "sha-${{ github.sha }}", registry: "${{ vars.REGISTRY_URL || \'ghcr.io\' }}", cache_enabled: true,'
             " cache_repo: ghcr.io/brikbyte-studios/cache/example-node-api}",
         ],
     ),
     "older_caller.yml": (
         {"target": "runtime"},
         "build-and-push",
-        ["        v0.0.1", "      cache_repo: ghcr.io/brikbyte-studios/cache/example-node-api", "      runs_on: ubuntu-latest"],
-        ["        v0.1.0", "      target: runtime"],
+        [
+            "  packages: write",  # the workflow level's write scope moves to the job (zizmor: excessive-permissions)
+            "        v0.0.1",
+            "      registry: ghcr.io",
+            "      cache_repo: ghcr.io/brikbyte-studios/cache/example-node-api",
+            "      runs_on: ubuntu-latest",
+        ],
+        [*JOB_PERMISSIONS, "        v0.1.0", REGISTRY_LINE, "      target: runtime"],
     ),
     "list_triggers.yml": (
         {},
@@ -84,15 +94,16 @@ CASES = {
     "four_spaces.yml": (
         {"runs_on": "arc-runner-set"},
         "build-and-push",
-        ["            tags: sha-${{ github.sha }}"],
+        ["            tags: sha-${{ github.sha }}", "            registry: ghcr.io"],
         [
             "    workflow_dispatch:",
             "        permissions:",
-            "            contents: read",
-            "            packages: write",
+            "            contents: read   # check out the repository",
+            "            packages: write  # push the image and its layer cache",
             "            tags: |",
             "                v0.1.0",
             "                sha-${{ github.sha }}",
+            "            registry: ${{ vars.REGISTRY_URL || 'ghcr.io' }}",
             "            runs_on: arc-runner-set",
         ],
     ),
@@ -238,11 +249,12 @@ on:
   push:
     branches: [main]
   workflow_dispatch:
-permissions:
-  contents: read
-  packages: write
+permissions: {{}}
 jobs:
   build:
+    permissions:
+      contents: read
+      packages: write
     uses: {REUSABLE}@v1   # the ref we tested
     with:
       image_name: ghcr.io/brikbyte-studios/example-node-api
@@ -251,7 +263,7 @@ jobs:
       tags: |
         v0.1.0
         sha-${{{{ github.sha }}}}
-      registry: ghcr.io
+      registry: ${{{{ vars.REGISTRY_URL || 'ghcr.io' }}}}
       cache_enabled: true
       target: runtime   # the slim stage
       # this one is ours, not brik-onboard's:
@@ -314,8 +326,8 @@ def test_new_job_added_when_none_calls_the_reusable_workflow():
     result = update_caller(text, resolve(BASE.updated(job_id="image")))
     doc = load(result)
     assert list(doc["jobs"]) == ["test", "image"]
-    assert doc["permissions"] == {"contents": "read", "packages": "write"}  # workflow-level, raised in place
-    assert "permissions" not in doc["jobs"]["image"]
+    assert doc["permissions"] == {"contents": "read"}  # the workflow level is the user's: never raised
+    assert doc["jobs"]["image"]["permissions"] == {"contents": "read", "packages": "write"}
 
 
 def test_secrets_inherit_becomes_the_explicit_mapping():
@@ -328,7 +340,8 @@ def test_merged_in_managed_key_is_overridden_only_when_it_differs():
     text = (FIXTURES / "anchors.yml").read_text(encoding="utf-8")
     result = update_caller(text, resolve(BASE.updated(context="./service")))
     assert "  context: .\n" in result  # the anchor itself is not touched (other users may share it)
-    assert "      image_name: ghcr.io/brikbyte-studios/example-node-api\n      context: ./service\n" in result
+    assert "      context: ./service\n" in result
+    assert load(result)["jobs"]["image"]["with"]["registry"] == "${{ vars.REGISTRY_URL || 'ghcr.io' }}"  # differs: overridden
     assert load(result)["jobs"]["image"]["with"]["context"] == "./service"
 
 
@@ -340,8 +353,8 @@ def test_pinning_keeps_the_ref_as_a_comment_and_unpinning_removes_it():
     resolved = resolve(BASE.updated(cache_repo="ghcr.io/brikbyte-studios/cache/example-node-api", runs_on="ubuntu-latest"))
     pinned = update_caller(text, resolved, pinned_sha=SHA)
     assert changed_lines(text, pinned) == (
-        [f"    uses: {REUSABLE}@main", "        v0.0.1"],
-        [f"    uses: {REUSABLE}@{SHA}  # main", "        v0.1.0"],
+        ["  packages: write", f"    uses: {REUSABLE}@main", "        v0.0.1", "      registry: ghcr.io"],
+        [*JOB_PERMISSIONS, f"    uses: {REUSABLE}@{SHA}  # main", "        v0.1.0", REGISTRY_LINE],
     )
     assert update_caller(pinned, resolved, pinned_sha=SHA) == pinned
     unpinned = update_caller(pinned, resolved)
@@ -415,10 +428,27 @@ def test_job_level_permissions_are_raised_there_and_nothing_is_lowered():
     assert doc["jobs"]["b"]["permissions"] == {"contents": "write", "packages": "write", "checks": "write"}
 
 
-def test_workflow_level_permissions_are_raised_in_place():
+def test_workflow_level_permissions_are_kept_and_the_caller_job_gets_its_own():
     doc = perms_case("permissions:\n  contents: read\n  issues: write\n")
-    assert doc["permissions"] == {"contents": "read", "issues": "write", "packages": "write"}
-    assert "permissions" not in doc["jobs"]["b"]
+    assert doc["permissions"] == {"contents": "read", "issues": "write"}
+    assert doc["jobs"]["b"]["permissions"] == {"contents": "read", "packages": "write"}
+
+
+def test_workflow_level_packages_write_moves_to_the_caller_job_when_no_other_job_inherits_it():
+    text = f"on: [push, workflow_dispatch]\npermissions:\n  contents: read\n  packages: write\njobs:\n  b:\n    uses: {REUSABLE}@main\n"
+    text += "  t:\n    permissions: {contents: read}\n    runs-on: x\n    steps: [{run: x}]\n"
+    result = update_caller(text, resolve(BASE))
+    doc = load(result)
+    assert doc["permissions"] == {"contents": "read"}
+    assert doc["jobs"]["b"]["permissions"] == {"contents": "read", "packages": "write"}
+    assert doc["jobs"]["t"]["permissions"] == {"contents": "read"}
+    assert update_caller(result, resolve(BASE)) == result
+
+
+def test_workflow_level_packages_write_stays_while_another_job_inherits_it():
+    doc = perms_case("permissions:\n  contents: read\n  packages: write\n")
+    assert doc["permissions"] == {"contents": "read", "packages": "write"}  # job t may need it: the user's call
+    assert doc["jobs"]["b"]["permissions"] == {"contents": "read", "packages": "write"}
 
 
 def test_no_permissions_anywhere_grants_the_caller_job_alone():
@@ -427,9 +457,15 @@ def test_no_permissions_anywhere_grants_the_caller_job_alone():
     assert doc["jobs"]["b"]["permissions"] == {"contents": "read", "packages": "write"}
 
 
-def test_write_all_is_left_alone_and_read_all_is_spelled_out():
-    assert perms_case("permissions: write-all\n")["permissions"] == "write-all"
-    expanded = perms_case("permissions: read-all\n")["permissions"]
+def test_workflow_level_write_all_and_read_all_are_left_alone():
+    for level in ("write-all", "read-all"):
+        doc = perms_case(f"permissions: {level}\n")
+        assert doc["permissions"] == level
+        assert doc["jobs"]["b"]["permissions"] == {"contents": "read", "packages": "write"}
+
+
+def test_job_level_read_all_is_spelled_out_with_packages_raised():
+    expanded = perms_case("", "    permissions: read-all\n")["jobs"]["b"]["permissions"]
     assert expanded["packages"] == "write"
     assert expanded["contents"] == expanded["actions"] == expanded["pull-requests"] == "read"
 

@@ -115,6 +115,11 @@ def org_secrets(sandbox: Any) -> dict[str, dict[str, Any]]:
     return {s["name"]: s for s in org["secrets"]}
 
 
+def org_variables(sandbox: Any) -> dict[str, dict[str, Any]]:
+    org = next(o for o in sandbox.snapshot()["orgs"] if o["login"] == REPO_OWNER)
+    return {v["name"]: v for v in org["variables"]}
+
+
 def main_text(sandbox: Any, path: str) -> str | None:
     """A file's text on the sample repo's default branch, read from the sandbox's git store."""
     repo = sandbox.state.find_repo(REPO_OWNER, REPO_NAME)

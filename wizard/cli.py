@@ -126,7 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_flags(apply)
     apply.add_argument("--yes", action="store_true", help="apply every step's changes without asking")
     apply.add_argument("--skip-validation", action="store_true", help="do not run the validation build")
-    apply.add_argument("--replace-secrets", action="store_true", help="replace existing secrets' values (default: keep them)")
+    apply.add_argument(
+        "--replace-secrets",
+        action="store_true",
+        help="replace existing secrets' values and a REGISTRY_URL variable that differs (default: keep them)",
+    )
     apply.add_argument("--secrets-from-stdin", action="store_true", help="read NAME=value lines from stdin for secret values")
     apply.add_argument(
         "--wait-merge", type=float, default=0.0, metavar="SECONDS", help="on the PR path, wait this long for the merge before pausing"

@@ -63,6 +63,7 @@ def _report(ctx: PlanContext, resolved: ResolvedPlan) -> dict[str, Any]:
         "tags": list(resolved.tags),
         "destinations": list(resolved.destinations),
         "secrets": [{"name": s.name, "scope": s.scope} for s in resolved.secrets],
+        "variables": [v.to_json() for v in resolved.variables],
         "secret_strategy": plan.strategy,
         "secret_visibility": plan.visibility if plan.scope == "org" else None,
         "workflow_path": plan.workflow_path,
@@ -114,6 +115,8 @@ def _human(report: dict[str, Any]) -> str:
     vis = f", visibility {report['secret_visibility']}" if report["secret_visibility"] else ""
     out.append(f"secrets      strategy {report['secret_strategy']}{vis}")
     out += [f"  set {s['name']:<18} at {s['scope']}" for s in report["secrets"]]
+    out.append("variables")
+    out += [f"  set {v['name']:<18} at {v['scope']} = {v['value']}" for v in report["variables"]]
     out.append("")
     change = report["workflow_change"]
     out.append(f"workflow     {report['workflow_path']} ({change})")

@@ -17,7 +17,7 @@ from wizard.app.sessions import connect_port
 from wizard.app.user_config import user_settings
 from wizard.core.plan import ANSWERS_BY_NAME, ANSWERS_PATH, Plan
 from wizard.credentials import find_token
-from wizard.engine.status import RunStatus, SecretStatus, StatusReport, WorkflowState, read_status
+from wizard.engine.status import RunStatus, SecretStatus, StatusReport, VariableStatus, WorkflowState, read_status
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
 from wizard.localrepo import origin_repo
 
@@ -52,6 +52,17 @@ def report_json(report: StatusReport) -> dict[str, Any]:
         "answers": asdict(report.recorded) if report.recorded is not None else {},
         "workflow": {"path": report.workflow.path, "state": str(report.workflow.state), "drift": list(report.workflow.drift)},
         "secrets": [_secret_json(s) for s in report.secrets],
+        "variables": [
+            {
+                "name": v.name,
+                "level": v.level,
+                "present": v.present,
+                "value": v.value,
+                "visibility": v.visibility,
+                "repo_selected": v.repo_selected,
+            }
+            for v in report.variables
+        ],
         "pull_request": None
         if report.pull is None
         else {"number": report.pull.number, "url": report.pull.html_url, "head": report.pull.head_ref, "base": report.pull.base_ref},
@@ -67,6 +78,7 @@ def _secret_json(secret: SecretStatus) -> dict[str, Any]:
         "visibility": secret.visibility,
         "repo_selected": secret.repo_selected,
         "updated_at": secret.updated_at.isoformat() if secret.updated_at else None,
+        "legacy": secret.legacy,
     }
 
 
@@ -93,6 +105,8 @@ def _human(report: StatusReport) -> str:
     out.append(f"workflow      {wf.path}: {state}")
     for s in report.secrets:
         out.append(f"secret        {s.name:<18} {_secret_line(s)}")
+    for v in report.variables:
+        out.append(f"variable      {v.name:<18} {_variable_line(v)}")
     pull = report.pull
     out.append(f"pull request  #{pull.number} open ({pull.html_url})" if pull else "pull request  none open")
     out.append(f"last run      {_run_line(report.last_run)}")
@@ -109,7 +123,18 @@ def _secret_line(s: SecretStatus) -> str:
     if s.repo_selected is not None:
         where += ", this repo selected" if s.repo_selected else ", this repo NOT selected: its workflows cannot read it"
     when = f", updated {s.updated_at:%Y-%m-%d %H:%M}" if s.updated_at else ""
-    return f"present ({where}{when})"
+    legacy = "; no longer read: the REGISTRY_URL variable replaces it" if s.legacy else ""
+    return f"present ({where}{when}){legacy}"
+
+
+def _variable_line(v: VariableStatus) -> str:
+    if not v.present:
+        return f"missing ({v.level})"
+    where = v.level if v.visibility is None else f"{v.level}, visibility {v.visibility}"
+    if v.repo_selected is not None:
+        where += ", this repo selected" if v.repo_selected else ", this repo NOT selected: its workflows cannot read it"
+    value = v.value if v.value == v.expected else f"{v.value}, the answers say {v.expected}"
+    return f"{value} ({where})"
 
 
 def _run_line(run: RunStatus | None) -> str:
@@ -126,6 +151,7 @@ def _run_line(run: RunStatus | None) -> str:
 def _hint(report: StatusReport) -> str | None:
     if not report.onboarded:
         return "merge the onboarding pull request" if report.pull else "run `brik-onboard apply` (or `brik-onboard`) to onboard it"
-    if report.workflow.state is not WorkflowState.CURRENT or any(not s.readable for s in report.secrets):
+    unreadable = any(not s.readable for s in report.secrets) or any(not v.readable for v in report.variables)
+    if report.workflow.state is not WorkflowState.CURRENT or unreadable:
         return "run `brik-onboard` again to reconcile the workflow and the secrets with the answers"
     return None

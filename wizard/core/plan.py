@@ -26,7 +26,10 @@ ANSWERS_PATH = ".github/brik-onboard.yml"
 PAT_SECRET = "REGISTRY_PAT"
 # Variables the admin token is read from (this tool's and gh's): never a source for a stored secret.
 ADMIN_TOKEN_VARIABLES = frozenset({"GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"})
-URL_SECRET = "REGISTRY_URL"
+# A configuration variable, not a secret: the caller's `with:` can read `vars` but not `secrets`. A secret of this
+# name from older onboardings is left as it is (never created any more).
+URL_VARIABLE = "REGISTRY_URL"
+URL_SECRET = URL_VARIABLE
 USERNAME_SECRET = "REGISTRY_USERNAME"
 
 # \Z, not $: `$` also matches before a final newline, which would let "name\n" through.
@@ -321,6 +324,18 @@ class SecretSpec:
 
 
 @dataclass(frozen=True)
+class VariableSpec:
+    """A configuration variable: its value is no secret, so the plan holds it."""
+
+    name: str
+    scope: str  # "org" or "repository" (see variable_scope_label)
+    value: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "scope": self.scope, "value": self.value}
+
+
+@dataclass(frozen=True)
 class ResolvedPlan:
     plan: Plan
     owner: str
@@ -333,6 +348,7 @@ class ResolvedPlan:
     secrets: tuple[SecretSpec, ...]
     token_expression: str
     notices: tuple[str, ...]
+    variables: tuple[VariableSpec, ...] = ()
 
 
 def secret_env_var(plan: Plan, name: str) -> str:
@@ -381,6 +397,7 @@ def resolve(plan: Plan) -> ResolvedPlan:
         secrets=tuple(_secrets(plan)),
         token_expression=_token_expression(plan),
         notices=tuple(notices),
+        variables=(VariableSpec(URL_VARIABLE, variable_scope_label(plan), plan.registry),),
     )
 
 
@@ -388,9 +405,16 @@ def secret_scope_label(plan: Plan) -> str:
     return "org" if plan.scope == "org" else f"environment:{plan.environment}"
 
 
+def variable_scope_label(plan: Plan) -> str:
+    """Where REGISTRY_URL lives. Org scope: beside the org secrets. Environment scope: the repository, because the
+    caller's `with:` is evaluated in the caller job, which runs in no environment and so never sees an environment's
+    variables; repository variables are the nearest level it reads."""
+    return "org" if plan.scope == "org" else "repository"
+
+
 def _secrets(plan: Plan) -> list[SecretSpec]:
     scope = secret_scope_label(plan)
-    specs = [SecretSpec(URL_SECRET, scope, "the plan's registry")]
+    specs: list[SecretSpec] = []
     if plan.strategy == "pat":
         specs.append(SecretSpec(PAT_SECRET, scope, f"env {secret_env_var(plan, PAT_SECRET)}"))
     if plan.registry_username:
@@ -399,8 +423,6 @@ def _secrets(plan: Plan) -> list[SecretSpec]:
 
 
 def _token_expression(plan: Plan) -> str:
-    if plan.strategy == "pat" and plan.scope == "org":
-        return "${{ secrets.REGISTRY_PAT }}"
-    # GITHUB_TOKEN strategy, or an environment-scoped PAT: environment secrets are only visible to the called job
-    # (it runs in the environment), which prefers REGISTRY_PAT there; REGISTRY_TOKEN must still be mapped.
+    # Always the run's token: the reusable workflow requires REGISTRY_TOKEN and falls back to it when REGISTRY_PAT is
+    # empty. A PAT is passed by its own name (interface.caller_secrets), at either scope.
     return "${{ secrets.GITHUB_TOKEN }}"

@@ -16,6 +16,7 @@ class ChangeKind(enum.StrEnum):  # a StrEnum: JSON output and logs keep the plai
     SECRET = "secret"
     SECRET_REPO = "secret-repo"  # this repo added to an org secret's selected repositories
     ENVIRONMENT = "environment"
+    VARIABLE = "variable"  # a configuration variable (REGISTRY_URL); ADD_REPO on it adds this repo to its list
     WORKFLOW = "workflow"
     ANSWERS = "answers"
     REUSABLE = "reusable-workflow"  # the org's reusable workflow, installed when it is missing

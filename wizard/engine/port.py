@@ -53,6 +53,16 @@ class SecretInfo:
 
 
 @dataclass(frozen=True)
+class VariableInfo:
+    """A configuration variable: its value is no secret, so the port reads it back."""
+
+    name: str
+    value: str
+    visibility: str | None = None  # org variables only
+    selected_repository_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class PullInfo:
     number: int
     html_url: str
@@ -132,6 +142,15 @@ class GitHubPort(Protocol):
     def create_environment(self, full_name: str, environment: str) -> None: ...
     def get_env_secret(self, full_name: str, environment: str, name: str) -> SecretInfo | None: ...
     def put_env_secret(self, full_name: str, environment: str, name: str, value: str) -> None: ...
+
+    # configuration variables (create=True: POST a new one; else PATCH the existing one)
+    def get_org_variable(self, org: str, name: str) -> VariableInfo | None: ...
+    def put_org_variable(
+        self, org: str, name: str, value: str, visibility: str, selected_repository_ids: tuple[int, ...], *, create: bool
+    ) -> None: ...
+    def add_org_variable_repo(self, org: str, name: str, repo_id: int) -> None: ...
+    def get_repo_variable(self, full_name: str, name: str) -> VariableInfo | None: ...
+    def put_repo_variable(self, full_name: str, name: str, value: str, *, create: bool) -> None: ...
 
     # actions
     def workflow_id(self, full_name: str, path: str) -> int | None: ...

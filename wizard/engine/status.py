@@ -8,12 +8,12 @@ newest run of the caller with its cache verdict while its logs last.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from wizard.core.kaniko.log import LogSummary, parse_log_text
 from wizard.core.kaniko.verdict import Verdict, judge
-from wizard.core.plan import Plan, ResolvedPlan, SecretSpec, resolve
+from wizard.core.plan import URL_SECRET, Plan, ResolvedPlan, SecretSpec, VariableSpec, resolve, secret_scope_label
 from wizard.core.workflow.managed import drift, expected_inputs, file_inputs
 from wizard.engine.port import GitHubPort, PullInfo, RepoInfo, RunInfo
 from wizard.engine.recorded import read_recorded
@@ -43,11 +43,29 @@ class SecretStatus:
     visibility: str | None = None  # org secrets only
     repo_selected: bool | None = None  # org secrets with `selected` visibility only: is this repo on the list?
     updated_at: datetime | None = None
+    legacy: bool = False  # a REGISTRY_URL secret from an older onboarding: reported when present, read by nothing
 
     @property
     def readable(self) -> bool:
-        """The caller can read it: it exists and no selected-repositories list leaves this repo out."""
-        return self.present and self.repo_selected is not False
+        """The caller can read it: it exists and no selected-repositories list leaves this repo out. A legacy secret
+        is read by nothing, so it never makes a repository unhealthy."""
+        return self.legacy or (self.present and self.repo_selected is not False)
+
+
+@dataclass(frozen=True)
+class VariableStatus:
+    name: str
+    level: str  # "org" or "repository"
+    present: bool
+    value: str | None = None  # a configuration variable is no secret
+    visibility: str | None = None  # org variables only
+    repo_selected: bool | None = None  # org variables with `selected` visibility only: is this repo on the list?
+    expected: str = ""  # the value the recorded answers give it
+
+    @property
+    def readable(self) -> bool:
+        """The caller reads the expected value: it exists, holds the answers' registry and reaches this repo."""
+        return self.present and self.value == self.expected and self.repo_selected is not False
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,7 @@ class StatusReport:
     secrets: tuple[SecretStatus, ...]
     pull: PullInfo | None  # the open onboarding pull request
     last_run: RunStatus | None
+    variables: tuple[VariableStatus, ...] = ()
 
     @property
     def onboarded(self) -> bool:
@@ -75,7 +94,8 @@ class StatusReport:
 
     @property
     def healthy(self) -> bool:
-        return self.onboarded and self.workflow.state is WorkflowState.CURRENT and all(s.readable for s in self.secrets)
+        readable = all(s.readable for s in self.secrets) and all(v.readable for v in self.variables)
+        return self.onboarded and self.workflow.state is WorkflowState.CURRENT and readable
 
 
 def read_status(port: GitHubPort, full_name: str) -> StatusReport:
@@ -92,9 +112,10 @@ def read_status(port: GitHubPort, full_name: str) -> StatusReport:
         repo.default_branch,
         recorded,
         _workflow(port, repo, resolved),
-        tuple(_secret(port, repo, recorded, spec) for spec in resolved.secrets),
+        (*(_secret(port, repo, recorded, spec) for spec in resolved.secrets), *_legacy_secret(port, repo, recorded)),
         pull,
         _last_run(port, repo, resolved),
+        tuple(_variable(port, repo, spec) for spec in resolved.variables),
     )
 
 
@@ -131,6 +152,25 @@ def _secret(port: GitHubPort, repo: RepoInfo, plan: Plan, spec: SecretSpec) -> S
     if info is None:
         return SecretStatus(spec.name, "environment", False)
     return SecretStatus(spec.name, "environment", True, updated_at=info.updated_at)
+
+
+def _legacy_secret(port: GitHubPort, repo: RepoInfo, plan: Plan) -> tuple[SecretStatus, ...]:
+    """The REGISTRY_URL secret older onboardings stored at the secrets' level: listed only while it exists."""
+    found = _secret(port, repo, plan, SecretSpec(URL_SECRET, secret_scope_label(plan), ""))
+    return (replace(found, legacy=True),) if found.present else ()
+
+
+def _variable(port: GitHubPort, repo: RepoInfo, spec: VariableSpec) -> VariableStatus:
+    if spec.scope == "org":
+        info = port.get_org_variable(repo.owner, spec.name)
+        if info is None:
+            return VariableStatus(spec.name, "org", False, expected=spec.value)
+        selected = repo.id in info.selected_repository_ids if info.visibility == "selected" else None
+        return VariableStatus(spec.name, "org", True, info.value, info.visibility, selected, spec.value)
+    info = port.get_repo_variable(repo.full_name, spec.name)
+    if info is None:
+        return VariableStatus(spec.name, spec.scope, False, expected=spec.value)
+    return VariableStatus(spec.name, spec.scope, True, info.value, expected=spec.value)
 
 
 def _last_run(port: GitHubPort, repo: RepoInfo, resolved: ResolvedPlan) -> RunStatus | None:

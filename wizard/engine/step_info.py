@@ -48,9 +48,9 @@ STEPS: tuple[StepInfo, ...] = (
         "secrets",
         "Secrets",
         "Registry secrets",
-        "GITHUB_TOKEN needs no stored secret; a PAT is stored as REGISTRY_PAT beside REGISTRY_URL.",
-        "Sets REGISTRY_URL (and REGISTRY_PAT for the PAT strategy) at org or environment level; "
-        "existing ones are kept unless you replace them.",
+        "GITHUB_TOKEN needs no stored secret; a PAT is stored as REGISTRY_PAT; the registry is the REGISTRY_URL variable.",
+        "Sets REGISTRY_PAT (PAT strategy) at org or environment level and the REGISTRY_URL variable (org, or the "
+        "repository at environment scope); existing ones are kept unless you replace them.",
     ),
     StepInfo(
         "workflow",

@@ -21,6 +21,7 @@ from wizard.github.requester import Api, CountingToken
 from wizard.github.retry import DEFAULT_MAX_WAIT, WritePolicy, build_retry
 from wizard.github.secret_ops import SecretOps
 from wizard.github.tokens import CLASSIC, FINE_GRAINED, INSTALLATION, UNKNOWN, token_kind
+from wizard.github.variable_ops import VariableOps
 
 DEFAULT_API_URL = Consts.DEFAULT_BASE_URL  # https://api.github.com
 TIMEOUT_S = 30
@@ -76,7 +77,7 @@ def _installation_info(api: Api) -> TokenInfo:
     return TokenInfo(None, None, INSTALLATION)
 
 
-class PyGithubAdapter(RepoOps, SecretOps, ActionOps, AdapterBase):
+class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
     def __init__(
         self,
         api_url: str,

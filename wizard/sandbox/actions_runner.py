@@ -13,7 +13,8 @@ from typing import Any
 from wizard.sandbox import kaniko
 from wizard.sandbox.expressions import as_text, substitute, truthy
 from wizard.sandbox.ghes import unknown_key
-from wizard.sandbox.model import Repo
+from wizard.sandbox.kaniko.registry import registry_host
+from wizard.sandbox.model import Repo, Variable
 from wizard.sandbox.runner_context import CallerSecrets, SecretText, caller_secrets, packages_write
 from wizard.sandbox.runs import Attempt, Job, Run, Step
 from wizard.sandbox.state import SandboxState
@@ -36,6 +37,7 @@ class Planned:
     conclusion: str
     steps: list[Step]
     log_text: str
+    secrets_seen: tuple[str, ...] = ()
 
 
 def _stamp(start: datetime, offset: float) -> str:
@@ -83,11 +85,25 @@ def plan_attempt(st: SandboxState, repo: Repo, run: Run, attempt: Attempt, keep:
                     old.steps,
                     old.log_text,
                     old.labels,
+                    old.secrets_seen,
                 )
             )
             continue
         p = _plan_job(st, repo, run, attempt, doc, key, spec, start)
-        jobs.append(Job(st.next_job_id(), p.name, run.id, attempt.number, QUEUE_S, p.duration_s, p.conclusion, p.steps, p.log_text))
+        jobs.append(
+            Job(
+                st.next_job_id(),
+                p.name,
+                run.id,
+                attempt.number,
+                QUEUE_S,
+                p.duration_s,
+                p.conclusion,
+                p.steps,
+                p.log_text,
+                secrets_seen=p.secrets_seen,
+            )
+        )
     if not specs:
         p = _simple_job("build", start, ["Nothing to run."], True, "Run build")
         jobs.append(Job(st.next_job_id(), p.name, run.id, attempt.number, QUEUE_S, p.duration_s, p.conclusion, p.steps, p.log_text))
@@ -172,8 +188,28 @@ def _context(repo: Repo, run: Run, attempt: Attempt, doc: dict[str, Any], inputs
         "api_url": "https://api.github.com",
         "ref_type": "branch",
     }
-    vars_ = {v.name: v.value for v in [*repo.owner.variables.values(), *repo.variables.values()]}
-    return {"github": github, "inputs": inputs, "secrets": secrets, "vars": vars_, "env": doc.get("env") or {}}
+    return {"github": github, "inputs": inputs, "secrets": secrets, "vars": caller_vars(repo), "env": doc.get("env") or {}}
+
+
+def caller_vars(repo: Repo, environment: str = "") -> dict[str, str]:
+    """The `vars` context: org variables visible to the repo, then the repo's, then (for a job that runs in one)
+    the environment's, each level overriding the one before. A caller job that `uses:` a reusable workflow runs
+    in no environment, so its `with:` sees org and repository variables only."""
+    found = {name: v.value for name, v in repo.owner.variables.items() if _reaches(v, repo)}
+    found.update((name, v.value) for name, v in repo.variables.items())
+    env = repo.find_environment(environment) if environment.strip() else None
+    if env is not None:
+        found.update((name, v.value) for name, v in env.variables.items())
+    return found
+
+
+def _reaches(var: Variable, repo: Repo) -> bool:
+    """Whether an org variable reaches the repository, per its visibility."""
+    if var.visibility == "all":
+        return True
+    if var.visibility == "private":
+        return repo.private
+    return repo.id in var.selected_repository_ids
 
 
 def _dispatch_inputs(doc: dict[str, Any], run: Run) -> dict[str, Any]:
@@ -202,10 +238,16 @@ def _kaniko_job(
     given = with_ if isinstance(with_, dict) else {}
     inputs = _inputs(call.get("inputs") or {}, {str(k): substitute(v, ctx) for k, v in given.items()})
     passed = _passed_secrets(spec.get("secrets"), ctx, secrets)
-    called = _called_secrets(repo, call.get("secrets") or {}, passed, as_text(inputs.get("environment")))
+    inherit = isinstance(spec.get("secrets"), str) and str(spec.get("secrets")).strip() == "inherit"
+    called = _called_secrets(repo, call.get("secrets") or {}, passed, as_text(inputs.get("environment")), inherit=inherit)
+    seen = tuple(sorted(name for name, value in called.items() if truthy(value)))
     password = called.get("REGISTRY_PAT") or called.get("REGISTRY_TOKEN")
     credential = _credential(st, repo, password, packages_write(repo, doc, spec))
     image = as_text(inputs.get("image_name")).strip()
+    registry = as_text(inputs.get("registry")).strip()
+    if registry and image and registry_host(image) != registry:
+        # docker/login-action logs in to `registry` only: the image's own registry gets no credential.
+        credential = kaniko.RegistryCredential("anonymous", repo.full_name)
     tags = _tags(as_text(inputs.get("tags")))
     _check_repository("image_name", image)
     cache_repo = as_text(inputs.get("cache_repo")).strip()
@@ -230,10 +272,11 @@ def _kaniko_job(
         # with --verbosity=debug.
         verbosity="debug" if attempt.debug_logging else "info",
         builder="container" if as_text(inputs.get("builder")).strip() == "container" else "action",
+        registry=registry,
     )
     outcome = kaniko.emulate_build(request, st.registry, started_at=start, seed=run.id * 100 + attempt.number)
     steps = [Step(s.number, s.name, s.offset_s, s.duration_s, s.conclusion) for s in outcome.steps]
-    return Planned(job_name, outcome.duration_s, outcome.conclusion, steps, outcome.log_text)
+    return Planned(job_name, outcome.duration_s, outcome.conclusion, steps, outcome.log_text, seen)
 
 
 def _passed_secrets(mapping: Any, ctx: dict[str, Any], secrets: CallerSecrets) -> dict[str, Any]:
@@ -244,8 +287,11 @@ def _passed_secrets(mapping: Any, ctx: dict[str, Any], secrets: CallerSecrets) -
     return {str(k).upper(): substitute(v, ctx) for k, v in mapping.items()}
 
 
-def _called_secrets(repo: Repo, declared: dict[str, Any], passed: dict[str, Any], environment: str) -> dict[str, Any]:
-    """What the called job sees: what the caller passed, overridden by the job environment's secrets."""
+def _called_secrets(
+    repo: Repo, declared: dict[str, Any], passed: dict[str, Any], environment: str, *, inherit: bool = False
+) -> dict[str, Any]:
+    """What the called job sees: only what the caller passed (a name it did not pass is empty, without error, as
+    on GitHub), with the job environment's value taking precedence for a passed name."""
     for name, decl in declared.items():
         if isinstance(decl, dict) and decl.get("required") and not truthy(passed.get(str(name).upper())):
             raise JobFailure(f"Secret {name} is required, but not provided while calling.")
@@ -254,7 +300,7 @@ def _called_secrets(repo: Repo, declared: dict[str, Any], passed: dict[str, Any]
     if env is not None:
         for name in seen:
             secret = env.secrets.get(name)
-            if secret is not None:
+            if secret is not None and (inherit or name in passed):
                 seen[name] = SecretText(secret.reveal(), "stored")
     return seen
 

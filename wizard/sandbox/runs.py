@@ -36,6 +36,7 @@ class Job:
     steps: list[Step]
     log_text: str
     labels: list[str] = field(default_factory=lambda: ["ubuntu-latest"])
+    secrets_seen: tuple[str, ...] = ()  # names of the secrets that resolved non-empty in the job (never values)
 
 
 @dataclass

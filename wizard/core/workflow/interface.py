@@ -10,7 +10,7 @@ from typing import Any
 
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from wizard.core.plan import DEFAULT_BUILDER, Plan, ResolvedPlan
+from wizard.core.plan import DEFAULT_BUILDER, PAT_SECRET, URL_VARIABLE, Plan, ResolvedPlan
 from wizard.core.workflow.roundtrip import load, plain, round_trip_yaml
 from wizard.errors import InputError
 
@@ -21,7 +21,7 @@ OPTIONAL_INPUTS = ("cache_repo", "target", "build_args", "runs_on", "executor", 
 MANAGED_INPUTS = BASE_INPUTS + OPTIONAL_INPUTS
 TOKEN_SECRET = "REGISTRY_TOKEN"
 USERNAME_SECRET = "REGISTRY_USERNAME"
-MANAGED_SECRETS = (TOKEN_SECRET, USERNAME_SECRET)
+MANAGED_SECRETS = (TOKEN_SECRET, PAT_SECRET, USERNAME_SECRET)
 
 _SHA_RE = re.compile(r"^[0-9a-fA-F]{40}$")
 
@@ -101,7 +101,7 @@ def plan_inputs(resolved: ResolvedPlan) -> dict[str, Any]:
         "context": plan.context,
         "dockerfile": plan.dockerfile,
         "tags": _lines(resolved.tags),
-        "registry": resolved.image.split("/", 1)[0],
+        "registry": registry_expression(resolved.image.split("/", 1)[0]),
         "cache_enabled": bool(plan.cache_enabled),
     }
     if plan.cache_repo:
@@ -122,6 +122,12 @@ def plan_inputs(resolved: ResolvedPlan) -> dict[str, Any]:
         # GitHub forbids `environment:` on a job that `uses:` a reusable workflow: the called job runs in it.
         values["environment"] = plan.environment
     return values
+
+
+def registry_expression(host: str) -> str:
+    """The `registry` input: the REGISTRY_URL configuration variable, else the plan's registry host. `with:` cannot
+    read `secrets`, and the caller job runs in no environment, so only org and repository variables reach it."""
+    return "${{ vars." + URL_VARIABLE + " || '" + host.replace("'", "''") + "' }}"
 
 
 def caller_inputs(resolved: ResolvedPlan, interface: ReusableInterface | None = None) -> dict[str, Any]:
@@ -152,8 +158,12 @@ def dropped_inputs(resolved: ResolvedPlan, interface: ReusableInterface | None) 
 def caller_secrets(resolved: ResolvedPlan, interface: ReusableInterface | None = None) -> dict[str, str]:
     """The `secrets:` mapping; with an interface, only declared ones (a required unmappable one is an error)."""
     values = {TOKEN_SECRET: resolved.token_expression}
+    # Passed by name even at environment scope: a called job in an environment sees that environment's value
+    # only for a secret its caller passed (otherwise it resolves to an empty string, without error).
+    if resolved.plan.strategy == "pat":
+        values[PAT_SECRET] = _secret_ref(PAT_SECRET)
     if resolved.plan.registry_username:
-        values[USERNAME_SECRET] = "${{ secrets.REGISTRY_USERNAME }}"
+        values[USERNAME_SECRET] = _secret_ref(USERNAME_SECRET)
     if interface is None:
         return values
     for decl in interface.secrets.values():
@@ -163,6 +173,10 @@ def caller_secrets(resolved: ResolvedPlan, interface: ReusableInterface | None =
                 f"make {decl.name} optional in the reusable workflow, or map it in the caller by hand",
             )
     return {k: v for k, v in values.items() if k in interface.secrets}
+
+
+def _secret_ref(name: str) -> str:
+    return "${{ secrets." + name + " }}"
 
 
 def uses_ref(plan: Plan, pinned_sha: str | None = None) -> tuple[str, str | None]:

@@ -23,8 +23,24 @@ def flow_list(*items: str) -> CommentedSeq:
     return seq
 
 
-def permissions_map() -> CommentedMap:
-    return CommentedMap([("contents", "read"), ("packages", "write")])
+# Why the caller job needs each scope (a permission without a reason is flagged by zizmor's pedantic persona).
+PERMISSION_REASONS = {"contents": "check out the repository", "packages": "push the image and its layer cache"}
+
+
+def permissions_map(indent: int = 2) -> CommentedMap:
+    """The caller job's token: what the build needs and nothing more (for jobs.<id>.permissions)."""
+    perms = CommentedMap([("contents", "read"), ("packages", "write")])
+    column = 3 * indent + len("packages: write") + 2  # the comments aligned, two spaces after the longer line
+    for key, reason in PERMISSION_REASONS.items():
+        perms.yaml_add_eol_comment(f"# {reason}", key, column=column)
+    return perms
+
+
+def no_permissions() -> CommentedMap:
+    """`permissions: {}` at workflow level: each job says what its token may do (zizmor's excessive-permissions)."""
+    empty = CommentedMap()
+    empty.fa.set_flow_style()
+    return empty
 
 
 def set_uses_comment(job: CommentedMap, ref: str, column: int) -> None:
@@ -36,14 +52,14 @@ def new_job(
     *,
     interface: ReusableInterface | None = None,
     pinned_sha: str | None = None,
-    permissions: bool = False,
+    permissions: bool = True,
     indent: int = 2,
 ) -> CommentedMap:
     """The caller job: `uses:` (with its ref as a comment when pinned), `with:` and `secrets:`."""
     uses, ref = uses_ref(resolved.plan, pinned_sha)
     job = CommentedMap()
     if permissions:
-        job["permissions"] = permissions_map()
+        job["permissions"] = permissions_map(indent)
     job["uses"] = uses
     if ref is not None:
         set_uses_comment(job, ref, column=2 * indent + len("uses: ") + len(uses) + 2)
@@ -62,7 +78,7 @@ def render_caller(resolved: ResolvedPlan, *, interface: ReusableInterface | None
     doc = CommentedMap()
     doc["name"] = WORKFLOW_NAME
     doc["on"] = triggers(plan.default_branch)
-    doc["permissions"] = permissions_map()
+    doc["permissions"] = no_permissions()
     doc["jobs"] = CommentedMap([(plan.job_id, new_job(resolved, interface=interface, pinned_sha=pinned_sha))])
     doc.yaml_set_start_comment(HEADER)
     for key in ("on", "permissions", "jobs"):

@@ -1,8 +1,9 @@
 """Tree edits on a loaded workflow for what the caller needs around its job: the triggers (`push` on the default
-branch and `workflow_dispatch`) and the token permissions (`contents: read`, `packages: write`).
+branch and `workflow_dispatch`) and the token permissions (`contents: read`, `packages: write` on the job).
 
-They add what is missing and never take anything away: user triggers, other branches and broader permissions stay.
-Each returns True when it changed the tree.
+They add what is missing and take away one thing only: a workflow-level `packages: write` that older versions
+wrote and no other job inherits (it moves to the caller job). User triggers, other branches and other permissions
+stay. Each returns True when it changed the tree.
 """
 
 from __future__ import annotations
@@ -159,17 +160,27 @@ def _glob(pattern: str) -> re.Pattern[str]:
         return re.compile(re.escape(pattern))
 
 
-def ensure_permissions(doc: CommentedMap, job: CommentedMap, job_id: str) -> bool:
-    """Grant contents: read and packages: write to the job where its permissions are decided."""
+def ensure_permissions(doc: CommentedMap, job: CommentedMap, job_id: str, indent: int = 2) -> bool:
+    """Grant contents: read and packages: write on the caller job itself, and drop a workflow-level
+    `packages: write` that only this job used: a write scope at workflow level reaches every job (zizmor's
+    excessive-permissions)."""
     if "permissions" in job:
-        return _raise_permissions(job, "permissions")
-    if "permissions" in doc:
-        return _raise_permissions(doc, "permissions")
-    jobs = doc["jobs"]
-    if list(jobs.keys()) == [job_id]:
-        insert_before(doc, "jobs", "permissions", permissions_map())
-    else:  # workflow-level permissions would lower the other jobs' default token: grant ours alone
-        insert_before(job, "uses", "permissions", permissions_map())
+        changed = _raise_permissions(job, "permissions")
+    else:
+        insert_before(job, "uses", "permissions", permissions_map(indent))
+        changed = True
+    return _drop_workflow_packages(doc, job_id) or changed
+
+
+def _drop_workflow_packages(doc: CommentedMap, job_id: str) -> bool:
+    perms = doc.get("permissions")
+    if not isinstance(perms, CommentedMap) or str(perms.get("packages")) != "write" or "packages" not in own_keys(perms):
+        return False
+    jobs = doc.get("jobs")
+    others = [j for name, j in jobs.items() if name != job_id] if isinstance(jobs, CommentedMap) else []
+    if any(not isinstance(j, CommentedMap) or "permissions" not in j for j in others):
+        return False  # another job inherits the workflow level and may need it: the user's to decide
+    del perms["packages"]
     return True
 
 

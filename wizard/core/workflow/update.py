@@ -80,7 +80,7 @@ def update_caller(
         changed |= _set_uses(job, *uses_ref(plan, pinned_sha), indent=indent.mapping)
         changed |= _set_managed(job, "with", inputs, MANAGED_INPUTS, after="uses")
         changed |= _set_managed(job, "secrets", secrets, MANAGED_SECRETS, after="with")
-    changed |= ensure_permissions(doc, jobs[job_id], job_id)
+    changed |= ensure_permissions(doc, jobs[job_id], job_id, indent.mapping)
     if not changed:
         return existing_text
     edited = dump(yaml, doc)

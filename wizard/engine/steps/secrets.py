@@ -1,15 +1,19 @@
-"""Secrets: REGISTRY_URL (and the PAT, and the username) at org or environment level.
+"""Secrets: the PAT and the username at org or environment level, and the REGISTRY_URL configuration variable
+(org, or the repository at environment scope: see plan.variable_scope_label). An older REGISTRY_URL secret is left
+as it is.
 
 Existing secrets are kept unless replacement is asked; an update keeps the secret's visibility and its selected
-repositories; with `selected` visibility this repo is added and nobody is removed. A registry PAT is checked
+repositories; with `selected` visibility this repo is added and nobody is removed. The variable follows the same
+rule, but its value can be read: one holding the answers' registry is kept without a question, one holding another
+value is kept unless replacement is asked (an org variable may be read by other repositories). A registry PAT is checked
 before it is stored: GHCR accepts only classic PATs with `write:packages`.
 """
 
 from __future__ import annotations
 
-from wizard.core.plan import PAT_SECRET, SecretSpec, resolve
+from wizard.core.plan import PAT_SECRET, SecretSpec, VariableSpec, resolve
 from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
-from wizard.engine.port import SecretInfo
+from wizard.engine.port import SecretInfo, VariableInfo
 from wizard.engine.questions import Choice
 from wizard.engine.registry_pat import check_registry_pat
 from wizard.engine.results import SecretsResult
@@ -36,6 +40,8 @@ class SecretsStep(Step):
         for spec in s.resolved.secrets:
             existing = self._existing(s, spec, environment_missing=environment_missing)
             changes.extend(self._secret_changes(s, spec, existing))
+        for var in s.resolved.variables:
+            changes.extend(self._variable_changes(s, var, self._existing_variable(s, var)))
         s.emit(StepChecked(self.name, tuple(changes), SecretsResult(s.plan.strategy, s.plan.scope)))
         return changes
 
@@ -83,11 +89,58 @@ class SecretsStep(Step):
             )
         return changes
 
+    def _existing_variable(self, s: Session, var: VariableSpec) -> VariableInfo | None:
+        assert s.repo is not None
+        if var.scope == "org":
+            return s.port.get_org_variable(s.repo.owner, var.name)
+        return s.port.get_repo_variable(s.repo.full_name, var.name)
+
+    def _variable_changes(self, s: Session, var: VariableSpec, existing: VariableInfo | None) -> list[Change]:
+        assert s.repo is not None
+        target = f"{var.scope}:{var.name}"
+        if existing is None:
+            where = f" (visibility {s.plan.visibility})" if var.scope == "org" else ""
+            return [Change(ChangeKind.VARIABLE, target, Action.CREATE, f"create variable {var.name}={var.value} at {var.scope}{where}")]
+        changes: list[Change] = []
+        if existing.value == var.value:
+            changes.append(Change(ChangeKind.VARIABLE, target, Action.KEEP, f"keep variable {var.name}={var.value} at {var.scope}"))
+        elif self._replace_variable(s, var, existing.value):
+            summary = f"replace variable {var.name} at {var.scope}: {existing.value} -> {var.value}"
+            changes.append(
+                Change(ChangeKind.VARIABLE, target, Action.UPDATE, summary + ("; visibility kept" if var.scope == "org" else ""))
+            )
+        else:
+            kept = f"keep variable {var.name}={existing.value} at {var.scope} (the answers say {var.value})"
+            changes.append(Change(ChangeKind.VARIABLE, target, Action.KEEP, kept))
+            s.emit(
+                StepWarning(
+                    self.name,
+                    f"{var.name} at {var.scope} is {existing.value}, not {var.value}: the caller logs in to {existing.value}",
+                    "replace it (answer `replace`, or pass --replace-secrets) or change the registry answer",
+                )
+            )
+        if var.scope == "org" and existing.visibility == "selected" and s.repo.id not in existing.selected_repository_ids:
+            changes.append(
+                Change(ChangeKind.VARIABLE, target, Action.ADD_REPO, f"add {s.repo.full_name} to {var.name}'s selected repositories")
+            )
+        return changes
+
     def _replace(self, s: Session, name: str, when: str) -> bool:
         if s.options.replace_secrets:
             return True
         choice = Choice(
             f"existing-secret:{name}", f"{name} already exists (updated {when}). Keep it or replace its value?", ("keep", "replace"), "keep"
+        )
+        return s.questioner.choose(choice) == "replace"
+
+    def _replace_variable(self, s: Session, var: VariableSpec, current: str) -> bool:
+        if s.options.replace_secrets:
+            return True
+        choice = Choice(
+            f"existing-variable:{var.name}",
+            f"{var.name} already exists at {var.scope} as {current}, not {var.value}. Keep it or replace its value?",
+            ("keep", "replace"),
+            "keep",
         )
         return s.questioner.choose(choice) == "replace"
 
@@ -116,6 +169,8 @@ class SecretsStep(Step):
                 s.port.create_environment(s.repo.full_name, change.target)
                 s.state.created_environments.append(change.target)
                 s.save_state()
+            elif change.kind is ChangeKind.VARIABLE and change.is_write:
+                self._put_variable(s, change)
             elif change.secret is not None and change.action in (Action.CREATE, Action.REPLACE):
                 self._put(s, change.secret, change.action)
             elif change.secret is not None and change.action is Action.ADD_REPO:
@@ -123,6 +178,24 @@ class SecretsStep(Step):
             if change.is_write:
                 s.applied.append(change)
         return done(self.name, changes, "secrets set", "secrets already set")
+
+    def _put_variable(self, s: Session, change: Change) -> None:
+        assert s.repo is not None and s.resolved is not None
+        var = next(v for v in s.resolved.variables if f"{v.scope}:{v.name}" == change.target)
+        if var.scope != "org":
+            s.port.put_repo_variable(s.repo.full_name, var.name, var.value, create=change.action is Action.CREATE)
+            return
+        if change.action is Action.ADD_REPO:
+            s.port.add_org_variable_repo(s.repo.owner, var.name, s.repo.id)
+            return
+        visibility, selected = s.plan.visibility, tuple[int, ...]((s.repo.id,))
+        existing = s.port.get_org_variable(s.repo.owner, var.name) if change.action is Action.UPDATE else None
+        if existing is not None and existing.visibility:  # an update keeps who reads it, as a replaced secret does
+            visibility = existing.visibility
+            selected = tuple(dict.fromkeys((*existing.selected_repository_ids, s.repo.id)))
+        s.port.put_org_variable(
+            s.repo.owner, var.name, var.value, visibility, selected if visibility == "selected" else (), create=existing is None
+        )
 
     def _put(self, s: Session, name: str, action: Action) -> None:
         assert s.repo is not None

@@ -49,6 +49,7 @@ class BuildRequest:
     commit_sha: str = ""  # "" -> derived from the files
     verbosity: str = "info"  # Kaniko's --verbosity: "debug" adds the debug lines (a refused cache read shows there)
     builder: str = "action"  # the reusable workflow's `builder` input: "container" runs the executor's debug image
+    registry: str = ""  # the host docker/login-action logs in to (the `registry` input); "" -> the image's host
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class _Job:
         self.log, self.costs = JobLog(started_at, seed), CostModel(seed)
         self.image = req.image_name or (split_repo_ref(req.destinations[0])[0] if req.destinations else "")
         self.cache_repo = req.cache_repo or (f"{self.image}-cache" if self.image else "")
-        self.host = registry_host(self.image) if self.image else "ghcr.io"
+        self.host = req.registry or (registry_host(self.image) if self.image else "ghcr.io")
         name = (req.credential.repo or "owner/repository").split("/")[-1]
         self.workspace = f"/home/runner/work/{name}/{name}"
         self.sha = (

@@ -49,7 +49,7 @@ def test_builder_is_passed_only_when_not_the_default() -> None:
 def test_a_cluster_local_registry_names_the_image() -> None:
     resolved = resolve(Plan(repo=REPO, registry="registry.local:5000", builder="container", insecure_registry="registry.local:5000"))
     assert resolved.image == "registry.local:5000/brikbyte-studios/example-node-api"
-    assert caller_inputs(resolved)["registry"] == "registry.local:5000"
+    assert caller_inputs(resolved)["registry"] == "${{ vars.REGISTRY_URL || 'registry.local:5000' }}"  # the org's variable wins
 
 
 @pytest.mark.parametrize("value", ["http://registry:5000", "Registry:5000", "registry:5000/path", "reg istry"])

@@ -23,6 +23,7 @@ from tests.engine_helpers import (
     fake_token,
     live_state,
     org_secrets,
+    org_variables,
     request_log,
     writes,
 )
@@ -216,12 +217,13 @@ def test_a_404_on_a_workflow_file_gets_the_hint_of_its_token_kind(sandbox, kind:
 
 
 def test_a_fine_grained_refusal_names_the_missing_permission(sandbox, tmp_path: Path) -> None:
-    token = sandbox.add_token(permissions=without(APP_PERMISSIONS, "organization_secrets"))
+    # The first org-level call of the default plan reads the org's REGISTRY_URL variable.
+    token = sandbox.add_token(permissions=without(APP_PERMISSIONS, "organization_actions_variables"))
     ob = Onboarding(sandbox, tmp_path, token=token)
     result = ob.apply("--deliver", "commit", "--skip-validation")
     assert result.returncode == 3, result
     lines = error_lines(result.stderr)
-    assert len(lines) == 1 and "the token needs the organization Secrets: read permission" in lines[0], result.stderr
+    assert len(lines) == 1 and "the token needs the organization Variables: read permission" in lines[0], result.stderr
     assert "Fine-grained tokens" in result.stderr and "Traceback" not in result.stderr
     assert token not in result.output
 
@@ -236,7 +238,7 @@ def test_apply_with_an_installation_token_onboards_the_sample_repo(tmp_path: Pat
         assert result.json["verdict"]["passed"] is True
         assert "connected with a GitHub App installation token" in result.stderr
         assert not any(r["path"] == "/user" for r in request_log(sandbox)), "GET /user is not for Apps"
-        assert "REGISTRY_URL" in org_secrets(live_state(sandbox))
+        assert "REGISTRY_URL" in org_variables(live_state(sandbox))
         assert ghs not in result.output
         clear_request_log(sandbox)
         again = ob.apply("--deliver", "commit", "--skip-validation")

@@ -35,9 +35,12 @@ def needed_permissions(plan: Plan) -> dict[str, str]:
     if plan.delivery == "pr":
         needs["Pull requests: write"] = "open the setup pull request"
     if plan.scope == "org":
-        needs["organization Secrets: write"] = "set organisation secrets"
+        if plan.strategy == "pat" or plan.registry_username:
+            needs["organization Secrets: write"] = "set organisation secrets"
+        needs["organization Variables: write"] = "set the organisation's REGISTRY_URL variable"
     else:
         needs["Environments: write"] = "create the environment and set its secrets"
+        needs["Variables: write"] = "set the repository's REGISTRY_URL variable"
     return needs
 
 

@@ -41,7 +41,9 @@ class DemoEnv:
     def factory(self, options: Options, *, environ: Mapping[str, str] | None = None, **answers: Any) -> SessionFactory:
         from wizard.app.sessions import session_factory
 
-        return session_factory(self.source(**answers), Connection(), options, environ={**self.environ, **(environ or {})})
+        # The demo's sandbox lives and dies with this process: no other run can reach it, so no lock (and no file).
+        env = {**self.environ, **(environ or {})}
+        return session_factory(self.source(**answers), Connection(), options, environ=env, run_lock=False)
 
 
 @contextmanager

@@ -49,6 +49,7 @@ def build_session(
     environ: Mapping[str, str] | None = None,
     stdin_text: str | None = None,
     ask_token: Callable[[str], str] | None = None,
+    run_lock: bool = True,
 ) -> Session:
     """`ask_token`: the face's masked prompt for the admin token, last in the search order (None: never ask)."""
     env = dict(os.environ if environ is None else environ)
@@ -81,7 +82,7 @@ def build_session(
         explicit=dict(ctx.given),
         recorded=ctx.recorded,
         recorded_source=str(ctx.answers_path) if ctx.recorded is not None else "",
-        run_lock=RunLock(plan.api_url, locks_dir(env)),
+        run_lock=RunLock(plan.api_url, locks_dir(env)) if run_lock else None,
     )
 
 
@@ -93,6 +94,7 @@ def session_factory(
     environ: Mapping[str, str] | None = None,
     stdin_text: str | None = None,
     ask_token: bool = False,
+    run_lock: bool = True,
 ) -> SessionFactory:
     """A factory for a face. With `ask_token`, the admin token, when no other source has it, is asked through the
     face's own masked question (the last step of the search order)."""
@@ -110,6 +112,7 @@ def session_factory(
             environ=environ,
             stdin_text=stdin_text,
             ask_token=ask if ask_token else None,
+            run_lock=run_lock,
         )
 
     return make

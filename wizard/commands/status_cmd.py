@@ -116,12 +116,18 @@ def _human(report: StatusReport) -> str:
     return "\n".join(out) + "\n"
 
 
+def _where(level: str, visibility: str | None, repo_selected: bool | None) -> str:
+    """Where a secret or variable lives and whether this repo may read it."""
+    where = level if visibility is None else f"{level}, visibility {visibility}"
+    if repo_selected is not None:
+        where += ", this repo selected" if repo_selected else ", this repo NOT selected: its workflows cannot read it"
+    return where
+
+
 def _secret_line(s: SecretStatus) -> str:
     if not s.present:
         return f"missing ({s.level})"
-    where = s.level if s.visibility is None else f"{s.level}, visibility {s.visibility}"
-    if s.repo_selected is not None:
-        where += ", this repo selected" if s.repo_selected else ", this repo NOT selected: its workflows cannot read it"
+    where = _where(s.level, s.visibility, s.repo_selected)
     when = f", updated {s.updated_at:%Y-%m-%d %H:%M}" if s.updated_at else ""
     legacy = "; no longer read: the REGISTRY_URL variable replaces it" if s.legacy else ""
     return f"present ({where}{when}){legacy}"
@@ -130,9 +136,7 @@ def _secret_line(s: SecretStatus) -> str:
 def _variable_line(v: VariableStatus) -> str:
     if not v.present:
         return f"missing ({v.level})"
-    where = v.level if v.visibility is None else f"{v.level}, visibility {v.visibility}"
-    if v.repo_selected is not None:
-        where += ", this repo selected" if v.repo_selected else ", this repo NOT selected: its workflows cannot read it"
+    where = _where(v.level, v.visibility, v.repo_selected)
     value = v.value if v.value == v.expected else f"{v.value}, the answers say {v.expected}"
     return f"{value} ({where})"
 

@@ -25,6 +25,7 @@ def dockerfiles(size: int) -> dict[str, str]:
         "continuations": "FROM a\nRUN x \\\n" + "  y \\\n" * ((size - 20) // 6) + "  z\n",
         "many flags": "FROM a\nRUN " + "--x " * ((size - 14) // 4) + "y\n",
         "many stages": "FROM a AS s0\n" + "".join(f"FROM s{i} AS s{i + 1}\n" for i in range(size // 24)),
+        "credential ARGs": "FROM a\n" + "ARG TOKEN\n" * ((size - 14) // 20) + "RUN x\n" * ((size - 14) // 20),
     }
 
 
@@ -42,7 +43,8 @@ def timed(run: Callable[[], object]) -> tuple[float, str]:
 
 def main() -> int:
     from wizard.core.answers import MAX_ANSWERS_BYTES, load_answers
-    from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, credential_args, parse_dockerfile
+    from wizard.core.credential_args import credential_args
+    from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, parse_dockerfile
     from wizard.core.naming import normalise_tags
 
     cases: list[tuple[str, Callable[[], object]]] = []

@@ -7,12 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wizard.assets import demo_repo_dir
-from wizard.core.dockerfile import (
-    DockerfileError,
-    credential_args,
-    looks_like_credential,
-    parse_dockerfile,
-)
+from wizard.core.credential_args import credential_args, looks_like_credential
+from wizard.core.dockerfile import DockerfileError, parse_dockerfile
 from wizard.errors import EXIT_USAGE, InputError
 
 MULTI = """\
@@ -241,6 +237,12 @@ def test_credential_args_in_global_scope_unnamed_stage_and_multi_declarations() 
     found = credential_args(parse_dockerfile(text))
     assert [(f.name, f.line, f.stage) for f in found] == [("REGISTRY_PASSWORD", 1, None), ("apiKey", 3, "0"), ("DB_PASS", 3, "0")]
     assert "id=apikey,dst=/kaniko/apikey" in found[1].fix
+
+
+def test_a_credential_declared_again_in_the_same_stage_is_reported_once() -> None:
+    text = "FROM alpine\nARG NPM_TOKEN\nARG NPM_TOKEN\nRUN true\nFROM alpine AS two\nARG NPM_TOKEN\n"
+    found = credential_args(parse_dockerfile(text))
+    assert [(f.name, f.line, f.stage) for f in found] == [("NPM_TOKEN", 2, "0"), ("NPM_TOKEN", 6, "two")]
 
 
 @pytest.mark.parametrize(

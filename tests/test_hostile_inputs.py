@@ -15,8 +15,9 @@ import pytest
 from tests.cli_helpers import run_cli
 from wizard.core import naming
 from wizard.core.answers import MAX_ANSWERS_BYTES, load_answers
-from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, DockerfileError, _words, parse_dockerfile
+from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, DockerfileError, parse_dockerfile
 from wizard.core.plan import Plan, check_plan
+from wizard.core.shell_words import split_words
 from wizard.errors import InputError
 from wizard.fsutil import inside_checkout
 
@@ -130,9 +131,9 @@ def test_large_dockerfile_shapes_parse_to_the_same_structure(text: str) -> None:
 def test_words_split_as_shlex_does(text: str) -> None:
     lexer = shlex.shlex(text, posix=True)
     lexer.whitespace_split, lexer.commenters = True, ""
-    assert _words(text, posix=True) == list(lexer)
+    assert split_words(text, posix=True) == list(lexer)
     # Without posix the same words keep their quotes (heredoc markers like <<"EOF" are matched quoted).
-    assert len(_words(text)) == len(_words(text, posix=True))
+    assert len(split_words(text)) == len(split_words(text, posix=True))
 
 
 def test_an_oversized_answers_file_is_refused() -> None:

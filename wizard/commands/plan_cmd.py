@@ -14,7 +14,8 @@ from typing import Any
 from wizard.app.options import PlanOptions
 from wizard.app.sources import PlanContext, plan_context
 from wizard.core import workflow
-from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, credential_args, parse_dockerfile
+from wizard.core.credential_args import credential_args
+from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, parse_dockerfile
 from wizard.core.plan import ANSWERS_PATH, ResolvedPlan, resolve
 from wizard.fsutil import inside_checkout, read_text_file
 

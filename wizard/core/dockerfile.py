@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from wizard.core.shell_words import skip_blanks, split_words
 from wizard.errors import InputError
 
 KEYWORDS = frozenset(
@@ -44,30 +44,10 @@ _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _WHITESPACE = re.compile(r"[\t\v\f\r ]+")
 _FLAG = re.compile(r"""--(?:[^\s"']|"[^"]*"|'[^']*')*(?=\s|$)""")
-_BLANKS = re.compile(r"\s*")
-# A shell-like word: unquoted runs, backslash escapes, "..." and '...' (possessive: no backtracking).
-_WORD = re.compile(r"""(?:[^\s"'\\]++|\\.|"(?:[^"\\]++|\\.)*+"|'[^']*+')++""", re.DOTALL)
-_UNQUOTE = re.compile(r"""\\(.)|"((?:[^"\\]|\\.)*)"|'([^']*)'""", re.DOTALL)
-_DQ_ESCAPE = re.compile(r"\\([\\\"])")  # shlex (posix) unescapes only these inside "..."
 _HEREDOC = re.compile(r"""^\d*<<(-?)(["']?)([^<"'\s]+)\2$""")
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
 # GitHub's contents API serves files up to 1 MB; real Dockerfiles are a few KB. Past this, refuse rather than parse.
 MAX_DOCKERFILE_BYTES = 1024 * 1024
-CREDENTIAL_PARTS = frozenset(
-    {
-        "TOKEN",
-        "PASSWORD",
-        "PASSWD",
-        "PASS",
-        "SECRET",
-        "KEY",
-        "APIKEY",
-        "CREDENTIALS",
-        "CREDENTIAL",
-        "PAT",
-        "AUTH",
-    }
-)
 
 
 class DockerfileError(InputError):
@@ -107,15 +87,6 @@ class Stage:
     instructions: tuple[Instruction, ...]  # the stage's instructions after its FROM
     line: int
     depends_on: tuple[int, ...] = ()  # earlier stages used by FROM <stage> or COPY --from
-
-
-@dataclass(frozen=True)
-class CredentialArg:
-    name: str
-    line: int
-    stage: str | None  # stage name, its index as text when unnamed, None before the first FROM
-    message: str
-    fix: str
 
 
 @dataclass(frozen=True)
@@ -195,6 +166,7 @@ def _logical_lines(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
     """(start line, joined instruction line, heredoc bodies) per instruction."""
     lines = [raw.rstrip("\r") for raw in text.removeprefix("\ufeff").split("\n")]
     escape, directives_open = "\\", True
+    continuation = _continuation_regex(escape)
     seen: set[str] = set()
     out: list[tuple[int, str, tuple[str, ...]]] = []
     i = 0
@@ -205,11 +177,11 @@ def _logical_lines(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
             match = _DIRECTIVE.match(first)
             if match and match[1].lower() in ("escape", "syntax"):
                 escape = _directive(match[1].lower(), match[2], seen, start) or escape
+                continuation = _continuation_regex(escape)
                 continue
             directives_open = False
         if first.startswith("#"):
             continue
-        continuation = _continuation_regex(escape)
         piece, more = _cut_continuation(first, continuation, escape)
         if not more and not piece:
             continue
@@ -258,7 +230,7 @@ def _heredoc_bodies(joined: str, lines: list[str], i: int, start: int) -> tuple[
     if keyword not in _HEREDOC_KEYWORDS or _is_json_list(_split_flags(_after_keyword(joined))[1]):
         return (), i
     bodies: list[str] = []
-    markers = [m for m in map(_HEREDOC.match, _words(joined)) if m]
+    markers = [m for m in map(_HEREDOC.match, split_words(joined)) if m]
     for chomp, name in ((m[1] == "-", m[3]) for m in markers):
         body: list[str] = []
         while True:
@@ -273,37 +245,6 @@ def _heredoc_bodies(joined: str, lines: list[str], i: int, start: int) -> tuple[
     return tuple(bodies), i
 
 
-def _words(text: str, posix: bool = False) -> list[str]:
-    """Split like shlex with whitespace_split (quotes kept, or removed with posix), in linear time.
-
-    Unbalanced quotes fall back to plain words, as before."""
-    words: list[str] = []
-    pos = _skip_blanks(text, 0)
-    while pos < len(text):
-        match = _WORD.match(text, pos)
-        if match is None or (match.end() < len(text) and not text[match.end()].isspace()):
-            return text.split()
-        words.append(_unquote(match[0]) if posix else match[0])
-        pos = _skip_blanks(text, match.end())
-    return words
-
-
-def _skip_blanks(text: str, pos: int) -> int:
-    match = _BLANKS.match(text, pos)
-    return match.end() if match else pos
-
-
-def _unquote(word: str) -> str:
-    def piece(m: re.Match[str]) -> str:
-        if m[1] is not None:
-            return m[1]
-        if m[2] is not None:
-            return _DQ_ESCAPE.sub(r"\1", m[2])
-        return m[3]
-
-    return _UNQUOTE.sub(piece, word)
-
-
 def _after_keyword(text: str) -> str:
     parts = _WHITESPACE.split(text.strip(), maxsplit=1)
     return parts[1] if len(parts) > 1 else ""
@@ -313,7 +254,7 @@ def _split_flags(args: str) -> tuple[list[tuple[str, str]], str]:
     items: list[tuple[str, str]] = []
     pos = 0
     while match := _FLAG.match(args, pos):
-        pos = _skip_blanks(args, match.end())
+        pos = skip_blanks(args, match.end())
         if match[0] == "--":  # "--" ends the flags, as in BuildKit
             break
         name, _, value = match[0][2:].partition("=")
@@ -388,49 +329,3 @@ def _with_dependencies(stage: Stage, names: dict[str, int]) -> Stage:
             deps.add(index)
         # any other --from is an image reference, not a stage of this Dockerfile
     return replace(stage, depends_on=tuple(sorted(deps)))
-
-
-def credential_args(df: Dockerfile) -> list[CredentialArg]:
-    found: list[CredentialArg] = []
-    # (stage name or None for the global scope, its ARG instructions, the instructions that can use them)
-    scopes: list[tuple[str | None, Sequence[Instruction], Sequence[Instruction]]]
-    scopes = [(None, df.global_args, [i for s in df.stages for i in s.instructions])]
-    scopes += [(s.name or str(s.index), s.instructions, s.instructions) for s in df.stages]
-    for stage, instructions, later in scopes:
-        for ins in instructions:
-            if ins.keyword != "ARG":
-                continue
-            for word in _words(ins.args, posix=True):
-                name, has_default, default = word.partition("=")
-                if looks_like_credential(name):
-                    run = next((r.line for r in later if r.keyword == "RUN" and r.line > ins.line), None)
-                    found.append(_credential(name, ins.line, stage, bool(has_default and default), run))
-    return found
-
-
-def looks_like_credential(name: str) -> bool:
-    # Split on separators and camelCase humps, then compare whole parts: API_KEY and npmToken match,
-    # KEYBOARD_LAYOUT and MONKEY do not.
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
-    return any(part.upper() in CREDENTIAL_PARTS for part in re.split(r"[^A-Za-z0-9]+", spaced))
-
-
-def _credential(name: str, line: int, stage: str | None, has_default: bool, run_line: int | None) -> CredentialArg:
-    secret_id = name.lower()
-    path = f"/kaniko/{secret_id}"
-    message = (
-        f"ARG {name} looks like a credential: a build argument's value is baked into the image "
-        f"history, where anyone who can pull the image can read it"
-    )
-    if has_default:
-        message += "; its default value is also committed in the Dockerfile (rotate that credential)"
-    where = f" (line {run_line})" if run_line else ""
-    fix = (
-        f"remove ARG {name} and mount the value as a secret file under /kaniko/, which Kaniko never puts in "
-        f"a layer: in the RUN that needs it{where} write "
-        f'RUN --mount=type=secret,id={secret_id},dst={path} {name}="$(cat {path})" && export {name} && <command>; '
-        f"then have the workflow write the secret to {path} before the Kaniko executor runs, e.g. "
-        f'echo "${{{name}?{name} must be set}}" > {path} '
-        f"(docker build --secret id={secret_id},env={name} does the same locally)"
-    )
-    return CredentialArg(name, line, stage, message, fix)

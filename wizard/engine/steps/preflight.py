@@ -6,7 +6,7 @@ so preflight names the permissions the plan needs and each call's refusal names 
 
 from __future__ import annotations
 
-from wizard.core.dockerfile import credential_args
+from wizard.core.credential_args import credential_args
 from wizard.core.plan import Plan
 from wizard.core.workflow import parse_reusable_interface
 from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWarning

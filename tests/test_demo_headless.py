@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.cli_helpers import run_cli
 
 
@@ -22,3 +24,12 @@ def test_demo_headless_passes_and_shows_the_verdict_table() -> None:
     assert saved and int(saved.group(1)) > 0
     # The demo's own admin token is made at run time and must never be printed.
     assert not re.search(r"gh[pousr]_[A-Za-z0-9]{20,}", res.stdout + res.stderr)
+
+
+@pytest.mark.parametrize("args", [(), ("--plain",)])
+def test_demo_without_a_terminal_says_so_before_starting_anything(args: tuple[str, ...]) -> None:
+    res = run_cli("demo", *args)
+    assert res.returncode == 2, (res.returncode, res.stdout, res.stderr)
+    assert "interactive session required" in res.stderr and "brik-onboard demo --headless" in res.stderr
+    assert "--yes" not in res.stderr  # demo takes no --yes
+    assert "sandbox:" not in res.stdout  # refused before the sandbox started

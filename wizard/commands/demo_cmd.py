@@ -12,7 +12,7 @@ from wizard.core.plan import PAT_SECRET, Plan, secret_env_var
 from wizard.engine.events import Event
 from wizard.engine.questions import Questioner
 from wizard.engine.session import Options, Session
-from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED
+from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
 
 SANDBOX_LINE = "sandbox: {url} (embedded; no token, no network)"
 
@@ -20,6 +20,9 @@ SANDBOX_LINE = "sandbox: {url} (embedded; no token, no network)"
 def run_demo(o: DemoOptions) -> int:
     if o.mode == "headless":
         return run_headless(o)
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        # Before the sandbox starts: without a terminal the full-screen UI would wait for keys that never come.
+        raise InputError("interactive session required: the demo asks questions in a terminal", "run `brik-onboard demo --headless`")
     if o.mode == "plain":
         from wizard.prompt_face.run import run_prompts
 

@@ -61,7 +61,7 @@ def test_bad_files_get_one_clear_error(text: str, fragment: str) -> None:
 def test_secret_env_names_a_variable_never_holds_a_value() -> None:
     import secrets
 
-    from wizard.core.plan import resolve
+    from wizard.core.resolved import resolve
 
     fake = "ghp_" + secrets.token_hex(18)
     # secret_env is the user's setting (flags, config file), never an answers-file key; from there it is checked too.

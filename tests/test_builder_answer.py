@@ -7,7 +7,8 @@ import pytest
 
 from tests.prompts_helpers import DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
 from wizard.assets import reusable_workflow_text
-from wizard.core.plan import ANSWERS_BY_NAME, Plan, is_github_hosted, resolve
+from wizard.core.plan import ANSWERS_BY_NAME, Plan, is_github_hosted
+from wizard.core.resolved import resolve
 from wizard.core.workflow import caller_inputs, parse_reusable_interface
 from wizard.errors import InputError
 from wizard.prompt_face.run import EXIT_INTERRUPTED

@@ -11,7 +11,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from wizard.assets import reusable_workflow_path
-from wizard.core.plan import Plan, resolve
+from wizard.core.plan import Plan
+from wizard.core.resolved import resolve
 from wizard.core.workflow import (
     InputDecl,
     ReusableInterface,

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from wizard.core.plan import Plan, resolve
+from wizard.core.plan import Plan
+from wizard.core.resolved import resolve
 from wizard.core.workflow import caller_inputs, parse_reusable_interface, render_caller, unified_diff, update_caller
 from wizard.errors import InputError
 

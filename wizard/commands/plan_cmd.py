@@ -16,7 +16,8 @@ from wizard.app.sources import PlanContext, plan_context
 from wizard.core import workflow
 from wizard.core.credential_args import credential_args
 from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, parse_dockerfile
-from wizard.core.plan import ANSWERS_PATH, ResolvedPlan, resolve
+from wizard.core.plan import ANSWERS_PATH
+from wizard.core.resolved import ResolvedPlan, resolve
 from wizard.fsutil import inside_checkout, read_text_file
 
 

@@ -150,7 +150,8 @@ def parse_dockerfile(text: str) -> Dockerfile:
 
 def check_dockerfile_text(text: str) -> None:
     """Refuse what no Dockerfile is: a file over the size limit, or binary content."""
-    size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > MAX_DOCKERFILE_BYTES else len(text)
+    # Only a text of more than a quarter of the limit in characters can be over it in UTF-8 bytes.
+    size = len(text.encode("utf-8", "surrogatepass")) if len(text) > MAX_DOCKERFILE_BYTES // 4 else 0
     if size > MAX_DOCKERFILE_BYTES:
         raise DockerfileError(
             f"the file is {size / 1024 / 1024:.1f} MiB, over the {MAX_DOCKERFILE_BYTES // 1024 // 1024} MiB a Dockerfile may have here",

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from wizard.core.plan import check_plan, resolve, step_answers
+from wizard.core.plan import check_plan, step_answers
+from wizard.core.resolved import resolve
 from wizard.core.spec import AskContext
 from wizard.engine.events import Change, Progress, StepDone, StepStarted
 from wizard.engine.questions import Question, Recovery

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from wizard.core.dockerfile import Dockerfile
-from wizard.core.plan import Plan, ResolvedPlan
+from wizard.core.plan import Plan
+from wizard.core.resolved import ResolvedPlan
 from wizard.core.workflow import ReusableInterface
 from wizard.engine.events import Change, Event
 from wizard.engine.port import GitHubPort, RepoInfo, TokenInfo

@@ -13,7 +13,8 @@ from datetime import datetime
 
 from wizard.core.kaniko.log import LogSummary, parse_log_text
 from wizard.core.kaniko.verdict import Verdict, judge
-from wizard.core.plan import URL_SECRET, Plan, ResolvedPlan, SecretSpec, VariableSpec, resolve, secret_scope_label
+from wizard.core.plan import URL_SECRET, Plan
+from wizard.core.resolved import ResolvedPlan, SecretSpec, VariableSpec, resolve, secret_scope_label
 from wizard.core.workflow.managed import drift, expected_inputs, file_inputs
 from wizard.engine.port import GitHubPort, PullInfo, RepoInfo, RunInfo
 from wizard.engine.recorded import read_recorded

@@ -10,7 +10,8 @@ from typing import Any
 
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from wizard.core.plan import DEFAULT_BUILDER, PAT_SECRET, URL_VARIABLE, Plan, ResolvedPlan
+from wizard.core.plan import DEFAULT_BUILDER, PAT_SECRET, URL_VARIABLE, Plan
+from wizard.core.resolved import ResolvedPlan
 from wizard.core.workflow.roundtrip import load, plain, round_trip_yaml
 from wizard.errors import InputError
 

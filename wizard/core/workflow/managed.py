@@ -11,7 +11,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from wizard.core.plan import DEFAULT_BUILDER, Plan, ResolvedPlan
+from wizard.core.plan import DEFAULT_BUILDER, Plan
+from wizard.core.resolved import ResolvedPlan
 from wizard.core.workflow.interface import MANAGED_INPUTS, plan_inputs, workflow_path_of
 from wizard.core.workflow.roundtrip import load, plain, round_trip_yaml
 

@@ -6,7 +6,7 @@ import difflib
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from wizard.core.plan import ResolvedPlan
+from wizard.core.resolved import ResolvedPlan
 from wizard.core.workflow.interface import ReusableInterface, caller_inputs, caller_secrets, uses_ref
 from wizard.core.workflow.roundtrip import dump, round_trip_yaml, split_lines
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from wizard.core.plan import ResolvedPlan
+from wizard.core.resolved import ResolvedPlan
 from wizard.core.workflow.interface import (
     MANAGED_INPUTS,
     MANAGED_SECRETS,

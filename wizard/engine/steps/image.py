@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wizard.core import workflow
-from wizard.core.plan import resolve
+from wizard.core.resolved import resolve
 from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWarning
 from wizard.engine.results import ImageResult
 from wizard.engine.session import Session

@@ -11,7 +11,8 @@ before it is stored: GHCR accepts only classic PATs with `write:packages`.
 
 from __future__ import annotations
 
-from wizard.core.plan import PAT_SECRET, SecretSpec, VariableSpec, resolve
+from wizard.core.plan import PAT_SECRET
+from wizard.core.resolved import SecretSpec, VariableSpec, resolve
 from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
 from wizard.engine.port import SecretInfo, VariableInfo
 from wizard.engine.questions import Choice

@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from wizard.core import workflow
 from wizard.core.answers import dump_answers, for_repo, load_answers
-from wizard.core.plan import ANSWERS_PATH, resolve
+from wizard.core.plan import ANSWERS_PATH
+from wizard.core.resolved import resolve
 from wizard.core.workflow import managed
 from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
 from wizard.engine.port import FileInfo

@@ -26,13 +26,13 @@ from tests.kaniko_samples import (
 from wizard.core.kaniko import blocks
 from wizard.core.kaniko.log import (
     KanikoLogParser,
-    LogSummary,
     parse_log_file,
     parse_log_lines,
     parse_log_text,
     parse_timestamp,
     split_ref,
 )
+from wizard.core.kaniko.summary import LogSummary
 
 DEST = f"{IMAGE}:sha-0123abc"
 ISSUE_KEYS = {"path", "hits", "misses", "cache_pushes", "cache_upload_errors", "pushed", "fatal"}

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.kaniko_samples import CACHE_REPO, IMAGE, START, UPLOAD_401, Variant, _Clock, _Printer
-from wizard.core.kaniko.log import LogSummary, parse_log_file, parse_log_text
+from wizard.core.kaniko.log import parse_log_file, parse_log_text
+from wizard.core.kaniko.summary import LogSummary
 
 TABLE = json.loads((Path(__file__).parent / "data" / "kaniko_messages.json").read_text())
 KINDS: dict[str, dict[str, dict[str, list[str]]]] = TABLE["kinds"]

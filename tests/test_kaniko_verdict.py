@@ -15,7 +15,8 @@ from tests.kaniko_samples import (
     Variant,
     kaniko_log,
 )
-from wizard.core.kaniko.log import LogSummary, parse_log_lines
+from wizard.core.kaniko.log import parse_log_lines
+from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import ReasonCode, Verdict, judge
 
 DEST = f"{IMAGE}:sha-0123abc"

@@ -6,7 +6,8 @@ import json
 import sys
 
 from wizard.app.options import InspectOptions
-from wizard.core.kaniko.log import LogSummary, parse_log_file, parse_log_lines
+from wizard.core.kaniko.log import parse_log_file, parse_log_lines
+from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import judge
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
 

@@ -11,7 +11,8 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from wizard.core.kaniko.log import LogSummary, parse_log_text
+from wizard.core.kaniko.log import parse_log_text
+from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import Verdict, judge
 from wizard.core.plan import URL_SECRET, Plan
 from wizard.core.resolved import ResolvedPlan, SecretSpec, VariableSpec, resolve, secret_scope_label

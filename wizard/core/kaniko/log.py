@@ -17,9 +17,7 @@ import json
 import re
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 from os import PathLike
-from typing import Any
 
 from wizard.core.kaniko.blocks import candidate_starts, last_lines, read_blocks
 from wizard.core.kaniko.messages import (
@@ -42,13 +40,13 @@ from wizard.core.kaniko.messages import (
     STAGE,
     UPLOAD_ERROR,
 )
+from wizard.core.kaniko.summary import MAX_ITEMS, LogSummary
 from wizard.core.kaniko.text import go_unquote, is_refusal, normalize_repo, parse_timestamp, split_ref
 
 INSTRUCTION_KEYWORDS = frozenset(
     "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR".split()
 )
 _LEVELS = {"INFO": "info", "WARN": "warning", "ERRO": "error", "DEBU": "debug", "TRAC": "trace", "FATA": "fatal", "PANI": "panic"}
-MAX_ITEMS = 10_000
 _TAIL = 8  # lines kept from the end of a log with CI timestamps: the last timestamped one ends the build
 _MAX_TEXT, _MAX_MESSAGES = 500, 20  # longest fatal / upload-error text kept; upload errors kept
 
@@ -85,54 +83,6 @@ _MARKER_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _
 # Read in a logrus record only (header, logfmt or json), never in a raw line: Kaniko prints them only so, and
 # the block search (blocks.py) then needs no search of its own for them.
 _LOGRUS_ONLY = frozenset({"found", "retrieve_failed"})
-
-
-@dataclass
-class LogSummary:
-    """What one Kaniko log says. Lists hold at most ``MAX_ITEMS`` entries; the ``*_count`` fields are exact."""
-
-    path: str | None = None
-    hits: list[str] = field(default_factory=list)
-    misses: list[str] = field(default_factory=list)
-    cache_pushes: int = 0
-    cache_upload_errors: int = 0
-    upload_error_messages: list[str] = field(default_factory=list)
-    pushed: list[str] = field(default_factory=list)  # destination refs whose push Kaniko confirmed
-    pushed_digests: list[str] = field(default_factory=list)  # the same pushes as repo@sha256:…
-    push_targets: list[str] = field(default_factory=list)  # every non-cache "Pushing image to" ref
-    fatal: str | None = None
-    push_permission_warning: bool = False
-    cache_repo: str | None = None
-    cache_repos: list[str] = field(default_factory=list)
-    lookups: int = 0
-    expired: int = 0
-    instructions: list[str] = field(default_factory=list)
-    stages: int = 0
-    no_push: bool = False
-    duration_s: float | None = None
-    timing_source: str | None = None  # "ci-timestamps" | "logrus-timestamps" | "logrus-counter"
-    lines: int = 0
-    hit_count: int = 0
-    miss_count: int = 0
-    instruction_count: int = 0
-    inferred_hits: int = 0  # fork: "Cache hit via inferred cross-stage key" lines (the hit or miss line follows)
-    cache_read_refusals: int = 0  # debug level only: cache reads the registry refused (each then logs a miss)
-    read_refusal_messages: list[str] = field(default_factory=list)
-    pushes_without_ref: int = 0  # v1.4-v1.7: "Pushed image(s) to N destinations", N summed
-    debug: bool = False  # the log has debug-level lines (--verbosity=debug): a refused cache read shows
-
-    @property
-    def cache_enabled_hint(self) -> bool:
-        """True when the log shows any sign of the layer cache being on."""
-        return bool(self.lookups or self.hit_count or self.miss_count or self.cache_pushes or self.cache_upload_errors or self.expired)
-
-    @property
-    def truncated(self) -> bool:
-        return self.hit_count > len(self.hits) or self.miss_count > len(self.misses) or self.instruction_count > len(self.instructions)
-
-    def to_json(self) -> dict[str, Any]:
-        """The issue's keys (path, hits, misses, cache_pushes, cache_upload_errors, pushed, fatal) and the rest."""
-        return {**asdict(self), "truncated": self.truncated, "cache_enabled_hint": self.cache_enabled_hint}
 
 
 def _is_instruction(msg: str) -> bool:

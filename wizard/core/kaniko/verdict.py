@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from wizard.core.kaniko.log import LogSummary
+from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.text import normalize_repo, split_ref
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from wizard.core.kaniko.log import LogSummary, parse_log_text
+from wizard.core.kaniko.log import parse_log_text
+from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import Reason, ReasonCode, judge
 from wizard.core.leaks import find_leaks
 from wizard.engine.events import Action, BuildUpdate, Change, ChangeKind, Outcome, Progress, StepChecked, StepDone, VerdictReady

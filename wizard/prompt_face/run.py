@@ -44,7 +44,9 @@ def run_prompts(
     err = err or sys.stderr
     if prompter is None:
         if not sys.stdin.isatty():
-            error = NonInteractiveError("the prompt mode's first question")
+            error = NonInteractiveError(
+                "the prompt mode's first question", "run it in a terminal, or use `brik-onboard apply --yes` with an answers file or flags"
+            )
             print(error.render(), file=err)
             return error.exit_code
         prompter = QuestionaryPrompter()

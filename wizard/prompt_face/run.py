@@ -53,7 +53,13 @@ def run_prompts(
     questioner = PromptQuestioner(prompter, out)
     engine: Engine | None = None
     try:
-        engine = Engine(session_factory(questioner, TextRenderer(out)))
+        renderer = TextRenderer(out)
+
+        def emit(event: Event) -> None:
+            renderer(event)
+            questioner.seen(event)
+
+        engine = Engine(session_factory(questioner, emit))
         session = engine.run()
         _closing(session, out)
         return EXIT_VALIDATION_FAILED if session.verdict_passed is False else EXIT_OK

@@ -55,7 +55,8 @@ def test_every_command_has_its_help_and_no_help_is_left_over() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(PARSERS), ids=lambda p: " ".join(p) or "brik-onboard")
-def test_help_has_a_paragraph_examples_and_exit_codes(path: tuple[str, ...]) -> None:
+def test_help_has_a_paragraph_examples_and_exit_codes(path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # wide: each example's comment on one line, whatever runs the tests
     shown = help_of(path)
     documented = COMMANDS[" ".join(path)]
     assert documented.description.strip() and "\n\n" not in documented.description
@@ -108,3 +109,15 @@ def test_a_long_description_is_filled_to_the_width_and_examples_are_not(monkeypa
     description = shown.split("\n\n")[1]
     assert max(len(line) for line in description.splitlines()) <= 60
     assert any(len(line) > 60 for line in shown.splitlines() if "brik-onboard apply --strategy pat" in line)
+    examples = shown.split("\nExamples:\n", 1)[1]
+    assert all(len(line) <= 60 for line in examples.splitlines() if "brik-onboard" not in line), examples
+
+
+def test_at_80_columns_only_command_lines_may_be_wider() -> None:
+    for path in PARSERS:
+        documented = COMMANDS[" ".join(path)]
+        commands = {f"  {command}" for command, _ in documented.examples}
+        with pytest.MonkeyPatch.context() as m:
+            m.setenv("COLUMNS", "80")
+            tail = help_of(path).split("\nExamples:\n", 1)[1]
+        assert [line for line in tail.splitlines() if len(line) > 80 and line not in commands] == [], path

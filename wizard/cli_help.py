@@ -8,6 +8,7 @@ parser so that every command, including one added later, has all three parts and
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,9 +45,12 @@ class CommandHelp:
         return "\n".join(lines)
 
 
+_LABELLED = re.compile(r"(\s+)(\d+\s+|# )(.*)")  # an exit code's line or an example's comment: folded under itself
+
+
 class HelpFormatter(argparse.HelpFormatter):
-    """Paragraphs are filled to the terminal's width (argparse's default); lines that start with a space (examples,
-    exit codes) are kept as written, so a command line is never folded."""
+    """Paragraphs are filled to the terminal's width (argparse's default); lines that start with a space are kept as
+    written, so a command line is never folded; an exit code's meaning and an example's comment fold under themselves."""
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         out: list[str] = []
@@ -62,6 +66,14 @@ class HelpFormatter(argparse.HelpFormatter):
                 paragraph.append(line.strip())
                 continue
             flush()
+            labelled = _LABELLED.fullmatch(line)
+            if labelled and len(indent + line) > width:
+                import textwrap  # argparse imports it for any --help already
+
+                lead, label, rest = labelled.groups()
+                under = lead + ("# " if label == "# " else " " * len(label))
+                out.append(textwrap.fill(rest, width, initial_indent=indent + lead + label, subsequent_indent=indent + under))
+                continue
             out.append(indent + line if line else "")
         flush()
         return "\n".join(out)

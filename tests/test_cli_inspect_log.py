@@ -49,3 +49,31 @@ def test_one_log_has_no_verdict(tmp_path: Path) -> None:
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     res = run_cli("inspect-log", str(tmp_path / "nope.log"))
     assert res.returncode == 2 and "does not exist" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_file_with_no_kaniko_build_is_an_input_error(tmp_path: Path) -> None:
+    other = tmp_path / "npm-test.log"
+    other.write_text("2025-01-05T18:28:03.3534723Z > jest --ci\n2025-01-05T18:28:09.0000000Z Tests: 12 passed, 12 total\n")
+    empty = tmp_path / "empty.log"
+    empty.write_text("")
+    for args in ([str(other)], [str(other), "--json"], [str(empty)]):
+        res = run_cli("inspect-log", *args)
+        assert res.returncode == 2, res
+        assert res.stderr.splitlines()[0] == f"error: no Kaniko build found in {args[0]}" and res.stdout == ""
+        assert "Traceback" not in res.stderr
+
+
+def test_with_two_logs_each_one_without_a_build_is_named(tmp_path: Path) -> None:
+    first, second = _logs(tmp_path, (True, True, True))
+    other = tmp_path / "other.log"
+    other.write_text("hello\n")
+    res = run_cli("inspect-log", str(first), str(other))
+    assert res.returncode == 2 and res.stderr.splitlines()[0] == f"error: no Kaniko build found in {other}"
+    assert str(first) not in res.stderr
+    another = tmp_path / "another.log"
+    another.write_text("INFO[0000] starting the server on :8080\n")  # logrus, but not Kaniko
+    res = run_cli("inspect-log", str(other), str(another))
+    assert res.returncode == 2
+    assert res.stderr.splitlines()[0] == f"error: no Kaniko build found in {other}; no Kaniko build found in {another}"
+    res = run_cli("inspect-log", "-", str(second), stdin="not a build\n")
+    assert res.returncode == 2 and res.stderr.splitlines()[0] == "error: no Kaniko build found in stdin"

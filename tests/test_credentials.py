@@ -54,7 +54,7 @@ def test_keyring_before_prompt_and_per_host(memory_keyring, no_gh) -> None:
     assert found.value == t and "keyring" in found.source
     with pytest.raises(NonInteractiveError) as err:
         find_token("http://127.0.0.1:9", environ={})
-    assert "interactive session required" in err.value.message
+    assert err.value.message == "no GitHub token found for 127.0.0.1:9" and "--token-env" in (err.value.hint or "")
     assert keyring_delete("github.com") is True
     assert keyring_delete("github.com") is False
 

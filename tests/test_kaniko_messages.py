@@ -167,6 +167,9 @@ def test_each_variant_is_read_as_its_kind(kind: str, level: str, fmt: str, shape
         assert s.pushed_digests == [DIGEST_REF]
     s = parse_both(render(lines, shape), tmp_path)
     EXPECT[kind](s)
+    assert s.kaniko_seen  # inspect-log takes it for a Kaniko build
+    if EXPECT[kind] is not neutral:  # a line the reader counts is a sign of Kaniko by itself, without the echo
+        assert parse_both(render([(level, message)], shape), tmp_path).kaniko_seen, message
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda v: v.id)

@@ -22,7 +22,7 @@ ENTER = "\r"
 TOKEN_SHAPE = re.compile(r"(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}")
 
 
-def spawn(registry_pat: str | None = None, time_factor: float = 0.01) -> tuple[pexpect.spawn, io.StringIO]:
+def spawn(registry_pat: str | None = None, time_factor: float = 0.01, columns: int = 160) -> tuple[pexpect.spawn, io.StringIO]:
     # The plain demo, with the sandbox accepting `registry_pat` typed at the prompt (None: one in the environment).
     code = (
         "from wizard.app.demo import demo_environment; from wizard.engine.session import Options; "
@@ -32,7 +32,7 @@ def spawn(registry_pat: str | None = None, time_factor: float = 0.01) -> tuple[p
     )
     # No cursor-position requests: a pty under pexpect never answers them.
     env = child_env({"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"})
-    child = pexpect.spawn(sys.executable, ["-c", code], env=env, encoding="utf-8", dimensions=(40, 160), timeout=30)
+    child = pexpect.spawn(sys.executable, ["-c", code], env=env, encoding="utf-8", dimensions=(40, columns), timeout=30)
     transcript = io.StringIO()
     child.logfile_read = transcript
     return child, transcript
@@ -147,3 +147,40 @@ def test_ctrl_c_during_the_build_says_the_run_goes_on_and_a_rerun_resumes() -> N
     assert "interrupted at the validate step" in shown
     assert re.search(r"the validation build \(run \d+\) keeps running on GitHub", shown)
     assert "verdict:" not in shown
+
+
+def test_at_80_columns_a_long_reason_is_shown_whole_and_broken_at_spaces() -> None:
+    child, transcript = spawn(columns=80)
+    try:
+        answer(child, "Service name", CLEAR_LINE + "Orders Api With A Long Name")
+        # The reason is wider than the terminal: its end (the suggestion) is drawn too, and not cut inside a word.
+        child.expect_exact("(did you mean")
+        child.expect_exact('"orders-api-with-a-long-name"?)')
+        child.send(CTRL_C)
+        status = finish(child)
+    finally:
+        child.close(force=True)
+    assert status == 130
+    shown = plain(transcript.getvalue())
+    reason = shown[shown.index("invalid service name") : shown.index('-long-name"?)')]
+    assert all(len(line) <= 80 for line in reason.splitlines()), reason
+
+
+def test_at_80_columns_each_change_is_listed_once_before_its_confirm() -> None:
+    child, transcript = spawn(columns=80)
+    try:
+        answer(child, "Service name", CLEAR_LINE + "orders-api" + ENTER)
+        answer(child, "Image tags", ENTER)
+        answer(child, "Layer cache", ENTER)
+        answer(child, "Registry credential", ENTER)  # github-token: only the REGISTRY_URL variable is written
+        answer(child, "Where the registry secrets live", ENTER)
+        answer(child, "Which repositories may read", ENTER)
+        child.expect_exact("Apply the secrets step's changes?")
+        before_confirm = plain(transcript.getvalue())
+        child.send(CTRL_C)
+        finish(child)
+    finally:
+        child.close(force=True)
+    secrets_step = before_confirm[before_confirm.rindex("== Registry secrets") :]
+    assert secrets_step.count("create variable REGISTRY_URL=ghcr.io") == 1, secrets_step
+    assert "step will:" not in secrets_step

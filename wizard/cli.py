@@ -15,20 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
+from wizard.cli_help import parser_help
 from wizard.errors import InputError, WizardError
 
 if TYPE_CHECKING:
     from wizard.app.options import AnswerSource, Connection
     from wizard.core.spec import AnswerSpec
-
-DESCRIPTION = """\
-Onboard a GitHub repository to the org's container build convention: an image under
-ghcr.io/brikbyte-studios, registry secrets, a caller workflow for the org's reusable Kaniko
-workflow, and a validation build that proves the layer cache works."""
-
-EPILOG = """\
-With no command, the wizard runs on the current directory's repository (full screen, or --plain prompts).
-exit codes: 0 done, 1 validation failed, 2 usage or input error, 3 GitHub refused, 130 interrupted."""
 
 ANSWER_PREFIX = "answer__"  # the namespace attribute of an answer flag: answer__<name>
 ANSWER_COMMANDS = ("plan", "apply", "validate", None)  # None: the bare wizard
@@ -78,7 +70,11 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
 def add_rotate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`rotate` takes no answer flags: where the secret lives comes from the recorded answers, or these (own dests, so
     they are not taken for answer flags given before the command)."""
-    rotate = sub.add_parser("rotate", help="replace REGISTRY_PAT where the onboarding put it (org or environment); nothing else changes")
+    rotate = sub.add_parser(
+        "rotate",
+        help="replace REGISTRY_PAT where the onboarding put it (org or environment); nothing else changes",
+        **parser_help("rotate"),
+    )
     rotate.add_argument("--repo", dest="rotate_repo", metavar="OWNER/NAME", help="the onboarded repo (default: the 'origin' remote)")
     rotate.add_argument("--scope", dest="rotate_scope", choices=("org", "environment"), help="where the secret lives (default: recorded)")
     rotate.add_argument(
@@ -103,9 +99,7 @@ def add_rotate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="brik-onboard",
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **parser_help(""),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--plain", action="store_true", help="the wizard as plain prompts instead of the full-screen interface")
@@ -113,14 +107,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_flags(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    plan = sub.add_parser("plan", help="dry run: resolve the answers and print every change, write nothing")
+    plan = sub.add_parser("plan", help="dry run: resolve the answers and print every change, write nothing", **parser_help("plan"))
     add_answer_flags(plan)
     add_run_flags(plan)
     plan.add_argument("--workflow-file", metavar="PATH", help="an existing caller workflow to update: show the diff")
     plan.add_argument("--json", action="store_true", help="print one JSON object")
     plan.add_argument("--offline", action="store_true", help="do not read GitHub's current state, even with a token")
 
-    apply = sub.add_parser("apply", help="run the whole onboarding non-interactively from an answers file and/or flags")
+    apply = sub.add_parser(
+        "apply", help="run the whole onboarding non-interactively from an answers file and/or flags", **parser_help("apply")
+    )
     apply.add_argument("file", nargs="?", metavar="FILE", help="answers file (same as --answers)")
     add_answer_flags(apply)
     add_run_flags(apply)
@@ -137,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     apply.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
 
-    validate = sub.add_parser("validate", help="only the validation build and its verdict")
+    validate = sub.add_parser("validate", help="only the validation build and its verdict", **parser_help("validate"))
     add_answer_flags(validate)
     add_run_flags(validate)
     validate.add_argument("--yes", action="store_true", help="start the builds without asking")
@@ -146,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser(
         "status",
         help="is the repo onboarded and healthy? (reads GitHub, writes nothing)",
-        description="exit codes: 0 onboarded and healthy, 1 not onboarded, drifted or a secret missing, 2 usage, 3 GitHub refused",
+        **parser_help("status"),
     )
     status.add_argument("--repo", dest="status_repo", metavar="OWNER/NAME", help="repository (default: the current directory's origin)")
     status.add_argument("--api-url", dest="status_api_url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
@@ -154,36 +150,40 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print one JSON object")
     add_rotate_parser(sub)
 
-    sub.add_parser("schema", help="print the answers file's JSON Schema (draft 2020-12)")
+    sub.add_parser("schema", help="print the answers file's JSON Schema (draft 2020-12)", **parser_help("schema"))
 
-    auth = sub.add_parser("auth", help="the admin token in the OS keyring")
+    auth = sub.add_parser("auth", help="the admin token in the OS keyring", **parser_help("auth"))
     auth_sub = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True)
-    login = auth_sub.add_parser("login", help="store a token in the keyring (read from stdin with --with-token)")
+    login = auth_sub.add_parser(
+        "login", help="store a token in the keyring (read from stdin with --with-token)", **parser_help("auth login")
+    )
     login.add_argument("--with-token", action="store_true", help="read the token from stdin")
     for p in (
         login,
-        auth_sub.add_parser("status", help="host, user, scopes and where the token comes from"),
-        auth_sub.add_parser("logout", help="remove the stored token"),
+        auth_sub.add_parser("status", help="host, user, scopes and where the token comes from", **parser_help("auth status")),
+        auth_sub.add_parser("logout", help="remove the stored token", **parser_help("auth logout")),
     ):
         p.add_argument("--api-url", dest="auth_api_url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
         p.add_argument("--token-env", dest="auth_token_env", metavar="VAR", help="read the token from this environment variable")
 
-    demo = sub.add_parser("demo", help="the wizard against the embedded GitHub sandbox: no token, no network")
+    demo = sub.add_parser("demo", help="the wizard against the embedded GitHub sandbox: no token, no network", **parser_help("demo"))
     demo_mode = demo.add_mutually_exclusive_group()
     demo_mode.add_argument("--headless", action="store_true", help="answer with the defaults and print one line per step and the verdict")
     demo_mode.add_argument("--plain", action="store_true", dest="demo_plain", help="the demo as plain prompts")
     demo.add_argument("--time-factor", type=float, default=0.05, help="scale simulated build time (default 0.05)")
 
-    inspect = sub.add_parser("inspect-log", help="analyse Kaniko job logs offline; with two logs, the run-1 vs run-2 verdict")
+    inspect = sub.add_parser(
+        "inspect-log", help="analyse Kaniko job logs offline; with two logs, the run-1 vs run-2 verdict", **parser_help("inspect-log")
+    )
     inspect.add_argument("logs", nargs="+", metavar="LOG", help="one or two job log files ('-' for stdin)")
     inspect.add_argument("--image", help="expected image repository (checks the push)")
     inspect.add_argument("--cache-repo", help="expected cache repository")
     inspect.add_argument("--destination", action="append", metavar="REF", help="expected destination image:tag (repeatable)")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
 
-    sandbox = sub.add_parser("sandbox", help="the embedded GitHub sandbox")
+    sandbox = sub.add_parser("sandbox", help="the embedded GitHub sandbox", **parser_help("sandbox"))
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", metavar="COMMAND", required=True)
-    serve = sandbox_sub.add_parser("serve", help="run the sandbox as a standalone server until interrupted")
+    serve = sandbox_sub.add_parser("serve", help="run the sandbox as a standalone server until interrupted", **parser_help("sandbox serve"))
     serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     serve.add_argument(
         "--token", help="admin token to accept (default: a fresh random one, printed); ghs_... acts as a GitHub App installation token"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from wizard.core.tokens import check_token_shape
-from wizard.errors import InputError, NonInteractiveError
+from wizard.errors import InputError, NoTokenError
 
 KEYRING_SERVICE = "brik-onboard"
 DEFAULT_API_URL = "https://api.github.com"
@@ -98,7 +98,7 @@ def find_token(
         if from_gh:
             return Token(from_gh, "gh auth token")
     if ask is None:
-        raise NonInteractiveError("the GitHub token (set GH_TOKEN or run `brik-onboard auth login`)")
+        raise NoTokenError(host)
     value = ask(f"GitHub token for {host}").strip()
     if not value:
         raise InputError("no token given", "paste a token with the repo, workflow and admin:org scopes")

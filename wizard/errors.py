@@ -43,12 +43,20 @@ class InputError(WizardError):
 
 
 class NonInteractiveError(InputError):
-    """A question needs an answer and there is no terminal to ask it on (exit 2)."""
+    """A question needs an answer and there is no terminal to ask it on (exit 2).
 
-    def __init__(self, missing: str) -> None:
-        super().__init__(
-            f"interactive session required: {missing} has no answer",
-            "pass --yes / an answers file / the missing flag",
+    The hint is the raiser's: it names only what the command that can raise it accepts (tests/test_cli_hints.py)."""
+
+    def __init__(self, missing: str, hint: str) -> None:
+        super().__init__(f"interactive session required: {missing} has no answer", hint)
+
+
+class NoTokenError(NonInteractiveError):
+    """No admin token anywhere, and the command does not ask for one (exit 2)."""
+
+    def __init__(self, host: str) -> None:
+        InputError.__init__(
+            self, f"no GitHub token found for {host}", "set GH_TOKEN, pass --token-env VAR, or run `brik-onboard auth login`"
         )
 
 

@@ -23,14 +23,16 @@ class FlagQuestioner:
 
     def secret(self, name: str, prompt: str) -> str:
         if not self.interactive:
-            raise NonInteractiveError(f"the value of secret {name} (set BRIK_SECRET_{name} or use --secrets-from-stdin)")
+            raise NonInteractiveError(
+                f"the value of secret {name}", f"set BRIK_SECRET_{name}, or pass --secrets-from-stdin with a {name}=value line on stdin"
+            )
         return getpass.getpass(f"{prompt} (input hidden): ")
 
     def confirm(self, step: str, summary: str) -> bool:
         if self.yes:
             return True
         if not self.interactive:
-            raise NonInteractiveError(f"confirmation of the {step} step's changes (pass --yes)")
+            raise NonInteractiveError(f"confirmation of the {step} step's changes", "pass --yes to apply them without asking")
         print(summary, file=sys.stderr)
         return input(f"apply the {step} step? [y/N] ").strip().lower() in ("y", "yes")
 

@@ -16,6 +16,13 @@ def run_inspect_log(args: InspectOptions) -> int:
     if len(args.logs) > 2:
         raise InputError("inspect-log takes one or two logs", "pass attempt 1's log, then attempt 2's")
     summaries = [_parse(path) for path in args.logs]
+    empty = [_shown(path) for path, s in zip(args.logs, summaries, strict=True) if not s.kaniko_seen]
+    if empty:
+        # All-zero counts would read as "no cache" and a verdict on them as a cache failure: say the file is wrong.
+        raise InputError(
+            "; ".join(f"no Kaniko build found in {name}" for name in empty),
+            "pass the job log of a step that ran Kaniko (e.g. saved with `gh run view RUN_ID --log`)",
+        )
     verdict = None
     if len(summaries) == 2:
         verdict = judge(
@@ -50,6 +57,10 @@ def _parse(path: str) -> LogSummary:
         raise InputError(f"{path} is a directory", "pass the path of a saved job log") from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}", None) from None
+
+
+def _shown(path: str) -> str:
+    return "stdin" if path == "-" else path
 
 
 def _human(s: LogSummary) -> str:

@@ -22,7 +22,7 @@ class _NoQuestions:
         return choice.default
 
     def secret(self, name: str, prompt: str) -> str:
-        raise NonInteractiveError(f"the value of secret {name}")
+        raise NonInteractiveError(f"the value of secret {name}", f"set BRIK_SECRET_{name}")
 
     def confirm(self, step: str, summary: str) -> bool:
         return False

@@ -37,7 +37,7 @@ def run_rotate(o: RotateOptions) -> int:
     questioner = FlagQuestioner(yes=o.yes)
     if not o.yes and not questioner.interactive:
         # Before any request: without a terminal the confirmation could never be given.
-        raise NonInteractiveError("confirmation of the rotation (pass --yes)")
+        raise NonInteractiveError("confirmation of the rotation", "pass --yes to replace the secret without asking")
     environ = dict(os.environ)
     stdin_text = read_stdin_if(o.secrets_from_stdin)
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None

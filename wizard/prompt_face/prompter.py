@@ -48,8 +48,45 @@ def validator(check: Check) -> Callable[[str], bool | str]:
     return validate
 
 
+def at_word_breaks(validate: Callable[[str], bool | str]) -> Callable[[str], bool | str]:
+    """The reason broken into lines at spaces to fit the running prompt's terminal (the toolbar would break words)."""
+
+    def wrapped(text: str) -> bool | str:
+        import textwrap
+
+        from prompt_toolkit.application.current import get_app_or_none
+
+        result = validate(text)
+        app = get_app_or_none()
+        if result is True or app is None:
+            return result
+        return "\n".join(textwrap.wrap(str(result), max(20, app.output.get_size().columns - 1), break_on_hyphens=False))
+
+    return wrapped
+
+
 def _needs_text(text: str) -> bool | str:
     return True if text else "a value is required (Ctrl-C stops)"
+
+
+def wrap_validation_toolbar(app: Any) -> bool:
+    """questionary shows why the text is refused in prompt_toolkit's validation toolbar: one line, cut at the
+    terminal's width, so the end of the reason and its hint were lost. Let that line wrap and the toolbar grow to fit.
+    False when the toolbar is not found (a prompt_toolkit that lays its prompt out otherwise: the line stays cut)."""
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.containers import Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    for container in app.layout.walk():
+        if (
+            isinstance(container, Window)
+            and isinstance(container.content, FormattedTextControl)
+            and "ValidationToolbar" in getattr(container.content.text, "__qualname__", "")
+        ):
+            container.height = None  # as tall as the wrapped reason
+            container.wrap_lines = to_filter(True)
+            return True
+    return False
 
 
 def ask(question: Any) -> Any:
@@ -66,7 +103,9 @@ class QuestionaryPrompter:
     def text(self, message: str, default: str, check: Check | None = None) -> str:
         import questionary
 
-        return str(ask(questionary.text(message, default=default, validate=validator(check) if check else None)))
+        question = questionary.text(message, default=default, validate=at_word_breaks(validator(check)) if check else None)
+        wrap_validation_toolbar(question.application)
+        return str(ask(question))
 
     def select(self, message: str, options: Sequence[Option], default: str) -> str:
         import questionary

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from wizard.core.plan import Plan
 from wizard.core.spec import Kind
+from wizard.engine.events import Event, StepChecked
 from wizard.engine.questions import RECOVERY_LABELS, Choice, Question, Recovery
 from wizard.engine.runner import Cancelled
 from wizard.errors import WizardError
@@ -30,6 +31,12 @@ class PromptQuestioner:
         self.out = out
         self.approved: list[str] = []  # steps whose writes the user accepted: writes may have started
         self._secrets: dict[str, str] = {}
+        self._listed: tuple[str, str] | None = None  # (step, its writes) the renderer has just printed
+
+    def seen(self, event: Event) -> None:
+        """Every event, after the renderer printed it: a step's checked changes are on screen above its confirm."""
+        if isinstance(event, StepChecked):
+            self._listed = (event.step, "\n".join(c.summary for c in event.changes if c.is_write))
 
     def answers(self, step: str, questions: Sequence[Question], plan: Plan) -> dict[str, Any]:
         edits: dict[str, Any] = {}
@@ -67,10 +74,12 @@ class PromptQuestioner:
         return self._secrets[name]
 
     def confirm(self, step: str, summary: str) -> bool:
-        print(f"The {step} step will:", file=self.out)
-        for line in summary.splitlines():
-            print(f"   - {line}", file=self.out)
-        self.out.flush()
+        if self._listed != (step, summary):  # listed once: only when the renderer has not just shown these changes
+            print(f"The {step} step will:", file=self.out)
+            for line in summary.splitlines():
+                print(f"   - {line}", file=self.out)
+            self.out.flush()
+        self._listed = None
         ok = self.prompter.confirm(STEP_CONFIRMS.get(step, f"Apply the {step} step's changes?"), True)
         if ok:
             self.approved.append(step)

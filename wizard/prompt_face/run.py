@@ -44,14 +44,22 @@ def run_prompts(
     err = err or sys.stderr
     if prompter is None:
         if not sys.stdin.isatty():
-            error = NonInteractiveError("the prompt mode's first question")
+            error = NonInteractiveError(
+                "the prompt mode's first question", "run it in a terminal, or use `brik-onboard apply --yes` with an answers file or flags"
+            )
             print(error.render(), file=err)
             return error.exit_code
         prompter = QuestionaryPrompter()
     questioner = PromptQuestioner(prompter, out)
     engine: Engine | None = None
     try:
-        engine = Engine(session_factory(questioner, TextRenderer(out)))
+        renderer = TextRenderer(out)
+
+        def emit(event: Event) -> None:
+            renderer(event)
+            questioner.seen(event)
+
+        engine = Engine(session_factory(questioner, emit))
         session = engine.run()
         _closing(session, out)
         return EXIT_VALIDATION_FAILED if session.verdict_passed is False else EXIT_OK

@@ -48,6 +48,24 @@ class LogSummary:
         return bool(self.lookups or self.hit_count or self.miss_count or self.cache_pushes or self.cache_upload_errors or self.expired)
 
     @property
+    def kaniko_seen(self) -> bool:
+        """True when any line was read as Kaniko's: an instruction's echo, a stage, a cache event, a push or its
+        fatal error. A file without any is not a Kaniko build log (a wrong file or a step that never ran Kaniko)."""
+        return bool(
+            self.instruction_count
+            or self.stages
+            or self.cache_enabled_hint
+            or self.inferred_hits
+            or self.cache_read_refusals
+            or self.push_targets
+            or self.pushed
+            or self.pushes_without_ref
+            or self.no_push
+            or self.push_permission_warning
+            or self.fatal
+        )
+
+    @property
     def truncated(self) -> bool:
         return self.hit_count > len(self.hits) or self.miss_count > len(self.misses) or self.instruction_count > len(self.instructions)
 

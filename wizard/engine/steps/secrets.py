@@ -151,7 +151,7 @@ class SecretsStep(Step):
             s.emit(StepWarning(self.name, f"no value for {name} yet", f"set BRIK_SECRET_{name} (or pass it on stdin) before `apply`"))
             return
         if value is None:
-            raise NonInteractiveError(f"the value of secret {name} (set BRIK_SECRET_{name} or pass it on stdin)")
+            raise NonInteractiveError(f"the value of secret {name}", f"set BRIK_SECRET_{name}")
         if name == PAT_SECRET:
             try:
                 self._check_pat(s, value)

@@ -7,6 +7,7 @@ Each call also states the status it expects, so the tour doubles as a behaviour 
 from __future__ import annotations
 
 from tests.sandbox_client import CALLER_WORKFLOW, ORG, REPO, Client, b64
+from wizard.sandbox.state import utcnow
 
 R = f"/repos/{REPO}"
 O = f"/orgs/{ORG}"
@@ -195,10 +196,14 @@ def tour_actions(admin: Client, sandbox) -> None:
     sandbox.state.legacy_dispatch_400 = True
     admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main", "return_run_details": True}, expect=400)
     sandbox.state.legacy_dispatch_400 = False
+    # The sandbox's clock stands still while the run is fresh: "still queued" must not depend on machine load.
+    frozen = sandbox.state.now()
+    sandbox.state.clock = lambda: frozen
     run_id = admin.dispatch(REPO, "build-image.yml")
     RUN = f"{R}/actions/runs/{run_id}"
     admin.call("POST", f"{RUN}/rerun", expect=403)  # still queued: "already running"
     admin.call("POST", f"{RUN}/cancel", expect=202)
+    sandbox.state.clock = utcnow
     admin.wait_run(REPO, run_id)
     admin.call("POST", f"{RUN}/cancel", expect=409)
     admin.call("POST", f"{RUN}/rerun", expect=201)

@@ -110,7 +110,8 @@ def test_the_sandbox_process_hands_over_an_address_that_answers_and_stops_when_i
         assert process is not None
         address = server.address()
         assert connect(address.base_url, address.token).whoami().login == "octo-admin"
-        assert connect(address.base_url, address.token).api_url == address.base_url
+        pat = connect(address.base_url, address.registry_pat).whoami()
+        assert pat.login == "octo-admin" and pat.scopes is not None and "write:packages" in pat.scopes
     finally:
         server.stop()
     assert process.returncode == 0  # it ended on its own once stdin closed, not killed

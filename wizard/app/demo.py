@@ -33,10 +33,11 @@ DEMO_POLL_S = 0.1
 
 @dataclass(frozen=True)
 class SandboxAddress:
-    """Where a sandbox in another process answers, and its admin token."""
+    """Where a sandbox in another process answers, its admin token, and a registry PAT its registry accepts."""
 
     base_url: str
     token: str
+    registry_pat: str
 
 
 @dataclass
@@ -102,7 +103,7 @@ class SandboxProcess:
         line = self._process.stdout.readline()
         try:
             found = json.loads(line)
-            return SandboxAddress(str(found["url"]), str(found["token"]))
+            return SandboxAddress(str(found["url"]), str(found["token"]), str(found["registry_pat"]))
         except (ValueError, KeyError, TypeError):
             self.stop()
             raise WizardError("the demo's sandbox did not start", "run `brik-onboard demo --headless` to see why") from None

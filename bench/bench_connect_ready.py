@@ -123,7 +123,7 @@ class Server:
 
 def summary(label: str, times: list[float], base: float | None) -> str:
     median = statistics.median(times)
-    line = f"  {label:<34}: median {median * 1000:7.1f} ms  (min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f})"
+    line = f"  {label:<44}: median {median * 1000:7.1f} ms  (min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f})"
     if base is not None:
         ratio = median / base
         line += f"  ratio {ratio:.3f}x"
@@ -177,7 +177,7 @@ def main() -> int:
         print(summary(f"{label}, Signed in as", ready, bare_median))
         ratio = statistics.median(ready) / bare_median
         ok = ok and ratio <= TARGET
-        print(f"  {'':<34}  target <= {TARGET}x: {'met' if ratio <= TARGET else 'NOT met'}")
+        print(f"  {'':<44}  target <= {TARGET}x: {'met' if ratio <= TARGET else 'NOT met'}")
     return 0 if ok else 1
 
 

@@ -2,11 +2,15 @@
 
 No token and no network: the sandbox makes its own admin token (and a registry PAT its registry accepts), and
 answers/state live in a temporary folder so a demo never writes into the current directory. This module and
-`sandbox serve` are the only places outside the tests that import the sandbox.
+`sandbox serve` are the only places outside the tests that import the sandbox. The full-screen demo runs it in a
+child process instead (SandboxProcess), started before the UI loads, so its start-up does not hold up the screen.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.app.options import AnswerSource, Connection
+from wizard.errors import WizardError
 
 if TYPE_CHECKING:
     from wizard.app.sessions import SessionFactory
@@ -26,9 +31,18 @@ DEMO_TIME_FACTOR = 0.05  # an 80 s first build takes 4 s: long enough to watch, 
 DEMO_POLL_S = 0.1
 
 
+@dataclass(frozen=True)
+class SandboxAddress:
+    """Where a sandbox in another process answers, its admin token, and a registry PAT its registry accepts."""
+
+    base_url: str
+    token: str
+    registry_pat: str
+
+
 @dataclass
 class DemoEnv:
-    sandbox: Sandbox
+    sandbox: Sandbox | SandboxAddress
     workdir: Path
     environ: dict[str, str]
 
@@ -61,3 +75,57 @@ def demo_environment(time_factor: float = DEMO_TIME_FACTOR, *, registry_pat: boo
         elif registry_pat:
             environ[secret_env_var(Plan(), PAT_SECRET)] = sandbox.add_token(("write:packages",))
         yield DemoEnv(sandbox, Path(tmp), environ)
+
+
+class SandboxProcess:
+    """The demo's sandbox in a child process (wizard/sandbox/child.py). Started as soon as the demo knows it runs
+    full screen: the child imports Flask and seeds its state on another core while this process loads the UI; an
+    in-process sandbox would hold the GIL and delay the first usable screen by its whole start-up."""
+
+    def __init__(self, time_factor: float) -> None:
+        self._time_factor = time_factor
+        self._process: subprocess.Popen[str] | None = None
+        self.start()
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "wizard.sandbox.child", "--time-factor", repr(self._time_factor)]
+        # Its own session: a signal meant for the terminal's foreground job is not its business; it ends when stdin closes.
+        self._process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+        )
+
+    def address(self) -> SandboxAddress:
+        """Wait for the child's URL and token (a call after a failed start starts a new child)."""
+        if self._process is None or self._process.poll() is not None:
+            self.stop()
+            self.start()
+        assert self._process is not None and self._process.stdout is not None
+        line = self._process.stdout.readline()
+        try:
+            found = json.loads(line)
+            return SandboxAddress(str(found["url"]), str(found["token"]), str(found["registry_pat"]))
+        except (ValueError, KeyError, TypeError):
+            self.stop()
+            raise WizardError("the demo's sandbox did not start", "run `brik-onboard demo --headless` to see why") from None
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.stdin is not None:
+            process.stdin.close()  # the child's cue to stop serving
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()  # only the child this object started
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+@contextmanager
+def demo_process_environment(server: SandboxProcess) -> Iterator[DemoEnv]:
+    """A DemoEnv on the child's sandbox: the admin token in the environment, answers in a temporary folder."""
+    address = server.address()
+    with tempfile.TemporaryDirectory(prefix="brik-onboard-demo-") as tmp:
+        yield DemoEnv(address, Path(tmp), {"GH_TOKEN": address.token})

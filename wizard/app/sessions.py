@@ -53,7 +53,7 @@ def build_session(
 ) -> Session:
     """`ask_token`: the face's masked prompt for the admin token, last in the search order (None: never ask)."""
     env = dict(os.environ if environ is None else environ)
-    ctx = plan_context(source, answers_may_be_new=True, environ=env)
+    ctx = plan_context(source, answers_may_be_new=True, environ=env, with_interface=False)
     plan = ctx.plan
     if connection.token_env and connection.token_env in plan.secret_env.values():
         name = next(k for k, v in plan.secret_env.items() if v == connection.token_env)

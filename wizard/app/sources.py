@@ -30,9 +30,16 @@ class PlanContext:
 
 
 def plan_context(
-    source: AnswerSource, cwd: Path | None = None, *, answers_may_be_new: bool = False, environ: Mapping[str, str] | None = None
+    source: AnswerSource,
+    cwd: Path | None = None,
+    *,
+    answers_may_be_new: bool = False,
+    environ: Mapping[str, str] | None = None,
+    with_interface: bool = True,
 ) -> PlanContext:
-    """`answers_may_be_new`: a named answers file that does not exist yet is where a run will write its answers."""
+    """`answers_may_be_new`: a named answers file that does not exist yet is where a run will write its answers.
+    `with_interface`: read the bundled reusable workflow's inputs (a full YAML parse); a session leaves it to the
+    preflight step, which reads the workflow the caller will really call."""
     cwd = cwd or Path.cwd()
     local = origin_repo(cwd)
     flags = {**user_settings(environ), **source.flags}
@@ -51,7 +58,7 @@ def plan_context(
     if local is not None and local[0].lower() == plan.repo.lower():
         checkout = local[1]
     existing = _existing_workflow(source, plan, checkout)
-    interface, notices = _bundled_interface(plan)
+    interface, notices = _bundled_interface(plan) if with_interface else (None, [])
     return PlanContext(plan, checkout, answers_path, existing, interface, notices, recorded, flags)
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
+from typing import TYPE_CHECKING
 
-from wizard.app.demo import DEMO_POLL_S, demo_environment
+from wizard.app.demo import DEMO_POLL_S, SandboxProcess, demo_environment, demo_process_environment
 from wizard.app.options import DemoOptions
-from wizard.core.plan import PAT_SECRET, Plan, secret_env_var
-from wizard.engine.events import Event
-from wizard.engine.questions import Questioner
-from wizard.engine.session import Options, Session
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
+
+if TYPE_CHECKING:
+    from wizard.engine.events import Event
+    from wizard.engine.questions import Questioner
+    from wizard.engine.session import Session
 
 SANDBOX_LINE = "sandbox: {url} (embedded; no token, no network)"
 
@@ -24,20 +26,27 @@ def run_demo(o: DemoOptions) -> int:
         # Before the sandbox starts: without a terminal the full-screen UI would wait for keys that never come.
         raise InputError("interactive session required: the demo asks questions in a terminal", "run `brik-onboard demo --headless`")
     if o.mode == "plain":
+        from wizard.core.plan import PAT_SECRET, Plan, secret_env_var
+        from wizard.engine.session import Options
         from wizard.prompt_face.run import run_prompts
 
         with demo_environment(time_factor=o.time_factor) as env:
             print(SANDBOX_LINE.format(url=env.sandbox.base_url))
             print(f"the pat strategy reads the sandbox's registry PAT from {secret_env_var(Plan(), PAT_SECRET)}")
             return run_prompts(env.factory(Options(poll_interval_s=DEMO_POLL_S)))
+    server = SandboxProcess(o.time_factor)  # starts on another core while the UI loads
     from wizard.tui.app import run_wizard
 
     with ExitStack() as stack:
+        stack.callback(server.stop)
 
         def factory(questioner: Questioner, emit: Callable[[Event], None]) -> Session:
-            # The sandbox starts in the TUI's worker, after the first frame. The registry PAT is typed on the
-            # secrets screen, as a user would.
-            env = stack.enter_context(demo_environment(time_factor=o.time_factor, registry_pat=False))
+            # In the TUI's worker, after the first frame: waits for the sandbox, then connects. The registry PAT
+            # is typed on the secrets screen, as a user would.
+            import wizard.github  # noqa: F401 - PyGithub loads here while the sandbox may still be starting
+            from wizard.engine.session import Options
+
+            env = stack.enter_context(demo_process_environment(server))
             return env.factory(Options(poll_interval_s=DEMO_POLL_S, live_steps=True))(questioner, emit)
 
         return run_wizard(factory, sub_title="demo · embedded GitHub sandbox, no token, no network")
@@ -46,6 +55,7 @@ def run_demo(o: DemoOptions) -> int:
 def run_headless(o: DemoOptions) -> int:
     from wizard.app.flag_questioner import FlagQuestioner
     from wizard.engine.runner import Engine
+    from wizard.engine.session import Options
     from wizard.text.events import TextRenderer
 
     renderer = TextRenderer(sys.stdout, compact=True)

@@ -75,8 +75,9 @@ class WizardApp(WorkerMessages, App[int]):
 
     def on_mount(self) -> None:
         self.questioner.attach(self.post_message)
-        # The session (PyGithub, the engine's steps, the sandbox for the demo) loads in a worker, once the first
-        # frame is on screen: an import holds the GIL, so starting it earlier would slow the first paint.
+        # The session (PyGithub, the engine's steps) loads in a worker, once the first frame is on screen: an
+        # import holds the GIL, so starting it earlier would slow the first paint. (The demo's sandbox runs in
+        # its own process, started before this app: see wizard/app/demo.py.)
         self.call_after_refresh(self.controller.start)
 
     # -- model helpers ----------------------------------------------------------------------------------------

@@ -183,13 +183,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox = sub.add_parser("sandbox", help="the embedded GitHub sandbox")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", metavar="COMMAND", required=True)
-    serve = sandbox_sub.add_parser("serve", help="run the sandbox as a standalone server until interrupted")
+    from wizard.commands.sandbox_cmd import SERVE_DESCRIPTION, SERVE_EPILOG
+
+    serve = sandbox_sub.add_parser(
+        "serve",
+        help="run the sandbox as a standalone server until interrupted",
+        description=SERVE_DESCRIPTION,
+        epilog=SERVE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     serve.add_argument(
         "--token", help="admin token to accept (default: a fresh random one, printed); ghs_... acts as a GitHub App installation token"
     )
     serve.add_argument("--scopes", default="repo,workflow,admin:org,read:org", help="comma-separated scopes of that token")
-    serve.add_argument("--seed", metavar="FILE", help="extra orgs, repos, files, users and tokens (YAML or JSON)")
+    serve.add_argument("--seed", metavar="FILE", help="extra orgs, repos, files, users and tokens (YAML or JSON; format below)")
     serve.add_argument("--time-factor", type=float, default=1.0, help="scale simulated build time (0.01 = 100x faster)")
     serve.add_argument(
         "--plan",

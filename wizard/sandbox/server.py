@@ -179,8 +179,10 @@ def serve(
     out: TextIO = sys.stdout,
     plan: str = "free",
     ghes: str | None = None,
+    greeting: Callable[[Sandbox], list[str]] | None = None,
 ) -> None:
-    """`brik-onboard sandbox serve`: print the API base URL and the token, serve until interrupted."""
+    """`brik-onboard sandbox serve`: print the API base URL and the token (then `greeting`'s lines, once it is
+    serving), serve until interrupted."""
     sandbox = Sandbox(
         port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor, quiet=False, plan=plan, ghes=ghes
     )
@@ -190,6 +192,8 @@ def serve(
     print(f"token: {sandbox.token}", file=out)
     for login, value in sandbox.seeded_tokens.items():
         print(f"token for {login}: {value}", file=out)
+    for line in greeting(sandbox) if greeting is not None else ():
+        print(line, file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
     try:
         while True:

@@ -154,13 +154,13 @@ class SecretsStep(Step):
             raise NonInteractiveError(f"the value of secret {name} (set BRIK_SECRET_{name} or pass it on stdin)")
         if name == PAT_SECRET:
             try:
-                self._check_pat(s, value)
+                self._check_pat(s, value, s.secrets.source_of(name))
             except WizardError:
                 s.secrets.forget(name)  # a refused PAT is asked for again, not reused
                 raise
 
-    def _check_pat(self, s: Session, value: str) -> None:
-        for warning in check_registry_pat(s.port, value, self.name, s.questioner):
+    def _check_pat(self, s: Session, value: str, source: str) -> None:
+        for warning in check_registry_pat(s.port, value, self.name, s.questioner, source):
             s.emit(warning)
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,17 @@ class DemoEnv:
 
         # The demo's sandbox lives and dies with this process: no other run can reach it, so no lock (and no file).
         env = {**self.environ, **(environ or {})}
+        if options.demo_merge is None:
+            # Nobody else can merge the demo's pull request: the engine offers to, clearly as a demo action.
+            options = replace(options, demo_merge=self.sandbox.merge_pull)
         return session_factory(self.source(**answers), Connection(), options, environ=env, run_lock=False)
+
+
+def demo_registry_pat() -> str:
+    """A fake classic PAT made at run time, for `demo_environment(registry_pat=...)` (shaped like the sandbox's own)."""
+    import secrets
+
+    return "ghp_" + secrets.token_hex(18)
 
 
 @contextmanager

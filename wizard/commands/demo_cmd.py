@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 
-from wizard.app.demo import DEMO_POLL_S, demo_environment
+from wizard.app.demo import DEMO_POLL_S, demo_environment, demo_registry_pat
 from wizard.app.options import DemoOptions
 from wizard.core.plan import PAT_SECRET, Plan, secret_env_var
 from wizard.engine.events import Event
@@ -32,15 +32,16 @@ def run_demo(o: DemoOptions) -> int:
             return run_prompts(env.factory(Options(poll_interval_s=DEMO_POLL_S)))
     from wizard.tui.app import run_wizard
 
+    # Made here, before the sandbox starts (in the TUI's worker, after the first frame), so the secrets screen can
+    # offer it; the sandbox accepts it as a registry PAT. A user may type another (the sandbox refuses unknown ones).
+    demo_pat = demo_registry_pat()
     with ExitStack() as stack:
 
         def factory(questioner: Questioner, emit: Callable[[Event], None]) -> Session:
-            # The sandbox starts in the TUI's worker, after the first frame. The registry PAT is typed on the
-            # secrets screen, as a user would.
-            env = stack.enter_context(demo_environment(time_factor=o.time_factor, registry_pat=False))
+            env = stack.enter_context(demo_environment(time_factor=o.time_factor, registry_pat=demo_pat))
             return env.factory(Options(poll_interval_s=DEMO_POLL_S, live_steps=True))(questioner, emit)
 
-        return run_wizard(factory, sub_title="demo · embedded GitHub sandbox, no token, no network")
+        return run_wizard(factory, sub_title="demo · embedded GitHub sandbox, no token, no network", demo_registry_pat=demo_pat)
 
 
 def run_headless(o: DemoOptions) -> int:

@@ -164,6 +164,15 @@ class Sandbox:
         """A new App installation token (`ghs_`), by default with the permissions of a sensibly configured App."""
         return self.state.add_installation_token(permissions)
 
+    def merge_pull(self, full_name: str, number: int) -> None:
+        """Merge a pull request as the admin token's user, through the sandbox's own REST route (in-process, no
+        socket): the demo's stand-in for a reviewer. RuntimeError when the sandbox refuses (as GitHub would)."""
+        headers = {"Authorization": f"token {self.token}", "Accept": "application/vnd.github+json"}
+        client = self.app.test_client()
+        answer = client.put(f"/repos/{full_name}/pulls/{number}/merge", json={}, headers=headers, base_url=self.base_url)
+        if answer.status_code != 200:
+            raise RuntimeError(f"the sandbox refused to merge {full_name}#{number}: {answer.status_code} {answer.get_data(as_text=True)}")
+
     def snapshot(self) -> dict[str, Any]:
         from wizard.sandbox.routes_sandbox import snapshot
 

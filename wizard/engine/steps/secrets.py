@@ -38,12 +38,17 @@ class SecretsStep(Step):
             changes.append(
                 Change(ChangeKind.ENVIRONMENT, s.plan.environment or "", Action.CREATE, f"create environment {s.plan.environment}")
             )
+        pat_exists = False
         for spec in s.resolved.secrets:
             existing = self._existing(s, spec, environment_missing=environment_missing)
+            pat_exists = pat_exists or (spec.name == PAT_SECRET and existing is not None)
             changes.extend(self._secret_changes(s, spec, existing))
+        if s.plan.strategy != "pat":
+            # Looked up anyway: a face switching to the PAT strategy then knows whether a value must be typed.
+            pat_exists = self._existing(s, SecretSpec(PAT_SECRET, s.plan.scope, ""), environment_missing=environment_missing) is not None
         for var in s.resolved.variables:
             changes.extend(self._variable_changes(s, var, self._existing_variable(s, var)))
-        s.emit(StepChecked(self.name, tuple(changes), SecretsResult(s.plan.strategy, s.plan.scope)))
+        s.emit(StepChecked(self.name, tuple(changes), SecretsResult(s.plan.strategy, s.plan.scope, pat_exists)))
         return changes
 
     def _existing(self, s: Session, spec: SecretSpec, *, environment_missing: bool) -> SecretInfo | None:

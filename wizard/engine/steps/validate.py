@@ -17,6 +17,7 @@ from wizard.core.kaniko.verdict import Reason, ReasonCode, judge
 from wizard.core.leaks import find_leaks
 from wizard.engine.events import Action, BuildUpdate, Change, ChangeKind, Outcome, Progress, StepChecked, StepDone, VerdictReady
 from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
+from wizard.engine.questions import Choice
 from wizard.engine.results import LayerRow, VerdictFacts
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
@@ -90,6 +91,8 @@ class ValidateStep(Step):
         if self._caller_sha is not None or self._caller_on_default(s) is not None:
             return True  # found by this run's check (a caller on the default branch stays there)
         if s.plan.delivery == "pr" and s.state.pull_number:
+            if self._demo_merged(s):
+                return True
             deadline = time.monotonic() + s.options.wait_merge_s
             while time.monotonic() < deadline:
                 left = int(deadline - time.monotonic())
@@ -101,6 +104,25 @@ class ValidateStep(Step):
             return False
         s.paused = f"push {s.plan.workflow_path} to {s.repo.default_branch}, then run `brik-onboard validate`"
         return False
+
+    def _demo_merged(self, s: Session) -> bool:
+        """The demo offers to merge its own PR in the sandbox (nobody else can there); True once the caller is on
+        the default branch. Never offered outside the demo: on GitHub a reviewer merges."""
+        assert s.repo is not None
+        if s.options.demo_merge is None or not s.state.pull_number:
+            return False
+        number = s.state.pull_number
+        choice = Choice(
+            "demo-merge",
+            f"Demo action: merge pull request #{number} in the sandbox now? (On GitHub a reviewer would merge it.)",
+            ("merge", "pause"),
+            "merge",
+        )
+        if s.questioner.choose(choice) != "merge":
+            return False
+        s.options.demo_merge(s.repo.full_name, number)
+        s.emit(Progress(self.name, f"demo: merged pull request #{number} in the sandbox"))
+        return self._caller_on_default(s) is not None
 
     # -- the first build ---------------------------------------------------------------------------------------
     def _first_run(self, s: Session) -> RunInfo:

@@ -56,3 +56,28 @@ def test_github_token_environment_commit_and_no_cache_reach_a_verdict() -> None:
     assert run.code == EXIT_VALIDATION_FAILED, run.out + run.err
     assert prompter.script == []
     assert "verdict: FAIL" in run.out and "cache" in run.out
+
+
+def test_pat_and_local_delivery_pushed_as_a_demo_action_reach_a_pass() -> None:
+    prompter = ScriptedPrompter(
+        [
+            ("Service name", DEFAULT),
+            ("Image tags", DEFAULT),
+            ("Layer cache", DEFAULT),
+            ("Registry credential", "pat"),
+            ("secrets live", "org"),
+            ("Which repositories", DEFAULT),
+            ("Apply the secrets", True),
+            ("caller workflow reach", "local"),
+            ("Apply the workflow", True),
+            ("Demo action: commit .github/workflows/build-image.yml", "push"),
+            ("Write the answers", True),
+        ]
+    )
+    with demo_environment(time_factor=0.01) as env:
+        run = run_scripted(env, prompter, delivery=None)
+        written = (env.workdir / "example-node-api" / ".github" / "workflows" / "build-image.yml").is_file()
+    assert run.code == EXIT_OK, run.out + run.err
+    assert prompter.script == []
+    assert written and "demo: committed .github/workflows/build-image.yml" in run.out
+    assert "verdict: PASS" in run.out

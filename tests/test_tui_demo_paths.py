@@ -13,6 +13,7 @@ from tests.tui_helpers import (
     complete_steps,
     events_of,
     finish,
+    main_text,
     org_secrets,
     repo_state,
     screen_text,
@@ -145,6 +146,33 @@ def test_the_demo_pr_path_offers_to_merge_the_pull_request_and_reaches_a_verdict
     assert "Demo action: merge pull request #" in asked[0]
     pulls = repo_state(sandbox)["pulls"]
     assert len(pulls) == 1 and pulls[0]["merged"]
+    verdicts = events_of(app, VerdictReady)
+    assert len(verdicts) == 1 and verdicts[0].passed, verdicts
+    assert app.return_code == 0
+
+
+def test_the_demo_local_path_offers_to_push_the_checkout_and_reaches_a_verdict(sandbox, tmp_path: Path) -> None:
+    app = wizard_on(sandbox, tmp_path, delivery="local")
+    asked: list[str] = []
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await complete_steps(pilot, (*UP_TO_SECRETS, "secrets", "workflow"))
+            await wait_status(pilot, "validate", READY)
+            await pilot.press("ctrl+n")
+            await wait_screen(pilot, "ChoiceModal")  # the demo's checkout cannot be pushed by hand: the demo offers to
+            asked.append(screen_text(app))
+            await pilot.press("enter")  # push (the default)
+            await wait_status(pilot, "validate", DONE, FAILED)
+            assert app.journey["validate"].status == DONE, app.journey["validate"].error
+            await pilot.press("ctrl+n")
+            await finish(pilot)
+
+    asyncio.run(scenario())
+    assert "Demo action: commit" in asked[0]
+    local = tmp_path / "example-node-api" / ".github" / "workflows" / "build-image.yml"
+    assert local.is_file()  # delivered into the checkout, then committed as the demo action
+    assert main_text(sandbox, ".github/workflows/build-image.yml") == local.read_text()
     verdicts = events_of(app, VerdictReady)
     assert len(verdicts) == 1 and verdicts[0].passed, verdicts
     assert app.return_code == 0

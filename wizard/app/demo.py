@@ -7,6 +7,7 @@ answers/state live in a temporary folder so a demo never writes into the current
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -36,16 +37,26 @@ class DemoEnv:
         """The answers a session on the sample repo starts from (the flags `apply` would take)."""
         given = {"repo": DEMO_REPO, "api_url": self.sandbox.base_url, "delivery": "commit", **answers}
         flags = {name: value for name, value in given.items() if value is not None}  # None: not given
-        return AnswerSource(flags=flags, answers_file=self.workdir / "brik-onboard.yml")
+        return AnswerSource(flags=flags, answers_file=self.workdir / "brik-onboard.yml", checkout=self.checkout())
+
+    def checkout(self) -> Path:
+        """The demo's local clone of the sample repo (its files, no git): where `--deliver local` writes."""
+        from wizard import assets
+
+        path = self.workdir / DEMO_REPO.split("/")[1]
+        if not path.is_dir():
+            shutil.copytree(assets.demo_repo_dir(), path)
+        return path
 
     def factory(self, options: Options, *, environ: Mapping[str, str] | None = None, **answers: Any) -> SessionFactory:
         from wizard.app.sessions import session_factory
 
         # The demo's sandbox lives and dies with this process: no other run can reach it, so no lock (and no file).
         env = {**self.environ, **(environ or {})}
-        if options.demo_merge is None:
-            # Nobody else can merge the demo's pull request: the engine offers to, clearly as a demo action.
-            options = replace(options, demo_merge=self.sandbox.merge_pull)
+        if options.demo_merge is None and options.demo_push is None:
+            # Nobody else can merge the demo's pull request or push its checkout: the engine offers to, clearly as
+            # demo actions, so every delivery reaches the validation build.
+            options = replace(options, demo_merge=self.sandbox.merge_pull, demo_push=self.sandbox.commit_file)
         return session_factory(self.source(**answers), Connection(), options, environ=env, run_lock=False)
 
 

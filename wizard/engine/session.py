@@ -35,6 +35,8 @@ class Options:
     build_timeout_s: float = 1800.0
     # The demo only: merges a pull request (repo, number) in its sandbox, offered where a reviewer would merge it
     demo_merge: Callable[[str, int], None] | None = None
+    # ... and commits a file of the checkout (repo, path, text) to the default branch, where a user would git push
+    demo_push: Callable[[str, str, str], None] | None = None
 
 
 @dataclass

@@ -22,6 +22,7 @@ from wizard.engine.results import LayerRow, VerdictFacts
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
 from wizard.errors import GitHubRefused
+from wizard.fsutil import MAX_WORKFLOW_BYTES, inside_checkout, read_text_file
 
 
 class ValidateStep(Step):
@@ -102,6 +103,8 @@ class ValidateStep(Step):
                     return True
             s.paused = f"merge pull request #{s.state.pull_number} ({s.links.get('pull', '')}), then run brik-onboard again: it resumes at the validation build"
             return False
+        if self._demo_pushed(s):
+            return True
         s.paused = f"push {s.plan.workflow_path} to {s.repo.default_branch}, then run `brik-onboard validate`"
         return False
 
@@ -122,6 +125,29 @@ class ValidateStep(Step):
             return False
         s.options.demo_merge(s.repo.full_name, number)
         s.emit(Progress(self.name, f"demo: merged pull request #{number} in the sandbox"))
+        return self._caller_on_default(s) is not None
+
+    def _demo_pushed(self, s: Session) -> bool:
+        """The demo offers to commit the caller its checkout holds to the default branch (where a user would push
+        it); True once it is there. Never offered outside the demo."""
+        assert s.repo is not None
+        if s.options.demo_push is None or s.plan.delivery != "local" or s.checkout is None:
+            return False
+        local = inside_checkout(s.checkout, s.plan.workflow_path, "workflow path")
+        if not local.is_file():
+            return False
+        branch = s.repo.default_branch
+        choice = Choice(
+            "demo-push",
+            f"Demo action: commit {s.plan.workflow_path} from the demo's checkout to {branch} in the sandbox now? "
+            "(You would git push it.)",
+            ("push", "pause"),
+            "push",
+        )
+        if s.questioner.choose(choice) != "push":
+            return False
+        s.options.demo_push(s.repo.full_name, s.plan.workflow_path, read_text_file(local, "workflow file", MAX_WORKFLOW_BYTES))
+        s.emit(Progress(self.name, f"demo: committed {s.plan.workflow_path} to {branch} in the sandbox"))
         return self._caller_on_default(s) is not None
 
     # -- the first build ---------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from wizard.engine.registry_pat import check_registry_pat
 from wizard.engine.results import SecretsResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step, done
-from wizard.errors import NonInteractiveError, WizardError
+from wizard.errors import GitHubRefused, NonInteractiveError, WizardError
 
 
 class SecretsStep(Step):
@@ -44,12 +44,19 @@ class SecretsStep(Step):
             pat_exists = pat_exists or (spec.name == PAT_SECRET and existing is not None)
             changes.extend(self._secret_changes(s, spec, existing))
         if s.plan.strategy != "pat":
-            # Looked up anyway: a face switching to the PAT strategy then knows whether a value must be typed.
-            pat_exists = self._existing(s, SecretSpec(PAT_SECRET, s.plan.scope, ""), environment_missing=environment_missing) is not None
+            pat_exists = self._pat_exists(s, environment_missing=environment_missing)
         for var in s.resolved.variables:
             changes.extend(self._variable_changes(s, var, self._existing_variable(s, var)))
         s.emit(StepChecked(self.name, tuple(changes), SecretsResult(s.plan.strategy, s.plan.scope, pat_exists)))
         return changes
+
+    def _pat_exists(self, s: Session, *, environment_missing: bool) -> bool:
+        """Looked up under another strategy too: a face switching to the PAT then knows whether a value must be
+        typed. A token that may not read secrets (its strategy needs none) only means: not known to exist."""
+        try:
+            return self._existing(s, SecretSpec(PAT_SECRET, s.plan.scope, ""), environment_missing=environment_missing) is not None
+        except GitHubRefused:
+            return False
 
     def _existing(self, s: Session, spec: SecretSpec, *, environment_missing: bool) -> SecretInfo | None:
         assert s.repo is not None

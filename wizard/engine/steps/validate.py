@@ -139,8 +139,7 @@ class ValidateStep(Step):
         branch = s.repo.default_branch
         choice = Choice(
             "demo-push",
-            f"Demo action: commit {s.plan.workflow_path} from the demo's checkout to {branch} in the sandbox now? "
-            "(You would git push it.)",
+            f"Demo action: commit {s.plan.workflow_path} from the demo's checkout to {branch} in the sandbox now? (You would git push it.)",
             ("push", "pause"),
             "push",
         )

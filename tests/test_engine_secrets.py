@@ -184,6 +184,21 @@ def test_unknown_registry_pat_is_refused_without_echoing_it(sandbox, tmp_path: P
     assert writes(request_log(sandbox)) == []
 
 
+def test_unknown_registry_pat_is_refused_with_a_hint_about_the_registry_pat_and_where_it_was_read(sandbox, tmp_path: Path) -> None:
+    stranger = fake_token()  # GitHub answers 401 for it: the hint is about this PAT, not the admin token's sign-in
+    ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": stranger})
+    result = ob.apply("--deliver", "commit", "--strategy", "pat")
+    assert result.returncode == 3, result
+    error, hint = (line for line in result.stderr.splitlines() if line.startswith(("error:", "hint:")))
+    assert "registry token" in error and "BRIK_SECRET_REGISTRY_PAT" in error and "bad credentials" in error
+    assert "classic PAT with the write:packages scope" in hint and "BRIK_SECRET_REGISTRY_PAT" in hint
+    assert "auth login" not in result.stderr and stranger not in result.output
+
+    piped = ob.apply("--deliver", "commit", "--strategy", "pat", "--secrets-from-stdin", stdin=f"REGISTRY_PAT={stranger}\n")
+    assert piped.returncode == 3, piped
+    assert "registry token (from stdin)" in piped.stderr and "auth login" not in piped.stderr
+
+
 ORG_VARIABLES = f"/orgs/{ORG}/actions/variables"
 
 

@@ -117,6 +117,37 @@ def test_the_sandbox_process_hands_over_an_address_that_answers_and_stops_when_i
     assert process.returncode == 0  # it ended on its own once stdin closed, not killed
 
 
+def test_the_sandbox_process_accepts_the_registry_pat_its_parent_made_and_does_the_demo_actions() -> None:
+    import secrets
+
+    from wizard.app.demo import SandboxProcess
+    from wizard.github import connect
+
+    pat = "ghp_" + secrets.token_hex(18)  # made here, before the child exists, as the demo's UI offers it
+    server = SandboxProcess(0.01, pat)
+    try:
+        address = server.address()
+        assert address.registry_pat == pat
+        assert "write:packages" in (connect(address.base_url, pat).whoami().scopes or ())
+        gh = connect(address.base_url, address.token)
+        repo = "BrikByte-Studios/example-node-api"
+        address.commit_file(repo, "docs/demo.txt", "first\n")
+        address.commit_file(repo, "docs/demo.txt", "second\n")  # an update: the current file's sha is sent
+        found = gh.get_file(repo, "docs/demo.txt")
+        assert found is not None and found.text == "second\n"
+        base = gh.branch_sha(repo, "main")
+        assert base is not None
+        gh.create_branch(repo, "demo-branch", base)
+        gh.put_file(repo, "docs/pr.txt", "pr\n", "add pr file", "demo-branch", None)
+        pull = gh.create_pull(repo, "demo-branch", "main", "demo", "")
+        address.merge_pull(repo, pull.number)
+        assert gh.get_pull(repo, pull.number).merged
+        with pytest.raises(RuntimeError, match="refused to merge"):
+            address.merge_pull(repo, pull.number)  # merged already: the sandbox says so, as GitHub would (405)
+    finally:
+        server.stop()
+
+
 def test_the_sandbox_process_starts_again_when_the_first_one_died() -> None:
     from wizard.app.demo import SandboxProcess
 

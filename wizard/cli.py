@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--token", help="admin token to accept (default: a fresh random one, printed); ghs_... acts as a GitHub App installation token"
     )
     serve.add_argument("--scopes", default="repo,workflow,admin:org,read:org", help="comma-separated scopes of that token")
-    serve.add_argument("--seed", metavar="FILE", help="extra orgs, repos, files, users and tokens (YAML or JSON)")
+    serve.add_argument("--seed", metavar="FILE", help="extra orgs, repos, files, users and tokens (YAML or JSON; format below)")
     serve.add_argument("--time-factor", type=float, default=1.0, help="scale simulated build time (0.01 = 100x faster)")
     serve.add_argument(
         "--plan",

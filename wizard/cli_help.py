@@ -21,9 +21,30 @@ EXIT_CODE_WORDS = {
     130: "interrupted (Ctrl-C, or quit before finishing)",
 }
 
-# `sandbox serve --seed FILE`: the seed file's format and an example are documented by the sandbox's owner; the text
-# set here is printed in `sandbox serve --help` under its own heading (empty: the heading is left out).
-SANDBOX_SEED_DOC = ""
+# `sandbox serve --seed FILE`: an example seed file (a test loads it into a sandbox), shown under its own heading.
+SANDBOX_SEED_DOC = """\
+# every key optional; added to the default org and sample repo
+orgs:
+  - {login: acme, plan: team}          # free | team | enterprise
+users:
+  - {login: alice, name: Alice}
+repos:
+  - full_name: acme/svc
+    private: true                      # or visibility: internal
+    default_branch: main
+    files: {Dockerfile: "FROM alpine:3.20\\n"}
+    dir: ./svc                         # relative to the seed file
+tokens:
+  - {login: alice, scopes: [repo, workflow, admin:org]}
+  - {login: bob, fine_grained: true, permissions: {contents: write}}
+  - {login: ci-bot, scopes: [write:packages], value_env: CI_BOT_PAT}
+  - {login: my-app, installation: true}   # an App's token (ghs_)
+packages:
+  "ghcr.io/acme/svc": {linked_repos: [acme/svc]}
+# Token values never live in the file: value_env names the variable
+# that holds one, or the sandbox makes one and prints it.
+"""
+SEED_HEADING = "Seed file (--seed FILE, YAML or JSON)"
 
 
 @dataclass(frozen=True)
@@ -272,8 +293,10 @@ COMMANDS: dict[str, CommandHelp] = {
         ((0, "stopped with Ctrl-C"), (2, "usage error (no action given), or see the action's own --help")),
     ),
     "sandbox serve": CommandHelp(
-        "Run the sandbox as a standalone server on 127.0.0.1 until interrupted, and print its URL and admin token, "
-        "so that `plan`, `apply` and the wizard can be pointed at it with --api-url.",
+        "Run the embedded GitHub sandbox (REST + Actions + a Kaniko-emulating registry) on 127.0.0.1 until Ctrl-C. It "
+        "starts with the org BrikByte-Studios (its .github repo holds the reusable Kaniko workflow) and the sample "
+        "service BrikByte-Studios/example-node-api, and prints an admin token, a registry PAT its registry accepts "
+        "(both made by the sandbox: fake tokens that work nowhere else) and ready `plan` and `apply` commands to paste.",
         (
             ("brik-onboard sandbox serve", "any free port, a fresh token"),
             ("brik-onboard sandbox serve --port 8765 --time-factor 0.05", "a fixed port, builds 20x faster"),
@@ -283,6 +306,6 @@ COMMANDS: dict[str, CommandHelp] = {
             (0, "stopped with Ctrl-C"),
             (2, "a bad flag or seed file (nothing is started)"),
         ),
-        (("Seed file (--seed)", SANDBOX_SEED_DOC),),
+        ((SEED_HEADING, SANDBOX_SEED_DOC),),
     ),
 }

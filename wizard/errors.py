@@ -64,3 +64,8 @@ class GitHubRefused(WizardError):
     """GitHub (or the sandbox) refused a request (exit 3)."""
 
     exit_code = EXIT_GITHUB_REFUSED
+
+
+class BadCredentials(GitHubRefused):
+    """GitHub answered 401: the token sent is not valid there. Callers checking a token other than the admin token
+    (the registry PAT) say which one, and where it came from."""

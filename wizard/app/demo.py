@@ -9,12 +9,13 @@ child process instead (SandboxProcess), started before the UI loads, so its star
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,32 @@ class SandboxAddress:
     token: str
     registry_pat: str
 
+    # The demo's stand-ins for a reviewer's merge and a `git push` of the checkout, as the in-process Sandbox
+    # offers them (wizard/sandbox/server.py), here over the child's REST API with the admin token.
+    def merge_pull(self, full_name: str, number: int) -> None:
+        self._call("PUT", f"/repos/{full_name}/pulls/{number}/merge", {}, f"merge {full_name}#{number}")
+
+    def commit_file(self, full_name: str, path: str, text: str) -> None:
+        import base64
+
+        url = f"/repos/{full_name}/contents/{path}"
+        current = self._call("GET", url, None, f"read {path}", missing_ok=True)
+        body = {"message": f"Add {path}", "content": base64.b64encode(text.encode()).decode()}
+        if current is not None:
+            body["sha"] = current["sha"]
+        self._call("PUT", url, body, f"commit {path} to {full_name}")
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None, what: str, *, missing_ok: bool = False) -> Any:
+        import requests  # PyGithub's HTTP library, already installed with it
+
+        headers = {"Authorization": f"token {self.token}", "Accept": "application/vnd.github+json"}
+        answer = requests.request(method, self.base_url + path, json=body, headers=headers, timeout=30)
+        if missing_ok and answer.status_code == 404:
+            return None
+        if answer.status_code not in (200, 201):
+            raise RuntimeError(f"the sandbox refused to {what}: {answer.status_code}")
+        return answer.json()
+
 
 @dataclass
 class DemoEnv:
@@ -50,14 +77,34 @@ class DemoEnv:
         """The answers a session on the sample repo starts from (the flags `apply` would take)."""
         given = {"repo": DEMO_REPO, "api_url": self.sandbox.base_url, "delivery": "commit", **answers}
         flags = {name: value for name, value in given.items() if value is not None}  # None: not given
-        return AnswerSource(flags=flags, answers_file=self.workdir / "brik-onboard.yml")
+        return AnswerSource(flags=flags, answers_file=self.workdir / "brik-onboard.yml", checkout=self.checkout())
+
+    def checkout(self) -> Path:
+        """The demo's local clone of the sample repo (its files, no git): where `--deliver local` writes."""
+        from wizard import assets
+
+        path = self.workdir / DEMO_REPO.split("/")[1]
+        if not path.is_dir():
+            shutil.copytree(assets.demo_repo_dir(), path)
+        return path
 
     def factory(self, options: Options, *, environ: Mapping[str, str] | None = None, **answers: Any) -> SessionFactory:
         from wizard.app.sessions import session_factory
 
         # The demo's sandbox lives and dies with this process: no other run can reach it, so no lock (and no file).
         env = {**self.environ, **(environ or {})}
+        if options.demo_merge is None and options.demo_push is None:
+            # Nobody else can merge the demo's pull request or push its checkout: the engine offers to, clearly as
+            # demo actions, so every delivery reaches the validation build.
+            options = replace(options, demo_merge=self.sandbox.merge_pull, demo_push=self.sandbox.commit_file)
         return session_factory(self.source(**answers), Connection(), options, environ=env, run_lock=False)
+
+
+def demo_registry_pat() -> str:
+    """A fake classic PAT made at run time, for `demo_environment(registry_pat=...)` (shaped like the sandbox's own)."""
+    import secrets
+
+    return "ghp_" + secrets.token_hex(18)
 
 
 @contextmanager
@@ -82,8 +129,9 @@ class SandboxProcess:
     full screen: the child imports Flask and seeds its state on another core while this process loads the UI; an
     in-process sandbox would hold the GIL and delay the first usable screen by its whole start-up."""
 
-    def __init__(self, time_factor: float) -> None:
+    def __init__(self, time_factor: float, registry_pat: str | None = None) -> None:
         self._time_factor = time_factor
+        self._registry_pat = registry_pat or demo_registry_pat()  # known before the child is up: the UI offers it
         self._process: subprocess.Popen[str] | None = None
         self.start()
 
@@ -93,6 +141,10 @@ class SandboxProcess:
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
         )
+        assert self._process.stdin is not None
+        # The registry PAT its registry is to accept: on the pipe, never in argv (which `ps` shows).
+        self._process.stdin.write(self._registry_pat + "\n")
+        self._process.stdin.flush()
 
     def address(self) -> SandboxAddress:
         """Wait for the child's URL and token (a call after a failed start starts a new child)."""

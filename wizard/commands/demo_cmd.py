@@ -7,7 +7,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
-from wizard.app.demo import DEMO_POLL_S, SandboxProcess, demo_environment, demo_process_environment
+from wizard.app.demo import DEMO_POLL_S, SandboxProcess, demo_environment, demo_process_environment, demo_registry_pat
 from wizard.app.options import DemoOptions
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
 
@@ -34,22 +34,24 @@ def run_demo(o: DemoOptions) -> int:
             print(SANDBOX_LINE.format(url=env.sandbox.base_url))
             print(f"the pat strategy reads the sandbox's registry PAT from {secret_env_var(Plan(), PAT_SECRET)}")
             return run_prompts(env.factory(Options(poll_interval_s=DEMO_POLL_S)))
-    server = SandboxProcess(o.time_factor)  # starts on another core while the UI loads
+    # The registry PAT is made here, so the secrets screen can offer it before the sandbox is up; the sandbox's
+    # registry accepts it. A user may type another (the sandbox refuses unknown ones).
+    demo_pat = demo_registry_pat()
+    server = SandboxProcess(o.time_factor, demo_pat)  # starts on another core while the UI loads
     from wizard.tui.app import run_wizard
 
     with ExitStack() as stack:
         stack.callback(server.stop)
 
         def factory(questioner: Questioner, emit: Callable[[Event], None]) -> Session:
-            # In the TUI's worker, after the first frame: waits for the sandbox, then connects. The registry PAT
-            # is typed on the secrets screen, as a user would.
+            # In the TUI's worker, after the first frame: waits for the sandbox, then connects.
             import wizard.github  # noqa: F401 - PyGithub loads here while the sandbox may still be starting
             from wizard.engine.session import Options
 
             env = stack.enter_context(demo_process_environment(server))
             return env.factory(Options(poll_interval_s=DEMO_POLL_S, live_steps=True))(questioner, emit)
 
-        return run_wizard(factory, sub_title="demo · embedded GitHub sandbox, no token, no network")
+        return run_wizard(factory, sub_title="demo · embedded GitHub sandbox, no token, no network", demo_registry_pat=demo_pat)
 
 
 def run_headless(o: DemoOptions) -> int:

@@ -131,8 +131,12 @@ def _check_insecure_registry(value: str, plan: Plan) -> None:
         raise InputError(f"invalid insecure registry {value!r}", "give the registry as host[:port], e.g. registry.local:5000")
 
 
-def _org_needs_org_owner(option: str, context: AskContext) -> str | None:
-    return "the repository belongs to a user" if option == "org" and context.owner_is_org is False else None
+def _scope_disabled(option: str, context: AskContext) -> str | None:
+    if option == "org" and context.owner_is_org is False:
+        return "the repository belongs to a user"
+    if option == "environment" and context.environments_refused:
+        return context.environments_refused  # preflight would refuse it (errors.ENVIRONMENTS_NEED_PLAN): said up front
+    return None
 
 
 def _local_needs_checkout(option: str, context: AskContext) -> str | None:
@@ -241,7 +245,7 @@ class Plan:
             Option("org", "organisation", "organisation secrets"),
             Option("environment", "environment", "secrets of a deployment environment (created if missing)"),
         ),
-        disabled=_org_needs_org_owner,
+        disabled=_scope_disabled,
     )
     # Least privilege by default: an org secret only this repo can read (gh's default is "private").
     visibility: str = answer(

@@ -40,6 +40,7 @@ class AskContext:
 
     owner_is_org: bool | None = None
     has_checkout: bool = False
+    environments_refused: str | None = None  # why environment secrets cannot work here (the org's plan), if known
 
 
 Check = Callable[[Any, "Plan"], object]  # raises InputError (with the core's message) for a bad value

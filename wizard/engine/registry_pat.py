@@ -10,7 +10,7 @@ from wizard.core.tokens import check_token_shape
 from wizard.engine.events import StepWarning
 from wizard.engine.port import GitHubPort
 from wizard.engine.questions import Choice, Questioner
-from wizard.errors import GitHubRefused, InputError
+from wizard.errors import BadCredentials, GitHubRefused, InputError
 
 PACKAGE_SCOPES = frozenset({"write:packages", "read:packages"})
 # Scopes that reach past packages into code, workflows or administration: stored as a secret every workflow of the
@@ -22,9 +22,13 @@ def admin_scopes(scopes: frozenset[str] | set[str]) -> list[str]:
     return sorted(s for s in scopes if s in _POWERFUL or s.startswith("admin:"))
 
 
-def check_registry_pat(port: GitHubPort, value: str, step: str, questioner: Questioner) -> list[StepWarning]:
+PAT_HINT = "a classic PAT with the write:packages scope, made on this GitHub host"
+
+
+def check_registry_pat(port: GitHubPort, value: str, step: str, questioner: Questioner, source: str | None = None) -> list[StepWarning]:
     """Raise GitHubRefused for a PAT GHCR would refuse, InputError for one that can do far more than push (unless
-    the user, asked, stores it anyway; under --yes the answer is no); the warnings (for `step`) about one it takes."""
+    the user, asked, stores it anyway; under --yes the answer is no); the warnings (for `step`) about one it takes.
+    `source`: where the value came from (SecretSource.source_of), for the hints."""
     check_token_shape(value, "the registry token")
     if value.startswith("github_pat_"):
         raise GitHubRefused(
@@ -36,7 +40,15 @@ def check_registry_pat(port: GitHubPort, value: str, step: str, questioner: Ques
             "the registry token is a GitHub App token: it expires within hours, and a stored secret must last",
             "create a classic PAT with the write:packages scope, or use --strategy github-token",
         )
-    info = port.token_info(value)
+    try:
+        info = port.token_info(value)
+    except BadCredentials:
+        # Not the admin token's refusal: its hint (sign in again) would point at the wrong token.
+        where = f" (from {source})" if source else ""
+        raise GitHubRefused(
+            f"the registry token{where} was refused by GitHub (bad credentials): it is not a live token on this host",
+            f"give {PAT_HINT}" + (f" ({source})" if source else ""),
+        ) from None
     if info.scopes is None:
         raise GitHubRefused(
             "the registry token reports no scopes (a fine-grained or app token): GHCR accepts only classic PATs",

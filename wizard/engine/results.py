@@ -44,6 +44,8 @@ class ImageResult:
 class SecretsResult:
     strategy: str
     scope: str
+    # REGISTRY_PAT already exists where the secrets live (a face need not ask its value when it is kept)
+    pat_exists: bool = False
 
 
 @dataclass(frozen=True)

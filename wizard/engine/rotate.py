@@ -143,7 +143,7 @@ def rotate(port: GitHubPort, target: RotateTarget, secrets: SecretSource, questi
     value = secrets.value(target.secret)  # asked (masked) only on a terminal: see the face's questioner
     if value is None:
         raise InputError(f"the new value of {target.secret} is empty", f"set {secret_env_var(target.plan, target.secret)} or type it")
-    for warning in check_registry_pat(port, value, STEP, questioner):
+    for warning in check_registry_pat(port, value, STEP, questioner, secrets.source_of(target.secret)):
         emit(warning)
     kept = "visibility and repositories kept" if target.level == "org" else "nothing else changed"
     summary = f"replace {target.secret} at {target.where} ({kept})"

@@ -51,7 +51,11 @@ class Engine:
     # -- answers ----------------------------------------------------------------------------------------------
     def ask_context(self) -> AskContext:
         s = self.session
-        return AskContext(owner_is_org=s.repo.owner_is_org if s.repo is not None else None, has_checkout=s.checkout is not None)
+        return AskContext(
+            owner_is_org=s.repo.owner_is_org if s.repo is not None else None,
+            has_checkout=s.checkout is not None,
+            environments_refused=s.environments_refused,
+        )
 
     def questions(self, step: str) -> list[Question]:
         """The answers `step` asks, with the values to offer and the options that make no sense here."""

@@ -43,6 +43,7 @@ class SecretSource:
         self._stdin = dict(stdin_values or {})
         self._questioner = questioner
         self._known: list[str] = [v for v in extra_known if v]
+        self._asked: set[str] = set()  # names whose value the questioner gave (not stdin)
 
     def value(self, name: str, *, ask: bool = True) -> str | None:
         if name == URL_SECRET:
@@ -52,8 +53,9 @@ class SecretSource:
             value = self._questioner.secret(name, f"value for {name}")
             # Asked once per run: check() and apply() both need it, and the user should type it once.
             self._stdin[name] = value
+            self._asked.add(name)
         if value and self._admin_token is not None and value.strip() == self._admin_token:
-            self._stdin.pop(name, None)
+            self.forget(name)
             raise InputError(
                 f"the value given for {name} is the admin token: it would be stored where the repository's workflows can read it",
                 f"give {name} its own credential (a classic PAT with write:packages only for REGISTRY_PAT)",
@@ -63,9 +65,18 @@ class SecretSource:
             return value
         return None
 
+    def source_of(self, name: str) -> str:
+        """Where `name`'s value is read from (for hints; never the value)."""
+        if name in self._asked:
+            return "what was typed"
+        if name in self._stdin:
+            return "stdin"
+        return f"the environment variable {secret_env_var(self._plan, name)}"
+
     def forget(self, name: str) -> None:
         """Drop an asked value (e.g. a refused PAT) so the next use asks again."""
         self._stdin.pop(name, None)
+        self._asked.discard(name)
 
     def _remember(self, value: str) -> None:
         if value not in self._known:

@@ -33,6 +33,10 @@ class Options:
     live_steps: bool = False  # read the build's job steps on every poll (a face that shows them live)
     poll_interval_s: float = 5.0
     build_timeout_s: float = 1800.0
+    # The demo only: merges a pull request (repo, number) in its sandbox, offered where a reviewer would merge it
+    demo_merge: Callable[[str, int], None] | None = None
+    # ... and commits a file of the checkout (repo, path, text) to the default branch, where a user would git push
+    demo_push: Callable[[str, str, str], None] | None = None
 
 
 @dataclass
@@ -56,6 +60,8 @@ class Session:
     # found by the steps
     token: TokenInfo | None = None
     repo: RepoInfo | None = None
+    # why environment secrets cannot work for this repo (a private repo of a GitHub Free org), when GitHub says so
+    environments_refused: str | None = None
     resolved: ResolvedPlan | None = None
     interface: ReusableInterface | None = None
     pinned_sha: str | None = None

@@ -11,7 +11,7 @@ from typing import Any
 
 from github.GithubException import GithubException, RateLimitExceededExceedsMaxWait
 
-from wizard.errors import ENVIRONMENTS_NEED_PLAN, ENVIRONMENTS_PLAN_HINT, GitHubRefused
+from wizard.errors import ENVIRONMENTS_NEED_PLAN, ENVIRONMENTS_PLAN_HINT, BadCredentials, GitHubRefused
 from wizard.github.retry import TRANSPORT_ERRORS, header, rate_limit_wait
 from wizard.github.tokens import APP_USER, CLASSIC, INSTALLATION, accepted_permissions, kind_from_headers, permission_label
 
@@ -117,7 +117,7 @@ def _from_github(exc: GithubException, action: str, write_path: str | None, toke
     if wait is not None:
         return GitHubRefused(f"{action}: GitHub's rate limit was hit and it asks to wait {wait:.0f} s", RESUME_HINT)
     if status == 401:
-        return GitHubRefused(f"{action}: the token was refused (bad credentials)", "create a new token, or run `brik-onboard auth login`")
+        return BadCredentials(f"{action}: the token was refused (bad credentials)", "create a new token, or run `brik-onboard auth login`")
     if _plan_refusal(exc):
         return GitHubRefused(f"{action}: {ENVIRONMENTS_NEED_PLAN} (GitHub: {_github_message(exc)})", ENVIRONMENTS_PLAN_HINT)
     scopes = missing_scopes(headers)

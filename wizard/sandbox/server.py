@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import socket
@@ -164,6 +165,29 @@ class Sandbox:
         """A new App installation token (`ghs_`), by default with the permissions of a sensibly configured App."""
         return self.state.add_installation_token(permissions)
 
+    def merge_pull(self, full_name: str, number: int) -> None:
+        """Merge a pull request as the admin token's user, through the sandbox's own REST route (in-process, no
+        socket): the demo's stand-in for a reviewer. RuntimeError when the sandbox refuses (as GitHub would)."""
+        headers = {"Authorization": f"token {self.token}", "Accept": "application/vnd.github+json"}
+        client = self.app.test_client()
+        answer = client.put(f"/repos/{full_name}/pulls/{number}/merge", json={}, headers=headers, base_url=self.base_url)
+        if answer.status_code != 200:
+            raise RuntimeError(f"the sandbox refused to merge {full_name}#{number}: {answer.status_code} {answer.get_data(as_text=True)}")
+
+    def commit_file(self, full_name: str, path: str, text: str) -> None:
+        """Commit one file to the default branch as the admin token's user, through the sandbox's contents route:
+        the demo's stand-in for a `git push` of its checkout. RuntimeError when the sandbox refuses."""
+        headers = {"Authorization": f"token {self.token}", "Accept": "application/vnd.github+json"}
+        client = self.app.test_client()
+        url = f"/repos/{full_name}/contents/{path}"
+        current = client.get(url, headers=headers, base_url=self.base_url)
+        body = {"message": f"Add {path}", "content": base64.b64encode(text.encode()).decode()}
+        if current.status_code == 200:
+            body["sha"] = current.get_json()["sha"]
+        answer = client.put(url, json=body, headers=headers, base_url=self.base_url)
+        if answer.status_code not in (200, 201):
+            raise RuntimeError(f"the sandbox refused to commit {path} to {full_name}: {answer.status_code} {answer.get_data(as_text=True)}")
+
     def snapshot(self) -> dict[str, Any]:
         from wizard.sandbox.routes_sandbox import snapshot
 
@@ -179,8 +203,10 @@ def serve(
     out: TextIO = sys.stdout,
     plan: str = "free",
     ghes: str | None = None,
+    greeting: Callable[[Sandbox], list[str]] | None = None,
 ) -> None:
-    """`brik-onboard sandbox serve`: print the API base URL and the token, serve until interrupted."""
+    """`brik-onboard sandbox serve`: print the API base URL and the token (then `greeting`'s lines, once it is
+    serving), serve until interrupted."""
     sandbox = Sandbox(
         port=port, token=token, scopes=scopes, seed_file=seed_file, time_factor=time_factor, quiet=False, plan=plan, ghes=ghes
     )
@@ -190,6 +216,8 @@ def serve(
     print(f"token: {sandbox.token}", file=out)
     for login, value in sandbox.seeded_tokens.items():
         print(f"token for {login}: {value}", file=out)
+    for line in greeting(sandbox) if greeting is not None else ():
+        print(line, file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
     try:
         while True:

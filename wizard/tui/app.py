@@ -59,8 +59,10 @@ class WizardApp(WorkerMessages, App[int]):
         Binding("ctrl+r", "recheck", "Re-check"),
     ]
 
-    def __init__(self, session_factory: SessionFactory, *, sub_title: str = "") -> None:
+    def __init__(self, session_factory: SessionFactory, *, sub_title: str = "", demo_registry_pat: str | None = None) -> None:
         super().__init__()
+        # The demo's sandbox accepts this registry PAT (a fake it made): the secrets screen offers to fill it in.
+        self.demo_registry_pat = demo_registry_pat
         self.ansi_theme_light = readable_light_theme()
         self.sub_title = sub_title or "onboard a repository to the org's Kaniko build"
         self.journey = Journey()
@@ -294,13 +296,13 @@ class WizardApp(WorkerMessages, App[int]):
         return EXIT_USAGE, stopped.message + (f"; {stopped.hint}" if stopped.hint else "")
 
 
-def create_app(session_factory: SessionFactory, *, sub_title: str = "") -> WizardApp:
+def create_app(session_factory: SessionFactory, *, sub_title: str = "", demo_registry_pat: str | None = None) -> WizardApp:
     """The one way to make the wizard: `session_factory(questioner, emit)` builds the engine Session in a worker."""
-    return WizardApp(session_factory, sub_title=sub_title)
+    return WizardApp(session_factory, sub_title=sub_title, demo_registry_pat=demo_registry_pat)
 
 
-def run_wizard(session_factory: SessionFactory, *, sub_title: str = "") -> int:
+def run_wizard(session_factory: SessionFactory, *, sub_title: str = "", demo_registry_pat: str | None = None) -> int:
     """Run the wizard full screen; the exit code: 0 done, 1 validation failed, 2 stopped early or input error."""
-    app = create_app(session_factory, sub_title=sub_title)
+    app = create_app(session_factory, sub_title=sub_title, demo_registry_pat=demo_registry_pat)
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -18,6 +18,7 @@ class RepositoryStep(Step):
     def check(self, s: Session) -> list[Change]:
         repo = s.port.get_repo(s.plan.repo)
         s.repo = repo
+        s.environments_refused = self._environments_refused(s)
         self._start_from_the_record(s, repo.full_name, repo.default_branch)
         # GitHub's spelling of the repo and its real default branch win over what was typed.
         s.plan = s.plan.updated(repo=repo.full_name, default_branch=repo.default_branch)
@@ -43,6 +44,14 @@ class RepositoryStep(Step):
             )
         )
         return []
+
+    def _environments_refused(self, s: Session) -> str | None:
+        """Why the faces should not offer environment secrets: a private repo of an org GitHub says is on Free
+        (the plan shows to org owners only; hidden, nothing is assumed and preflight or GitHub says it later)."""
+        repo = s.repo
+        if repo is None or not repo.private or not repo.owner_is_org or s.port.org_plan(repo.owner) != "free":
+            return None
+        return f"paid plan only: {repo.visibility or 'private'} repo, Free org"
 
     def _start_from_the_record(self, s: Session, full_name: str, branch: str) -> None:
         """The answers this tool committed on the default branch are the baseline; what was asked for wins."""

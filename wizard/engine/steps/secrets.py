@@ -20,7 +20,7 @@ from wizard.engine.registry_pat import check_registry_pat
 from wizard.engine.results import SecretsResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step, done
-from wizard.errors import NonInteractiveError, WizardError
+from wizard.errors import GitHubRefused, NonInteractiveError, WizardError
 
 
 class SecretsStep(Step):
@@ -38,13 +38,25 @@ class SecretsStep(Step):
             changes.append(
                 Change(ChangeKind.ENVIRONMENT, s.plan.environment or "", Action.CREATE, f"create environment {s.plan.environment}")
             )
+        pat_exists = False
         for spec in s.resolved.secrets:
             existing = self._existing(s, spec, environment_missing=environment_missing)
+            pat_exists = pat_exists or (spec.name == PAT_SECRET and existing is not None)
             changes.extend(self._secret_changes(s, spec, existing))
+        if s.plan.strategy != "pat":
+            pat_exists = self._pat_exists(s, environment_missing=environment_missing)
         for var in s.resolved.variables:
             changes.extend(self._variable_changes(s, var, self._existing_variable(s, var)))
-        s.emit(StepChecked(self.name, tuple(changes), SecretsResult(s.plan.strategy, s.plan.scope)))
+        s.emit(StepChecked(self.name, tuple(changes), SecretsResult(s.plan.strategy, s.plan.scope, pat_exists)))
         return changes
+
+    def _pat_exists(self, s: Session, *, environment_missing: bool) -> bool:
+        """Looked up under another strategy too: a face switching to the PAT then knows whether a value must be
+        typed. A token that may not read secrets (its strategy needs none) only means: not known to exist."""
+        try:
+            return self._existing(s, SecretSpec(PAT_SECRET, s.plan.scope, ""), environment_missing=environment_missing) is not None
+        except GitHubRefused:
+            return False
 
     def _existing(self, s: Session, spec: SecretSpec, *, environment_missing: bool) -> SecretInfo | None:
         assert s.repo is not None
@@ -154,13 +166,13 @@ class SecretsStep(Step):
             raise NonInteractiveError(f"the value of secret {name}", f"set BRIK_SECRET_{name}")
         if name == PAT_SECRET:
             try:
-                self._check_pat(s, value)
+                self._check_pat(s, value, s.secrets.source_of(name))
             except WizardError:
                 s.secrets.forget(name)  # a refused PAT is asked for again, not reused
                 raise
 
-    def _check_pat(self, s: Session, value: str) -> None:
-        for warning in check_registry_pat(s.port, value, self.name, s.questioner):
+    def _check_pat(self, s: Session, value: str, source: str) -> None:
+        for warning in check_registry_pat(s.port, value, self.name, s.questioner, source):
             s.emit(warning)
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:

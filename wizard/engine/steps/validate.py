@@ -17,10 +17,12 @@ from wizard.core.kaniko.verdict import Reason, ReasonCode, judge
 from wizard.core.leaks import find_leaks
 from wizard.engine.events import Action, BuildUpdate, Change, ChangeKind, Outcome, Progress, StepChecked, StepDone, VerdictReady
 from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
+from wizard.engine.questions import Choice
 from wizard.engine.results import LayerRow, VerdictFacts
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
 from wizard.errors import GitHubRefused
+from wizard.fsutil import MAX_WORKFLOW_BYTES, inside_checkout, read_text_file
 
 
 class ValidateStep(Step):
@@ -90,6 +92,8 @@ class ValidateStep(Step):
         if self._caller_sha is not None or self._caller_on_default(s) is not None:
             return True  # found by this run's check (a caller on the default branch stays there)
         if s.plan.delivery == "pr" and s.state.pull_number:
+            if self._demo_merged(s):
+                return True
             deadline = time.monotonic() + s.options.wait_merge_s
             while time.monotonic() < deadline:
                 left = int(deadline - time.monotonic())
@@ -99,8 +103,51 @@ class ValidateStep(Step):
                     return True
             s.paused = f"merge pull request #{s.state.pull_number} ({s.links.get('pull', '')}), then run brik-onboard again: it resumes at the validation build"
             return False
+        if self._demo_pushed(s):
+            return True
         s.paused = f"push {s.plan.workflow_path} to {s.repo.default_branch}, then run `brik-onboard validate`"
         return False
+
+    def _demo_merged(self, s: Session) -> bool:
+        """The demo offers to merge its own PR in the sandbox (nobody else can there); True once the caller is on
+        the default branch. Never offered outside the demo: on GitHub a reviewer merges."""
+        assert s.repo is not None
+        if s.options.demo_merge is None or not s.state.pull_number:
+            return False
+        number = s.state.pull_number
+        choice = Choice(
+            "demo-merge",
+            f"Demo action: merge pull request #{number} in the sandbox now? (On GitHub a reviewer would merge it.)",
+            ("merge", "pause"),
+            "merge",
+        )
+        if s.questioner.choose(choice) != "merge":
+            return False
+        s.options.demo_merge(s.repo.full_name, number)
+        s.emit(Progress(self.name, f"demo: merged pull request #{number} in the sandbox"))
+        return self._caller_on_default(s) is not None
+
+    def _demo_pushed(self, s: Session) -> bool:
+        """The demo offers to commit the caller its checkout holds to the default branch (where a user would push
+        it); True once it is there. Never offered outside the demo."""
+        assert s.repo is not None
+        if s.options.demo_push is None or s.plan.delivery != "local" or s.checkout is None:
+            return False
+        local = inside_checkout(s.checkout, s.plan.workflow_path, "workflow path")
+        if not local.is_file():
+            return False
+        branch = s.repo.default_branch
+        choice = Choice(
+            "demo-push",
+            f"Demo action: commit {s.plan.workflow_path} from the demo's checkout to {branch} in the sandbox now? (You would git push it.)",
+            ("push", "pause"),
+            "push",
+        )
+        if s.questioner.choose(choice) != "push":
+            return False
+        s.options.demo_push(s.repo.full_name, s.plan.workflow_path, read_text_file(local, "workflow file", MAX_WORKFLOW_BYTES))
+        s.emit(Progress(self.name, f"demo: committed {s.plan.workflow_path} to {branch} in the sandbox"))
+        return self._caller_on_default(s) is not None
 
     # -- the first build ---------------------------------------------------------------------------------------
     def _first_run(self, s: Session) -> RunInfo:

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, RadioButton, RadioSet, Switch
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static, Switch
 
 from wizard.core.plan import Plan
 from wizard.core.spec import AnswerSpec, Kind
@@ -43,6 +43,11 @@ class AnswerForm(Vertical):
                         yield RadioButton(
                             o.label, value=o.value == q.offered, name=o.value, disabled=why is not None, tooltip=why or o.help
                         )
+                if q.disabled:
+                    # Why an option cannot be chosen, said up front (a tooltip alone is found too late, if ever).
+                    labels = {o.value: o.label for o in spec.meta.options}
+                    notes = "\n".join(f"{labels.get(option, option)}: {why}" for option, why in q.disabled.items())
+                    yield Static(notes, classes="field-note", id=f"{q.name}-note")
             elif spec.kind is Kind.BOOL:
                 with Horizontal(classes="switch-row", id=f"{q.name}-row"):
                     yield Switch(bool(q.offered), id=q.name)
@@ -95,7 +100,7 @@ class AnswerForm(Vertical):
         draft = self.draft()
         for q in self.questions:
             shown = q.spec.shown(draft)
-            for selector in (f"#{q.name}-label", f"#{q.name}-field", f"#{q.name}-row"):
+            for selector in (f"#{q.name}-label", f"#{q.name}-field", f"#{q.name}-row", f"#{q.name}-note"):
                 for widget in self.query(selector):
                     widget.display = shown
             if q.spec.kind is Kind.CHOICE:

@@ -71,6 +71,8 @@ def test_image_previews_and_status_follow_only_valid_answers(sandbox, tmp_path: 
             await complete_step(pilot, "preflight")
             await wait_status(pilot, "image", READY)
             assert "ghcr.io/brikbyte-studios/example-node-api" in screen_text(app)
+            # The cache switch says its state in words, not only by its knob's side and colour.
+            assert str(app.screen.query_one("#cache_enabled-state", Static).render()).endswith(": on")
 
             # An emptied service field: the TUI says what to enter, not which flag to pass; no image is named.
             await retype(pilot, "service", "")

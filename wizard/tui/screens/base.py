@@ -115,7 +115,7 @@ class StepScreen(Screen[None]):
         if move == Move.BUSY:
             return Text(self.applying_text(st), style="bold yellow")
         if move == Move.FIX:
-            return Text.assemble(("✖ ", "bold red"), (self.problem() or "", "red"), ("  ·  fix it to go on", "dim"))
+            return Text.assemble(("✖ ", "bold red"), (self.problem() or "", "red"), ("  ·  then Ctrl+N", "dim"))
         if move == Move.SEND:
             return Text.assemble(("● ", "bold"), "answers changed", ("  ·  Ctrl+N: check and apply", "dim"))
         if st.status == FAILED:

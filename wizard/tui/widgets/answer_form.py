@@ -31,6 +31,11 @@ class MarkedRadioButton(RadioButton):
         return Content.styled("●" if self.value else "○", self.get_visual_style("toggle--button"))
 
 
+def switch_label(prompt: str, on: bool) -> str:
+    """A switch's label says its state in words too: its knob's side and colour are all it shows otherwise."""
+    return f"{prompt}: {'on' if on else 'off'}"
+
+
 def may_be_empty(spec: AnswerSpec) -> bool:
     """Whether a field may be left empty: the form shows the value it offers, so an emptied field that the core
     would fill in (a suggestion) or refuse (required) would stand for a value nobody sees."""
@@ -62,7 +67,7 @@ class AnswerForm(Vertical):
             elif spec.kind is Kind.BOOL:
                 with Horizontal(classes="switch-row", id=f"{q.name}-row"):
                     yield Switch(bool(q.offered), id=q.name)
-                    yield Label(spec.prompt)
+                    yield Label(switch_label(spec.prompt, bool(q.offered)), id=f"{q.name}-state")
             else:
                 validator = CoreValidator(self._checker(spec), label=field_name(spec.prompt), allow_empty=may_be_empty(spec))
                 yield Field(spec.prompt, Input(spec.text_of(q.offered), id=q.name, validators=[validator]), id=f"{q.name}-field")
@@ -113,6 +118,9 @@ class AnswerForm(Vertical):
                     widget.display = shown
             if q.spec.kind is Kind.CHOICE:
                 self.query_one(f"#{q.name}", RadioSet).display = shown
+            elif q.spec.kind is Kind.BOOL:
+                on = self.query_one(f"#{q.name}", Switch).value
+                self.query_one(f"#{q.name}-state", Label).update(switch_label(q.spec.prompt, on))
 
     def problem(self) -> str | None:
         """Why the form cannot be sent yet (the first shown answer that is missing or refused), or None."""
@@ -124,7 +132,7 @@ class AnswerForm(Vertical):
             if not may_be_empty(spec) and not self.query_one(f"#{q.name}", Input).value.strip():
                 return f"Enter the {field_name(spec.prompt)}"
             if not self.query_one(f"#{q.name}-field", Field).valid:
-                return f"the {field_name(spec.prompt)} is not valid yet: fix it first"
+                return f"fix the {field_name(spec.prompt)} first"
             try:
                 spec.check(self.value(q), draft)
             except InputError as exc:

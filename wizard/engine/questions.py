@@ -25,6 +25,7 @@ class Choice:
     prompt: str
     options: tuple[str, ...]
     default: str
+    title: str = ""  # a few words naming the question (a dialog's title); the prompt says the rest
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ def check_registry_pat(port: GitHubPort, value: str, step: str, questioner: Ques
             "could use them. Store it anyway?",
             ("stop", "store"),
             "stop",
+            title="Store a powerful registry token?",
         )
         if questioner.choose(choice) != "store":
             raise InputError(

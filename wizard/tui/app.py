@@ -19,7 +19,7 @@ from wizard.errors import EXIT_OK, EXIT_USAGE, EXIT_VALIDATION_FAILED
 from wizard.tui.colors import readable_light_theme
 from wizard.tui.controller import EngineController, SessionFactory
 from wizard.tui.handlers import WorkerMessages
-from wizard.tui.model import APPLYING, CHECKING, DONE, FAILED, LABELS, PENDING, READY, Journey
+from wizard.tui.model import APPLYING, CHECKING, DONE, FAILED, LABELS, PENDING, READY, Journey, Move, next_move
 from wizard.tui.questioner import TuiQuestioner
 from wizard.tui.screens import make_screen
 from wizard.tui.screens.base import StepScreen
@@ -38,6 +38,7 @@ def wizard_commands() -> type[Provider]:
 
 KEYS = [
     ("Ctrl+N", "next: review and apply this step, or go on"),
+    ("Enter", "the same as Ctrl+N when no field has the focus"),
     ("Ctrl+B", "back to the previous step"),
     ("Ctrl+R", "check this step again"),
     ("Ctrl+P", "commands: jump to a step, re-run validation, open links, dark mode"),
@@ -81,6 +82,11 @@ class WizardApp(WorkerMessages, App[int]):
         # import holds the GIL, so starting it earlier would slow the first paint. (The demo's sandbox runs in
         # its own process, started before this app: see wizard/app/demo.py.)
         self.call_after_refresh(self.controller.start)
+
+    def on_unmount(self) -> None:
+        # However the app ends (a crash, a failing test, not only close_wizard): a worker waiting on an open
+        # question wakes up with Interrupted instead of holding the process.
+        self.controller.cancel()
 
     # -- model helpers ----------------------------------------------------------------------------------------
     def plan(self) -> Any:
@@ -150,24 +156,25 @@ class WizardApp(WorkerMessages, App[int]):
         name = self.journey.current
         st = self.journey[name]
         screen = self._step_screens.get(name)
-        if self.controller.engine is None:
+        # The status line reads the same decision (StepScreen.next_move), so it never promises another move.
+        move = (
+            screen.next_move(st)
+            if screen is not None
+            else next_move(st, connected=self.controller.engine is not None, problem=None, unsent=False)
+        )
+        if move == Move.CONNECTING:
             self.notify("Still connecting…" if st.status != FAILED else "Ctrl+R tries to connect again.")
-            return
-        if st.status == APPLYING:
+        elif move in (Move.BUSY, Move.CONFIRM):
             self.notify("Still working on this step…")
-            return
-        problem = screen.problem() if screen is not None else None
-        if problem:
-            self.notify(problem, severity="warning")
-            return
-        edits = screen.pending_edits() if screen is not None else None
-        if edits is not None:
+        elif move == Move.FIX and screen is not None:
+            self.notify(screen.problem() or "", severity="warning")
+        elif move == Move.SEND and screen is not None and (edits := screen.pending_edits()) is not None:
             self.edit_step(name, edits, then_apply=True)
-        elif st.status == CHECKING:
+        elif move == Move.WAIT_CHECK:
             st.apply_when_checked = True
-        elif st.status == READY:
+        elif move in (Move.APPLY, Move.CONTINUE):
             self.apply_step(name)
-        elif st.status == DONE:
+        elif move == Move.LEAVE:
             nxt = self.journey.next_of(name)
             self.close_wizard() if nxt is None else self.goto(nxt)
         else:

@@ -54,6 +54,10 @@ class EngineController:
         self.engine: Any = None
         self.cancelled = threading.Event()
         self._lock = threading.Lock()
+        # Answers edits, in the order the user made them. The lock does not wake waiting workers in order, so
+        # each worker puts every edit queued so far into the plan: an older value never lands after a newer one.
+        self._edits_lock = threading.Lock()
+        self._edits: list[dict[str, Any]] = []
 
     # -- started on the UI thread ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -71,7 +75,10 @@ class EngineController:
     ) -> None:
         """Check `step` after putting `edits` into the plan and `options` into the session's Options; first check
         and apply again the earlier steps in `recheck` (name, check seq) that read the edited answers."""
-        work = partial(self._check, step, seq, dict(edits or {}), then_apply, dict(options or {}), list(recheck or ()))
+        if edits:
+            with self._edits_lock:
+                self._edits.append(dict(edits))
+        work = partial(self._check, step, seq, then_apply, dict(options or {}), list(recheck or ()))
         self._run(work, f"check {step}")
 
     def apply(self, step: str, changes: list[Change]) -> None:
@@ -103,12 +110,20 @@ class EngineController:
         self.session, self.engine = session, engine
         self.app.post_message(SessionReady(engine))
 
-    def _check(
-        self, step: str, seq: int, edits: dict[str, Any], then_apply: bool, options: dict[str, Any], recheck: list[tuple[str, int]]
-    ) -> None:
+    def _queued_edits(self) -> dict[str, Any]:
+        """Every edit not yet in the plan, oldest first, merged: the newest value of each answer wins."""
+        with self._edits_lock:
+            queued, self._edits = self._edits, []
+        merged: dict[str, Any] = {}
+        for edit in queued:
+            merged.update(edit)
+        return merged
+
+    def _check(self, step: str, seq: int, then_apply: bool, options: dict[str, Any], recheck: list[tuple[str, int]]) -> None:
         try:
             with self._lock:
                 assert self.session is not None
+                edits = self._queued_edits()
                 if edits:
                     self.engine.edit(edits)
                 for key, value in options.items():

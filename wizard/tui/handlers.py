@@ -122,12 +122,24 @@ class WorkerMessages(_AppPart):
         self.render_step(name)
         self.push_screen(ErrorModal(f"{LABELS[name]}: {what}", text, hint))
 
+    def _confirming(self, step: str, asking: bool) -> None:
+        if step in self.journey.steps:
+            self.journey[step].confirming = asking
+            self.render_step(step)
+
     def on_question_asked(self, message: QuestionAsked) -> None:
         from wizard.tui.screens.modals import ChoiceModal, ConfirmModal, SecretModal
 
         q = message.question
         if isinstance(q, ConfirmQuestion):
-            self.push_screen(ConfirmModal(f"Apply the {LABELS.get(q.step, q.step)} step?", q.summary), q.answer)
+            self._confirming(q.step, True)
+
+            def answered(value: bool | None, step: str = q.step) -> None:
+                self._confirming(step, False)
+                q.answer(value)
+
+            kept = [c.summary for c in self.journey[q.step].changes if not c.is_write] if q.step in self.journey.steps else []
+            self.push_screen(ConfirmModal(f"Apply the {LABELS.get(q.step, q.step)} step?", q.summary, kept), answered)
         elif isinstance(q, ChoiceQuestion) and q.choice is not None:
             self.push_screen(ChoiceModal(q.choice), q.answer)
         elif isinstance(q, SecretQuestion):

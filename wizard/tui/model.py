@@ -6,6 +6,7 @@ updates it from the workers' messages and the engine's events.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ class StepState:
     done: StepDone | None = None
     stale: bool = False  # an answer it depends on changed while it was being applied
     error: str | None = None
+    confirming: bool = False  # the engine asked to confirm its writes: nothing is written until the answer
 
     @property
     def writes(self) -> list[Change]:
@@ -46,6 +48,41 @@ class StepState:
 
     def start_apply(self) -> None:
         self.builds, self.verdict, self.done, self.error, self.progress = {}, None, None, None, []
+
+
+class Move(enum.StrEnum):
+    """What Ctrl+N (and Enter on a step without inputs) does next; the status line says the same (see next_move)."""
+
+    CONNECTING = "connecting"
+    BUSY = "busy"
+    CONFIRM = "confirm"
+    FIX = "fix"
+    SEND = "send"
+    WAIT_CHECK = "wait-check"
+    APPLY = "apply"
+    CONTINUE = "continue"
+    LEAVE = "leave"
+    CHECK = "check"
+
+
+def next_move(st: StepState, *, connected: bool, problem: str | None, unsent: bool) -> Move:
+    """The one decision both the Next key and the status line read: what going on from this step means now,
+    from the step's state and whether its answers are valid (`problem`) and sent (`unsent`: typed, not checked)."""
+    if not connected:
+        return Move.CONNECTING
+    if st.status == APPLYING:
+        return Move.CONFIRM if st.confirming else Move.BUSY
+    if problem:
+        return Move.FIX
+    if unsent:
+        return Move.SEND
+    if st.status == CHECKING:
+        return Move.WAIT_CHECK
+    if st.status == READY:
+        return Move.APPLY if st.writes else Move.CONTINUE
+    if st.status == DONE:
+        return Move.LEAVE
+    return Move.CHECK
 
 
 class Journey:

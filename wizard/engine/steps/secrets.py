@@ -47,6 +47,7 @@ class SecretsStep(Step):
             pat_exists = self._pat_exists(s, environment_missing=environment_missing)
         for var in s.resolved.variables:
             changes.extend(self._variable_changes(s, var, self._existing_variable(s, var)))
+        changes.extend(self._kept_at_other_level(s))
         s.emit(StepChecked(self.name, tuple(changes), SecretsResult(s.plan.strategy, s.plan.scope, pat_exists)))
         return changes
 
@@ -57,6 +58,57 @@ class SecretsStep(Step):
             return self._existing(s, SecretSpec(PAT_SECRET, s.plan.scope, ""), environment_missing=environment_missing) is not None
         except GitHubRefused:
             return False
+
+    def _kept_at_other_level(self, s: Session) -> list[Change]:
+        """The same secrets and variable at the level not chosen (left by an earlier run at another scope): a scope
+        change never deletes them, and says so, with which one a job of this repository reads."""
+        assert s.repo is not None and s.resolved is not None
+        try:
+            return self._kept_lookups(s)
+        except GitHubRefused:
+            return []  # a token the chosen scope needs may not read the other level: nothing known there to list
+
+    def _kept_lookups(self, s: Session) -> list[Change]:
+        assert s.repo is not None and s.resolved is not None
+        kept: list[Change] = []
+        names = [spec.name for spec in s.resolved.secrets]
+        if s.plan.scope == "environment" and s.repo.owner_is_org:
+            for name in names:
+                if s.port.get_org_secret(s.repo.owner, name) is not None:
+                    why = f"this repository's build reads the environment's {name}, which takes precedence"
+                    kept.append(Change(ChangeKind.SECRET, f"org:{name}", Action.KEEP, f"kept at org level: {name} ({why})", secret=name))
+            for var in s.resolved.variables:
+                if var.scope != "org" and s.port.get_org_variable(s.repo.owner, var.name) is not None:
+                    why = f"the repository's {var.name} takes precedence"
+                    kept.append(
+                        Change(ChangeKind.VARIABLE, f"org:{var.name}", Action.KEEP, f"kept at org level: variable {var.name} ({why})")
+                    )
+        elif s.plan.scope == "org" and s.plan.environment and s.port.get_environment(s.repo.full_name, s.plan.environment):
+            env = s.plan.environment
+            for name in names:
+                if s.port.get_env_secret(s.repo.full_name, env, name) is not None:
+                    why = f"jobs that use environment {env} read it, not the org's"
+                    kept.append(
+                        Change(
+                            ChangeKind.SECRET,
+                            f"environment:{env}:{name}",
+                            Action.KEEP,
+                            f"kept in environment {env}: {name} ({why})",
+                            secret=name,
+                        )
+                    )
+            for var in s.resolved.variables:
+                if s.port.get_repo_variable(s.repo.full_name, var.name) is not None:
+                    why = "it takes precedence over the org's in this repository"
+                    kept.append(
+                        Change(
+                            ChangeKind.VARIABLE,
+                            f"repository:{var.name}",
+                            Action.KEEP,
+                            f"kept at repository level: variable {var.name} ({why})",
+                        )
+                    )
+        return kept
 
     def _existing(self, s: Session, spec: SecretSpec, *, environment_missing: bool) -> SecretInfo | None:
         assert s.repo is not None
@@ -142,7 +194,11 @@ class SecretsStep(Step):
         if s.options.replace_secrets:
             return True
         choice = Choice(
-            f"existing-secret:{name}", f"{name} already exists (updated {when}). Keep it or replace its value?", ("keep", "replace"), "keep"
+            f"existing-secret:{name}",
+            f"{name} already exists (updated {when}). Keep it or replace its value?",
+            ("keep", "replace"),
+            "keep",
+            title=f"{name} already exists",
         )
         return s.questioner.choose(choice) == "replace"
 
@@ -154,6 +210,7 @@ class SecretsStep(Step):
             f"{var.name} already exists at {var.scope} as {current}, not {var.value}. Keep it or replace its value?",
             ("keep", "replace"),
             "keep",
+            title=f"{var.name} holds another value",
         )
         return s.questioner.choose(choice) == "replace"
 

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, RadioSet, Static, Switch
 
 from wizard.engine.step_info import STEP_INFO
-from wizard.tui.model import APPLYING, CHECKING, DONE, FAILED, PENDING, READY, StepState
+from wizard.tui.model import APPLYING, DONE, FAILED, READY, Move, StepState, next_move
 from wizard.tui.widgets.answer_form import AnswerForm
 from wizard.tui.widgets.changes import ChangeList, WarningList
 from wizard.tui.widgets.facts import FactList
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 class StepScreen(Screen[None]):
     step: ClassVar[str] = ""
+    # Enter goes on like Ctrl+N; an input, a radio set or a switch with the focus takes Enter first.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "app.next", "Next", show=False)]
 
     _status_shown: Text | None = None
 
@@ -79,7 +82,8 @@ class StepScreen(Screen[None]):
         if status != self._status_shown:
             self._status_shown = status
             self.query_one("#status", Static).update(status)
-        shown = self.changes_visible(st) and (st.status in (READY, APPLYING, DONE) or bool(st.changes))
+        # A preview of the changes comes from the answers last checked: hidden while an answer on screen is refused.
+        shown = self.changes_visible(st) and not self.preview_hidden() and (st.status in (READY, APPLYING, DONE) or bool(st.changes))
         title = self.query_one("#changes-title", Static)
         title.display = shown
         heading = "Applied" if st.status == DONE else "Changes"
@@ -89,27 +93,46 @@ class StepScreen(Screen[None]):
         self.query_one("#warnings", WarningList).show(st.warnings)
         self.query_one(StepList).refresh()
 
+    def preview_hidden(self) -> bool:
+        """True while an answer typed here is refused: what follows from the answers would not be what is typed."""
+        return self.wizard.controller.engine is not None and self.problem() is not None
+
     def changes_visible(self, st: StepState) -> bool:
         """Whether the step's list of changes is worth showing (steps that only read say so in their facts)."""
         return True
 
+    def next_move(self, st: StepState) -> Move:
+        """What Ctrl+N does now (the app acts on it, the status line says it): see model.next_move."""
+        connected = self.wizard.controller.engine is not None
+        return next_move(st, connected=connected, problem=self.problem() if connected else None, unsent=self.has_unsent())
+
     def status_text(self, st: StepState) -> Text:
-        if st.status == PENDING:
-            return Text("Waiting to be checked…" if self.wizard.controller.engine else "Starting…", style="dim")
-        if st.status == CHECKING:
-            return Text("Checking…", style="italic")
+        move = self.next_move(st)
+        if move == Move.CONNECTING and st.status != FAILED:
+            return Text("Starting…", style="dim")
+        if move == Move.CONFIRM:
+            return Text.assemble(("? ", "bold"), ("Confirm the changes: y applies them, n leaves them unapplied", "bold yellow"))
+        if move == Move.BUSY:
+            return Text(self.applying_text(st), style="bold yellow")
+        if move == Move.FIX:
+            return Text.assemble(("✖ ", "bold red"), (self.problem() or "", "red"), ("  ·  then Ctrl+N", "dim"))
+        if move == Move.SEND:
+            return Text.assemble(("● ", "bold"), "answers changed", ("  ·  Ctrl+N: check and apply", "dim"))
         if st.status == FAILED:
             return Text.assemble(("✖ ", "bold red"), (st.error or "failed", "red"), ("\n  Ctrl+R checks again once it is fixed.", "dim"))
-        if st.status == APPLYING:
-            return Text(self.applying_text(st), style="bold yellow")
-        if st.status == DONE and st.done is not None:
-            return Text.assemble(("✔ ", "bold green"), st.done.message, ("  ·  Ctrl+N: " + self.next_label(st), "dim"))
-        writes = len(st.writes)
-        if writes:
+        if move == Move.WAIT_CHECK:
+            return Text("Checking…", style="italic")
+        if move == Move.LEAVE:
+            done = st.done.message if st.done is not None else "done"
+            return Text.assemble(("✔ ", "bold green"), done, ("  ·  Ctrl+N: " + self.next_label(st), "dim"))
+        if move == Move.APPLY:
+            writes = len(st.writes)
             return Text.assemble(
                 ("● ", "bold"), f"{writes} change{'s' if writes > 1 else ''} to apply", ("  ·  Ctrl+N: review and apply", "dim")
             )
-        return Text.assemble(("● ", "bold"), "ready, nothing to write", ("  ·  Ctrl+N: continue", "dim"))
+        if move == Move.CONTINUE:
+            return Text.assemble(("● ", "bold"), "ready, nothing to write", ("  ·  Ctrl+N: continue", "dim"))
+        return Text("Waiting to be checked…", style="dim")
 
     def applying_text(self, st: StepState) -> str:
         return st.progress[-1] if st.progress else "Applying…"
@@ -125,6 +148,10 @@ class StepScreen(Screen[None]):
     def pending_edits(self) -> dict[str, Any] | None:
         """Answers typed here but not checked yet (None when there are none). Called before Next applies."""
         return None
+
+    def has_unsent(self) -> bool:
+        """Whether answers were typed here that no check has seen yet (reads only; pending_edits sends them)."""
+        return False
 
 
 class FactsScreen(StepScreen):
@@ -178,12 +205,17 @@ class AnswerScreen(StepScreen):
             edits = self.pending_edits()
             if edits:
                 self.wizard.edit_step(self.step, edits)
+        # The status line and the previews follow the form's validity even when nothing was sent.
+        self.render_state(self.wizard.journey[self.step])
 
     def show_hint(self) -> None:
         """Steps with more than the form (the secrets' PAT) say what is missing here."""
 
     def problem(self) -> str | None:
         return self.form.problem()
+
+    def has_unsent(self) -> bool:
+        return not self.problem() and bool(self.form.edits())
 
     def pending_edits(self) -> dict[str, Any] | None:
         if self.problem():

@@ -27,6 +27,9 @@ class ImageScreen(AnswerScreen):
         if not self.is_mounted:
             return
         r = st.result if isinstance(st.result, ImageResult) else None
+        if self.preview_hidden():
+            self.query_one("#facts", FactList).show([])  # never names from a half-typed answer
+            return
         self.query_one("#facts", FactList).show(
             [
                 ("Image", r.image if r else None),

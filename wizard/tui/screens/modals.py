@@ -63,14 +63,18 @@ class ConfirmModal(Dialog[bool]):
     BINDINGS = [Binding("y", "answer(True)", "Apply"), Binding("n,escape", "answer(False)", "Don't apply")]
     AUTO_FOCUS = "#yes"
 
-    def __init__(self, title: str, summary: str) -> None:
+    def __init__(self, title: str, summary: str, kept: list[str] | None = None) -> None:
         super().__init__(classes="confirm-modal")
-        self.title_text, self.summary = title, summary
+        self.title_text, self.summary, self.kept = title, summary, list(kept or ())
 
     def compose_dialog(self) -> ComposeResult:
         yield Label("These changes will be made now:")
         with VerticalScroll(classes="dialog-body"):
             yield Static(Text("\n".join(f"• {line}" for line in self.summary.splitlines())))
+            if self.kept:  # what the step found and leaves alone, e.g. secrets at the scope no longer chosen
+                kept = Text("Left as they are:\n", style="bold")
+                kept.append("\n".join(f"= {line}" for line in self.kept), style="not bold")
+                yield Static(kept, classes="confirm-kept")
         with Horizontal(classes="dialog-buttons"):
             yield Button("Apply (y)", id="yes", variant="success")
             yield Button("Not now (n)", id="no")
@@ -88,7 +92,7 @@ class ChoiceModal(Dialog[str]):
 
     def __init__(self, choice: Choice) -> None:
         super().__init__(classes="choice-modal")
-        self.title_text, self.choice = "A question", choice
+        self.title_text, self.choice = choice.title or choice.prompt.split(". ", 1)[0].rstrip("?."), choice
 
     AUTO_FOCUS = "#options"
 

@@ -95,6 +95,9 @@ class SecretsScreen(AnswerScreen):
         self.form.mark_sent(edits)
         self.wizard.edit_step(self.step, edits)  # a new PAT is checked again even when no answer changed
 
+    def has_unsent(self) -> bool:
+        return (self._pat_dirty and not self.problem()) or super().has_unsent()
+
     def pending_edits(self) -> dict[str, object] | None:
         if self._pat_dirty and not self.problem():
             self.wizard.questioner.provide_secret(PAT_SECRET, self.query_one("#pat", Input).value)

@@ -12,13 +12,34 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static, Switch
 
 from wizard.core.plan import Plan
 from wizard.core.spec import AnswerSpec, Kind
 from wizard.engine.questions import Question
 from wizard.errors import InputError
-from wizard.tui.widgets.fields import CoreValidator, Field
+from wizard.tui.widgets.fields import CoreValidator, Field, field_name, own_words
+
+
+class MarkedRadioButton(RadioButton):
+    """A radio button whose mark says whether it is chosen (● or ○), not only its colour: it reads the same in
+    the light theme, in a terminal without colours (NO_COLOR) and to a screen reader."""
+
+    @property
+    def _button(self) -> Content:
+        return Content.styled("●" if self.value else "○", self.get_visual_style("toggle--button"))
+
+
+def switch_label(prompt: str, on: bool) -> str:
+    """A switch's label says its state in words too: its knob's side and colour are all it shows otherwise."""
+    return f"{prompt}: {'on' if on else 'off'}"
+
+
+def may_be_empty(spec: AnswerSpec) -> bool:
+    """Whether a field may be left empty: the form shows the value it offers, so an emptied field that the core
+    would fill in (a suggestion) or refuse (required) would stand for a value nobody sees."""
+    return spec.optional and spec.meta.suggest is None and spec.meta.required is None
 
 
 class AnswerForm(Vertical):
@@ -40,7 +61,7 @@ class AnswerForm(Vertical):
                 with RadioSet(id=q.name, classes="inline"):
                     for o in spec.meta.options:
                         why = q.disabled.get(o.value)
-                        yield RadioButton(
+                        yield MarkedRadioButton(
                             o.label, value=o.value == q.offered, name=o.value, disabled=why is not None, tooltip=why or o.help
                         )
                 if q.disabled:
@@ -51,13 +72,10 @@ class AnswerForm(Vertical):
             elif spec.kind is Kind.BOOL:
                 with Horizontal(classes="switch-row", id=f"{q.name}-row"):
                     yield Switch(bool(q.offered), id=q.name)
-                    yield Label(spec.prompt)
+                    yield Label(switch_label(spec.prompt, bool(q.offered)), id=f"{q.name}-state")
             else:
-                yield Field(
-                    spec.prompt,
-                    Input(spec.text_of(q.offered), id=q.name, validators=[CoreValidator(self._checker(spec))]),
-                    id=f"{q.name}-field",
-                )
+                validator = CoreValidator(self._checker(spec), label=field_name(spec.prompt), allow_empty=may_be_empty(spec))
+                yield Field(spec.prompt, Input(spec.text_of(q.offered), id=q.name, validators=[validator]), id=f"{q.name}-field")
 
     def _checker(self, spec: AnswerSpec) -> Callable[[str], object]:
         """The answer's own check, on the text as typed, with the rest of the form as the other answers."""
@@ -105,6 +123,9 @@ class AnswerForm(Vertical):
                     widget.display = shown
             if q.spec.kind is Kind.CHOICE:
                 self.query_one(f"#{q.name}", RadioSet).display = shown
+            elif q.spec.kind is Kind.BOOL:
+                on = self.query_one(f"#{q.name}", Switch).value
+                self.query_one(f"#{q.name}-state", Label).update(switch_label(q.spec.prompt, on))
 
     def problem(self) -> str | None:
         """Why the form cannot be sent yet (the first shown answer that is missing or refused), or None."""
@@ -113,12 +134,14 @@ class AnswerForm(Vertical):
             spec = q.spec
             if not spec.shown(draft) or spec.kind in (Kind.CHOICE, Kind.BOOL):
                 continue
+            if not may_be_empty(spec) and not self.query_one(f"#{q.name}", Input).value.strip():
+                return f"Enter the {field_name(spec.prompt)}"
             if not self.query_one(f"#{q.name}-field", Field).valid:
-                return f"the {spec.prompt.lower()} is not valid yet: fix it first"
+                return f"fix the {field_name(spec.prompt)} first"
             try:
                 spec.check(self.value(q), draft)
             except InputError as exc:
-                return exc.message
+                return own_words(exc)
         return None
 
     def edits(self) -> dict[str, Any]:

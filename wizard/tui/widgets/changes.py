@@ -11,20 +11,21 @@ from textual.widgets import Static
 if TYPE_CHECKING:
     from wizard.engine.events import Change, StepWarning
 
+# A mark per action; the engine's summary says the verb ("create …", "keep …"), so the mark does not repeat it.
 BADGES = {
-    "create": ("+ create ", "bold green"),
-    "update": ("~ update ", "bold yellow"),
-    "replace": ("~ replace", "bold yellow"),
-    "add-repo": ("+ add    ", "bold green"),
-    "keep": ("= keep   ", "dim"),
-    "unchanged": ("= as is  ", "dim"),
+    "create": ("+", "bold green"),
+    "update": ("~", "bold yellow"),
+    "replace": ("~", "bold yellow"),
+    "add-repo": ("+", "bold green"),
+    "keep": ("=", "dim"),
+    "unchanged": ("=", "dim"),
 }
 
 
 def change_lines(changes: Iterable[Change]) -> Text:
     text = Text()
     for change in sorted(changes, key=lambda c: not c.is_write):
-        badge, style = BADGES.get(change.action, (f"{change.action:<9}", "bold"))
+        badge, style = BADGES.get(change.action, ("•", "bold"))
         text.append(badge, style)
         text.append(" ")
         text.append(change.summary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from rich.text import Text
@@ -13,18 +14,35 @@ from textual.widgets import Input, Label, Static
 from wizard.errors import InputError
 
 
-class CoreValidator(Validator):
-    """Runs a core check; its InputError message (and hint) is the failure the user reads."""
+def field_name(prompt: str) -> str:
+    """The name of what a field asks, for its messages: "Service name (the last part…)" -> "service name"."""
+    return prompt.split(" (", 1)[0].strip().lower()
 
-    def __init__(self, check: Callable[[str], object]) -> None:
+
+def own_words(error: InputError) -> str:
+    """A core error as a field shows it: the message, and the hint unless it names a command-line flag (a hint
+    for the commands, not for a form)."""
+    hint = error.hint if error.hint and not re.search(r"(?:^|\s)--[a-z]", error.hint) else None
+    return error.message + (f" ({hint})" if hint else "")
+
+
+class CoreValidator(Validator):
+    """Runs a core check; its InputError message (and hint) is the failure the user reads. An empty field says
+    what to enter (`label`) unless the answer may be left out (`allow_empty`)."""
+
+    def __init__(self, check: Callable[[str], object], *, label: str = "", allow_empty: bool = True) -> None:
         super().__init__()
         self.check = check
+        self.label = label
+        self.allow_empty = allow_empty
 
     def validate(self, value: str) -> ValidationResult:
+        if not value.strip() and not self.allow_empty:
+            return self.failure(f"Enter the {self.label}" if self.label else "Enter a value")
         try:
             self.check(value)
         except InputError as exc:
-            return self.failure(exc.message + (f" ({exc.hint})" if exc.hint else ""))
+            return self.failure(own_words(exc))
         return self.success()
 
 

@@ -34,3 +34,14 @@ def test_switching_scope_lists_what_stays_at_the_old_level(sandbox, tmp_path: Pa
     assert "REGISTRY_PAT" in env_secrets(state, "registry")
     assert {v["name"] for v in repo_state(state)["variables"]} == {"REGISTRY_URL"}
     assert pat not in to_env.stdout + to_env.stderr + back.stdout + back.stderr
+
+
+def test_a_token_that_may_not_read_org_secrets_onboards_at_environment_scope(sandbox, tmp_path: Path) -> None:
+    # Environment scope needs no admin:org: looking for what stays at org level must not fail the step.
+    admin = sandbox.add_token(["repo", "workflow"], login="octo-admin")
+    pat = sandbox.add_token(["write:packages"], login="ci-bot")
+    ob = Onboarding(sandbox, tmp_path, token=admin, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})
+    result = ob.apply(*FLAGS, "--scope", "environment", "--environment", "registry", as_json=False)
+    assert result.returncode == 0, result
+    assert "kept at org level" not in result.stdout  # not readable with this token: nothing claimed
+    assert env_secrets(live_state(sandbox), "registry")["REGISTRY_PAT"]["sha256"] == sha256(pat)

@@ -17,6 +17,7 @@ from wizard.engine.steps import Step, validate_only_steps
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED
 from wizard.text.event_log import EventLog
 from wizard.text.events import TextRenderer
+from wizard.text.run_summary import check_summary_path, print_summary, summary_from_session, write_summary
 
 
 def run_apply(o: ApplyOptions) -> int:
@@ -48,6 +49,7 @@ def _run(
     stdin_text: str | None,
     steps: list[Step] | None,
 ) -> int:
+    check_summary_path(connection.summary_file)  # before anything is written to GitHub
     renderer = TextRenderer(sys.stderr if json_out else sys.stdout)
     log = EventLog(connection.log_file) if connection.log_file else None
     verdicts: list[VerdictReady] = []
@@ -65,9 +67,13 @@ def _run(
     finally:
         if log is not None:
             log.close()
+    summary = summary_from_session(session, verdicts[-1] if verdicts else None)
     if json_out:
         json.dump(result_json(session, verdicts), sys.stdout, indent=2)
         sys.stdout.write("\n")
+    else:
+        print_summary(summary, sys.stdout, table=False)  # the verdict table is printed above, with the build
+    write_summary(summary, connection.summary_file, sys.stderr)
     return EXIT_VALIDATION_FAILED if session.verdict_passed is False else EXIT_OK
 
 

@@ -18,6 +18,9 @@ SANDBOX_LINE = "sandbox: {url} (embedded; no token, no network)"
 
 
 def run_demo(o: DemoOptions) -> int:
+    from wizard.text.run_summary import check_summary_path
+
+    check_summary_path(o.summary_file)
     if o.mode == "headless":
         return run_headless(o)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
@@ -29,7 +32,7 @@ def run_demo(o: DemoOptions) -> int:
         with demo_environment(time_factor=o.time_factor) as env:
             print(SANDBOX_LINE.format(url=env.sandbox.base_url))
             print(f"the pat strategy reads the sandbox's registry PAT from {secret_env_var(Plan(), PAT_SECRET)}")
-            return run_prompts(env.factory(Options(poll_interval_s=DEMO_POLL_S)))
+            return run_prompts(env.factory(Options(poll_interval_s=DEMO_POLL_S)), summary_file=o.summary_file)
     from wizard.tui.app import run_wizard
 
     with ExitStack() as stack:
@@ -40,17 +43,27 @@ def run_demo(o: DemoOptions) -> int:
             env = stack.enter_context(demo_environment(time_factor=o.time_factor, registry_pat=False))
             return env.factory(Options(poll_interval_s=DEMO_POLL_S, live_steps=True))(questioner, emit)
 
-        return run_wizard(factory, sub_title="demo · embedded GitHub sandbox, no token, no network")
+        return run_wizard(factory, sub_title="demo · embedded GitHub sandbox, no token, no network", summary_file=o.summary_file)
 
 
 def run_headless(o: DemoOptions) -> int:
     from wizard.app.flag_questioner import FlagQuestioner
     from wizard.engine.runner import Engine
     from wizard.text.events import TextRenderer
+    from wizard.text.run_summary import last_verdict, print_summary, summary_from_session, write_summary
 
     renderer = TextRenderer(sys.stdout, compact=True)
+    events: list[Event] = []
+
+    def emit(event: Event) -> None:
+        events.append(event)
+        renderer(event)
+
     with demo_environment(time_factor=o.time_factor) as env:
         print(SANDBOX_LINE.format(url=env.sandbox.base_url))
-        session = env.factory(Options(poll_interval_s=DEMO_POLL_S))(FlagQuestioner(yes=True, interactive=False), renderer)
+        session = env.factory(Options(poll_interval_s=DEMO_POLL_S))(FlagQuestioner(yes=True, interactive=False), emit)
         Engine(session).run()
+    summary = summary_from_session(session, last_verdict(list(events)))
+    print_summary(summary, sys.stdout, table=False)  # the compact renderer printed the verdict table
+    write_summary(summary, o.summary_file, sys.stderr)
     return EXIT_VALIDATION_FAILED if session.verdict_passed is not True else EXIT_OK

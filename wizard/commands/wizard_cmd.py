@@ -11,16 +11,19 @@ from wizard.errors import InputError
 
 
 def run_wizard(o: WizardOptions) -> int:
+    from wizard.text.run_summary import check_summary_path
+
+    check_summary_path(o.connection.summary_file)  # before anything is written to GitHub
     options = Options(poll_interval_s=o.connection.poll_interval_s, live_steps=not o.plain)
     factory = session_factory(o.source, o.connection, options, ask_token=True)
     if o.plain:
         from wizard.prompt_face.run import run_prompts
 
-        return run_prompts(factory)
+        return run_prompts(factory, summary_file=o.connection.summary_file)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise InputError(
             "interactive session required: the wizard needs a terminal", "use `brik-onboard apply --yes` with an answers file or flags"
         )
     from wizard.tui.app import run_wizard as run_tui
 
-    return run_tui(factory)
+    return run_tui(factory, summary_file=o.connection.summary_file)

@@ -126,6 +126,10 @@ class StepScreen(Screen[None]):
         """Answers typed here but not checked yet (None when there are none). Called before Next applies."""
         return None
 
+    def unsaved(self) -> bool:
+        """Typed here and not in the model yet (quitting asks before dropping it); unlike pending_edits, sends nothing."""
+        return False
+
 
 class FactsScreen(StepScreen):
     """A read-only step: no answers to give, its facts say it all."""
@@ -184,6 +188,9 @@ class AnswerScreen(StepScreen):
 
     def problem(self) -> str | None:
         return self.form.problem()
+
+    def unsaved(self) -> bool:
+        return self.is_mounted and self.form.dirty()
 
     def pending_edits(self) -> dict[str, Any] | None:
         if self.problem():

@@ -62,6 +62,9 @@ class SecretsScreen(AnswerScreen):
         self.form.mark_sent(edits)
         self.wizard.edit_step(self.step, edits)  # a new PAT is checked again even when no answer changed
 
+    def unsaved(self) -> bool:
+        return self._pat_dirty or super().unsaved()
+
     def pending_edits(self) -> dict[str, object] | None:
         if self._pat_dirty and not self.problem():
             self.wizard.questioner.provide_secret(PAT_SECRET, self.query_one("#pat", Input).value)

@@ -1,0 +1,81 @@
+"""Honest exits from the TUI: 130 when quit before the end, a question before typed answers are dropped, and the
+summary that stays after the screen is gone (the verdict and each attempt's own run URL)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from pathlib import Path
+
+from tests.tui_helpers import complete_steps, finish, wait_for, wait_screen, wait_status, wizard_on
+from wizard.errors import EXIT_INTERRUPTED
+from wizard.text.run_summary import print_summary, to_markdown
+
+
+def run(coro) -> None:
+    asyncio.run(coro)
+
+
+def test_ctrl_q_on_the_first_screen_exits_130_and_says_nothing_changed(sandbox, tmp_path: Path) -> None:
+    app = wizard_on(sandbox, tmp_path)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("ctrl+q")
+            await pilot.pause(0.1)
+
+    run(scenario())
+    assert app.return_code == EXIT_INTERRUPTED
+    assert app.summary is not None and app.summary.applied == () and app.summary.stopped
+    out = io.StringIO()
+    print_summary(app.summary, out)
+    assert "stopped" in out.getvalue() and "next: run brik-onboard again" in out.getvalue()
+
+
+def test_quitting_with_typed_answers_not_sent_asks_first(sandbox, tmp_path: Path) -> None:
+    app = wizard_on(sandbox, tmp_path)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await complete_steps(pilot, ("connect", "repository", "preflight"))
+            await wait_status(pilot, "image", "ready")
+            tags = app.screen.query_one("#tags")
+            await pilot.press("tab", "end", "ctrl+u", *"v1, a b")  # refused as typed: not in the model
+            await wait_for(pilot, lambda: tags.has_class("-invalid"), "the tags to turn red")
+            await pilot.press("ctrl+q")
+            await wait_screen(pilot, "QuitModal")
+            assert app.screen.title_text == "Discard your changes to Image?"
+            await pilot.press("n")  # stay: the typed text is still there
+            await wait_screen(pilot, "ImageScreen")
+            assert app.journey.current == "image" and app.return_code is None
+            await pilot.press("ctrl+q")
+            await wait_screen(pilot, "QuitModal")
+            await pilot.press("y")
+            await pilot.pause(0.1)
+
+    run(scenario())
+    assert app.return_code == EXIT_INTERRUPTED
+
+
+def test_the_summary_after_a_full_run_has_the_verdict_and_two_run_urls(sandbox, tmp_path: Path) -> None:
+    app = wizard_on(sandbox, tmp_path)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await complete_steps(pilot, ("connect", "repository", "preflight", "image", "secrets", "workflow", "validate"))
+            await wait_for(pilot, lambda: app.journey.current == "summary", "the summary")
+            await finish(pilot)
+
+    run(scenario())
+    assert app.return_code == 0 and app.summary is not None
+    out = io.StringIO()
+    print_summary(app.summary, out)
+    printed = out.getvalue()
+    urls = re.findall(r"^  attempt ([12]): (\S+)$", printed, re.M)
+    assert [n for n, _ in urls] == ["1", "2"] and urls[0][1] != urls[1][1], printed
+    assert urls[0][1].endswith("/attempts/1") and urls[1][1].endswith("/attempts/2")
+    assert "verdict: PASS" in printed and re.search(r"RUN .*hit", printed), printed
+    assert f"answers: {tmp_path / 'brik-onboard.yml'}" in printed and "next: nothing to do" in printed
+    markdown = to_markdown(app.summary)
+    assert "### Verdict: PASS" in markdown and urls[1][1] in markdown

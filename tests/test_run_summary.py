@@ -27,7 +27,9 @@ def test_markdown_escapes_table_cells_and_says_the_next_step() -> None:
     from wizard.engine.events import VerdictReady
 
     verdict = VerdictReady("validate", True, (), (LayerRow("RUN echo a | tee b", "miss, pushed to cache", "hit"),), 0)
-    summary = RunSummary(DONE, REPO, ("create org secret REGISTRY_PAT",), verdict, (("attempt 1", "u1"), ("attempt 2", "u2")), (), None, "x")
+    summary = RunSummary(
+        DONE, REPO, ("create org secret REGISTRY_PAT",), verdict, (("attempt 1", "u1"), ("attempt 2", "u2")), (), None, "x"
+    )
     text = to_markdown(summary)
     assert "| RUN echo a \\| tee b | miss, pushed to cache | hit |" in text  # the pipe does not split the row
     assert "### Verdict: PASS" in text and "- create org secret REGISTRY_PAT" in text

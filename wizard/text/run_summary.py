@@ -120,6 +120,7 @@ def to_markdown(s: RunSummary) -> str:
 def print_summary(s: RunSummary, out: TextIO, *, table: bool = True) -> None:
     """The summary in the terminal. `table=False` when the face already printed the verdict table above."""
     from rich.console import Console
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -136,12 +137,17 @@ def print_summary(s: RunSummary, out: TextIO, *, table: bool = True) -> None:
     if s.verdict is not None:
         v = s.verdict
         if table and v.table:
-            grid = Table(box=None, pad_edge=False, padding=(0, 2, 0, 4), show_edge=False)
-            for column in ("instruction", "attempt 1", "attempt 2"):
-                grid.add_column(column, overflow="ellipsis", no_wrap=True)
+            # The attempts' columns keep their words whole; a long instruction is the one cut short.
+            grid = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), show_edge=False)
+            w1 = max(len(x) for x in ["attempt 1", *(r.attempt1 for r in v.table)])
+            w2 = max(len(x) for x in ["attempt 2", *(r.attempt2 for r in v.table)])
+            room = max(console.width - 4 - (w1 + 2) - (w2 + 2) - 2, 11)
+            grid.add_column("instruction", overflow="ellipsis", no_wrap=True, max_width=room)
+            grid.add_column("attempt 1", no_wrap=True, min_width=w1)
+            grid.add_column("attempt 2", no_wrap=True, min_width=w2)
             for row in v.table:
                 grid.add_row(Text(row.instruction), Text(row.attempt1), Text(row.attempt2))
-            console.print(grid, soft_wrap=False)
+            console.print(Padding(grid, (0, 0, 0, 4)), soft_wrap=False)
         verdict = "PASS" if v.passed else "FAIL"
         console.print(Text(f"  verdict: {verdict}", style="bold green" if v.passed else "bold red"))
         for reason in v.reasons:

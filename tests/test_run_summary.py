@@ -32,8 +32,21 @@ def test_markdown_escapes_table_cells_and_says_the_next_step() -> None:
     )
     text = to_markdown(summary)
     assert "| RUN echo a \\| tee b | miss, pushed to cache | hit |" in text  # the pipe does not split the row
-    assert "### Verdict: PASS" in text and "- create org secret REGISTRY_PAT" in text
+    assert "### Verdict: PASS" in text and "- create org secret REGISTRY\\_PAT" in text
     assert "- attempt 1: u1" in text and "- attempt 2: u2" in text and "**Next step:** x" in text
+
+
+def test_markdown_keeps_the_repositorys_text_literal() -> None:
+    """A Dockerfile is untrusted input: its instructions become no HTML, link or image in a rendered step summary."""
+    from wizard.engine.events import VerdictReady
+
+    hostile = "RUN echo <img src=x onerror=alert(1)> ![i](http://evil/i.png) [x](http://evil) *b*\nnext"
+    verdict = VerdictReady("validate", False, (), (LayerRow(hostile, "miss", "miss"),), 0)
+    text = to_markdown(RunSummary(DONE, REPO, (), verdict, (), (), None, "x"))
+    row = next(line for line in text.splitlines() if line.startswith("| RUN"))
+    assert re.search(r"(?<!\\)[<>\[\]*]", row) is None  # every one of them escaped
+    assert "\\<img" in row and "\\[x\\](http://evil)" in row and "!\\[i\\]" in row and "\\*b\\*" in row
+    assert row.endswith("| miss | miss |")  # the line end in the instruction did not split the row
 
 
 def test_apply_writes_the_summary_file_and_appends_to_the_step_summary(sandbox, tmp_path: Path) -> None:

@@ -83,9 +83,17 @@ def _next_step(session: Session, status: str, links: dict[str, str]) -> str:
 
 
 # -- Markdown -----------------------------------------------------------------------------------------------------
+_MD_SPECIAL = "\\`*_[]<>|&~"
+
+
+def _md(text: str) -> str:
+    """Text from the repository (a Dockerfile's instruction) as literal Markdown: no link, image, HTML or emphasis
+    of its own, and a pipe or a line end does not break a table row."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text.replace("\r", " ").replace("\n", " "))
+
+
 def _cell(text: str) -> str:
-    """A table cell: a pipe or a line end in an instruction would break the row."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _md(text)
 
 
 def to_markdown(s: RunSummary) -> str:
@@ -94,7 +102,7 @@ def to_markdown(s: RunSummary) -> str:
     if s.stopped:
         out += [f"Stopped: {s.stopped}", ""]
     out.append("### What changed")
-    out += [f"- {line}" for line in s.applied] or ["- nothing: everything was already in place"]
+    out += [f"- {_md(line)}" for line in s.applied] or ["- nothing: everything was already in place"]
     out.append("")
     if s.verdict is not None:
         v = s.verdict
@@ -103,7 +111,7 @@ def to_markdown(s: RunSummary) -> str:
             out += ["| instruction | attempt 1 | attempt 2 |", "| --- | --- | --- |"]
             out += [f"| {_cell(r.instruction)} | {_cell(r.attempt1)} | {_cell(r.attempt2)} |" for r in v.table]
             out.append("")
-        out += [f"- {r}" for r in v.reasons]
+        out += [f"- {_md(str(r))}" for r in v.reasons]
         out.append(f"- leak audit: {'clean' if not v.leaks else f'{v.leaks} finding(s)'}")
         out.append("")
     if s.attempts or s.links:

@@ -110,3 +110,21 @@ def test_an_unwritable_summary_path_is_refused_before_any_write(sandbox, tmp_pat
         assert "Traceback" not in result.stderr
     assert writes(request_log(sandbox)) == []
     assert repo_state(live_state(sandbox))["runs"] == []
+
+
+def test_demo_headless_writes_the_summary_with_two_attempt_urls(tmp_path: Path) -> None:
+    from tests.cli_helpers import run_cli
+
+    summary_file = tmp_path / "summary.md"
+    step_summary = tmp_path / "step.md"
+    res = run_cli(
+        "demo", "--headless", "--time-factor", "0.01", "--summary", str(summary_file), env={"GITHUB_STEP_SUMMARY": str(step_summary)}
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    text = summary_file.read_text()
+    urls = ATTEMPT_URL.findall(text)
+    assert [name for name, _, _, _ in urls] == ["attempt 1", "attempt 2"] and urls[0][1] != urls[1][1], text
+    assert "### Verdict: PASS" in text and "Answers file: `" in text and "**Next step:** nothing to do" in text
+    assert step_summary.read_text() == text + "\n"
+    assert "next: nothing to do" in res.stdout and urls[1][1] in res.stdout
+    assert not re.search(r"gh[pousr]_[A-Za-z0-9]{20,}", text + res.stdout + res.stderr)  # the demo's token, made at run time

@@ -79,3 +79,34 @@ def test_the_summary_after_a_full_run_has_the_verdict_and_two_run_urls(sandbox, 
     assert f"answers: {tmp_path / 'brik-onboard.yml'}" in printed and "next: nothing to do" in printed
     markdown = to_markdown(app.summary)
     assert "### Verdict: PASS" in markdown and urls[1][1] in markdown
+
+
+def test_demo_in_a_terminal_quit_on_the_first_screen_exits_130_with_a_summary(tmp_path: Path) -> None:
+    """As `make demo` runs it: the real entry point in a pty; Ctrl+Q on the first screen is an interrupt (130), not a
+    usage error (2), and the summary printed after the screen says nothing changed."""
+    import sys
+
+    import pexpect
+
+    from tests.engine_helpers import child_env
+
+    summary = tmp_path / "summary.md"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "wizard", "demo", "--summary", str(summary)],
+        env=child_env({"TERM": "xterm-256color"}),
+        encoding="utf-8",
+        dimensions=(24, 80),
+        timeout=60,
+    )
+    try:
+        child.expect_exact("Connect to GitHub")
+        child.send("\x11")  # Ctrl+Q
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == EXIT_INTERRUPTED, child.before
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before or "")
+    assert "stopped" in text and "next: run brik-onboard again" in text, text[-2000:]
+    assert "Traceback" not in text
+    assert summary.read_text().startswith("## brik-onboard") and "— stopped" in summary.read_text()

@@ -63,7 +63,7 @@ def run_headless(o: DemoOptions) -> int:
         print(SANDBOX_LINE.format(url=env.sandbox.base_url))
         session = env.factory(Options(poll_interval_s=DEMO_POLL_S))(FlagQuestioner(yes=True, interactive=False), emit)
         Engine(session).run()
-    summary = summary_from_session(session, last_verdict(list(events)))
+        summary = summary_from_session(session, last_verdict(list(events)))  # while the demo's files still exist
     print_summary(summary, sys.stdout, table=False)  # the compact renderer printed the verdict table
     write_summary(summary, o.summary_file, sys.stderr)
     return EXIT_VALIDATION_FAILED if session.verdict_passed is not True else EXIT_OK

@@ -82,6 +82,10 @@ def _next_step(session: Session, status: str, links: dict[str, str]) -> str:
     return "nothing to do: the repository is onboarded and its layer cache works"
 
 
+def _nothing(s: RunSummary) -> str:
+    return "nothing" if s.status == STOPPED else "nothing: everything was already in place"
+
+
 # -- Markdown -----------------------------------------------------------------------------------------------------
 _MD_SPECIAL = "\\`*_[]<>|&~"
 
@@ -102,7 +106,7 @@ def to_markdown(s: RunSummary) -> str:
     if s.stopped:
         out += [f"Stopped: {s.stopped}", ""]
     out.append("### What changed")
-    out += [f"- {_md(line)}" for line in s.applied] or ["- nothing: everything was already in place"]
+    out += [f"- {_md(line)}" for line in s.applied] or [f"- {_nothing(s)}"]
     out.append("")
     if s.verdict is not None:
         v = s.verdict
@@ -139,7 +143,7 @@ def print_summary(s: RunSummary, out: TextIO, *, table: bool = True) -> None:
     console.print(head)
     if s.stopped:
         console.print(Text(f"  stopped: {s.stopped}"))
-    console.print(Text("  changed:" if s.applied else "  changed: nothing (everything was already in place)"))
+    console.print(Text("  changed:" if s.applied else f"  changed: {_nothing(s)}"))
     for line in s.applied:
         console.print(Text(f"    - {line}"))
     if s.verdict is not None:

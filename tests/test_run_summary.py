@@ -128,3 +128,16 @@ def test_demo_headless_writes_the_summary_with_two_attempt_urls(tmp_path: Path) 
     assert step_summary.read_text() == text + "\n"
     assert "next: nothing to do" in res.stdout and urls[1][1] in res.stdout
     assert not re.search(r"gh[pousr]_[A-Za-z0-9]{20,}", text + res.stdout + res.stderr)  # the demo's token, made at run time
+
+
+def test_a_run_that_stops_part_way_still_leaves_its_summary(sandbox, tmp_path: Path) -> None:
+    summary_file = tmp_path / "summary.md"
+    step_summary = tmp_path / "step.md"
+    ob = Onboarding(sandbox, tmp_path / "work")
+    result = ob.apply(
+        "--deliver", "commit", "--strategy", "pat", "--summary", str(summary_file), env={"GITHUB_STEP_SUMMARY": str(step_summary)}
+    )
+    assert result.returncode == 2, result  # no value for the registry PAT, and no terminal to ask on
+    text = summary_file.read_text()
+    assert "— stopped" in text.splitlines()[0] and "Stopped: interactive session required" in text
+    assert "**Next step:** run brik-onboard again" in text and step_summary.read_text() == text + "\n"

@@ -14,7 +14,7 @@ from wizard.engine.events import Event, VerdictReady
 from wizard.engine.runner import Engine
 from wizard.engine.session import Options, Session
 from wizard.engine.steps import Step, validate_only_steps
-from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED
+from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, WizardError
 from wizard.text.event_log import EventLog
 from wizard.text.events import TextRenderer
 from wizard.text.run_summary import check_summary_path, print_summary, summary_from_session, write_summary
@@ -61,9 +61,15 @@ def _run(
         if log is not None:
             log(event)
 
+    session: Session | None = None
     try:
         session = build_session(source, connection, FlagQuestioner(yes=yes), emit, options=options, stdin_text=stdin_text)
         Engine(session, steps).run()
+    except WizardError as exc:
+        if session is not None:  # a run that stopped part way: the summary says what it kept (CI reads it there)
+            stopped = summary_from_session(session, verdicts[-1] if verdicts else None, stopped=exc.message)
+            write_summary(stopped, connection.summary_file, sys.stderr)
+        raise
     finally:
         if log is not None:
             log.close()

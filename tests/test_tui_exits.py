@@ -110,3 +110,20 @@ def test_demo_in_a_terminal_quit_on_the_first_screen_exits_130_with_a_summary(tm
     assert "stopped" in text and "next: run brik-onboard again" in text, text[-2000:]
     assert "Traceback" not in text
     assert summary.read_text().startswith("## brik-onboard") and "— stopped" in summary.read_text()
+
+
+def test_paused_for_the_merge_exits_0_and_the_summary_says_merge_then_validate(sandbox, tmp_path: Path) -> None:
+    app = wizard_on(sandbox, tmp_path, delivery="pr")
+
+    async def scenario() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await complete_steps(pilot, ("connect", "repository", "preflight", "image", "secrets", "workflow", "validate"))
+            await wait_for(pilot, lambda: app.journey.current == "summary", "the summary")
+            await finish(pilot)
+
+    run(scenario())
+    assert app.return_code == 0 and app.summary is not None
+    pull = app.links()["pull"]
+    assert app.summary.status == "paused" and app.summary.verdict is None
+    assert app.summary.next_step == f"merge the pull request {pull}, then run `brik-onboard validate`"
+    assert pull.startswith(sandbox.base_url + "/BrikByte-Studios/example-node-api/pull/")

@@ -235,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _refuse_misplaced(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Answer and run flags given before a command that reads none: refused (exit 2), never silently dropped."""
+    if args.command == "plan" and "summary" in vars(args):
+        parser.error("--summary: `plan` writes nothing, not even a summary (it takes --json)")
     if args.command in ANSWER_COMMANDS:
         return
     given = [name for name in vars(args) if name.startswith(ANSWER_PREFIX) or name in RUN_FLAGS]

@@ -17,6 +17,20 @@ def run(coro) -> None:
     asyncio.run(coro)
 
 
+async def palette(pilot, query: str, expect: str) -> None:
+    """Ctrl+P, type a few letters, wait until `expect` is the top hit, Enter."""
+    from textual.command import CommandList
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_screen(pilot, "CommandPalette")
+    await pilot.press(*query)
+    hits = app.screen.query_one(CommandList)
+    await wait_for(pilot, lambda: hits.option_count > 0 and expect in str(hits.get_option_at_index(0).prompt), f"{expect!r} on top")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ != "CommandPalette", "the palette to close")
+
+
 def test_ctrl_q_on_the_first_screen_exits_130_and_says_nothing_changed(sandbox, tmp_path: Path) -> None:
     app = wizard_on(sandbox, tmp_path)
 
@@ -65,6 +79,11 @@ def test_the_summary_after_a_full_run_has_the_verdict_and_two_run_urls(sandbox, 
         async with app.run_test(size=(100, 30)) as pilot:
             await complete_steps(pilot, ("connect", "repository", "preflight", "image", "secrets", "workflow", "validate"))
             await wait_for(pilot, lambda: app.journey.current == "summary", "the summary")
+            # the outputs can be copied from the palette (Textual's clipboard: OSC 52 in a terminal)
+            await palette(pilot, "copy run", "Copy the run URLs")
+            assert re.fullmatch(r"attempt 1: \S+/attempts/1\nattempt 2: \S+/attempts/2", app.clipboard), app.clipboard
+            await palette(pilot, "copy caller", "Copy the caller workflow")
+            assert app.clipboard == app.controller.session.workflow_text and "jobs:" in app.clipboard
             await finish(pilot)
 
     run(scenario())

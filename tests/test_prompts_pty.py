@@ -84,6 +84,10 @@ def test_a_full_onboarding_with_a_pat_passes_and_never_shows_the_pat() -> None:
     assert "REGISTRY_TOKEN: ${{ secrets.GITHUB_TOKEN }}" in shown and "REGISTRY_PAT: ${{ secrets.REGISTRY_PAT }}" in shown
     assert "create variable REGISTRY_URL=ghcr.io at org (visibility selected)" in shown
     assert "leak audit: clean" in shown
+    # the summary at the end: each attempt's own run page, and what to do next
+    attempts = re.findall(r"attempt ([12]): (http://\S+/actions/runs/\d+/attempts/[12])", shown.split("next:")[0])
+    assert {n for n, _ in attempts} == {"1", "2"} and len({u for _, u in attempts}) == 2, shown[-3000:]
+    assert "next: nothing to do" in shown
     assert "*" * len(pat) in shown  # the masked echo
     assert pat not in transcript.getvalue()
     assert not TOKEN_SHAPE.search(transcript.getvalue())

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 ANSWER_PREFIX = "answer__"  # the namespace attribute of an answer flag: answer__<name>
 ANSWER_COMMANDS = ("plan", "apply", "validate", None)  # None: the bare wizard
-RUN_FLAGS = ("token_env", "state", "log", "poll_interval", "answers", "checkout")
+RUN_FLAGS = ("token_env", "state", "log", "poll_interval", "answers", "checkout", "summary")
+SUMMARY_HELP = "also write the run's summary (changes, verdict, run URLs, next step) to FILE as Markdown"
 
 
 def add_answer_flags(parser: argparse.ArgumentParser) -> None:
@@ -67,6 +68,10 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_summary_flag(parser: argparse.ArgumentParser, dest: str = "summary") -> None:
+    parser.add_argument("--summary", dest=dest, metavar="FILE", default=argparse.SUPPRESS, help=SUMMARY_HELP)
+
+
 def add_rotate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`rotate` takes no answer flags: where the secret lives comes from the recorded answers, or these (own dests, so
     they are not taken for answer flags given before the command)."""
@@ -105,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--plain", action="store_true", help="the wizard as plain prompts instead of the full-screen interface")
     add_answer_flags(parser)
     add_run_flags(parser)
+    add_summary_flag(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     plan = sub.add_parser("plan", help="dry run: resolve the answers and print every change, write nothing", **parser_help("plan"))
@@ -120,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("file", nargs="?", metavar="FILE", help="answers file (same as --answers)")
     add_answer_flags(apply)
     add_run_flags(apply)
+    add_summary_flag(apply)
     apply.add_argument("--yes", action="store_true", help="apply every step's changes without asking")
     apply.add_argument("--skip-validation", action="store_true", help="do not run the validation build")
     apply.add_argument(
@@ -136,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="only the validation build and its verdict", **parser_help("validate"))
     add_answer_flags(validate)
     add_run_flags(validate)
+    add_summary_flag(validate)
     validate.add_argument("--yes", action="store_true", help="start the builds without asking")
     validate.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
 
@@ -171,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_mode.add_argument("--headless", action="store_true", help="answer with the defaults and print one line per step and the verdict")
     demo_mode.add_argument("--plain", action="store_true", dest="demo_plain", help="the demo as plain prompts")
     demo.add_argument("--time-factor", type=float, default=0.05, help="scale simulated build time (default 0.05)")
+    add_summary_flag(demo, dest="demo_summary")  # its own dest: `summary` given before a command is refused
 
     inspect = sub.add_parser(
         "inspect-log", help="analyse Kaniko job logs offline; with two logs, the run-1 vs run-2 verdict", **parser_help("inspect-log")
@@ -226,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _refuse_misplaced(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Answer and run flags given before a command that reads none: refused (exit 2), never silently dropped."""
+    if args.command == "plan" and "summary" in vars(args):
+        parser.error("--summary: `plan` writes nothing, not even a summary (it takes --json)")
     if args.command in ANSWER_COMMANDS:
         return
     given = [name for name in vars(args) if name.startswith(ANSWER_PREFIX) or name in RUN_FLAGS]
@@ -284,12 +295,13 @@ def answer_source(args: argparse.Namespace, *, answers_file: str | None = None) 
 def connection(args: argparse.Namespace) -> Connection:
     from wizard.app.options import Connection
 
-    state, log = getattr(args, "state", None), getattr(args, "log", None)
+    state, log, summary = getattr(args, "state", None), getattr(args, "log", None), getattr(args, "summary", None)
     return Connection(
         token_env=getattr(args, "token_env", None),
         state_file=Path(state) if state else None,
         log_file=Path(log) if log else None,
         poll_interval_s=getattr(args, "poll_interval", 5.0),
+        summary_file=Path(summary) if summary else None,
     )
 
 
@@ -353,7 +365,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from wizard.commands.demo_cmd import run_demo
 
         mode = "headless" if args.headless else "plain" if args.demo_plain else "tui"
-        return run_demo(o.DemoOptions(mode=mode, time_factor=args.time_factor))
+        summary = getattr(args, "demo_summary", None)
+        return run_demo(o.DemoOptions(mode=mode, time_factor=args.time_factor, summary_file=Path(summary) if summary else None))
     if command == "inspect-log":
         from wizard.commands.inspect_log_cmd import run_inspect_log
 

@@ -1,6 +1,6 @@
 """One error family: a message saying what was wrong, a hint saying what to do, and an exit code.
 
-Exit codes: 0 done, 1 validation failed, 2 usage or input error, 3 GitHub refused.
+Exit codes: 0 done, 1 validation failed, 2 usage or input error, 3 GitHub refused, 130 interrupted.
 Messages must never carry a secret value: callers pass names, never values.
 """
 
@@ -10,6 +10,7 @@ EXIT_OK = 0
 EXIT_VALIDATION_FAILED = 1
 EXIT_USAGE = 2
 EXIT_GITHUB_REFUSED = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C; also the TUI's Ctrl+Q before the end
 
 # Said by preflight (a Free org's private repo) and by the adapter (GitHub's own refusal, when the plan is hidden).
 ENVIRONMENTS_NEED_PLAN = (

@@ -26,6 +26,7 @@ class Connection:
     state_file: Path | None = None
     log_file: Path | None = None
     poll_interval_s: float = 5.0
+    summary_file: Path | None = None  # --summary: the run's result as Markdown (wizard/text/run_summary.py)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class WizardOptions:
 class DemoOptions:
     mode: str = "tui"  # "tui", "plain" or "headless"
     time_factor: float = 0.05
+    summary_file: Path | None = None
 
 
 @dataclass(frozen=True)

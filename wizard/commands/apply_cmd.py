@@ -14,9 +14,10 @@ from wizard.engine.events import Event, VerdictReady
 from wizard.engine.runner import Engine
 from wizard.engine.session import Options, Session
 from wizard.engine.steps import Step, validate_only_steps
-from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED
+from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, WizardError
 from wizard.text.event_log import EventLog
 from wizard.text.events import TextRenderer
+from wizard.text.run_summary import check_summary_path, print_summary, summary_from_session, write_summary
 
 
 def run_apply(o: ApplyOptions) -> int:
@@ -48,6 +49,7 @@ def _run(
     stdin_text: str | None,
     steps: list[Step] | None,
 ) -> int:
+    check_summary_path(connection.summary_file)  # before anything is written to GitHub
     renderer = TextRenderer(sys.stderr if json_out else sys.stdout)
     log = EventLog(connection.log_file) if connection.log_file else None
     verdicts: list[VerdictReady] = []
@@ -59,15 +61,25 @@ def _run(
         if log is not None:
             log(event)
 
+    session: Session | None = None
     try:
         session = build_session(source, connection, FlagQuestioner(yes=yes), emit, options=options, stdin_text=stdin_text)
         Engine(session, steps).run()
+    except WizardError as exc:
+        if session is not None:  # a run that stopped part way: the summary says what it kept (CI reads it there)
+            stopped = summary_from_session(session, verdicts[-1] if verdicts else None, stopped=exc.message)
+            write_summary(stopped, connection.summary_file, sys.stderr)
+        raise
     finally:
         if log is not None:
             log.close()
+    summary = summary_from_session(session, verdicts[-1] if verdicts else None)
     if json_out:
         json.dump(result_json(session, verdicts), sys.stdout, indent=2)
         sys.stdout.write("\n")
+    else:
+        print_summary(summary, sys.stdout, table=False)  # the verdict table is printed above, with the build
+    write_summary(summary, connection.summary_file, sys.stderr)
     return EXIT_VALIDATION_FAILED if session.verdict_passed is False else EXIT_OK
 
 

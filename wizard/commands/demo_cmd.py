@@ -20,6 +20,9 @@ SANDBOX_LINE = "sandbox: {url} (embedded; no token, no network)"
 
 
 def run_demo(o: DemoOptions) -> int:
+    from wizard.text.run_summary import check_summary_path
+
+    check_summary_path(o.summary_file)
     if o.mode == "headless":
         return run_headless(o)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
@@ -33,7 +36,7 @@ def run_demo(o: DemoOptions) -> int:
         with demo_environment(time_factor=o.time_factor) as env:
             print(SANDBOX_LINE.format(url=env.sandbox.base_url))
             print(f"the pat strategy reads the sandbox's registry PAT from {secret_env_var(Plan(), PAT_SECRET)}")
-            return run_prompts(env.factory(Options(poll_interval_s=DEMO_POLL_S)))
+            return run_prompts(env.factory(Options(poll_interval_s=DEMO_POLL_S)), summary_file=o.summary_file)
     # The registry PAT is made here, so the secrets screen can offer it before the sandbox is up; the sandbox's
     # registry accepts it. A user may type another (the sandbox refuses unknown ones).
     demo_pat = demo_registry_pat()
@@ -51,7 +54,12 @@ def run_demo(o: DemoOptions) -> int:
             env = stack.enter_context(demo_process_environment(server))
             return env.factory(Options(poll_interval_s=DEMO_POLL_S, live_steps=True))(questioner, emit)
 
-        return run_wizard(factory, sub_title="demo · embedded GitHub sandbox, no token, no network", demo_registry_pat=demo_pat)
+        return run_wizard(
+            factory,
+            sub_title="demo · embedded GitHub sandbox, no token, no network",
+            demo_registry_pat=demo_pat,
+            summary_file=o.summary_file,
+        )
 
 
 def run_headless(o: DemoOptions) -> int:
@@ -59,10 +67,20 @@ def run_headless(o: DemoOptions) -> int:
     from wizard.engine.runner import Engine
     from wizard.engine.session import Options
     from wizard.text.events import TextRenderer
+    from wizard.text.run_summary import last_verdict, print_summary, summary_from_session, write_summary
 
     renderer = TextRenderer(sys.stdout, compact=True)
+    events: list[Event] = []
+
+    def emit(event: Event) -> None:
+        events.append(event)
+        renderer(event)
+
     with demo_environment(time_factor=o.time_factor) as env:
         print(SANDBOX_LINE.format(url=env.sandbox.base_url))
-        session = env.factory(Options(poll_interval_s=DEMO_POLL_S))(FlagQuestioner(yes=True, interactive=False), renderer)
+        session = env.factory(Options(poll_interval_s=DEMO_POLL_S))(FlagQuestioner(yes=True, interactive=False), emit)
         Engine(session).run()
+        summary = summary_from_session(session, last_verdict(list(events)))  # while the demo's files still exist
+    print_summary(summary, sys.stdout, table=False)  # the compact renderer printed the verdict table
+    write_summary(summary, o.summary_file, sys.stderr)
     return EXIT_VALIDATION_FAILED if session.verdict_passed is not True else EXIT_OK

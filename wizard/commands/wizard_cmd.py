@@ -16,18 +16,21 @@ if TYPE_CHECKING:
 
 
 def run_wizard(o: WizardOptions) -> int:
+    from wizard.text.run_summary import check_summary_path
+
+    check_summary_path(o.connection.summary_file)  # before anything is written to GitHub
     factory = lazy_session_factory(o)
     if o.plain:
         from wizard.prompt_face.run import run_prompts
 
-        return run_prompts(factory)
+        return run_prompts(factory, summary_file=o.connection.summary_file)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise InputError(
             "interactive session required: the wizard needs a terminal", "use `brik-onboard apply --yes` with an answers file or flags"
         )
     from wizard.tui.app import run_wizard as run_tui
 
-    return run_tui(factory)
+    return run_tui(factory, summary_file=o.connection.summary_file)
 
 
 def lazy_session_factory(o: WizardOptions) -> Callable[[Questioner, Callable[[Event], None]], Session]:

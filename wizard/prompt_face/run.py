@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, NonInteractiveError, WizardError
+from wizard.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_VALIDATION_FAILED, NonInteractiveError, WizardError
 
 if TYPE_CHECKING:
-    from wizard.engine.events import Event
+    from wizard.engine.events import Event, VerdictReady
     from wizard.engine.questions import Questioner
     from wizard.engine.runner import Engine
     from wizard.engine.session import Session
     from wizard.prompt_face.prompter import Prompter
     from wizard.prompt_face.questioner import PromptQuestioner
-
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 
 SessionFactory = Callable[["Questioner", Callable[["Event"], None]], "Session"]
 
@@ -31,6 +30,7 @@ def run_prompts(
     prompter: Prompter | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    summary_file: Path | None = None,
 ) -> int:
     """Run every step as prompts on the session the factory builds; the exit code (130 on Ctrl-C).
 
@@ -39,6 +39,7 @@ def run_prompts(
     from wizard.prompt_face.prompter import QuestionaryPrompter
     from wizard.prompt_face.questioner import PromptQuestioner
     from wizard.text.events import TextRenderer
+    from wizard.text.run_summary import last_verdict, summary_from_session, write_summary
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -52,21 +53,27 @@ def run_prompts(
         prompter = QuestionaryPrompter()
     questioner = PromptQuestioner(prompter, out)
     engine: Engine | None = None
+    renderer = TextRenderer(out)
+    events: list[Event] = []
+
+    def emit(event: Event) -> None:
+        events.append(event)
+        renderer(event)
+        questioner.seen(event)
+
     try:
-        renderer = TextRenderer(out)
-
-        def emit(event: Event) -> None:
-            renderer(event)
-            questioner.seen(event)
-
         engine = Engine(session_factory(questioner, emit))
         session = engine.run()
-        _closing(session, out)
+        _closing(session, last_verdict(list(events)), out)
+        write_summary(summary_from_session(session, last_verdict(list(events))), summary_file, err)
         return EXIT_VALIDATION_FAILED if session.verdict_passed is False else EXIT_OK
     except KeyboardInterrupt:
         lines = interrupt_lines(engine, questioner) if engine is not None else ["interrupted: no changes were made"]
         out.flush()
         print("\n" + "\n".join(lines), file=err, flush=True)
+        if engine is not None:
+            stopped = summary_from_session(engine.session, last_verdict(list(events)), stopped="; ".join(lines))
+            write_summary(stopped, summary_file, err)
         return EXIT_INTERRUPTED
     except WizardError as exc:
         out.flush()
@@ -74,11 +81,11 @@ def run_prompts(
         return exc.exit_code
 
 
-def _closing(session: Session, out: TextIO) -> None:
-    for name, url in session.links.items():
-        print(f"   {name}: {url}", file=out)
-    if session.answers_path is not None:
-        print(f"   answers: {session.answers_path} (the next run offers them as its defaults)", file=out)
+def _closing(session: Session, verdict: VerdictReady | None, out: TextIO) -> None:
+    from wizard.text.run_summary import print_summary, summary_from_session
+
+    out.flush()
+    print_summary(summary_from_session(session, verdict), out, table=False)  # the verdict table is printed above
     out.flush()
 
 

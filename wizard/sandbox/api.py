@@ -16,7 +16,6 @@ from wizard.sandbox.model import Account, Repo
 from wizard.sandbox.state import SandboxState
 
 DOCS = "https://docs.github.com/rest"
-WEB = "https://github.com"
 
 
 class ApiError(Exception):
@@ -74,7 +73,9 @@ def api_url(path: str) -> str:
 
 
 def web_url(path: str) -> str:
-    return WEB + path
+    """A web page's URL on the sandbox itself, as GitHub Enterprise Server links to its own host: a run's page
+    (routes_web.py) opens in a browser."""
+    return api_url(path)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

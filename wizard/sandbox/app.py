@@ -25,6 +25,7 @@ from wizard.sandbox import (
     routes_sandbox,
     routes_secrets,
     routes_variables,
+    routes_web,
     routes_workflows,
 )
 from wizard.sandbox.api import ApiError, json_response
@@ -65,6 +66,7 @@ def create_app(state: SandboxState, faults: Faults, *, hosts: tuple[str, ...] = 
         routes_workflows,
         routes_runs,
         routes_sandbox,
+        routes_web,
     ):
         app.register_blueprint(module.bp)
 
@@ -105,6 +107,11 @@ def _before(state: SandboxState, faults: Faults, allowed_hosts: frozenset[str]) 
         if request.remote_addr not in LOOPBACK:
             raise ApiError(403, "The /_sandbox area answers loopback clients only.")
         _check_control_token(state)
+        return None
+    if request.method == "GET" and routes_web.WEB_PAGE.match(request.path):
+        # A run's web page (an html_url a browser opens): it sends no token, so only this machine may read it.
+        if request.remote_addr not in LOOPBACK:
+            raise ApiError(403, "The sandbox's web pages answer loopback clients only.")
         return None
     if "sandbox.fault" in request.environ:
         rule = request.environ["sandbox.fault"]

@@ -1,7 +1,7 @@
 """JSON shapes of users, organisations and repositories, as GitHub's REST API returns them.
 
 API URLs are absolute on the request's host (see api.api_url); html_url and other web links point
-at github.com like the real thing.
+at the same host, as GitHub Enterprise Server's point at its own (api.web_url).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ confirms a step's writes (the engine asks through the TuiQuestioner, which opens
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -15,7 +16,7 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 
 from wizard.engine.step_info import STEP_INFO
-from wizard.errors import EXIT_OK, EXIT_USAGE, EXIT_VALIDATION_FAILED
+from wizard.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_VALIDATION_FAILED
 from wizard.tui.colors import readable_light_theme
 from wizard.tui.controller import EngineController, SessionFactory
 from wizard.tui.handlers import WorkerMessages
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from wizard.engine.events import Event
+    from wizard.text.run_summary import RunSummary
 
 
 def wizard_commands() -> type[Provider]:
@@ -44,7 +46,7 @@ KEYS = [
     ("Ctrl+P", "commands: jump to a step, re-run validation, open links, dark mode"),
     ("Tab", "next field"),
     ("F1", "this help"),
-    ("Ctrl+Q", "quit (asks first while something is being written)"),
+    ("Ctrl+Q", "quit (asks first while something is being written, or typed answers are not sent yet)"),
 ]
 
 
@@ -72,6 +74,7 @@ class WizardApp(WorkerMessages, App[int]):
         self.event_log: list[Event] = []  # every engine event, in order (tests and the quit message read it)
         self._step_screens: dict[str, StepScreen] = {}
         self._pending_nav: str | None = None
+        self.summary: RunSummary | None = None  # the result, set when the wizard closes (run_wizard prints it)
 
     def get_default_screen(self) -> StepScreen:
         return self._screen("connect")  # the first frame is the first step, not an empty default screen
@@ -211,6 +214,27 @@ class WizardApp(WorkerMessages, App[int]):
         self.journey.finished = False
         self.goto("validate", check_options={"force_validation": True})
 
+    def copyable(self) -> list[tuple[str, str, str]]:
+        """What the palette offers to copy: (title, help, text), for the outputs there are so far."""
+        from wizard.engine.events import ChangeKind
+
+        session = self.controller.session
+        out: list[tuple[str, str, str]] = []
+        if session is not None and session.workflow_text:
+            out.append(("Copy the caller workflow", f"{session.plan.workflow_path}, as it is delivered", session.workflow_text))
+        diff = next((c.detail for c in self.journey["workflow"].changes if c.kind is ChangeKind.WORKFLOW and c.detail), "")
+        if diff:
+            out.append(("Copy the workflow diff", "the unified diff of the caller workflow", diff))
+        runs = [f"{name}: {url}" for name, url in self.links().items() if name.startswith("attempt ")]
+        if runs:
+            out.append(("Copy the run URLs", "each validation attempt's own page", "\n".join(runs)))
+        return out
+
+    def copy_text(self, what: str, text: str) -> None:
+        # OSC 52: most terminals put it on the clipboard; where one does not, the summary printed at exit has the URLs
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied {what} to the clipboard (if your terminal allows it).")
+
     def open_link(self, url: str) -> None:
         import webbrowser  # only when asked: it is not needed for the first frame
 
@@ -259,16 +283,28 @@ class WizardApp(WorkerMessages, App[int]):
     async def action_quit(self) -> None:
         from wizard.tui.screens.modals import ConfirmModal, QuitModal
 
-        busy = self.journey.busy()
-        if busy is None or isinstance(self.screen, ConfirmModal):
-            self.close_wizard()  # nothing in flight (a confirmation is open: nothing of that step is written yet)
-            return
-        running, resume = self._in_flight(busy)
-
         def answered(quit_now: bool | None) -> None:
             if quit_now:
                 self.close_wizard()
 
+        busy = self.journey.busy()
+        if busy is None or isinstance(self.screen, ConfirmModal):
+            # nothing in flight (a confirmation is open: nothing of that step is written yet)
+            screen = self._step_screens.get(self.journey.current)
+            if busy is None and screen is not None and not isinstance(self.screen, QuitModal) and screen.unsaved():
+                label = LABELS[screen.step]
+                self.push_screen(
+                    QuitModal(
+                        f"What you typed on the {label} step is not checked or saved yet.",
+                        "Quit (y) drops it; Stay (n) takes you back to finish it.",
+                        title=f"Discard your changes to {label}?",
+                    ),
+                    answered,
+                )
+                return
+            self.close_wizard()
+            return
+        running, resume = self._in_flight(busy)
         self.push_screen(QuitModal(running, resume), answered)
 
     def _in_flight(self, step: str) -> tuple[str, str]:
@@ -288,19 +324,31 @@ class WizardApp(WorkerMessages, App[int]):
 
     def close_wizard(self) -> None:
         code, message = self.outcome()
+        self.summary = self.result_summary(message)
         self.controller.cancel()
-        self.exit(code, return_code=code, message=message)
+        # No exit message: run_wizard prints the summary, which carries it, once the screen is gone.
+        self.exit(code, return_code=code)
 
     def outcome(self) -> tuple[int, str | None]:
+        """The exit code (0 done or paused for a merge, 1 validation failed, 130 quit early) and, for a quit, what
+        was kept."""
         session = self.controller.session
         if self.journey.finished and session is not None:
             return (EXIT_VALIDATION_FAILED if session.verdict_passed is False else EXIT_OK), None
         if session is None or self.controller.engine is None:
-            return EXIT_USAGE, "brik-onboard stopped before connecting: no changes were made"
+            return EXIT_INTERRUPTED, "brik-onboard stopped before connecting: no changes were made"
         from wizard.engine.runner import Cancelled
 
         stopped = Cancelled(self.journey.current, session.applied)  # the engine's own words for where a run stopped
-        return EXIT_USAGE, stopped.message + (f"; {stopped.hint}" if stopped.hint else "")
+        return EXIT_INTERRUPTED, stopped.message + (f"; {stopped.hint}" if stopped.hint else "")
+
+    def result_summary(self, stopped: str | None) -> RunSummary:
+        from wizard.text.run_summary import last_verdict, not_connected_summary, summary_from_session
+
+        session = self.controller.session
+        if session is None or self.controller.engine is None:
+            return not_connected_summary(stopped or "brik-onboard stopped before connecting: no changes were made")
+        return summary_from_session(session, last_verdict(list(self.event_log)), stopped=stopped)
 
 
 def create_app(session_factory: SessionFactory, *, sub_title: str = "", demo_registry_pat: str | None = None) -> WizardApp:
@@ -308,8 +356,22 @@ def create_app(session_factory: SessionFactory, *, sub_title: str = "", demo_reg
     return WizardApp(session_factory, sub_title=sub_title, demo_registry_pat=demo_registry_pat)
 
 
-def run_wizard(session_factory: SessionFactory, *, sub_title: str = "", demo_registry_pat: str | None = None) -> int:
-    """Run the wizard full screen; the exit code: 0 done, 1 validation failed, 2 stopped early or input error."""
+def run_wizard(
+    session_factory: SessionFactory, *, sub_title: str = "", demo_registry_pat: str | None = None, summary_file: Path | None = None
+) -> int:
+    """Run the wizard full screen, then print its summary where the screen was (and write it to `summary_file`,
+    and $GITHUB_STEP_SUMMARY when set).
+
+    Exit codes: 0 done, or paused until a pull request is merged (the summary says what to do next);
+    1 validation failed; 130 quit before the end (Ctrl+Q: before connecting, before any write, or after some,
+    the summary says what was kept)."""
+    import sys
+
+    from wizard.text.run_summary import print_summary, write_summary
+
     app = create_app(session_factory, sub_title=sub_title, demo_registry_pat=demo_registry_pat)
     result = app.run()
+    if app.summary is not None:
+        print_summary(app.summary, sys.stdout)
+        write_summary(app.summary, summary_file, sys.stderr)
     return result if isinstance(result, int) else (app.return_code or 0)

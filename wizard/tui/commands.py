@@ -1,4 +1,5 @@
-"""The command palette (Ctrl+P): jump to a step, re-run validation, open the PR or a run, toggle dark mode."""
+"""The command palette (Ctrl+P): jump to a step, re-run validation, open the PR or a run, copy the caller workflow,
+its diff or the run URLs, toggle dark mode."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ class WizardCommands(Provider):
         for key, url in app.links().items():
             what = "the pull request" if key == "pull" else f"the validation run ({key})"
             commands.append((f"Open {what} in a browser", url, partial(app.open_link, url)))
+        for title, help_text, text in app.copyable():
+            commands.append((title, help_text, partial(app.copy_text, title.removeprefix("Copy "), text)))
         commands.append(("Toggle dark mode", "switch between the light and the dark theme", app.action_toggle_dark))
         return commands
 

@@ -213,10 +213,10 @@ class ValidateStep(Step):
                 wanted = run.status == "completed" or live
                 jobs = s.port.attempt_jobs(s.repo.full_name, run_id, attempt) if wanted else []
                 steps = tuple((st.name, st.status, st.conclusion) for job in jobs for st in job.steps)
-                s.emit(BuildUpdate(self.name, attempt, run_id, run.status, run.conclusion, run.html_url, steps))
+                s.emit(BuildUpdate(self.name, attempt, run_id, run.status, run.conclusion, attempt_url(run.html_url, attempt), steps))
                 last = run
             if run.status == "completed":
-                s.links[f"attempt {attempt}"] = run.html_url
+                s.links[f"attempt {attempt}"] = attempt_url(run.html_url, attempt)
                 return run, jobs
             if time.monotonic() > deadline:
                 raise GitHubRefused(
@@ -286,3 +286,9 @@ def _result(summary: LogSummary, instruction: str, *, pushed: bool) -> str:
         # Kaniko stops looking up after a stage's first miss: the layer is built (and cached) without a lookup.
         return "built, pushed to cache" if pushed else "built"
     return "not cached"
+
+
+def attempt_url(run_url: str, attempt: int) -> str:
+    """The web page of one attempt. GitHub's attempt object carries the run's html_url (the latest attempt's page),
+    so each attempt's own page is built from it: {run}/attempts/{n}."""
+    return f"{run_url.rstrip('/')}/attempts/{attempt}"

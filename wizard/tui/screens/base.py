@@ -153,6 +153,10 @@ class StepScreen(Screen[None]):
         """Whether answers were typed here that no check has seen yet (reads only; pending_edits sends them)."""
         return False
 
+    def unsaved(self) -> bool:
+        """Typed here and not in the model yet (quitting asks before dropping it); unlike pending_edits, sends nothing."""
+        return False
+
 
 class FactsScreen(StepScreen):
     """A read-only step: no answers to give, its facts say it all."""
@@ -216,6 +220,9 @@ class AnswerScreen(StepScreen):
 
     def has_unsent(self) -> bool:
         return not self.problem() and bool(self.form.edits())
+
+    def unsaved(self) -> bool:
+        return self.is_mounted and self.form.dirty()
 
     def pending_edits(self) -> dict[str, Any] | None:
         if self.problem():

@@ -158,14 +158,15 @@ class HelpModal(Dialog[None]):
 
 
 class QuitModal(Dialog[bool]):
-    """Quitting while a write or a build is in flight: say what is running and what a re-run resumes."""
+    """Quitting while a write or a build is in flight (what is running, what a re-run resumes), or with typed
+    answers not sent yet (what would be dropped)."""
 
     BINDINGS = [Binding("y", "answer(True)", "Quit"), Binding("n,escape", "answer(False)", "Stay")]
     AUTO_FOCUS = "#no"
 
-    def __init__(self, running: str, resume: str) -> None:
+    def __init__(self, running: str, resume: str, *, title: str = "Quit now?") -> None:
         super().__init__(classes="quit-modal")
-        self.title_text, self.running, self.resume = "Quit now?", running, resume
+        self.title_text, self.running, self.resume = title, running, resume
 
     def compose_dialog(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-body"):

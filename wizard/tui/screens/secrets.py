@@ -98,6 +98,9 @@ class SecretsScreen(AnswerScreen):
     def has_unsent(self) -> bool:
         return (self._pat_dirty and not self.problem()) or super().has_unsent()
 
+    def unsaved(self) -> bool:
+        return self._pat_dirty or super().unsaved()
+
     def pending_edits(self) -> dict[str, object] | None:
         if self._pat_dirty and not self.problem():
             self.wizard.questioner.provide_secret(PAT_SECRET, self.query_one("#pat", Input).value)

@@ -156,5 +156,17 @@ class AnswerForm(Vertical):
                 out[q.name] = value
         return out
 
+    def dirty(self) -> bool:
+        """Typed but not sent: a changed answer, or text the field refuses (its value is not the model's)."""
+        if not self.is_mounted:
+            return False
+        if self.edits():
+            return True
+        draft = self.draft()
+        return any(
+            q.spec.shown(draft) and q.spec.kind not in (Kind.CHOICE, Kind.BOOL) and not self.query_one(f"#{q.name}-field", Field).valid
+            for q in self.questions
+        )
+
     def mark_sent(self, edits: dict[str, Any]) -> None:
         self.sent.update(edits)

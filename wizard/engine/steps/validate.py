@@ -8,6 +8,7 @@ second build.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ from wizard.core.kaniko.log import parse_log_text
 from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import Reason, ReasonCode, judge
 from wizard.core.leaks import find_leaks
+from wizard.core.log_tail import log_tail
 from wizard.engine.events import Action, BuildUpdate, Change, ChangeKind, Outcome, Progress, StepChecked, StepDone, VerdictReady
 from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
 from wizard.engine.results import LayerRow, VerdictFacts
@@ -27,6 +29,9 @@ class ValidateStep(Step):
     name = "validate"
     reads = frozenset({"repo", "org", "registry", "service", "tags", "cache_enabled", "cache_repo", "workflow_path", "delivery"})
     _caller_sha: str | None = None  # blob SHA of the caller on the default branch, as last read
+
+    def __init__(self) -> None:
+        self._updates: dict[int, BuildUpdate] = {}  # attempt -> its last BuildUpdate (the log tail is added to it)
 
     def check(self, s: Session) -> list[Change]:
         assert s.repo is not None
@@ -157,6 +162,7 @@ class ValidateStep(Step):
         deadline = time.monotonic() + s.options.build_timeout_s
         last = None
         jobs: list[JobInfo] = []
+        steps: tuple[tuple[str, str, str | None], ...] = ()
         while True:
             run = s.port.get_attempt(s.repo.full_name, run_id, attempt)
             live = s.options.live_steps and run.status == "in_progress"
@@ -166,8 +172,11 @@ class ValidateStep(Step):
                 wanted = run.status == "completed" or live
                 jobs = s.port.attempt_jobs(s.repo.full_name, run_id, attempt) if wanted else []
                 steps = tuple((st.name, st.status, st.conclusion) for job in jobs for st in job.steps)
-                s.emit(BuildUpdate(self.name, attempt, run_id, run.status, run.conclusion, run.html_url, steps))
                 last = run
+            # Every poll: while the attempt runs, its elapsed time moves on even when GitHub answered 304.
+            update = BuildUpdate(self.name, attempt, run_id, run.status, run.conclusion, run.html_url, steps, _elapsed(run, s.clock()))
+            s.emit(update)
+            self._updates[attempt] = update
             if run.status == "completed":
                 s.links[f"attempt {attempt}"] = run.html_url
                 return run, jobs
@@ -178,6 +187,7 @@ class ValidateStep(Step):
             time.sleep(s.options.poll_interval_s)
 
     def _attempt_log(self, s: Session, run_id: int, attempt: int, jobs: list[JobInfo]) -> tuple[LogSummary, str]:
+        """The log of the attempt's build job (the one where Kaniko ran most instructions), read once it completed."""
         assert s.repo is not None
         best: tuple[LogSummary, str] | None = None
         for job in jobs or s.port.attempt_jobs(s.repo.full_name, run_id, attempt):
@@ -187,6 +197,9 @@ class ValidateStep(Step):
                 best = (summary, text)
         if best is None:
             raise GitHubRefused(f"attempt {attempt} of run {run_id} has no jobs", "check the run in the Actions tab")
+        update = self._updates.get(attempt)
+        if update is not None:  # the face shows the log's last lines with the attempt, masked like the audit's
+            s.emit(dataclasses.replace(update, log_tail=log_tail(best[1], s.secrets.known_values())))
         return best
 
     # -- the verdict -------------------------------------------------------------------------------------------
@@ -220,6 +233,18 @@ class ValidateStep(Step):
         s.save_state()
         facts = VerdictFacts(run.id, verdict.attempt1_s, verdict.attempt2_s, verdict.saving_s, verdict.warmed_before)
         s.emit(VerdictReady(self.name, passed, tuple(reasons), tuple(layer_table(first, second)), len(leaks), facts))
+
+
+def _elapsed(run: RunInfo, now: datetime) -> float | None:
+    """Seconds since the attempt started: GitHub's end time once completed, else the session's clock."""
+    if run.run_started_at is None:
+        return None
+    end = run.updated_at if run.status == "completed" and run.updated_at is not None else now
+    return max(0.0, (_as_utc(end) - _as_utc(run.run_started_at)).total_seconds())  # our clock may lag GitHub's
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def layer_table(first: LogSummary, second: LogSummary) -> list[LayerRow]:

@@ -22,8 +22,7 @@ bp = Blueprint("sandbox", __name__)
 
 # What GitHub's log storage answers for a job that is queued or still running (its log is not written yet).
 BLOB_NOT_FOUND = (
-    '<?xml version="1.0" encoding="utf-8"?><Error><Code>BlobNotFound</Code>'
-    "<Message>The specified blob does not exist.</Message></Error>"
+    '<?xml version="1.0" encoding="utf-8"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.</Message></Error>'
 )
 
 

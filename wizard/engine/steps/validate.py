@@ -72,6 +72,7 @@ class ValidateStep(Step):
             return StepDone(self.name, Outcome.UNCHANGED, changes[0].summary)
         if not self._wait_for_default(s):
             return StepDone(self.name, Outcome.PAUSED, s.paused or "")
+        self._updates.clear()  # a new validation's attempts start over
         run = self._first_run(s)
         first, jobs = self._wait(s, run.id, 1)
         summaries = [self._attempt_log(s, run.id, 1, jobs)]
@@ -173,10 +174,12 @@ class ValidateStep(Step):
                 jobs = s.port.attempt_jobs(s.repo.full_name, run_id, attempt) if wanted else []
                 steps = tuple((st.name, st.status, st.conclusion) for job in jobs for st in job.steps)
                 last = run
-            # Every poll: while the attempt runs, its elapsed time moves on even when GitHub answered 304.
+            # While the attempt runs its elapsed time moves on even when GitHub answered 304: a face hears of
+            # each new second, and of nothing when nothing changed.
             update = BuildUpdate(self.name, attempt, run_id, run.status, run.conclusion, run.html_url, steps, _elapsed(run, s.clock()))
-            s.emit(update)
-            self._updates[attempt] = update
+            if update != self._updates.get(attempt):
+                s.emit(update)
+                self._updates[attempt] = update
             if run.status == "completed":
                 s.links[f"attempt {attempt}"] = run.html_url
                 return run, jobs
@@ -240,7 +243,8 @@ def _elapsed(run: RunInfo, now: datetime) -> float | None:
     if run.run_started_at is None:
         return None
     end = run.updated_at if run.status == "completed" and run.updated_at is not None else now
-    return max(0.0, (_as_utc(end) - _as_utc(run.run_started_at)).total_seconds())  # our clock may lag GitHub's
+    # Whole seconds (what a face shows); never negative, as our clock may lag GitHub's.
+    return float(max(0, int((_as_utc(end) - _as_utc(run.run_started_at)).total_seconds())))
 
 
 def _as_utc(moment: datetime) -> datetime:

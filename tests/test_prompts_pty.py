@@ -188,3 +188,36 @@ def test_at_80_columns_each_change_is_listed_once_before_its_confirm() -> None:
     secrets_step = before_confirm[before_confirm.rindex("== Registry secrets") :]
     assert secrets_step.count("create variable REGISTRY_URL=ghcr.io") == 1, secrets_step
     assert "step will:" not in secrets_step
+
+
+def test_the_plain_face_prints_each_attempts_time_and_the_layer_table_once() -> None:
+    pat = fake_token()
+    child, transcript = spawn(registry_pat=pat)
+    try:
+        answer(child, "Service name", ENTER)
+        answer(child, "Image tags", ENTER)
+        answer(child, "Layer cache", ENTER)
+        answer(child, "Registry credential", DOWN + ENTER)  # github-token -> pat
+        answer(child, "Where the registry secrets live", ENTER)
+        answer(child, "Which repositories may read", ENTER)
+        answer(child, "value for REGISTRY_PAT", pat + ENTER)
+        answer(child, "Apply the secrets step's changes?", "y")
+        answer(child, "How should the caller workflow reach", ENTER)
+        answer(child, "Apply the workflow step's changes?", "y")
+        answer(child, "Start the validation build", "y")
+        answer(child, "verdict: PASS", "")
+        answer(child, "Write the answers file", "y")
+        status = finish(child)
+    finally:
+        child.close(force=True)
+    shown = plain(transcript.getvalue())
+    assert status == 0, shown[-3000:]
+    # One line per attempt when it completes, with how long it took (the run's own start and end times).
+    took = {int(m[1]): m[2] for m in re.finditer(r"attempt (\d): completed \(success\) in ((?:\d+m )?\d+s)  http", shown)}
+    assert set(took) == {1, 2}, shown[-3000:]
+    assert len(re.findall(r"attempt 1: completed", shown)) == 1
+    # The per-layer table, once, at the end: each Dockerfile RUN with what each attempt did.
+    assert len(re.findall(r"^\s+instruction\s+attempt 1\s+attempt 2\s*$", shown, re.M)) == 1
+    assert re.search(r"^\s+RUN npm ci .*\bhit\s*$", shown, re.M)
+    assert shown.index("attempt 2: completed") < shown.index("verdict: PASS")
+    assert pat not in transcript.getvalue()

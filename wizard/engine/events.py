@@ -101,6 +101,10 @@ class BuildUpdate(Event):
     conclusion: str | None
     html_url: str
     steps: tuple[tuple[str, str, str | None], ...] = ()  # (name, status, conclusion)
+    elapsed_s: float | None = None  # since the attempt started: GitHub's own times once it is completed
+    # The job log's last lines, cleaned and masked (wizard.core.log_tail). GitHub writes a job's log only
+    # when the job completes, so it comes with the attempt's last update; while it runs, `steps` is the live part.
+    log_tail: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,8 @@ class RunInfo:
     event: str
     html_url: str
     created_at: datetime | None = None
+    run_started_at: datetime | None = None  # when this attempt started (GitHub's clock)
+    updated_at: datetime | None = None  # its last change: the end time once it is completed
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,13 @@ class ActionOps(AdapterBase):
         url = f"{repo_path(full_name)}/actions/runs/{int(run_id)}/attempts/{int(attempt)}/jobs"
 
         def fetch() -> list[JobInfo]:
-            jobs = PaginatedList(WorkflowJob, self._api.requester, url, None, list_item="jobs")
+            # One conditional page, like the run's status: read on every poll while a face shows the steps live,
+            # it costs a 304 (not counted against the rate limit) while no step moved.
+            data = self._api.poll(f"{url}?per_page=100", counted=("job_polls", "job_not_modified"))
+            items = data.get("jobs") if isinstance(data, dict) else None
+            if isinstance(items, list) and int(data.get("total_count") or 0) <= len(items):
+                return [convert.job_from_json(self._api.requester, item) for item in items]
+            jobs = PaginatedList(WorkflowJob, self._api.requester, url, None, list_item="jobs")  # more than a page
             return [convert.job_info(job) for job in jobs]
 
         return self._read(f"listing the jobs of attempt {attempt} of run {run_id}", fetch)
@@ -200,6 +206,7 @@ class ActionOps(AdapterBase):
         """The job's log: GitHub answers 302 to a short-lived URL on another host, fetched without our token."""
         action = f"reading the log of job {job_id} in {full_name}"
         url = f"{repo_path(full_name)}/actions/jobs/{int(job_id)}/logs"
+        self.stats["log_requests"] = self.stats.get("log_requests", 0) + 1
         reply = self._read(action, lambda: self._api.request("GET", url))  # PyGithub does not follow the 302
         if reply.status not in REDIRECTS:
             return reply.text

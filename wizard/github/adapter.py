@@ -27,8 +27,22 @@ DEFAULT_API_URL = Consts.DEFAULT_BASE_URL  # https://api.github.com
 TIMEOUT_S = 30
 # adapter.stats, for the benchmark: requests = sent by PyGithub plus log downloads (first tries);
 # retries = re-sent by urllib3 (reads); polls / not_modified = run polls and those answered 304;
-# write_retries / rechecks / rate_limited = the write loop's re-sends, looks and waits.
-STAT_KEYS = ("requests", "polls", "not_modified", "retries", "write_retries", "rechecks", "rate_limited", "log_downloads")
+# write_retries / rechecks / rate_limited = the write loop's re-sends, looks and waits;
+# job_polls / job_not_modified = reads of an attempt's job list and those answered 304;
+# log_requests / log_downloads = job-log API reads and the downloads they redirect to.
+STAT_KEYS = (
+    "requests",
+    "polls",
+    "not_modified",
+    "retries",
+    "write_retries",
+    "rechecks",
+    "rate_limited",
+    "job_polls",
+    "job_not_modified",
+    "log_requests",
+    "log_downloads",
+)
 
 
 def _github(api_url: str, auth: Auth.Token, retries: int, max_wait: float, stats: dict[str, int]) -> Github:

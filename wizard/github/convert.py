@@ -68,7 +68,13 @@ def run_info(run: WorkflowRun) -> RunInfo:
         event=run.event,
         html_url=run.html_url,
         created_at=run.created_at,
+        run_started_at=run.run_started_at,
+        updated_at=run.updated_at,
     )
+
+
+def job_from_json(requester: Requester, data: dict[str, Any]) -> JobInfo:
+    return job_info(WorkflowJob(requester, {}, data, completed=True))
 
 
 def step_info(step: WorkflowStep) -> StepInfo:

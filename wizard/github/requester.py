@@ -67,13 +67,15 @@ class Api:
             raise Requester.createException(status, response_headers, data if isinstance(data, dict) else {})
         return Reply(status, response_headers, data, text or "")
 
-    def poll(self, url: str) -> Any:
-        """GET `url` as a conditional request; the body (the kept one on 304)."""
-        self._stats["polls"] = self._stats.get("polls", 0) + 1
+    def poll(self, url: str, *, counted: tuple[str, str] = ("polls", "not_modified")) -> Any:
+        """GET `url` as a conditional request; the body (the kept one on 304). `counted`: the stats keys for
+        the polls and their 304s (run polls and job-list polls are counted apart)."""
+        polls, not_modified = counted
+        self._stats[polls] = self._stats.get(polls, 0) + 1
         cached = self._cache.get(url) if self._poll_etag else None
         reply = self.request("GET", url, headers={"If-None-Match": cached[0]} if cached else None)
         if reply.status == 304 and cached:
-            self._stats["not_modified"] = self._stats.get("not_modified", 0) + 1
+            self._stats[not_modified] = self._stats.get(not_modified, 0) + 1
             return cached[1]
         etag = reply.headers.get("etag")
         if self._poll_etag and etag:

@@ -1,7 +1,8 @@
 """The loopback-only `/_sandbox` area (state, request log, faults) and the log downloads behind redirects.
 
 `/_sandbox/blobs/<token>` plays GitHub's signed log URLs: it needs no Authorization header (the
-random token in the path is the credential) and serves plain text or a zip.
+random token in the path is the credential) and serves plain text or a zip. A job's log is written when
+the job completes: before that its URL answers 404 BlobNotFound, as GitHub's log storage does.
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ from flask import Blueprint, Response, current_app, request
 from wizard.sandbox.api import ApiError, iso, json_response, no_content, not_found, state
 from wizard.sandbox.model import Repo, Variable
 from wizard.sandbox.run_queries import attempt_zip, job_log_text
-from wizard.sandbox.runs import attempt_view
+from wizard.sandbox.runs import attempt_view, job_view
 from wizard.sandbox.secretbox import Secret, SecretScope
 from wizard.sandbox.state import SandboxState
 
 bp = Blueprint("sandbox", __name__)
+
+# What GitHub's log storage answers for a job that is queued or still running (its log is not written yet).
+BLOB_NOT_FOUND = (
+    '<?xml version="1.0" encoding="utf-8"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.</Message></Error>'
+)
 
 
 def _secrets(scope: SecretScope) -> list[dict[str, Any]]:
@@ -183,4 +189,6 @@ def blob(token: str) -> Response:
         index = next((i for i, j in enumerate(attempt.jobs) if j.id == what[4]), None)
         if index is None:
             not_found()
+        if job_view(attempt.jobs[index], attempt, st.now(), st.time_factor).status != "completed":
+            return Response(BLOB_NOT_FOUND, status=404, mimetype="application/xml")
         return Response(job_log_text(st, attempt, index), mimetype="text/plain")

@@ -6,6 +6,7 @@ import sys
 from typing import TextIO
 
 from wizard.engine.events import BuildUpdate, Event, Progress, StepChecked, StepDone, StepStarted, StepWarning, VerdictReady
+from wizard.text.durations import duration
 
 # A diff longer than this (a whole new reusable workflow) is cut in the terminal: its first lines say what it is.
 MAX_DIFF_LINES = 60
@@ -53,6 +54,9 @@ class TextRenderer:
                 return []
             self._last_build = key
             result = f" ({event.conclusion})" if event.conclusion else ""
+            if event.elapsed_s is not None and event.status != "queued":
+                # A terminal that is not redrawn gets one line per status: the end one says how long it took.
+                result += f" in {duration(event.elapsed_s)}" if event.status == "completed" else f", {duration(event.elapsed_s)} so far"
             return [f"   attempt {event.attempt}: {event.status}{result}  {event.html_url}"]
         if isinstance(event, VerdictReady):
             return verdict_lines(event)
@@ -61,6 +65,10 @@ class TextRenderer:
         return []
 
     def _compact(self, event: Event) -> list[str]:
+        if isinstance(event, BuildUpdate) and event.status == "completed" and self._last_build != (event.attempt, event.status):
+            self._last_build = (event.attempt, event.status)
+            took = f" in {duration(event.elapsed_s)}" if event.elapsed_s is not None else ""
+            return [f"{event.step:<11} attempt {event.attempt} {event.conclusion or 'completed'}{took}  {event.html_url}"]
         if isinstance(event, StepDone):
             return [f"{event.step:<11} {event.outcome:<9} {event.message}"]
         if isinstance(event, StepWarning):

@@ -44,6 +44,7 @@ KEYS = [
     ("Ctrl+B", "back to the previous step"),
     ("Ctrl+R", "check this step again"),
     ("Ctrl+P", "commands: jump to a step, re-run validation, open links, dark mode"),
+    ("O", "open the current build's run in a browser (validation step)"),
     ("Tab", "next field"),
     ("F1", "this help"),
     ("Ctrl+Q", "quit (asks first while something is being written, or typed answers are not sent yet)"),
@@ -234,6 +235,19 @@ class WizardApp(WorkerMessages, App[int]):
         # OSC 52: most terminals put it on the clipboard; where one does not, the summary printed at exit has the URLs
         self.copy_to_clipboard(text)
         self.notify(f"Copied {what} to the clipboard (if your terminal allows it).")
+
+    def current_run_url(self) -> str | None:
+        """The run page of the validation's latest attempt (each attempt has its own), once a build started."""
+        builds = self.journey["validate"].builds
+        return builds[max(builds)].html_url if builds else None
+
+    def open_current_run(self) -> None:
+        url = self.current_run_url()
+        if url:
+            self.open_link(url)
+            self.notify(f"Opening {url}", timeout=4)
+        else:
+            self.notify("No build has started yet.", severity="warning")
 
     def open_link(self, url: str) -> None:
         import webbrowser  # only when asked: it is not needed for the first frame

@@ -23,6 +23,9 @@ class WizardCommands(Provider):
             if app.journey.reachable(name):
                 commands.append((f"Go to step {number}: {LABELS[name]}", f"show the {LABELS[name].lower()} step", partial(app.goto, name)))
         commands.append(("Re-run validation", "build twice again and judge the layer cache", app.rerun_validation))
+        current = app.current_run_url()
+        if current:
+            commands.append(("Open the current build's run in a browser", current, app.open_current_run))
         for key, url in app.links().items():
             what = "the pull request" if key == "pull" else f"the validation run ({key})"
             commands.append((f"Open {what} in a browser", url, partial(app.open_link, url)))

@@ -8,6 +8,7 @@ second build.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ from wizard.core.kaniko.log import parse_log_text
 from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import Reason, ReasonCode, judge
 from wizard.core.leaks import find_leaks
+from wizard.core.log_tail import log_tail
 from wizard.engine.events import Action, BuildUpdate, Change, ChangeKind, Outcome, Progress, StepChecked, StepDone, VerdictReady
 from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
 from wizard.engine.questions import Choice
@@ -29,6 +31,9 @@ class ValidateStep(Step):
     name = "validate"
     reads = frozenset({"repo", "org", "registry", "service", "tags", "cache_enabled", "cache_repo", "workflow_path", "delivery"})
     _caller_sha: str | None = None  # blob SHA of the caller on the default branch, as last read
+
+    def __init__(self) -> None:
+        self._updates: dict[int, BuildUpdate] = {}  # attempt -> its last BuildUpdate (the log tail is added to it)
 
     def check(self, s: Session) -> list[Change]:
         assert s.repo is not None
@@ -69,6 +74,7 @@ class ValidateStep(Step):
             return StepDone(self.name, Outcome.UNCHANGED, changes[0].summary)
         if not self._wait_for_default(s):
             return StepDone(self.name, Outcome.PAUSED, s.paused or "")
+        self._updates.clear()  # a new validation's attempts start over
         run = self._first_run(s)
         first, jobs = self._wait(s, run.id, 1)
         summaries = [self._attempt_log(s, run.id, 1, jobs)]
@@ -204,6 +210,7 @@ class ValidateStep(Step):
         deadline = time.monotonic() + s.options.build_timeout_s
         last = None
         jobs: list[JobInfo] = []
+        steps: tuple[tuple[str, str, str | None], ...] = ()
         while True:
             run = s.port.get_attempt(s.repo.full_name, run_id, attempt)
             live = s.options.live_steps and run.status == "in_progress"
@@ -213,8 +220,15 @@ class ValidateStep(Step):
                 wanted = run.status == "completed" or live
                 jobs = s.port.attempt_jobs(s.repo.full_name, run_id, attempt) if wanted else []
                 steps = tuple((st.name, st.status, st.conclusion) for job in jobs for st in job.steps)
-                s.emit(BuildUpdate(self.name, attempt, run_id, run.status, run.conclusion, attempt_url(run.html_url, attempt), steps))
                 last = run
+            # While the attempt runs its elapsed time moves on even when GitHub answered 304: a face hears of
+            # each new second, and of nothing when nothing changed.
+            update = BuildUpdate(
+                self.name, attempt, run_id, run.status, run.conclusion, attempt_url(run.html_url, attempt), steps, _elapsed(run, s.clock())
+            )
+            if update != self._updates.get(attempt):
+                s.emit(update)
+                self._updates[attempt] = update
             if run.status == "completed":
                 s.links[f"attempt {attempt}"] = attempt_url(run.html_url, attempt)
                 return run, jobs
@@ -225,6 +239,7 @@ class ValidateStep(Step):
             time.sleep(s.options.poll_interval_s)
 
     def _attempt_log(self, s: Session, run_id: int, attempt: int, jobs: list[JobInfo]) -> tuple[LogSummary, str]:
+        """The log of the attempt's build job (the one where Kaniko ran most instructions), read once it completed."""
         assert s.repo is not None
         best: tuple[LogSummary, str] | None = None
         for job in jobs or s.port.attempt_jobs(s.repo.full_name, run_id, attempt):
@@ -234,6 +249,9 @@ class ValidateStep(Step):
                 best = (summary, text)
         if best is None:
             raise GitHubRefused(f"attempt {attempt} of run {run_id} has no jobs", "check the run in the Actions tab")
+        update = self._updates.get(attempt)
+        if update is not None:  # the face shows the log's last lines with the attempt, masked like the audit's
+            s.emit(dataclasses.replace(update, log_tail=log_tail(best[1], s.secrets.known_values())))
         return best
 
     # -- the verdict -------------------------------------------------------------------------------------------
@@ -267,6 +285,19 @@ class ValidateStep(Step):
         s.save_state()
         facts = VerdictFacts(run.id, verdict.attempt1_s, verdict.attempt2_s, verdict.saving_s, verdict.warmed_before)
         s.emit(VerdictReady(self.name, passed, tuple(reasons), tuple(layer_table(first, second)), len(leaks), facts))
+
+
+def _elapsed(run: RunInfo, now: datetime) -> float | None:
+    """Seconds since the attempt started: GitHub's end time once completed, else the session's clock."""
+    if run.run_started_at is None:
+        return None
+    end = run.updated_at if run.status == "completed" and run.updated_at is not None else now
+    # Whole seconds (what a face shows); never negative, as our clock may lag GitHub's.
+    return float(max(0, int((_as_utc(end) - _as_utc(run.run_started_at)).total_seconds())))
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def layer_table(first: LogSummary, second: LogSummary) -> list[LayerRow]:

@@ -15,19 +15,12 @@ bench_first_frame.py.
 from __future__ import annotations
 
 import argparse
-import fcntl
-import os
-import select
 import shutil
 import signal
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
-import time
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -43,6 +36,7 @@ from bench_first_frame import (  # noqa: E402 - the sibling bench, found through
     SCRIPT,
     WIZARD_MARKER,
     child_env,
+    times_to,
     wizard_widget_count,
 )
 
@@ -50,45 +44,6 @@ READY_MARKER = b"Signed in as"  # the connect step's facts: shown only once the 
 TARGET = 1.5
 CLI = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "wizard"]
 DEMO_REPO = "BrikByte-Studios/example-node-api"
-
-
-def times_to(
-    command: Sequence[str], markers: Sequence[bytes], *, env: Mapping[str, str] | None = None, cwd: Path = ROOT, timeout: float = 30.0
-) -> list[float] | None:
-    """Seconds from spawn to each marker's first appearance on the terminal (in the order given); None when the
-    process ended or timed out before showing them all."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        list(command), stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=dict(env or child_env()), start_new_session=True
-    )
-    os.close(slave)
-    seen = b""
-    found: dict[bytes, float] = {}
-    try:
-        while time.perf_counter() - start < timeout:
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # the process closed the terminal
-                    return None
-                seen += chunk
-                now = time.perf_counter() - start
-                for marker in markers:
-                    if marker not in found and marker in seen:
-                        found[marker] = now
-                if len(found) == len(markers):
-                    return [found[marker] for marker in markers]
-            elif process.poll() is not None:
-                return None
-        return None
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)  # only the process this function started
-        process.wait()
-        os.close(master)
 
 
 class Server:

@@ -26,6 +26,7 @@ import tempfile
 import termios
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,15 +89,20 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def first_frame(command: list[str], marker: bytes, timeout: float = 30.0) -> float | None:
-    """Seconds from spawn to `marker` on the terminal; None when the process ended (or timed out) without it."""
+def times_to(
+    command: Sequence[str], markers: Sequence[bytes], *, env: Mapping[str, str] | None = None, cwd: Path = ROOT, timeout: float = 30.0
+) -> list[float] | None:
+    """Seconds from spawn to each marker's first appearance on the terminal (in the order given); None when the
+    process ended or timed out before showing them all."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-    env = child_env()
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, env=env, start_new_session=True)
+    process = subprocess.Popen(
+        list(command), stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=dict(env or child_env()), start_new_session=True
+    )
     os.close(slave)
     seen = b""
+    found: dict[bytes, float] = {}
     try:
         while time.perf_counter() - start < timeout:
             ready, _, _ = select.select([master], [], [], 0.05)
@@ -106,8 +112,12 @@ def first_frame(command: list[str], marker: bytes, timeout: float = 30.0) -> flo
                 except OSError:  # the process closed the terminal
                     return None
                 seen += chunk
-                if marker in seen:
-                    return time.perf_counter() - start
+                now = time.perf_counter() - start
+                for marker in markers:
+                    if marker not in found and marker in seen:
+                        found[marker] = now
+                if len(found) == len(markers):
+                    return [found[marker] for marker in markers]
             elif process.poll() is not None:
                 return None
         return None
@@ -116,6 +126,12 @@ def first_frame(command: list[str], marker: bytes, timeout: float = 30.0) -> flo
             process.send_signal(signal.SIGKILL)  # only the process this function started
         process.wait()
         os.close(master)
+
+
+def first_frame(command: list[str], marker: bytes, timeout: float = 30.0) -> float | None:
+    """Seconds from spawn to `marker` on the terminal; None when the process ended (or timed out) without it."""
+    found = times_to(command, [marker], timeout=timeout)
+    return found[0] if found else None
 
 
 def main() -> int:

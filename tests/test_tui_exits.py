@@ -72,6 +72,33 @@ def test_quitting_with_typed_answers_not_sent_asks_first(sandbox, tmp_path: Path
     assert app.return_code == EXIT_INTERRUPTED
 
 
+def test_quitting_with_changed_answers_not_saved_yet_asks_first(sandbox, tmp_path: Path) -> None:
+    # Valid tags reach the plan as typed, but the answers file is written only at the end: quitting would lose them.
+    app = wizard_on(sandbox, tmp_path)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await complete_steps(pilot, ("connect", "repository", "preflight"))
+            await wait_status(pilot, "image", "ready")
+            app.screen.query_one("#tags").focus()
+            await pilot.press("end", *", v1")
+            await wait_for(pilot, lambda: "v1" in app.controller.session.plan.tags, "the tags to reach the plan")
+            await wait_status(pilot, "image", "ready")
+            await pilot.press("ctrl+q")
+            await wait_screen(pilot, "QuitModal")
+            assert app.screen.title_text == "Discard your changed answers?"
+            await pilot.press("n")
+            await wait_screen(pilot, "ImageScreen")
+            assert app.return_code is None
+            await pilot.press("ctrl+q")
+            await wait_screen(pilot, "QuitModal")
+            await pilot.press("y")
+            await pilot.pause(0.1)
+
+    run(scenario())
+    assert app.return_code == EXIT_INTERRUPTED
+
+
 def test_the_summary_after_a_full_run_has_the_verdict_and_two_run_urls(sandbox, tmp_path: Path) -> None:
     app = wizard_on(sandbox, tmp_path)
 

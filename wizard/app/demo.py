@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.app.options import AnswerSource, Connection
-from wizard.errors import WizardError
+from wizard.errors import InputError, WizardError
 
 if TYPE_CHECKING:
     from wizard.app.sessions import SessionFactory
@@ -98,6 +98,18 @@ class DemoEnv:
             # demo actions, so every delivery reaches the validation build.
             options = replace(options, demo_merge=self.sandbox.merge_pull, demo_push=self.sandbox.commit_file)
         return session_factory(self.source(**answers), Connection(), options, environ=env, run_lock=False)
+
+
+def require_sandbox_extra() -> None:
+    """The sandbox's own dependencies (Flask) come with the `sandbox` extra, which `make demo` installs: a plain
+    `pip install brik-onboard` lacks them. One clear line (exit 2) instead of an import traceback."""
+    import importlib.util
+
+    if importlib.util.find_spec("flask") is None:
+        raise InputError(
+            "the embedded GitHub sandbox is not installed (its web server, Flask, is missing)",
+            "pip install 'brik-onboard[sandbox]' (or run `make demo` in a clone)",
+        )
 
 
 def demo_registry_pat() -> str:

@@ -7,7 +7,14 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
-from wizard.app.demo import DEMO_POLL_S, SandboxProcess, demo_environment, demo_process_environment, demo_registry_pat
+from wizard.app.demo import (
+    DEMO_POLL_S,
+    SandboxProcess,
+    demo_environment,
+    demo_process_environment,
+    demo_registry_pat,
+    require_sandbox_extra,
+)
 from wizard.app.options import DemoOptions
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
 
@@ -23,6 +30,7 @@ def run_demo(o: DemoOptions) -> int:
     from wizard.text.run_summary import check_summary_path
 
     check_summary_path(o.summary_file)
+    require_sandbox_extra()
     if o.mode == "headless":
         return run_headless(o)
     if not sys.stdin.isatty() or not sys.stdout.isatty():

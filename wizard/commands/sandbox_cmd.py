@@ -51,7 +51,10 @@ def greeting(sandbox: Sandbox) -> list[str]:
 
 
 def run_sandbox_serve(o: ServeOptions) -> int:
+    from wizard.app.demo import require_sandbox_extra
     from wizard.core.workflow.variants import parse_ghes_version
+
+    require_sandbox_extra()
     from wizard.sandbox.server import serve
 
     if o.ghes is not None:

@@ -20,7 +20,7 @@ from wizard.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_VALIDATION_FAILED
 from wizard.tui.colors import readable_light_theme
 from wizard.tui.controller import EngineController, SessionFactory
 from wizard.tui.handlers import WorkerMessages
-from wizard.tui.model import APPLYING, CHECKING, DONE, FAILED, LABELS, PENDING, READY, Journey, Move, next_move
+from wizard.tui.model import APPLYING, CHECKING, DONE, FAILED, LABELS, PENDING, READY, STEP_NAMES, Journey, Move, next_move
 from wizard.tui.questioner import TuiQuestioner
 from wizard.tui.screens import make_screen
 from wizard.tui.screens.base import StepScreen
@@ -75,6 +75,7 @@ class WizardApp(WorkerMessages, App[int]):
         self.event_log: list[Event] = []  # every engine event, in order (tests and the quit message read it)
         self._step_screens: dict[str, StepScreen] = {}
         self._pending_nav: str | None = None
+        self.edited_steps: set[str] = set()  # steps whose answers the user changed in this run
         self.summary: RunSummary | None = None  # the result, set when the wizard closes (run_wizard prints it)
 
     def get_default_screen(self) -> StepScreen:
@@ -273,6 +274,7 @@ class WizardApp(WorkerMessages, App[int]):
         """The user changed answers of `name`: they go into the plan, and the steps that read them (the engine says
         which) are checked again. Earlier steps among them (the preflight, after a scope or delivery change) are
         checked and applied again first, in the same worker, so the user never has to go back for them."""
+        self.edited_steps.add(name)  # kept only in the plan until the answers file is written at the end
         readers = self.controller.engine.stale_after(edits) if self.controller.engine is not None else []
         stale = self.journey.invalidate_after_edit(name, readers)
         earlier = [(s, self._next_seq(s)) for s in stale if self.journey.index(s) < self.journey.index(name)]
@@ -305,17 +307,30 @@ class WizardApp(WorkerMessages, App[int]):
         if busy is None or isinstance(self.screen, ConfirmModal):
             # nothing in flight (a confirmation is open: nothing of that step is written yet)
             screen = self._step_screens.get(self.journey.current)
-            if busy is None and screen is not None and not isinstance(self.screen, QuitModal) and screen.unsaved():
-                label = LABELS[screen.step]
-                self.push_screen(
-                    QuitModal(
-                        f"What you typed on the {label} step is not checked or saved yet.",
-                        "Quit (y) drops it; Stay (n) takes you back to finish it.",
-                        title=f"Discard your changes to {label}?",
-                    ),
-                    answered,
-                )
-                return
+            if busy is None and not isinstance(self.screen, QuitModal):
+                if screen is not None and screen.unsaved():
+                    label = LABELS[screen.step]
+                    self.push_screen(
+                        QuitModal(
+                            f"What you typed on the {label} step is not checked or saved yet.",
+                            "Quit (y) drops it; Stay (n) takes you back to finish it.",
+                            title=f"Discard your changes to {label}?",
+                        ),
+                        answered,
+                    )
+                    return
+                if self.edited_steps and not self.journey.finished:
+                    # Sent to the plan, but the answers file a re-run starts from is written only at the end.
+                    labels = ", ".join(LABELS[n] for n in STEP_NAMES if n in self.edited_steps)
+                    self.push_screen(
+                        QuitModal(
+                            f"The answers you changed ({labels}) are not saved yet: the answers file is written at the end.",
+                            "Quit (y) drops them (what was already applied on GitHub stays); Stay (n) goes on.",
+                            title="Discard your changed answers?",
+                        ),
+                        answered,
+                    )
+                    return
             self.close_wizard()
             return
         running, resume = self._in_flight(busy)

@@ -9,6 +9,7 @@ from wizard.engine.recorded import changed_by_flags, read_recorded, rebase
 from wizard.engine.results import RepositoryResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
+from wizard.errors import InputError
 
 
 class RepositoryStep(Step):
@@ -16,6 +17,9 @@ class RepositoryStep(Step):
     reads = frozenset({"repo", "dockerfile"})
 
     def check(self, s: Session) -> list[Change]:
+        if not s.plan.repo:
+            # Outside a clone with no --repo there is nothing to read: say so, not "reading : not found" (exit 3).
+            raise InputError("no repository given", "pass --repo OWNER/NAME or run inside a clone with an 'origin' remote")
         repo = s.port.get_repo(s.plan.repo)
         s.repo = repo
         s.environments_refused = self._environments_refused(s)

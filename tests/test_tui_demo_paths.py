@@ -58,8 +58,13 @@ def test_the_demo_walks_the_pat_strategy_to_a_pass_with_the_sandbox_pat(tmp_path
                     ),
                     "the PAT checked",
                 )
+                await pilot.pause()
                 seen.append(screen_text(app))
                 assert app.screen.query_one("#pat").password  # filled in, masked
+                # Sent and checked: nothing typed is left unsent (the status offers the writes, quitting asks nothing
+                # about this screen's input).
+                assert not app.screen.unsaved() and not app.screen.has_unsent()
+                assert "Ctrl+N: review and apply" in seen[-1], seen[-1]
                 await complete_steps(pilot, ("secrets", "workflow", "validate"))
                 seen.append(screen_text(app))
                 await finish(pilot)

@@ -121,6 +121,7 @@ def test_the_sandbox_process_accepts_the_registry_pat_its_parent_made_and_does_t
     import secrets
 
     from wizard.app.demo import SandboxProcess
+    from wizard.errors import GitHubRefused
     from wizard.github import connect
 
     pat = "ghp_" + secrets.token_hex(18)  # made here, before the child exists, as the demo's UI offers it
@@ -128,6 +129,8 @@ def test_the_sandbox_process_accepts_the_registry_pat_its_parent_made_and_does_t
     try:
         address = server.address()
         assert address.registry_pat == pat
+        assert server.address() is address  # a second session (Ctrl+R) gets it again instead of waiting for a line
+        assert pat not in repr(address) and address.token not in repr(address)
         assert "write:packages" in (connect(address.base_url, pat).whoami().scopes or ())
         gh = connect(address.base_url, address.token)
         repo = "BrikByte-Studios/example-node-api"
@@ -142,7 +145,7 @@ def test_the_sandbox_process_accepts_the_registry_pat_its_parent_made_and_does_t
         pull = gh.create_pull(repo, "demo-branch", "main", "demo", "")
         address.merge_pull(repo, pull.number)
         assert gh.get_pull(repo, pull.number).merged
-        with pytest.raises(RuntimeError, match="refused to merge"):
+        with pytest.raises(GitHubRefused, match="refused to merge"):
             address.merge_pull(repo, pull.number)  # merged already: the sandbox says so, as GitHub would (405)
     finally:
         server.stop()

@@ -15,12 +15,12 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.app.options import AnswerSource, Connection
-from wizard.errors import InputError, WizardError
+from wizard.errors import GitHubRefused, InputError, WizardError
 
 if TYPE_CHECKING:
     from wizard.app.sessions import SessionFactory
@@ -37,8 +37,8 @@ class SandboxAddress:
     """Where a sandbox in another process answers, its admin token, and a registry PAT its registry accepts."""
 
     base_url: str
-    token: str
-    registry_pat: str
+    token: str = field(repr=False)
+    registry_pat: str = field(repr=False)
 
     # The demo's stand-ins for a reviewer's merge and a `git push` of the checkout, as the in-process Sandbox
     # offers them (wizard/sandbox/server.py), here over the child's REST API with the admin token.
@@ -63,7 +63,7 @@ class SandboxAddress:
         if missing_ok and answer.status_code == 404:
             return None
         if answer.status_code not in (200, 201):
-            raise RuntimeError(f"the sandbox refused to {what}: {answer.status_code}")
+            raise GitHubRefused(f"the demo's sandbox refused to {what} (HTTP {answer.status_code})")
         return answer.json()
 
 
@@ -145,6 +145,7 @@ class SandboxProcess:
         self._time_factor = time_factor
         self._registry_pat = registry_pat or demo_registry_pat()  # known before the child is up: the UI offers it
         self._process: subprocess.Popen[str] | None = None
+        self._address: SandboxAddress | None = None  # the child says it once: kept for a second session (Ctrl+R)
         self.start()
 
     def start(self) -> None:
@@ -163,17 +164,20 @@ class SandboxProcess:
         if self._process is None or self._process.poll() is not None:
             self.stop()
             self.start()
+        elif self._address is not None:
+            return self._address  # the same child, still serving
         assert self._process is not None and self._process.stdout is not None
         line = self._process.stdout.readline()
         try:
             found = json.loads(line)
-            return SandboxAddress(str(found["url"]), str(found["token"]), str(found["registry_pat"]))
+            self._address = SandboxAddress(str(found["url"]), str(found["token"]), str(found["registry_pat"]))
+            return self._address
         except (ValueError, KeyError, TypeError):
             self.stop()
             raise WizardError("the demo's sandbox did not start", "run `brik-onboard demo --headless` to see why") from None
 
     def stop(self) -> None:
-        process, self._process = self._process, None
+        process, self._process, self._address = self._process, None, None
         if process is None:
             return
         if process.stdin is not None:

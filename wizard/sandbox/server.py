@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from wizard.errors import GitHubRefused
 from wizard.sandbox.app import UNLOGGED, create_app
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.kaniko import Registry
@@ -167,16 +168,16 @@ class Sandbox:
 
     def merge_pull(self, full_name: str, number: int) -> None:
         """Merge a pull request as the admin token's user, through the sandbox's own REST route (in-process, no
-        socket): the demo's stand-in for a reviewer. RuntimeError when the sandbox refuses (as GitHub would)."""
+        socket): the demo's stand-in for a reviewer. GitHubRefused when the sandbox refuses (as GitHub would)."""
         headers = {"Authorization": f"token {self.token}", "Accept": "application/vnd.github+json"}
         client = self.app.test_client()
         answer = client.put(f"/repos/{full_name}/pulls/{number}/merge", json={}, headers=headers, base_url=self.base_url)
         if answer.status_code != 200:
-            raise RuntimeError(f"the sandbox refused to merge {full_name}#{number}: {answer.status_code} {answer.get_data(as_text=True)}")
+            raise GitHubRefused(f"the demo's sandbox refused to merge {full_name}#{number} (HTTP {answer.status_code})")
 
     def commit_file(self, full_name: str, path: str, text: str) -> None:
         """Commit one file to the default branch as the admin token's user, through the sandbox's contents route:
-        the demo's stand-in for a `git push` of its checkout. RuntimeError when the sandbox refuses."""
+        the demo's stand-in for a `git push` of its checkout. GitHubRefused when the sandbox refuses."""
         headers = {"Authorization": f"token {self.token}", "Accept": "application/vnd.github+json"}
         client = self.app.test_client()
         url = f"/repos/{full_name}/contents/{path}"
@@ -186,7 +187,7 @@ class Sandbox:
             body["sha"] = current.get_json()["sha"]
         answer = client.put(url, json=body, headers=headers, base_url=self.base_url)
         if answer.status_code not in (200, 201):
-            raise RuntimeError(f"the sandbox refused to commit {path} to {full_name}: {answer.status_code} {answer.get_data(as_text=True)}")
+            raise GitHubRefused(f"the demo's sandbox refused to commit {path} to {full_name} (HTTP {answer.status_code})")
 
     def snapshot(self) -> dict[str, Any]:
         from wizard.sandbox.routes_sandbox import snapshot

@@ -80,7 +80,8 @@ class SecretsScreen(AnswerScreen):
     def _use_demo_pat(self, event: Button.Pressed) -> None:
         event.stop()
         pat = self.query_one("#pat", Input)
-        pat.value = self.wizard.demo_registry_pat or ""
+        with pat.prevent(Input.Changed):  # sent just below: a later Changed would mark it as typed and unsent again
+            pat.value = self.wizard.demo_registry_pat or ""
         self._pat_dirty = True
         self._pat_done()
 

@@ -31,22 +31,31 @@ def test_markdown_escapes_table_cells_and_says_the_next_step() -> None:
         DONE, REPO, ("create org secret REGISTRY_PAT",), verdict, (("attempt 1", "u1"), ("attempt 2", "u2")), (), None, "x"
     )
     text = to_markdown(summary)
-    assert "| RUN echo a \\| tee b | miss, pushed to cache | hit |" in text  # the pipe does not split the row
+    assert "| ` RUN echo a \\| tee b ` | miss, pushed to cache | hit |" in text  # a code span; its pipe does not split the row
     assert "### Verdict: PASS" in text and "- create org secret REGISTRY\\_PAT" in text
     assert "- attempt 1: u1" in text and "- attempt 2: u2" in text and "**Next step:** x" in text
 
 
 def test_markdown_keeps_the_repositorys_text_literal() -> None:
-    """A Dockerfile is untrusted input: its instructions become no HTML, link or image in a rendered step summary."""
+    """A Dockerfile is untrusted input: its instructions become no HTML, link, image or emphasis in a rendered step
+    summary (checked by rendering it, tables on, as GitHub's Markdown would), and no terminal escape gets through."""
+    from markdown_it import MarkdownIt
+
     from wizard.engine.events import VerdictReady
 
-    hostile = "RUN echo <img src=x onerror=alert(1)> ![i](http://evil/i.png) [x](http://evil) *b*\nnext"
+    hostile = (
+        "RUN echo <img src=x onerror=alert(1)> ![i](http://evil/i.png) [x](http://evil) *b* `tick` ``two`` "
+        "a|b https://bare.example \x1b]0;pwned\x07 \x1b[2J\nnext"
+    )
     verdict = VerdictReady("validate", False, (), (LayerRow(hostile, "miss", "miss"),), 0)
-    text = to_markdown(RunSummary(DONE, REPO, (), verdict, (), (), None, "x"))
-    row = next(line for line in text.splitlines() if line.startswith("| RUN"))
-    assert re.search(r"(?<!\\)[<>\[\]*]", row) is None  # every one of them escaped
-    assert "\\<img" in row and "\\[x\\](http://evil)" in row and "!\\[i\\]" in row and "\\*b\\*" in row
-    assert row.endswith("| miss | miss |")  # the line end in the instruction did not split the row
+    text = to_markdown(RunSummary(DONE, REPO, (), verdict, (), (), "/tmp/a`b/brik-onboard.yml", "x", stopped="<b>x</b>"))
+    assert "\x1b" not in text and "pwned" not in text  # the terminal-title sequence is gone, its text with it
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<img" not in html and "<a " not in html and "<em>" not in html and "<b>" not in html
+    row = next(line for line in html.splitlines() if line.startswith("<td><code>"))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in row and "a|b https://bare.example" in row and "`tick`" in row
+    assert html.count("<td>miss</td>") == 2  # the pipe and the line end in the instruction did not split the row
+    assert "<code>/tmp/a`b/brik-onboard.yml</code>" in html  # a backtick in the path does not end its code span
 
 
 def test_apply_writes_the_summary_file_and_appends_to_the_step_summary(sandbox, tmp_path: Path) -> None:
@@ -73,13 +82,13 @@ def test_apply_writes_the_summary_file_and_appends_to_the_step_summary(sandbox, 
     text = summary_file.read_text()
     assert text.startswith(f"## brik-onboard: {REPO} — done")
     assert "### Verdict: PASS" in text
-    assert re.search(r"^\| RUN .* \| (miss|built)[^|]* \| hit \|$", text, re.M), text
+    assert re.search(r"^\| `+ RUN .* `+ \| (miss|built)[^|]* \| hit \|$", text, re.M), text
     # each attempt's own page, on the sandbox's host: two different URLs for the same run
     urls = ATTEMPT_URL.findall(text)
     assert [(name, number) for name, _, _, number in urls] == [("attempt 1", "1"), ("attempt 2", "2")], text
     assert urls[0][1] != urls[1][1] and urls[0][2] == urls[1][2]
     assert urls[0][1].startswith(sandbox.base_url + "/" + REPO + "/actions/runs/")
-    assert f"Answers file: `{ob.answers}`" in text
+    assert f"Answers file: ` {ob.answers} `" in text
     assert "**Next step:** nothing to do" in text
     assert "- create" in text  # what changed, one line each
     # the same Markdown is appended to GitHub Actions' step summary, after what earlier steps wrote there
@@ -96,7 +105,7 @@ def test_paused_for_a_merge_the_summary_names_the_pull_request(sandbox, tmp_path
     text = summary_file.read_text()
     pull = result.json["links"]["pull"]
     assert "— paused" in text.splitlines()[0]
-    assert f"**Next step:** merge the pull request {pull}, then run `brik-onboard validate`" in text
+    assert f"**Next step:** merge the pull request {pull}, then run \\`brik-onboard validate\\`" in text
 
 
 def test_an_unwritable_summary_path_is_refused_before_any_write(sandbox, tmp_path: Path) -> None:

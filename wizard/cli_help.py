@@ -265,9 +265,10 @@ COMMANDS: dict[str, CommandHelp] = {
             ("brik-onboard demo --headless", "no questions: one line per step and the verdict (a smoke test)"),
         ),
         (
-            (0, "the demo reached a PASS verdict"),
+            (0, "the demo reached a PASS verdict (full screen: also when you pause it before the build)"),
             (1, "the demo ended without a PASS verdict"),
-            (2, "no terminal (use --headless), or a usage error"),
+            (2, "no terminal (use --headless), the sandbox extra missing, or a usage error"),
+            (3, "the sandbox refused a request (e.g. a demo action)"),
             (130, None),
         ),
     ),

@@ -9,6 +9,7 @@ full-screen UI is running (the TUI prints it after it exits; the plain face, `ap
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -86,14 +87,32 @@ def _nothing(s: RunSummary) -> str:
     return "nothing" if s.status == STOPPED else "nothing: everything was already in place"
 
 
+def clean_line(text: str) -> str:
+    """Printable text only (no terminal escape or control sequence from the repository reaches a terminal or a
+    Markdown file); loaded when a summary is made, not when the wizard starts."""
+    from wizard.core.log_tail import clean_line as clean
+
+    return clean(text)
+
+
 # -- Markdown -----------------------------------------------------------------------------------------------------
 _MD_SPECIAL = "\\`*_[]<>|&~"
+_BACKTICKS = re.compile("`+")
 
 
 def _md(text: str) -> str:
-    """Text from the repository (a Dockerfile's instruction) as literal Markdown: no link, image, HTML or emphasis
-    of its own, and a pipe or a line end does not break a table row."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text.replace("\r", " ").replace("\n", " "))
+    """Text that may quote the repository (a message, a change) as literal Markdown: no image, HTML or emphasis of
+    its own, and a pipe or a line end does not break a table row."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in clean_line(text.replace("\r", " ").replace("\n", " ")))
+
+
+def _code(text: str) -> str:
+    """Repository text shown as a code span: nothing in it is Markdown (not even a bare URL, which GitHub would
+    link), the fence outruns any backticks inside, and a pipe is escaped so a table row holds (GFM)."""
+    text = clean_line(text.replace("\r", " ").replace("\n", " ")).replace("|", "\\|")
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
 
 
 def _cell(text: str) -> str:
@@ -104,7 +123,7 @@ def to_markdown(s: RunSummary) -> str:
     title = f"brik-onboard: {s.repo}" if s.repo else "brik-onboard"
     out = [f"## {title} — {s.status}", ""]
     if s.stopped:
-        out += [f"Stopped: {s.stopped}", ""]
+        out += [f"Stopped: {_md(s.stopped)}", ""]
     out.append("### What changed")
     out += [f"- {_md(line)}" for line in s.applied] or [f"- {_nothing(s)}"]
     out.append("")
@@ -113,18 +132,18 @@ def to_markdown(s: RunSummary) -> str:
         out += [f"### Verdict: {'PASS' if v.passed else 'FAIL'}", ""]
         if v.table:
             out += ["| instruction | attempt 1 | attempt 2 |", "| --- | --- | --- |"]
-            out += [f"| {_cell(r.instruction)} | {_cell(r.attempt1)} | {_cell(r.attempt2)} |" for r in v.table]
+            out += [f"| {_code(r.instruction)} | {_cell(r.attempt1)} | {_cell(r.attempt2)} |" for r in v.table]
             out.append("")
         out += [f"- {_md(str(r))}" for r in v.reasons]
         out.append(f"- leak audit: {'clean' if not v.leaks else f'{v.leaks} finding(s)'}")
         out.append("")
     if s.attempts or s.links:
         out.append("### Links")
-        out += [f"- {name}: {url}" for name, url in s.attempts + s.links]
+        out += [f"- {_md(name)}: {url}" for name, url in s.attempts + s.links]
         out.append("")
     if s.answers_path:
-        out += [f"Answers file: `{s.answers_path}` (the next run offers them as its defaults)", ""]
-    out += [f"**Next step:** {s.next_step}", ""]
+        out += [f"Answers file: {_code(str(s.answers_path))} (the next run offers them as its defaults)", ""]
+    out += [f"**Next step:** {_md(s.next_step)}", ""]
     return "\n".join(out)
 
 
@@ -142,10 +161,10 @@ def print_summary(s: RunSummary, out: TextIO, *, table: bool = True) -> None:
     console.print()
     console.print(head)
     if s.stopped:
-        console.print(Text(f"  stopped: {s.stopped}"))
+        console.print(Text(f"  stopped: {clean_line(s.stopped)}"))
     console.print(Text("  changed:" if s.applied else f"  changed: {_nothing(s)}"))
     for line in s.applied:
-        console.print(Text(f"    - {line}"))
+        console.print(Text(f"    - {clean_line(line)}"))
     if s.verdict is not None:
         v = s.verdict
         if table and v.table:
@@ -158,17 +177,17 @@ def print_summary(s: RunSummary, out: TextIO, *, table: bool = True) -> None:
             grid.add_column("attempt 1", no_wrap=True, min_width=w1)
             grid.add_column("attempt 2", no_wrap=True, min_width=w2)
             for row in v.table:
-                grid.add_row(Text(row.instruction), Text(row.attempt1), Text(row.attempt2))
+                grid.add_row(Text(clean_line(row.instruction)), Text(row.attempt1), Text(row.attempt2))
             console.print(Padding(grid, (0, 0, 0, 4)), soft_wrap=False)
         verdict = "PASS" if v.passed else "FAIL"
         console.print(Text(f"  verdict: {verdict}", style="bold green" if v.passed else "bold red"))
         for reason in v.reasons:
-            console.print(Text(f"    - {reason}"))
+            console.print(Text(f"    - {clean_line(str(reason))}"))
     for name, url in s.attempts + s.links:
         console.print(Text(f"  {name}: {url}"))
     if s.answers_path:
         console.print(Text(f"  answers: {s.answers_path}"))
-    console.print(Text(f"  next: {s.next_step}"))
+    console.print(Text(f"  next: {clean_line(s.next_step)}"))
 
 
 # -- files --------------------------------------------------------------------------------------------------------

@@ -38,3 +38,23 @@ def test_a_session_with_no_repository_stops_at_the_repository_step_with_an_input
     with pytest.raises(InputError, match="no repository given") as raised:
         Engine(session).run()
     assert raised.value.hint is not None and "--repo" in raised.value.hint
+
+
+def test_the_prompts_stopped_by_an_error_still_write_the_summary_file(sandbox, tmp_path: Path) -> None:
+    import io
+
+    from tests.prompts_helpers import ScriptedPrompter
+    from wizard.app.options import AnswerSource, Connection
+    from wizard.app.sessions import session_factory
+    from wizard.engine.session import Options
+    from wizard.prompt_face.run import run_prompts
+
+    source = AnswerSource(flags={"api_url": sandbox.base_url}, answers_file=tmp_path / "brik-onboard.yml")
+    factory = session_factory(source, Connection(), Options(), environ={"GH_TOKEN": sandbox.token}, run_lock=False)
+    summary = tmp_path / "summary.md"
+    out, err = io.StringIO(), io.StringIO()
+    code = run_prompts(factory, prompter=ScriptedPrompter([]), out=out, err=err, summary_file=summary)
+    assert code == 2 and "no repository given" in err.getvalue()
+    text = summary.read_text()
+    assert "— stopped" in text and "Stopped: no repository given" in text and "nothing" in text
+    assert sandbox.token not in out.getvalue() + err.getvalue() + text

@@ -65,9 +65,10 @@ def _run(
     try:
         session = build_session(source, connection, FlagQuestioner(yes=yes), emit, options=options, stdin_text=stdin_text)
         Engine(session, steps).run()
-    except WizardError as exc:
+    except (WizardError, KeyboardInterrupt) as exc:
         if session is not None:  # a run that stopped part way: the summary says what it kept (CI reads it there)
-            stopped = summary_from_session(session, verdicts[-1] if verdicts else None, stopped=exc.message)
+            why = exc.message if isinstance(exc, WizardError) else "interrupted"
+            stopped = summary_from_session(session, verdicts[-1] if verdicts else None, stopped=why)
             write_summary(stopped, connection.summary_file, sys.stderr)
         raise
     finally:

@@ -16,7 +16,7 @@ from wizard.app.demo import (
     require_sandbox_extra,
 )
 from wizard.app.options import DemoOptions
-from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
+from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError, WizardError
 
 if TYPE_CHECKING:
     from wizard.engine.events import Event
@@ -87,7 +87,11 @@ def run_headless(o: DemoOptions) -> int:
     with demo_environment(time_factor=o.time_factor) as env:
         print(SANDBOX_LINE.format(url=env.sandbox.base_url))
         session = env.factory(Options(poll_interval_s=DEMO_POLL_S))(FlagQuestioner(yes=True, interactive=False), emit)
-        Engine(session).run()
+        try:
+            Engine(session).run()
+        except WizardError as exc:  # stopped part way: the summary file says what was kept
+            write_summary(summary_from_session(session, last_verdict(list(events)), stopped=exc.message), o.summary_file, sys.stderr)
+            raise
         summary = summary_from_session(session, last_verdict(list(events)))  # while the demo's files still exist
     print_summary(summary, sys.stdout, table=False)  # the compact renderer printed the verdict table
     write_summary(summary, o.summary_file, sys.stderr)

@@ -78,6 +78,8 @@ def run_prompts(
     except WizardError as exc:
         out.flush()
         print(exc.render(), file=err, flush=True)
+        if engine is not None:  # stopped part way: the summary file says what was kept
+            write_summary(summary_from_session(engine.session, last_verdict(list(events)), stopped=exc.message), summary_file, err)
         return exc.exit_code
 
 

@@ -42,7 +42,11 @@ def progress(lines: Iterator[str]) -> Iterator[str]:
         if n % 10:
             yield line
         else:  # a download bar redrawn five times on one line
-            yield line.partition(" ")[0] + " " + "".join(f"\rDownloading layer {n}: [{'=' * k}{' ' * (20 - k)}] {k * 5}%\x1b[K" for k in range(0, 21, 5))
+            yield (
+                line.partition(" ")[0]
+                + " "
+                + "".join(f"\rDownloading layer {n}: [{'=' * k}{' ' * (20 - k)}] {k * 5}%\x1b[K" for k in range(0, 21, 5))
+            )
 
 
 def generate(path: Path, mb: int, shape: Callable[[Iterator[str]], Iterator[str]]) -> int:
@@ -70,7 +74,11 @@ def main() -> int:
     values = [token, "s3cr3t-" + secrets.token_hex(12), base64.b64encode(secrets.token_bytes(24)).decode()]
     print(f"{'log, best of ' + str(RUNS):34} {'MB':>6} {'cpu (s)':>8} {'MB/s':>7} {'findings':>9}")
     with tempfile.TemporaryDirectory(prefix="bench-leak-scan-") as tmp:
-        for name, shape in (("kaniko, INFO lines coloured", kaniko), ("every line coloured", all_coloured), ("progress bars (\\r)", progress)):
+        for name, shape in (
+            ("kaniko, INFO lines coloured", kaniko),
+            ("every line coloured", all_coloured),
+            ("progress bars (\\r)", progress),
+        ):
             path = Path(tmp) / "job.log"
             size = generate(path, mb, shape)
             runs = [scan(path, values) for _ in range(RUNS)]

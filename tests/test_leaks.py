@@ -298,6 +298,8 @@ def test_stripped_text_and_raw_offsets() -> None:
     rendered = Rendered("xxxxyz\r\x1b[1mab\x1b[0m")
     assert rendered.text == "abxxyz"
     assert [rendered.raw_offset(i) for i in (0, 1, 2)] == [11, 12, 2]
+    three = Rendered("abcdef\rxy\rz")
+    assert three.text == "zycdef" and [three.raw_offset(i) for i in (0, 1, 2)] == [10, 8, 2]
 
 
 def test_colour_fast_path_removes_what_the_full_pattern_removes() -> None:

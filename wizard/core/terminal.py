@@ -83,17 +83,20 @@ class Rendered:
 
     def __init__(self, raw: str) -> None:
         self._parts: list[tuple[int, Stripped]] = []  # (offset in the raw line, the part) for parts that print
-        # A list overwritten in place: building a new string per part would cost the line's length per redraw,
-        # which a long line redrawn many times (the build's output is untrusted) turns quadratic.
-        shown: list[str] = []
         at = 0
         for part in raw.split("\r"):
             stripped = Stripped(part)
             if stripped.text:
-                shown[: len(stripped.text)] = stripped.text
                 self._parts.append((at, stripped))
             at += len(part) + 1
-        self.text = "".join(shown)
+        # Each column shows the last part that reached it: read from the last part back, each part adds only what
+        # reaches past the later ones. Copying is bounded by each part's length, so a long line redrawn many times
+        # (the build's output is untrusted) costs its length, not its length times its redraws.
+        shown = ""
+        for _, stripped in reversed(self._parts):
+            if len(stripped.text) > len(shown):
+                shown += stripped.text[len(shown) :]
+        self.text = shown
 
     def raw_offset(self, index: int) -> int:
         """The offset in the raw line of the character at ``index`` in ``text``: from the last part that reached it."""

@@ -21,6 +21,7 @@ from wizard.tui.colors import readable_light_theme
 from wizard.tui.controller import EngineController, SessionFactory
 from wizard.tui.handlers import WorkerMessages
 from wizard.tui.model import APPLYING, CHECKING, DONE, FAILED, LABELS, PENDING, READY, STEP_NAMES, Journey, Move, next_move
+from wizard.tui.outputs import Outputs
 from wizard.tui.questioner import TuiQuestioner
 from wizard.tui.screens import make_screen
 from wizard.tui.screens.base import StepScreen
@@ -51,7 +52,7 @@ KEYS = [
 ]
 
 
-class WizardApp(WorkerMessages, App[int]):
+class WizardApp(WorkerMessages, Outputs, App[int]):
     CSS_PATH = "wizard.tcss"
     TITLE = "brik-onboard"
     COMMANDS = App.COMMANDS | {wizard_commands}
@@ -215,45 +216,6 @@ class WizardApp(WorkerMessages, App[int]):
                 self.journey[name].status = PENDING
         self.journey.finished = False
         self.goto("validate", check_options={"force_validation": True})
-
-    def copyable(self) -> list[tuple[str, str, str]]:
-        """What the palette offers to copy: (title, help, text), for the outputs there are so far."""
-        from wizard.engine.events import ChangeKind
-
-        session = self.controller.session
-        out: list[tuple[str, str, str]] = []
-        if session is not None and session.workflow_text:
-            out.append(("Copy the caller workflow", f"{session.plan.workflow_path}, as it is delivered", session.workflow_text))
-        diff = next((c.detail for c in self.journey["workflow"].changes if c.kind is ChangeKind.WORKFLOW and c.detail), "")
-        if diff:
-            out.append(("Copy the workflow diff", "the unified diff of the caller workflow", diff))
-        runs = [f"{name}: {url}" for name, url in self.links().items() if name.startswith("attempt ")]
-        if runs:
-            out.append(("Copy the run URLs", "each validation attempt's own page", "\n".join(runs)))
-        return out
-
-    def copy_text(self, what: str, text: str) -> None:
-        # OSC 52: most terminals put it on the clipboard; where one does not, the summary printed at exit has the URLs
-        self.copy_to_clipboard(text)
-        self.notify(f"Copied {what} to the clipboard (if your terminal allows it).")
-
-    def current_run_url(self) -> str | None:
-        """The run page of the validation's latest attempt (each attempt has its own), once a build started."""
-        builds = self.journey["validate"].builds
-        return builds[max(builds)].html_url if builds else None
-
-    def open_current_run(self) -> None:
-        url = self.current_run_url()
-        if url:
-            self.open_link(url)
-            self.notify(f"Opening {url}", timeout=4)
-        else:
-            self.notify("No build has started yet.", severity="warning")
-
-    def open_link(self, url: str) -> None:
-        import webbrowser  # only when asked: it is not needed for the first frame
-
-        webbrowser.open(url)
 
     # -- engine calls -----------------------------------------------------------------------------------------
     def check_step(

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_first_frame import (  # noqa: E402 - the sibling bench, found through the path set just above
     BARE_APP,
     BARE_MARKER,
+    CHILD_TMP,
     CLI_DEMO,
     COLS,
     PYCACHE,
@@ -121,6 +122,7 @@ def main() -> int:
         server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(PYCACHE, ignore_errors=True)
+        shutil.rmtree(CHILD_TMP, ignore_errors=True)
 
     bare_median = statistics.median(r[0] for r in results["bare"])
     print(f"connect step usable at {COLS}x{ROWS}, {args.rounds} alternating rounds, {widgets} widgets on the bare app")

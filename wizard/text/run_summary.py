@@ -115,10 +115,6 @@ def _code(text: str) -> str:
     return f"{fence} {text} {fence}"
 
 
-def _cell(text: str) -> str:
-    return _md(text)
-
-
 def to_markdown(s: RunSummary) -> str:
     title = f"brik-onboard: {s.repo}" if s.repo else "brik-onboard"
     out = [f"## {title} — {s.status}", ""]
@@ -132,7 +128,7 @@ def to_markdown(s: RunSummary) -> str:
         out += [f"### Verdict: {'PASS' if v.passed else 'FAIL'}", ""]
         if v.table:
             out += ["| instruction | attempt 1 | attempt 2 |", "| --- | --- | --- |"]
-            out += [f"| {_code(r.instruction)} | {_cell(r.attempt1)} | {_cell(r.attempt2)} |" for r in v.table]
+            out += [f"| {_code(r.instruction)} | {_md(r.attempt1)} | {_md(r.attempt2)} |" for r in v.table]
             out.append("")
         out += [f"- {_md(str(r))}" for r in v.reasons]
         out.append(f"- leak audit: {'clean' if not v.leaks else f'{v.leaks} finding(s)'}")

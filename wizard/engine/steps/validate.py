@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from wizard.core.kaniko.log import parse_log_text
@@ -118,41 +119,51 @@ class ValidateStep(Step):
         """The demo offers to merge its own PR in the sandbox (nobody else can there); True once the caller is on
         the default branch. Never offered outside the demo: on GitHub a reviewer merges."""
         assert s.repo is not None
-        if s.options.demo_merge is None or not s.state.pull_number:
+        merge, number = s.options.demo_merge, s.state.pull_number
+        if merge is None or not number:
             return False
-        number = s.state.pull_number
-        choice = Choice(
-            "demo-merge",
-            f"Demo action: merge pull request #{number} in the sandbox now? (On GitHub a reviewer would merge it.)",
-            ("merge", "pause"),
-            "merge",
+        full_name = s.repo.full_name
+        return self._demo_action(
+            s,
+            Choice(
+                "demo-merge",
+                f"Demo action: merge pull request #{number} in the sandbox now? (On GitHub a reviewer would merge it.)",
+                ("merge", "pause"),
+                "merge",
+            ),
+            lambda: merge(full_name, number),
+            f"demo: merged pull request #{number} in the sandbox",
         )
-        if s.questioner.choose(choice) != "merge":
-            return False
-        s.options.demo_merge(s.repo.full_name, number)
-        s.emit(Progress(self.name, f"demo: merged pull request #{number} in the sandbox"))
-        return self._caller_on_default(s) is not None
 
     def _demo_pushed(self, s: Session) -> bool:
         """The demo offers to commit the caller its checkout holds to the default branch (where a user would push
         it); True once it is there. Never offered outside the demo."""
         assert s.repo is not None
-        if s.options.demo_push is None or s.plan.delivery != "local" or s.checkout is None:
+        push = s.options.demo_push
+        if push is None or s.plan.delivery != "local" or s.checkout is None:
             return False
         local = inside_checkout(s.checkout, s.plan.workflow_path, "workflow path")
         if not local.is_file():
             return False
-        branch = s.repo.default_branch
-        choice = Choice(
-            "demo-push",
-            f"Demo action: commit {s.plan.workflow_path} from the demo's checkout to {branch} in the sandbox now? (You would git push it.)",
-            ("push", "pause"),
-            "push",
+        full_name, path, branch = s.repo.full_name, s.plan.workflow_path, s.repo.default_branch
+        return self._demo_action(
+            s,
+            Choice(
+                "demo-push",
+                f"Demo action: commit {path} from the demo's checkout to {branch} in the sandbox now? (You would git push it.)",
+                ("push", "pause"),
+                "push",
+            ),
+            lambda: push(full_name, path, read_text_file(local, "workflow file", MAX_WORKFLOW_BYTES)),
+            f"demo: committed {path} to {branch} in the sandbox",
         )
-        if s.questioner.choose(choice) != "push":
+
+    def _demo_action(self, s: Session, choice: Choice, act: Callable[[], None], done: str) -> bool:
+        """Ask; on the first option do it and say so; True once the caller is on the default branch."""
+        if s.questioner.choose(choice) != choice.options[0]:
             return False
-        s.options.demo_push(s.repo.full_name, s.plan.workflow_path, read_text_file(local, "workflow file", MAX_WORKFLOW_BYTES))
-        s.emit(Progress(self.name, f"demo: committed {s.plan.workflow_path} to {branch} in the sandbox"))
+        act()
+        s.emit(Progress(self.name, done))
         return self._caller_on_default(s) is not None
 
     # -- the first build ---------------------------------------------------------------------------------------

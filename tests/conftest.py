@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.sandbox_client import TEST_TIME_FACTOR
+from tests.virtual_time import VirtualTime
+from tests.virtual_time import install as install_virtual_time
 
 if TYPE_CHECKING:
     from wizard.sandbox import Sandbox
@@ -21,11 +23,21 @@ os.environ.pop("BRIK_ONBOARD_CONFIG", None)
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    """A started sandbox (default seed) whose simulated builds run 100x faster than real time."""
+def virtual_time(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
+    """The wizard's clock on virtual time: its waits (build polls, retries) jump ahead instead of passing."""
+    return install_virtual_time(monkeypatch)
+
+
+@pytest.fixture
+def sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
+    """A started sandbox (default seed) whose simulated builds run 100x faster than real time, on the wizard's
+    virtual time (tests/virtual_time.py): a build completes as soon as the wizard has polled through it. A test
+    marked `wall_clock` keeps real time (what it checks happens while a build runs for real)."""
     from wizard.sandbox import Sandbox  # imported here so that collecting other tests stays light
 
     with Sandbox(time_factor=TEST_TIME_FACTOR) as started:
+        if request.node.get_closest_marker("wall_clock") is None:
+            started.state.clock = request.getfixturevalue("virtual_time").now
         yield started
 
 

@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-import wizard.github.retry as retry_clock
 from wizard.engine.port import RunInfo
 from wizard.github import connect
 
@@ -46,14 +45,10 @@ def hello(gh) -> int:
 
 
 @pytest.fixture
-def sleeps(monkeypatch) -> list[float]:
-    """Every wait the adapter asks its clock for: recorded and added to the clock's time instead of slept, to see
-    that the waits GitHub asked for were honoured without waiting them out."""
-    calls: list[float] = []
-    real_monotonic = retry_clock.CLOCK.monotonic
-    monkeypatch.setattr(retry_clock.CLOCK, "sleep", calls.append)
-    monkeypatch.setattr(retry_clock.CLOCK, "monotonic", lambda: real_monotonic() + sum(calls))
-    return calls
+def sleeps(sandbox, virtual_time) -> list[float]:
+    """Every wait the wizard asked its clock for (skipped: virtual time, see conftest.py), to see that the waits
+    GitHub asked for were honoured without waiting them out."""
+    return virtual_time.waits
 
 
 def logged(sandbox, method: str, path_pattern: str) -> list[dict]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from wizard.core.clock import CLOCK
 from wizard.core.dockerfile import Dockerfile
 from wizard.core.plan import Plan
 from wizard.core.resolved import ResolvedPlan
@@ -58,7 +59,7 @@ class Session:
     recorded: Plan | None = None  # the recorded answers this run started from (None: a first onboarding)
     recorded_source: str = ""  # where they were read: the local answers file, or the default branch
     run_lock: RunLockPort | None = None  # one run per repository at a time (taken before the first write)
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # a running build's elapsed time
+    clock: Callable[[], datetime] = field(default=lambda: CLOCK.now())  # a running build's elapsed time
     # found by the steps
     token: TokenInfo | None = None
     repo: RepoInfo | None = None

@@ -20,11 +20,12 @@ from github.PaginatedList import PaginatedList
 from github.WorkflowJob import WorkflowJob
 from urllib3 import Retry
 
+from wizard.core.clock import CLOCK
 from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
 from wizard.errors import GitHubRefused
 from wizard.github import convert
 from wizard.github.base import AdapterBase, repo_path
-from wizard.github.retry import CLOCK, MISSING, TRANSPORT_ERRORS, Missing
+from wizard.github.retry import MISSING, TRANSPORT_ERRORS, Missing
 
 T = TypeVar("T")
 
@@ -63,7 +64,7 @@ class ActionOps(AdapterBase):
     def dispatch(self, full_name: str, workflow_id: int, ref: str) -> int:
         action = f"starting workflow {workflow_id} of {full_name} on {ref}"
         url = f"{repo_path(full_name)}/actions/workflows/{int(workflow_id)}/dispatches"
-        started = datetime.now(UTC)
+        started = CLOCK.now()
         sent_at = [CLOCK.monotonic()]
 
         def send() -> int:
@@ -92,7 +93,7 @@ class ActionOps(AdapterBase):
 
     def dispatch_without_details(self, full_name: str, workflow_id: int, ref: str) -> None:
         url = f"{repo_path(full_name)}/actions/workflows/{int(workflow_id)}/dispatches"
-        started = datetime.now(UTC)
+        started = CLOCK.now()
         sent_at = [CLOCK.monotonic()]
 
         def look() -> None | Missing:

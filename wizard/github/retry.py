@@ -20,6 +20,8 @@ from github.GithubException import GithubException, RateLimitExceededExceedsMaxW
 from github.GithubRetry import GithubRetry
 from urllib3 import Retry
 
+from wizard.core.clock import CLOCK
+
 T = TypeVar("T")
 
 DEFAULT_MAX_WAIT = 60.0  # longest wait GitHub may ask for before we give up and say so
@@ -71,17 +73,6 @@ def rate_limit_wait(status: int, headers: Mapping[str, Any], message: str | None
     if status == 429 or "secondary rate limit" in text or text.startswith("api rate limit exceeded"):
         return SECONDARY_DEFAULT_WAIT
     return None
-
-
-class Clock:
-    """Where the adapter waits (retries, Retry-After, a dispatch settling): one place, so tests can inject it."""
-
-    def __init__(self) -> None:
-        self.sleep: Callable[[float], None] = time.sleep
-        self.monotonic: Callable[[], float] = time.monotonic
-
-
-CLOCK = Clock()
 
 
 class WizardRetry(GithubRetry):

@@ -9,10 +9,10 @@ second build.
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from wizard.core.clock import CLOCK
 from wizard.core.kaniko.log import parse_log_text
 from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import Reason, ReasonCode, judge
@@ -101,11 +101,11 @@ class ValidateStep(Step):
         if s.plan.delivery == "pr" and s.state.pull_number:
             if self._demo_merged(s):
                 return True
-            deadline = time.monotonic() + s.options.wait_merge_s
-            while time.monotonic() < deadline:
-                left = int(deadline - time.monotonic())
+            deadline = CLOCK.monotonic() + s.options.wait_merge_s
+            while CLOCK.monotonic() < deadline:
+                left = int(deadline - CLOCK.monotonic())
                 s.emit(Progress(self.name, f"waiting for PR #{s.state.pull_number} to be merged ({left}s left)"))
-                time.sleep(min(s.options.poll_interval_s, max(deadline - time.monotonic(), 0)))
+                CLOCK.sleep(min(s.options.poll_interval_s, max(deadline - CLOCK.monotonic(), 0)))
                 if s.port.get_pull(s.repo.full_name, s.state.pull_number).merged and self._caller_on_default(s) is not None:
                     return True
             s.paused = f"merge pull request #{s.state.pull_number} ({s.links.get('pull', '')}), then run brik-onboard again: it resumes at the validation build"
@@ -203,14 +203,14 @@ class ValidateStep(Step):
             return s.port.get_run(repo, s.port.dispatch(repo, workflow_id, s.repo.default_branch))
         except DispatchUnsupported:
             s.emit(Progress(self.name, "this server does not return run details: finding the dispatched run"))
-        since = datetime.now(UTC) - timedelta(seconds=5)
+        since = CLOCK.now() - timedelta(seconds=5)
         s.port.dispatch_without_details(repo, workflow_id, s.repo.default_branch)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        deadline = CLOCK.monotonic() + 60
+        while CLOCK.monotonic() < deadline:
             runs = s.port.find_runs(repo, workflow_id, event="workflow_dispatch", created_after=since)
             if runs:
                 return runs[0]
-            time.sleep(s.options.poll_interval_s)
+            CLOCK.sleep(s.options.poll_interval_s)
         raise GitHubRefused(
             "the dispatched build did not appear within a minute", "check the Actions tab, then run `brik-onboard validate`"
         )
@@ -218,7 +218,7 @@ class ValidateStep(Step):
     def _wait(self, s: Session, run_id: int, attempt: int) -> tuple[RunInfo, list[JobInfo]]:
         """Poll until the attempt completes; the run and the jobs read when it completed."""
         assert s.repo is not None
-        deadline = time.monotonic() + s.options.build_timeout_s
+        deadline = CLOCK.monotonic() + s.options.build_timeout_s
         last = None
         jobs: list[JobInfo] = []
         steps: tuple[tuple[str, str, str | None], ...] = ()
@@ -243,11 +243,11 @@ class ValidateStep(Step):
             if run.status == "completed":
                 s.links[f"attempt {attempt}"] = attempt_url(run.html_url, attempt)
                 return run, jobs
-            if time.monotonic() > deadline:
+            if CLOCK.monotonic() > deadline:
                 raise GitHubRefused(
                     f"attempt {attempt} of run {run_id} did not finish in time", "run `brik-onboard validate` to resume waiting"
                 )
-            time.sleep(s.options.poll_interval_s)
+            CLOCK.sleep(s.options.poll_interval_s)
 
     def _attempt_log(self, s: Session, run_id: int, attempt: int, jobs: list[JobInfo]) -> tuple[LogSummary, str]:
         """The log of the attempt's build job (the one where Kaniko ran most instructions), read once it completed."""

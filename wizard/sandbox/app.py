@@ -7,13 +7,17 @@ the request log. Errors come out in GitHub's JSON shape.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Config, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.test import Client
 
 from wizard.sandbox import (
     auth,
@@ -45,14 +49,50 @@ USER_DOCS = "https://docs.github.com/rest/users/users#get-the-authenticated-user
 MAX_BODY_BYTES = 100 * 1024 * 1024
 # Host names a request may name: a page on another site that rebinds its DNS name to 127.0.0.1 names its own.
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+SANDBOX_KEY = "sandbox.app"  # the WSGI environ key of the sandbox a request is for
 
 
-def create_app(state: SandboxState, faults: Faults, *, hosts: tuple[str, ...] = ()) -> Flask:
+class SandboxApp:
+    """One sandbox's WSGI app: each request carries the sandbox (its state, faults and host names) into the
+    process's one Flask app. Registering the ~100 routes compiles each of them (about 0.1 s), which a test
+    suite starting hundreds of sandboxes would otherwise pay for every one."""
+
+    def __init__(self, state: SandboxState, faults: Faults, *, hosts: tuple[str, ...] = ()) -> None:
+        self.state = state
+        self.faults = faults
+        self.allowed_hosts = LOOPBACK_NAMES | {h.strip("[]").lower() for h in hosts if h not in ("0.0.0.0", "::")}
+        self.flask = _flask_app()
+        self.wsgi_app: Callable[[dict[str, Any], Any], Iterable[bytes]] = self._dispatch  # middleware wraps this, as Flask's
+
+    def _dispatch(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        environ[SANDBOX_KEY] = self
+        return self.flask.wsgi_app(environ, start_response)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        return self.wsgi_app(environ, start_response)
+
+    @property
+    def config(self) -> Config:
+        return self.flask.config
+
+    def test_client(self) -> Client:
+        """A werkzeug test client on this sandbox (no socket): answers are Flask responses."""
+        return Client(self, Response)
+
+
+def create_app(state: SandboxState, faults: Faults, *, hosts: tuple[str, ...] = ()) -> SandboxApp:
+    return SandboxApp(state, faults, hosts=hosts)
+
+
+def sandbox_of_request() -> SandboxApp:
+    found: SandboxApp = request.environ[SANDBOX_KEY]
+    return found
+
+
+@functools.cache
+def _flask_app() -> Flask:
     app = Flask("wizard.sandbox")
-    app.config["SANDBOX_STATE"] = state
-    app.config["SANDBOX_FAULTS"] = faults
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    allowed_hosts = LOOPBACK_NAMES | {h.strip("[]").lower() for h in hosts if h not in ("0.0.0.0", "::")}
     app.url_map.strict_slashes = False
     # app.json is typed as the JSONProvider base; Flask's DefaultJSONProvider in use here has sort_keys
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -70,8 +110,8 @@ def create_app(state: SandboxState, faults: Faults, *, hosts: tuple[str, ...] = 
     ):
         app.register_blueprint(module.bp)
 
-    app.before_request(lambda: _before(state, faults, allowed_hosts))
-    app.after_request(lambda response: _after(state, response))
+    app.before_request(lambda: _before(sandbox_of_request()))
+    app.after_request(lambda response: _after(sandbox_of_request().state, response))
     app.register_error_handler(ApiError, lambda e: json_response(e.body(), e.status, e.headers))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, lambda e: _server_error(app, e))
@@ -94,10 +134,11 @@ def _is_sandbox_path(path: str) -> bool:
     return path == "/_sandbox" or path.startswith("/_sandbox/")
 
 
-def _before(state: SandboxState, faults: Faults, allowed_hosts: frozenset[str]) -> Response | None:
+def _before(sandbox: SandboxApp) -> Response | None:
+    state, faults = sandbox.state, sandbox.faults
     g.request_id = secrets.token_hex(8).upper()
     g.token = None
-    if _host_name(request.host) not in allowed_hosts:
+    if _host_name(request.host) not in sandbox.allowed_hosts:
         raise ApiError(403, "This sandbox answers requests addressed to its own host name only.")
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
-from wizard.sandbox.api import ApiError, iso, json_response, no_content, not_found, state
+from wizard.sandbox.api import ApiError, faults, iso, json_response, no_content, not_found, state
 from wizard.sandbox.model import Repo, Variable
 from wizard.sandbox.run_queries import attempt_zip, job_log_text
 from wizard.sandbox.runs import attempt_view, job_view
@@ -145,7 +145,7 @@ def clear_requests() -> Response:
 
 @bp.get("/_sandbox/faults")
 def list_faults() -> Response:
-    return json_response([r.to_json() for r in current_app.config["SANDBOX_FAULTS"].rules()])
+    return json_response([r.to_json() for r in faults().rules()])
 
 
 @bp.post("/_sandbox/faults")
@@ -154,7 +154,7 @@ def add_fault() -> Response:
     if not isinstance(data, dict):
         raise ApiError(400, "Send a JSON object: {method, path, count, status | reset | delay, retry_after}")
     try:
-        rule = current_app.config["SANDBOX_FAULTS"].add_from_json(data)
+        rule = faults().add_from_json(data)
     except (TypeError, ValueError) as exc:
         raise ApiError(422, str(exc))
     return json_response(rule.to_json(), 201)
@@ -162,13 +162,13 @@ def add_fault() -> Response:
 
 @bp.delete("/_sandbox/faults")
 def clear_faults() -> Response:
-    current_app.config["SANDBOX_FAULTS"].clear()
+    faults().clear()
     return no_content()
 
 
 @bp.delete("/_sandbox/faults/<int:rule_id>")
 def delete_fault(rule_id: int) -> Response:
-    if not current_app.config["SANDBOX_FAULTS"].remove(rule_id):
+    if not faults().remove(rule_id):
         not_found()
     return no_content()
 

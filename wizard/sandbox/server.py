@@ -145,7 +145,7 @@ class Sandbox:
         # shutdown() waits for the serving loop to look at its flag: a connection wakes it at once (the loop stops
         # before accepting it), where a short poll interval would cost a wake-up every few milliseconds.
         with contextlib.suppress(OSError):
-            socket.create_connection(server.server_address[:2], timeout=1).close()
+            socket.create_connection((self._host, server.server_port), timeout=1).close()
         stopping.join()
         server.server_close()
         if self._thread is not None:

@@ -20,9 +20,6 @@ if TYPE_CHECKING:
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="brik-test-config-")
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="brik-test-cache-")  # run locks live here
 os.environ.pop("BRIK_ONBOARD_CONFIG", None)
-# Textual repaints a changed screen at most this often (read when textual is imported): the tests read the app's
-# state and take their screenshots on demand, so 60 repaints a second would only cost CPU.
-os.environ.setdefault("TEXTUAL_FPS", "10")
 
 
 @pytest.fixture

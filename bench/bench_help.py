@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from targets import NO_TARGET  # bench/targets.py (a script's own folder is on its path)
+
 
 def median_s(cmd: list[str], runs: int) -> float:
     subprocess.run(cmd, capture_output=True, check=True)  # warm the OS file cache and .pyc files
@@ -37,6 +39,7 @@ def main() -> int:
         base = base or seconds
         extra = "" if seconds is base else f"  ({(seconds - base) * 1000:+.0f} ms, x{seconds / base:.2f})"
         print(f"  {label:<26} {seconds * 1000:7.1f} ms{extra}")
+    print(NO_TARGET)
     return 0
 
 

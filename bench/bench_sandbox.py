@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 import requests
+from targets import NO_TARGET  # bench/targets.py (a script's own folder is on its path)
 
 from wizard.sandbox import Sandbox
 
@@ -80,6 +81,7 @@ def main() -> None:
                 p50 = statistics.median(lat) * 1000 if lat else 0.0
                 p95 = lat[int(len(lat) * 0.95) - 1] * 1000 if lat else 0.0
                 print(f"{name:36} {threads:>7} {rate:>9.0f} {p50:>8.1f} {p95:>8.1f} {errors:>7}")
+        print(NO_TARGET)
 
 
 if __name__ == "__main__":

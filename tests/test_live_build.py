@@ -92,6 +92,43 @@ def test_a_running_jobs_log_is_not_there_yet_and_the_job_list_is_polled_conditio
 
 
 # -- the engine: one validation, held mid-build, then let go ---------------------------------------------------
+def test_polls_keep_their_interval_however_long_the_reads_take(monkeypatch) -> None:
+    """One poll every interval, counted from the start of the last one: 2.5 s of reads (status and job list) do
+    not stretch a 5 s interval to 7.5 s. On a clock of the test's own, so nothing sleeps."""
+    from types import SimpleNamespace
+
+    from wizard.engine.port import RunInfo
+    from wizard.engine.steps import validate
+
+    now, polled_at = [0.0], []
+
+    def advance(seconds: float) -> None:
+        now[0] += seconds
+
+    class Port:
+        def get_attempt(self, full_name: str, run_id: int, attempt: int) -> RunInfo:
+            polled_at.append(now[0])
+            advance(2.0)
+            status = "completed" if len(polled_at) == 4 else "in_progress"
+            return RunInfo(run_id, status, "success" if status == "completed" else None, attempt, "sha", "push", "https://x/run")
+
+        def attempt_jobs(self, full_name: str, run_id: int, attempt: int) -> list[Any]:
+            advance(0.5)
+            return []
+
+    from wizard.core.clock import CLOCK
+
+    monkeypatch.setattr(CLOCK, "monotonic", lambda: now[0])
+    monkeypatch.setattr(CLOCK, "sleep", advance)
+    options = SimpleNamespace(poll_interval_s=5.0, live_steps=True, build_timeout_s=3600)
+    session = SimpleNamespace(
+        repo=SimpleNamespace(full_name=REPO), options=options, port=Port(), emit=lambda event: None, clock=lambda: START, links={}
+    )
+    run, _ = validate.ValidateStep()._wait(session, 1, 1)
+    assert run.status == "completed"
+    assert polled_at == [0.0, 5.0, 10.0, 15.0]
+
+
 class HeldClock:
     """Holds time still until `go` is called, then runs it 200x faster than real time (the builds then finish)."""
 

@@ -96,6 +96,48 @@ def test_status_moves_from_queued_to_in_progress_to_completed_with_time() -> Non
         assert admin.job_log(REPO, jobs[0]["id"]) == job.log_text
 
 
+def test_an_attempt_changes_with_its_jobs_and_the_job_list_with_its_steps() -> None:
+    """What a poller gets back, as GitHub answers it (the recorded exchanges tests/replay_data.py reads): runs and
+    attempts carry a weak ETag and no Last-Modified, so If-Modified-Since is no validator there; an attempt's body
+    moves when a job is queued, starts or ends, the job list with every step; a run and its attempt differ (their
+    jobs_url), so one's ETag never matches the other."""
+    from email.utils import format_datetime
+
+    from wizard.sandbox import Sandbox
+
+    with Sandbox(time_factor=1.0) as sandbox:  # real time, on a clock the test moves
+        start = utcnow()
+        sandbox.state.clock = lambda: start
+        admin = Client(sandbox.base_url, sandbox.token)
+        admin.put_file(REPO, ".github/workflows/build-image.yml", CALLER_WORKFLOW, expect=201)
+        run_id = admin.dispatch(REPO, "build-image.yml")
+        job = sandbox.state.find_run(sandbox.state.find_repo(*REPO.split("/")), run_id).latest.jobs[0]
+        attempt, jobs = f"{R}/actions/runs/{run_id}/attempts/1", f"{R}/actions/runs/{run_id}/attempts/1/jobs"
+
+        def at(seconds: float) -> None:
+            sandbox.state.clock = lambda: start + timedelta(seconds=seconds)
+
+        def etag(path: str, tag: str | None = None, expect: int = 200) -> str:
+            answer = admin.get(path, headers={"If-None-Match": tag} if tag else {}, expect=expect)
+            assert "Last-Modified" not in answer.headers
+            return answer.headers["ETag"]
+
+        queued = etag(attempt)
+        assert queued.startswith('W/"') and etag(f"{R}/actions/runs/{run_id}") != queued
+        later = format_datetime(start + timedelta(hours=1), usegmt=True)
+        admin.get(attempt, headers={"If-Modified-Since": later}, expect=200)
+        etag(attempt, queued, expect=304)
+        first, last = job.steps[1], job.steps[-2]  # two moments inside the job, different steps running
+        at(job.queue_s + first.offset_s + first.duration_s / 2)
+        running, steps = etag(attempt, queued), etag(jobs)
+        assert running != queued
+        at(job.queue_s + last.offset_s + last.duration_s / 2)
+        etag(attempt, running, expect=304)  # steps moved, the attempt did not
+        assert etag(jobs, steps) != steps
+        at(job.queue_s + job.duration_s + 1)
+        assert etag(attempt, running) != running  # completed
+
+
 def test_cancel_and_rerun(sandbox, admin) -> None:
     started = sandbox.state.clock()
     sandbox.state.clock = lambda: started  # the run stays in progress however slowly this machine answers

@@ -223,6 +223,7 @@ class ValidateStep(Step):
         jobs: list[JobInfo] = []
         steps: tuple[tuple[str, str, str | None], ...] = ()
         while True:
+            polled_at = CLOCK.monotonic()
             run = s.port.get_attempt(s.repo.full_name, run_id, attempt)
             live = s.options.live_steps and run.status == "in_progress"
             if run != last or live:
@@ -247,7 +248,9 @@ class ValidateStep(Step):
                 raise GitHubRefused(
                     f"attempt {attempt} of run {run_id} did not finish in time", "run `brik-onboard validate` to resume waiting"
                 )
-            CLOCK.sleep(s.options.poll_interval_s)
+            # One poll every interval, counted from the start of the last one: the time the reads took is not
+            # added to the interval the user chose.
+            CLOCK.sleep(max(0.0, s.options.poll_interval_s - (CLOCK.monotonic() - polled_at)))
 
     def _attempt_log(self, s: Session, run_id: int, attempt: int, jobs: list[JobInfo]) -> tuple[LogSummary, str]:
         """The log of the attempt's build job (the one where Kaniko ran most instructions), read once it completed."""

@@ -10,6 +10,8 @@ from typing import Any
 import requests
 from nacl.public import PublicKey, SealedBox
 
+from wizard.core.clock import CLOCK
+
 CALLER_WORKFLOW = """name: build-image
 on:
   push:
@@ -106,7 +108,7 @@ class Client:
                 return data
             if time.monotonic() > deadline:
                 raise AssertionError(f"run {run_id} not completed after {timeout}s: {data['status']}")
-            time.sleep(0.1)
+            CLOCK.sleep(0.1)  # virtual time under the sandbox fixture: the build moves on without waiting
 
     def dispatch(self, repo: str, workflow: str, ref: str = "main", inputs: dict[str, Any] | None = None) -> int:
         body = {"ref": ref, "inputs": inputs or {}, "return_run_details": True}

@@ -20,6 +20,7 @@ from tests.openapi_check import (
     raw_spec,
 )
 from tests.sandbox_client import CALLER_WORKFLOW, ORG, REPO
+from wizard.core.clock import CLOCK
 
 
 def _github(sandbox, token: str) -> Github:
@@ -43,7 +44,7 @@ def _wait(repo, run_id: int, attempt: int | None = None):
         if run.status == "completed":
             return run
         assert time.monotonic() < deadline, f"run {run_id} still {run.status}"
-        time.sleep(0.1)
+        CLOCK.sleep(0.1)  # virtual time under the sandbox fixture: the build moves on without waiting
 
 
 def _sha256(value: str) -> str:

@@ -22,22 +22,25 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="brik-test-cache-")  # ru
 os.environ.pop("BRIK_ONBOARD_CONFIG", None)
 
 
-@pytest.fixture
-def virtual_time(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
-    """The wizard's clock on virtual time: its waits (build polls, retries) jump ahead instead of passing."""
-    return install_virtual_time(monkeypatch)
+@pytest.fixture(autouse=True)
+def virtual_time(request: pytest.FixtureRequest) -> Iterator[VirtualTime | None]:
+    """Every test runs on virtual time (tests/virtual_time.py): the wizard's waits (build polls, retries) jump ahead
+    instead of passing, and an in-process sandbox's runs read the same clock, so a build completes as soon as it
+    has been polled through. A test marked `wall_clock` keeps real time (it watches a build while it runs). Its own
+    MonkeyPatch: a test that undoes its `monkeypatch` keeps the virtual time."""
+    if request.node.get_closest_marker("wall_clock") is not None:
+        yield None
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        yield install_virtual_time(patch)
 
 
 @pytest.fixture
-def sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
-    """A started sandbox (default seed) whose simulated builds run 100x faster than real time, on the wizard's
-    virtual time (tests/virtual_time.py): a build completes as soon as the wizard has polled through it. A test
-    marked `wall_clock` keeps real time (what it checks happens while a build runs for real)."""
+def sandbox() -> Iterator[Sandbox]:
+    """A started sandbox (default seed) whose simulated builds run 100x faster than real time."""
     from wizard.sandbox import Sandbox  # imported here so that collecting other tests stays light
 
     with Sandbox(time_factor=TEST_TIME_FACTOR) as started:
-        if request.node.get_closest_marker("wall_clock") is None:
-            started.state.clock = request.getfixturevalue("virtual_time").now
         yield started
 
 

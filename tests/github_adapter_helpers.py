@@ -46,7 +46,7 @@ def hello(gh) -> int:
 
 
 @pytest.fixture
-def sleeps(sandbox, virtual_time) -> list[float]:
+def sleeps(virtual_time) -> list[float]:
     """Every wait the wizard asked its clock for (skipped: virtual time, see conftest.py), to see that the waits
     GitHub asked for were honoured without waiting them out."""
     return virtual_time.waits

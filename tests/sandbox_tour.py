@@ -197,13 +197,14 @@ def tour_actions(admin: Client, sandbox) -> None:
     admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main", "return_run_details": True}, expect=400)
     sandbox.state.legacy_dispatch_400 = False
     # The sandbox's clock stands still while the run is fresh: "still queued" must not depend on machine load.
+    running_clock = sandbox.state.clock
     frozen = sandbox.state.now()
     sandbox.state.clock = lambda: frozen
     run_id = admin.dispatch(REPO, "build-image.yml")
     RUN = f"{R}/actions/runs/{run_id}"
     admin.call("POST", f"{RUN}/rerun", expect=403)  # still queued: "already running"
     admin.call("POST", f"{RUN}/cancel", expect=202)
-    sandbox.state.clock = utcnow
+    sandbox.state.clock = running_clock
     admin.wait_run(REPO, run_id)
     admin.call("POST", f"{RUN}/cancel", expect=409)
     admin.call("POST", f"{RUN}/rerun", expect=201)

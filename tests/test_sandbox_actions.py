@@ -139,12 +139,13 @@ def test_an_attempt_changes_with_its_jobs_and_the_job_list_with_its_steps() -> N
 
 
 def test_cancel_and_rerun(sandbox, admin) -> None:
+    running_clock = sandbox.state.clock
     started = sandbox.state.clock()
     sandbox.state.clock = lambda: started  # the run stays in progress however slowly this machine answers
     run_id = admin.dispatch(REPO, "build-image.yml")
     admin.call("POST", f"{R}/actions/runs/{run_id}/rerun", expect=403)  # not finished yet
     admin.call("POST", f"{R}/actions/runs/{run_id}/cancel", expect=202)
-    sandbox.state.clock = utcnow
+    sandbox.state.clock = running_clock
     cancelled = admin.wait_run(REPO, run_id)
     assert cancelled["conclusion"] == "cancelled"
     admin.call("POST", f"{R}/actions/runs/{run_id}/cancel", expect=409)

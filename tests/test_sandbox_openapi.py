@@ -25,6 +25,7 @@ from tests.sandbox_tour import (
     tour_secrets,
     tour_variables,
 )
+from tests.virtual_time import install as install_virtual_time
 
 pytestmark = pytest.mark.skipif(facts_dir() is None, reason="GitHub's OpenAPI subset is not available")
 
@@ -38,7 +39,8 @@ def _documented(op: str, status: int) -> bool:
 def toured():
     from wizard.sandbox import Sandbox
 
-    with Sandbox(time_factor=TEST_TIME_FACTOR) as sandbox:
+    with pytest.MonkeyPatch.context() as patch, Sandbox(time_factor=TEST_TIME_FACTOR) as sandbox:
+        install_virtual_time(patch)  # module-scoped: before the per-test virtual time exists
         return _tour(sandbox)
 
 

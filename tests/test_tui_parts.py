@@ -249,6 +249,7 @@ def test_a_session_that_cannot_start_says_why(tmp_path: Path) -> None:
     assert app.return_code == 130  # quit (Ctrl+Q) before the end: interrupted, as the README documents
 
 
+@pytest.mark.wall_clock  # the build must still be running when the user quits
 def test_quitting_during_the_build_asks_and_says_what_resumes(tmp_path: Path) -> None:
     from wizard.sandbox import Sandbox
 

@@ -18,6 +18,7 @@ from pytest_textual_snapshot import SVGImageExtension
 from textual.widgets import Input
 
 from tests.tui_helpers import FLOW, complete_step, paste, wait_for, wait_status, wizard_on
+from tests.virtual_time import install as install_virtual_time
 
 SHOWN_PORT = 47813  # the port the snapshots show, whatever port the sandbox got
 FAKE_PAT = "fake-registry-pat-for-snapshots"  # deterministic, and not shaped like a real token
@@ -105,10 +106,11 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
     captured: dict[str, dict[str, str]] = {}
     for size, themes in FLOWS.items():
         workdir = tmp_path_factory.mktemp(size)
-        with Sandbox(time_factor=0.01) as sandbox, pytest.MonkeyPatch.context() as patch:
+        with pytest.MonkeyPatch.context() as patch, Sandbox(time_factor=0.01) as sandbox:
+            install_virtual_time(patch)  # module-scoped: before the per-test virtual time exists
             patch.chdir(workdir)  # the summary shows the answers file relative to the current directory
             sandbox.state.add_token("ci-bot", ("write:packages",), value=FAKE_PAT)
-            app = wizard_on(sandbox, workdir, poll_interval_s=0.01)
+            app = wizard_on(sandbox, workdir, poll_interval_s=0.05)
             shots = asyncio.run(capture_flow(app, SIZES[size], themes))
             port = int(sandbox.base_url.rsplit(":", 1)[1])
         shots = {step: {theme: show_port(svg, port) for theme, svg in by_theme.items()} for step, by_theme in shots.items()}

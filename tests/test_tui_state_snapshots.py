@@ -21,6 +21,7 @@ from textual.widgets import Input
 from tests.sandbox_client import Client
 from tests.test_tui_snapshots import SHOWN_PORT, SIZES
 from tests.tui_helpers import REPO_OWNER, complete_steps, paste, wait_for, wait_screen, wait_status, wizard_on
+from tests.virtual_time import install as install_virtual_time
 
 FAKE_PAT = "fake-registry-pat-for-state-snapshots"  # deterministic, and not shaped like a real token
 OLD_VALUE = "fake-older-org-secret-value"
@@ -99,7 +100,8 @@ def state_shots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
     captured: dict[str, dict[str, str]] = {}
     for size, dims in SIZES.items():
         workdir = tmp_path_factory.mktemp(f"state-{size}")
-        with Sandbox(time_factor=0.01) as sandbox, pytest.MonkeyPatch.context() as patch:
+        with pytest.MonkeyPatch.context() as patch, Sandbox(time_factor=0.01) as sandbox:
+            install_virtual_time(patch)  # module-scoped: before the per-test virtual time exists
             patch.chdir(workdir)
             sandbox.state.add_token("ci-bot", ("write:packages",), value=FAKE_PAT)
             client = Client(sandbox.base_url, sandbox.token)
@@ -107,7 +109,7 @@ def state_shots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
             client.put_secret(org, "REGISTRY_PAT", OLD_VALUE, expect=201, visibility="all")
             body = {"name": "REGISTRY_URL", "value": "registry.example.com", "visibility": "all"}
             client.call("POST", f"{org}/variables", body, expect=201)
-            shots = asyncio.run(capture(wizard_on(sandbox, workdir, poll_interval_s=0.01), dims))
+            shots = asyncio.run(capture(wizard_on(sandbox, workdir, poll_interval_s=0.05), dims))
             port = int(sandbox.base_url.rsplit(":", 1)[1])
         captured[size] = {state: svg.replace(f"127.0.0.1:{port}", f"127.0.0.1:{SHOWN_PORT}") for state, svg in shots.items()}
     return captured

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from wizard.core.clock import CLOCK
 from wizard.sandbox import auth
 from wizard.sandbox.gitstore import Commit, Signature
 from wizard.sandbox.model import Account, Repo, Token
@@ -37,7 +38,9 @@ class SandboxState:
     def __init__(self, *, time_factor: float = 1.0, registry: Any = None) -> None:
         self.lock = threading.RLock()
         self.time_factor = time_factor
-        self.clock: Callable[[], datetime] = utcnow  # runs read time through here (tests may move it)
+        # Runs read time through here: the process's clock (wizard/core/clock.py), which tests may put on virtual
+        # time for the wizard and an in-process sandbox at once, or a clock of the test's own.
+        self.clock: Callable[[], datetime] = lambda: CLOCK.now()
         self.registry = registry
         self.accounts: dict[str, Account] = {}  # lower-cased login -> account
         self.repos: dict[int, Repo] = {}

@@ -37,7 +37,7 @@ def test_the_demo_walks_the_pat_strategy_to_a_pass_with_the_sandbox_pat(tmp_path
     seen: list[str] = []
     with demo_environment(time_factor=TEST_TIME_FACTOR, registry_pat=pat) as env:
         # The demo command's own wiring (wizard/commands/demo_cmd.py), with the tests' build pace.
-        app = create_app(env.factory(Options(poll_interval_s=0.02, live_steps=True)), demo_registry_pat=pat)
+        app = create_app(env.factory(Options(poll_interval_s=0.05, live_steps=True)), demo_registry_pat=pat)
 
         async def scenario() -> None:
             async with app.run_test(size=(120, 40)) as pilot:

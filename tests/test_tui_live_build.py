@@ -55,7 +55,7 @@ def live_wizard(sandbox: Any, workdir: Path, clock: Callable[[], datetime]) -> A
     from wizard.engine.session import Options
     from wizard.tui.app import create_app
 
-    factory = DemoEnv(sandbox, workdir, {"GH_TOKEN": sandbox.token}).factory(Options(poll_interval_s=0.02, live_steps=True))
+    factory = DemoEnv(sandbox, workdir, {"GH_TOKEN": sandbox.token}).factory(Options(poll_interval_s=0.1, live_steps=True))
 
     def on_clock(questioner: Any, emit: Any) -> Any:
         session = factory(questioner, emit)

@@ -352,6 +352,11 @@ EDGE_LOGS = {
     + b"[36mINFO[0m[0004] No cached layer found for cmd RUN make\n[33mWARN[0m[0005] make sure you entered the correct tag name\n"
     + b"[31mFATA[0m[0006] boom\n",
     "any digit in a header": PLAIN + "INFO[\u0663] RUN a b\nINFO[0\u0663] CMD x y\n".encode(),
+    "brackets that open no header": PLAIN
+    + b"Unpacking libc6 (2.36-9) [1,234 kB]\n" * 20
+    + b"INFO[0003] RUN a b\n"
+    + b"Get:1 [x] [0 kB] [2 kB] [3 kB] [4 kB] [5 kB] " * 6
+    + b"WARN[2021-11-09T13:14:31Z] make sure you entered the correct tag name [y]\n",
     "logrus times": PLAIN
     + b"WARN[2021-11-09T13:14:31Z] make sure you entered the correct tag name\nINFO[2021-11-09T13:15:31+01:00] RUN a b\n",
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.cli_helpers import run_cli
@@ -77,3 +79,20 @@ def test_with_two_logs_each_one_without_a_build_is_named(tmp_path: Path) -> None
     assert res.stderr.splitlines()[0] == f"error: no Kaniko build found in {other}; no Kaniko build found in {another}"
     res = run_cli("inspect-log", "-", str(second), stdin="not a build\n")
     assert res.returncode == 2 and res.stderr.splitlines()[0] == "error: no Kaniko build found in stdin"
+
+
+def test_one_log_loads_no_other_command_code(tmp_path: Path) -> None:
+    # inspect-log is timed against grep (bench/bench_inspect_log.py): its start-up is part of every run.
+    first, _ = _logs(tmp_path, ())
+    code = (
+        "import sys\n"
+        "from wizard.cli import main\n"
+        f"assert main(['inspect-log', {str(first)!r}, '--json']) == 0\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(('wizard.', 'github', 'textual', 'ruamel', 'yaml')))))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    loaded = set(res.stdout.strip().splitlines()[-1].split(","))
+    assert "wizard.core.kaniko.log" in loaded
+    unneeded = {"wizard.app.options", "wizard.core.kaniko.verdict", "wizard.engine", "wizard.github", "wizard.text", "wizard.tui"}
+    assert not {m for m in loaded if m in unneeded or m.split(".")[0] != "wizard"}, sorted(loaded)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import tracemalloc
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from wizard.core.kaniko.log import (
     split_ref,
 )
 from wizard.core.kaniko.summary import LogSummary
+from wizard.core.kaniko.text import _ANSI_RE, strip_ansi
 
 DEST = f"{IMAGE}:sha-0123abc"
 ISSUE_KEYS = {"path", "hits", "misses", "cache_pushes", "cache_upload_errors", "pushed", "fatal"}
@@ -350,6 +352,11 @@ EDGE_LOGS = {
     + b"[36mINFO[0m[0004] No cached layer found for cmd RUN make\n[33mWARN[0m[0005] make sure you entered the correct tag name\n"
     + b"[31mFATA[0m[0006] boom\n",
     "any digit in a header": PLAIN + "INFO[\u0663] RUN a b\nINFO[0\u0663] CMD x y\n".encode(),
+    "brackets that open no header": PLAIN
+    + b"Unpacking libc6 (2.36-9) [1,234 kB]\n" * 20
+    + b"INFO[0003] RUN a b\n"
+    + b"Get:1 [x] [0 kB] [2 kB] [3 kB] [4 kB] [5 kB] " * 6
+    + b"WARN[2021-11-09T13:14:31Z] make sure you entered the correct tag name [y]\n",
     "logrus times": PLAIN
     + b"WARN[2021-11-09T13:14:31Z] make sure you entered the correct tag name\nINFO[2021-11-09T13:15:31+01:00] RUN a b\n",
 }
@@ -379,6 +386,64 @@ def test_file_in_blocks_equals_line_by_line_on_edge_bytes(data: bytes, block: in
     path.write_bytes(data)
     monkeypatch.setattr(blocks, "BLOCK_SIZE", block)
     assert parse_log_file(path).to_json() == _line_by_line(path)
+
+
+# A debug log's snapshot lines: a megabyte long, coloured, cut by several reads.
+_FILES = b" ".join(b"/app/node_modules/pkg-%d/index.js:{}" % k for k in range(30_000))
+LONG_LINES = {
+    "debug snapshot": PLAIN
+    + b"\x1b[37mDEBU\x1b[0m[0006] Current image filesystem: map["
+    + _FILES
+    + b"]\n"
+    + b"\x1b[36mINFO\x1b[0m[0007] Using caching version of cmd: RUN x\n",
+    "codes and brackets all along": PLAIN
+    + b"INFO[0001] RUN a"
+    + b" [1m[0mX \x1b[0m[2-\x1b[ [0m[" * 40_000
+    + b"\nerror building image: "
+    + _FILES[:9000]
+    + b"\n",
+}
+
+
+@pytest.mark.parametrize("block", [97, 70_000, blocks.BLOCK_SIZE])
+@pytest.mark.parametrize("data", LONG_LINES.values(), ids=LONG_LINES.keys())
+def test_file_in_blocks_equals_line_by_line_on_long_lines(data: bytes, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "job.log"
+    path.write_bytes(data)
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", block)
+    assert parse_log_file(path).to_json() == _line_by_line(path)
+
+
+# Pieces of the texts the block search looks for, whole and cut, among colours, headers and line ends.
+FRAGMENTS = [
+    *(line for line in EDGE_LOGS["raw markers"].splitlines() if line),
+    *(b"INFO[0001] " + t for t in (b"Found cached layer, extracting to filesystem", b"Failed to retrieve layer: DENIED", b"RUN a b")),
+    *(b"\x1b[36mINFO\x1b[0m[0003] ", b"[33mWARN[0m[0004] ", b"ERRO[2021-11-09T13:14:31Z] ", b"\x1b[1m", b"[0m", b"["),
+    *(b'time="2021-01-01T00:00:00Z" level=error msg=', b'{"level":"info","msg":"RUN x y"}', b"2025-01-05T18:28:03.3534723Z "),
+    *(b"Push", b"ached layer", b"Cache ", b"error ", b"to cache", b"make sure", b"\xe2\x82", b"\xff", b"\r", b"\r\n", b" ", b"x" * 90),
+]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_file_in_blocks_equals_line_by_line_on_random_logs(seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    path = tmp_path / "job.log"
+    for _ in range(6):
+        pieces = [rng.choice(FRAGMENTS) + (b"\n" if rng.random() < 0.4 else b"") for _ in range(rng.randint(1, 600))]
+        path.write_bytes(b"".join(pieces))
+        expected = _line_by_line(path)
+        for block in (7, 97, blocks.BLOCK_SIZE):
+            monkeypatch.setattr(blocks, "BLOCK_SIZE", block)
+            assert parse_log_file(path).to_json() == expected, (seed, block)
+
+
+def test_strip_ansi_removes_what_the_pattern_matches() -> None:
+    # strip_ansi tries the pattern only around each "["; it must remove exactly what re.sub would, left to right.
+    rng = random.Random(3)
+    pieces = ["\x1b", "[", "]", "0", "36", ";", "m", "A", "Z", "a", " ", "\x1b[0m", "[0m", "INFO", "[0004]"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert strip_ansi(text) == _ANSI_RE.sub("", text), repr(text)
 
 
 def test_json_has_the_issue_keys() -> None:

@@ -306,9 +306,14 @@ def connection(args: argparse.Namespace) -> Connection:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "inspect-log":  # before the other commands' options are imported: it is timed against grep
+        from wizard.app.inspect_options import InspectOptions
+        from wizard.commands.inspect_log_cmd import run_inspect_log
+
+        return run_inspect_log(InspectOptions(tuple(args.logs), args.image, args.cache_repo, tuple(args.destination or ()), json=args.json))
     from wizard.app import options as o
 
-    command = args.command
     if command == "plan":
         from wizard.commands.plan_cmd import run_plan
 
@@ -367,12 +372,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         mode = "headless" if args.headless else "plain" if args.demo_plain else "tui"
         summary = getattr(args, "demo_summary", None)
         return run_demo(o.DemoOptions(mode=mode, time_factor=args.time_factor, summary_file=Path(summary) if summary else None))
-    if command == "inspect-log":
-        from wizard.commands.inspect_log_cmd import run_inspect_log
-
-        return run_inspect_log(
-            o.InspectOptions(tuple(args.logs), args.image, args.cache_repo, tuple(args.destination or ()), json=args.json)
-        )
     if command == "sandbox":
         from wizard.commands.sandbox_cmd import run_sandbox_serve
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wizard.app.inspect_options import InspectOptions  # noqa: F401  (kept apart for the command's start-up)
+
 
 @dataclass(frozen=True)
 class AnswerSource:
@@ -93,15 +95,6 @@ class AuthOptions:
     api_url: str | None = None
     token_env: str | None = None
     with_token: bool = False
-
-
-@dataclass(frozen=True)
-class InspectOptions:
-    logs: tuple[str, ...]
-    image: str | None = None
-    cache_repo: str | None = None
-    destinations: tuple[str, ...] = ()
-    json: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from wizard.app.options import InspectOptions
+from wizard.app.inspect_options import InspectOptions
 from wizard.core.kaniko.log import parse_log_file, parse_log_lines
 from wizard.core.kaniko.summary import LogSummary
-from wizard.core.kaniko.verdict import judge
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
 
 
@@ -25,6 +24,8 @@ def run_inspect_log(args: InspectOptions) -> int:
         )
     verdict = None
     if len(summaries) == 2:
+        from wizard.core.kaniko.verdict import judge  # only for two logs: one log is the common (and timed) case
+
         verdict = judge(
             summaries[0], summaries[1], image=args.image, cache_repo=args.cache_repo, destinations=list(args.destinations) or None
         )

@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterable
 from os import PathLike
 
-from wizard.core.kaniko.blocks import candidate_starts, last_lines, read_blocks
+from wizard.core.kaniko.blocks import candidate_starts, count_newlines, last_lines, read_blocks
 from wizard.core.kaniko.messages import (
     CACHE_PUSH,
     CACHE_PUSH_END,
@@ -41,7 +41,7 @@ from wizard.core.kaniko.messages import (
     UPLOAD_ERROR,
 )
 from wizard.core.kaniko.summary import MAX_ITEMS, LogSummary
-from wizard.core.kaniko.text import go_unquote, is_refusal, normalize_repo, parse_timestamp, split_ref
+from wizard.core.kaniko.text import go_unquote, is_refusal, normalize_repo, parse_timestamp, split_ref, strip_ansi
 
 INSTRUCTION_KEYWORDS = frozenset(
     "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR".split()
@@ -50,8 +50,6 @@ _LEVELS = {"INFO": "info", "WARN": "warning", "ERRO": "error", "DEBU": "debug", 
 _TAIL = 8  # lines kept from the end of a log with CI timestamps: the last timestamped one ends the build
 _MAX_TEXT, _MAX_MESSAGES = 500, 20  # longest fatal / upload-error text kept; upload errors kept
 
-# ANSI codes; a copy from a web page may have lost the ESC byte and keep only "[36m" / "[0m".
-_ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\[[0-9;]*m(?=[A-Z\[])")
 # logrus TextFormatter header: LEVEL[counter] or LEVEL[RFC3339 time] (text_formatter.go:287-289)
 _HEADER_RE = re.compile(r"(INFO|WARN|ERRO|DEBU|TRAC|FATA|PANI)\[(\d+|\d{4}-\d\d-\d\d[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)\] ?")
 _LOGFMT_LEVEL_RE = re.compile(r"(?:^|\s)level=(\w+)")
@@ -145,20 +143,21 @@ class KanikoLogParser:
                 continue
             first = block.find(b"\n") + 1
             self.feed_lines((b"".join([*carry, block[:first]]).decode("utf-8", "replace"),))
-            self._feed_block(block, first, cut)
+            self._feed_block(block, first, cut, count_newlines(block) - 1)  # all but the first line's "\n"
             carry = [block[cut:]]
         if last := b"".join(carry):  # the last line, without "\n"
             self.feed_lines((last.decode("utf-8", "replace"),))
 
-    def _feed_block(self, block: bytes, start: int, end: int) -> None:
-        """Lines block[start:end], each ending in "\\n": count them, decode and parse those that can change the summary."""
+    def _feed_block(self, block: bytes, start: int, end: int, lines: int) -> None:
+        """The ``lines`` lines block[start:end], each ending in "\\n": count them, decode and parse those that can
+        change the summary."""
         while self._ci_probe and start < end:  # the first lines take the line-by-line path
             stop = block.find(b"\n", start, end) + 1
             self._feed_first(block[start:stop].decode("utf-8", "replace"))
-            start = stop
+            start, lines = stop, lines - 1
         if start >= end:
             return
-        self._s.lines += block.count(b"\n", start, end)
+        self._s.lines += lines
         for line_start in candidate_starts(block, start, end):
             line = block[line_start : block.find(b"\n", line_start, end) + 1].decode("utf-8", "replace")
             if _may_matter(line):
@@ -175,7 +174,7 @@ class KanikoLogParser:
 
     def _feed_candidate(self, line: str) -> None:
         if "\x1b" in line or "[0m" in line:
-            line = _ANSI_RE.sub("", line)
+            line = strip_ansi(line)
         level, msg, structured = self._extract(line)
         if msg:
             self._on_message(level, msg, structured)

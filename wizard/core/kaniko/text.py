@@ -1,13 +1,35 @@
-"""Text helpers of the Kaniko log parser: image references, RFC 3339 times, Go's %q unescaping."""
+"""Text helpers of the Kaniko log parser: ANSI codes, image references, RFC 3339 times, Go's %q unescaping."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
+# ANSI codes; a copy from a web page may have lost the ESC byte and keep only "[36m" / "[0m".
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\[[0-9;]*m(?=[A-Z\[])")
 _TS_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?")
 _GO_ESCAPE_RE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)")
 _GO_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+
+
+def strip_ansi(line: str) -> str:
+    """``_ANSI_RE.sub("", line)``, without trying the pattern at every character of the line: a debug log's
+    snapshot lines are a megabyte long. Every code holds a "[" (after the ESC or first), so only the places
+    around each "[" are tried, left to right as ``sub`` tries them."""
+    parts: list[str] = []
+    match, find = _ANSI_RE.match, line.find
+    kept = 0  # line[kept:] is not decided yet
+    bracket = find("[")
+    while bracket >= 0:
+        m = None
+        if bracket > kept and line[bracket - 1] == "\x1b":
+            m = match(line, bracket - 1)
+        m = m or match(line, bracket)
+        if m:
+            parts.append(line[kept : m.start()])
+            kept = m.end()
+        bracket = find("[", max(kept, bracket + 1))
+    return "".join(parts) + line[kept:] if parts else line
 
 
 def split_ref(ref: str) -> tuple[str, str | None, str | None]:

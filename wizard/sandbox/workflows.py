@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from dataclasses import dataclass
 from io import StringIO
 from typing import Any
@@ -25,7 +27,14 @@ class WorkflowFile:
 
 
 def parse_yaml(text: str) -> Any:
-    """Plain Python data from YAML 1.2 (so `on:` stays the string "on")."""
+    """Plain Python data from YAML 1.2 (so `on:` stays the string "on"); a copy, the caller's own."""
+    return copy.deepcopy(_parse_yaml(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_yaml(text: str) -> Any:
+    # Every job of every run reads the same few workflow files: each text is parsed once (the pure-Python loader
+    # is the one that reads YAML 1.2, and the slowest part of planning a run).
     yaml = YAML(typ="safe", pure=True)
     try:
         return yaml.load(StringIO(text))

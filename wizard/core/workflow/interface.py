@@ -4,6 +4,7 @@ filtered by the reusable workflow's own `on.workflow_call` declaration when we h
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +51,13 @@ class ReusableInterface:
 
 
 def parse_reusable_interface(text: str) -> ReusableInterface:
-    """Read the inputs and secrets a reusable workflow declares; InputError if it has no on.workflow_call."""
+    """Read the inputs and secrets a reusable workflow declares; InputError if it has no on.workflow_call.
+    Each text is parsed once: the preflight reads the same workflow at every check of a session."""
+    return _parse_reusable_interface(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_reusable_interface(text: str) -> ReusableInterface:
     data = plain(load(round_trip_yaml(), text, "the reusable workflow"))
     hint = "point --reusable-workflow at a workflow whose `on:` has a `workflow_call:` trigger"
     if not isinstance(data, dict):

@@ -47,7 +47,7 @@ async def wait_for(pilot: Any, predicate: Callable[[], bool], what: str, timeout
                 f"timed out waiting for {what}; steps: {states}; screen: {type(app.screen).__name__}; errors: "
                 f"{ {n: app.journey[n].error for n in FLOW if app.journey[n].error} }"
             )
-        await pilot.pause(0.02)
+        await pilot.pause(0.005)
 
 
 async def wait_status(pilot: Any, step: str, *statuses: str) -> None:

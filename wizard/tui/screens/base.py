@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, RadioSet, Static, Switch
+from textual.widgets import Header, Input, RadioSet, Static, Switch
 
 from wizard.engine.step_info import STEP_INFO
 from wizard.tui.model import APPLYING, DONE, FAILED, READY, Move, StepState, next_move
@@ -22,6 +22,7 @@ from wizard.tui.widgets.answer_form import AnswerForm
 from wizard.tui.widgets.changes import ChangeList, WarningList
 from wizard.tui.widgets.facts import FactList
 from wizard.tui.widgets.fields import Field
+from wizard.tui.widgets.key_bar import KeyBar
 from wizard.tui.widgets.step_list import StepList
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class StepScreen(Screen[None]):
                 yield Static("Changes", classes="section-title", id="changes-title")
                 yield ChangeList(id="changes")
                 yield WarningList(id="warnings", classes="warnings")
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

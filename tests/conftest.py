@@ -22,6 +22,12 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="brik-test-cache-")  # ru
 os.environ.pop("BRIK_ONBOARD_CONFIG", None)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first: pytest-xdist hands tests out in this order, and a long test handed out last would keep
+    one worker busy while the others have finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def virtual_time(request: pytest.FixtureRequest) -> Iterator[VirtualTime | None]:
     """Every test runs on virtual time (tests/virtual_time.py): the wizard's waits (build polls, retries) jump ahead

@@ -22,13 +22,22 @@ ENTER = "\r"
 TOKEN_SHAPE = re.compile(r"(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}")
 
 
-def spawn(registry_pat: str | None = None, time_factor: float = 0.01, columns: int = 160) -> tuple[pexpect.spawn, io.StringIO]:
+# In the child: the wizard and its sandbox on virtual time (tests/virtual_time.py), as the tests in this process are.
+VIRTUAL_TIME = (
+    "from tests.virtual_time import VirtualTime; from wizard.core.clock import CLOCK\n"
+    "virtual = VirtualTime(); CLOCK.sleep, CLOCK.monotonic, CLOCK.now = virtual.sleep, virtual.monotonic, virtual.now\n"
+)
+
+
+def spawn(
+    registry_pat: str | None = None, time_factor: float = 0.01, columns: int = 160, *, wall_clock: bool = False
+) -> tuple[pexpect.spawn, io.StringIO]:
     # The plain demo, with the sandbox accepting `registry_pat` typed at the prompt (None: one in the environment).
-    code = (
+    code = ("" if wall_clock else VIRTUAL_TIME) + (
         "from wizard.app.demo import demo_environment; from wizard.engine.session import Options; "
         "from wizard.prompt_face.run import run_prompts\n"
         f"with demo_environment(time_factor={time_factor}, registry_pat={registry_pat if registry_pat else True!r}) as env:\n"
-        "    raise SystemExit(run_prompts(env.factory(Options(poll_interval_s=0.1))))"
+        "    raise SystemExit(run_prompts(env.factory(Options(poll_interval_s=0.05))))"
     )
     # No cursor-position requests: a pty under pexpect never answers them.
     env = child_env({"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"})
@@ -127,7 +136,7 @@ def test_ctrl_c_after_the_secrets_step_names_the_step_reached() -> None:
 
 
 def test_ctrl_c_during_the_build_says_the_run_goes_on_and_a_rerun_resumes() -> None:
-    child, transcript = spawn(time_factor=0.05)  # a first build of a few seconds: time to press Ctrl-C in it
+    child, transcript = spawn(time_factor=0.05, wall_clock=True)  # a first build of a few seconds: time to press Ctrl-C in it
     try:
         for prompt in (
             "Service name",

@@ -35,8 +35,8 @@ def mask_build_times(svg: str) -> str:
     return BUILD_TIME.sub(r"\1##s", svg)
 
 
-# One worker takes every snapshot test, so the (long) onboarding per size runs once per session.
-pytestmark = pytest.mark.xdist_group("tui_snapshots")
+# One worker takes this module's tests, so the (long) onboarding per size runs once per session.
+pytestmark = [pytest.mark.xdist_group("tui_snapshots"), pytest.mark.slow]
 
 
 def show_port(svg: str, port: int) -> str:

@@ -27,7 +27,8 @@ FAKE_PAT = "fake-registry-pat-for-state-snapshots"  # deterministic, and not sha
 OLD_VALUE = "fake-older-org-secret-value"
 STATES = ("image-refused-tag", "choice-title", "secrets-kept", "confirm-kept")
 
-pytestmark = pytest.mark.xdist_group("tui_snapshots")
+# One worker takes this module's tests, so its onboardings (a module fixture) run once per session.
+pytestmark = [pytest.mark.xdist_group("tui_state_snapshots"), pytest.mark.slow]
 
 
 async def shot(pilot, *, show: str | None = None) -> str:

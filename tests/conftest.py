@@ -22,6 +22,16 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="brik-test-cache-")  # ru
 os.environ.pop("BRIK_ONBOARD_CONFIG", None)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Textual's Pilot waits, after each key, until the app has been idle for a 20 ms window (and at least that
+    long); 5 ms windows tell the same, and a TUI test presses dozens of keys. The tests wait for what they check
+    themselves (tests/tui_helpers.py wait_for), not for the Pilot's idea of idle."""
+    import textual._wait
+
+    textual._wait.SLEEP_GRANULARITY = 0.005
+    textual._wait.SLEEP_IDLE = 0.005 / 20
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slow tests first: pytest-xdist hands tests out in this order, and a long test handed out last would keep
     one worker busy while the others have finished."""

@@ -37,7 +37,9 @@ async def paste(pilot: Any, text: str) -> None:
 
 
 async def wait_for(pilot: Any, predicate: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
-    """Let the app run until predicate() holds (the timeout only turns a hang into a readable failure)."""
+    """Let the app run until predicate() holds (the timeout only turns a hang into a readable failure), then until
+    the screen has caught up with it: a field just shown joins the focus chain when the layout is refreshed, and a
+    key pressed before that would go past it (as no person could type that fast)."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
@@ -48,6 +50,7 @@ async def wait_for(pilot: Any, predicate: Callable[[], bool], what: str, timeout
                 f"{ {n: app.journey[n].error for n in FLOW if app.journey[n].error} }"
             )
         await pilot.pause(0.005)
+    await pilot.pause()
 
 
 async def wait_status(pilot: Any, step: str, *statuses: str) -> None:

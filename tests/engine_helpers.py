@@ -119,7 +119,7 @@ class Onboarding:
         return self.workdir / "engine.log"
 
     def common(self) -> list[str]:
-        return ["--api-url", self.sandbox.base_url, "--poll-interval", "0.05", "--log", str(self.log), "--answers", str(self.answers)]
+        return ["--api-url", self.sandbox.base_url, "--poll-interval", "0.2", "--log", str(self.log), "--answers", str(self.answers)]
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         return {"GH_TOKEN": self.token, **self.secret_env, **(extra or {})}

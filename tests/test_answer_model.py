@@ -189,6 +189,7 @@ def test_every_asked_answer_has_what_a_face_needs_to_ask_it() -> None:
             assert answer.meta.options and all(o.label for o in answer.meta.options)
 
 
+@pytest.mark.slow
 def test_no_import_cycle_between_the_packages() -> None:
     import ast
     from graphlib import CycleError, TopologicalSorter

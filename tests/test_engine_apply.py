@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.engine_helpers import (
     ORG,
     REPO,
@@ -46,6 +48,7 @@ def assert_cache_proven(result) -> None:
     assert verdict["leaks"] == 0
 
 
+@pytest.mark.slow
 def test_commit_path_onboards_with_pat_at_org_scope(sandbox, tmp_path: Path) -> None:
     pat = registry_pat(sandbox)
     # The console entry in a child process, once: the other tests run the CLI in this process.
@@ -78,6 +81,7 @@ def test_commit_path_onboards_with_pat_at_org_scope(sandbox, tmp_path: Path) -> 
     assert leaks_in({"answers": answers_text, "state": ob.state_file.read_text(encoding="utf-8")}, [pat, ob.token]) == []
 
 
+@pytest.mark.slow
 def test_rerun_with_the_same_answers_writes_nothing(sandbox, tmp_path: Path) -> None:
     pat = registry_pat(sandbox)
     ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})
@@ -99,6 +103,7 @@ def test_rerun_with_the_same_answers_writes_nothing(sandbox, tmp_path: Path) -> 
     assert org_secrets(after) == org_secrets(before)
 
 
+@pytest.mark.slow
 def test_pr_path_pauses_for_the_merge_then_resumes(sandbox, tmp_path: Path) -> None:
     ob = Onboarding(sandbox, tmp_path)
     first = ob.apply("--deliver", "pr")

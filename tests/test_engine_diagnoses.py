@@ -40,6 +40,7 @@ def test_cache_disabled_fails_validation(sandbox, tmp_path: Path) -> None:
     assert "cache_enabled: false" in (tmp_path / "brik-onboard.yml").read_text()
 
 
+@pytest.mark.slow
 def test_cache_upload_refused_when_the_cache_package_belongs_to_another_repo(sandbox, tmp_path: Path) -> None:
     link_package(sandbox, CACHE_REPO, "BrikByte-Studios/another-service")
     result = Onboarding(sandbox, tmp_path).apply("--deliver", "commit")
@@ -48,6 +49,7 @@ def test_cache_upload_refused_when_the_cache_package_belongs_to_another_repo(san
     assert not any(r.startswith("push-denied") for r in result.json["verdict"]["reasons"])
 
 
+@pytest.mark.slow
 def test_cache_read_refused_is_named_not_a_miss_thanks_to_the_debug_rerun(sandbox, tmp_path: Path) -> None:
     """The second attempt is a re-run with debug logging: Kaniko then logs the registry's refusal of each cache read."""
     link_package(sandbox, CACHE_REPO, "BrikByte-Studios/another-service")

@@ -80,6 +80,7 @@ def assert_no_leak(ob: Onboarding, result: Result) -> None:
         assert shape not in result.output and shape not in written
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
 @pytest.mark.parametrize(("step", "method", "path"), STEP_REQUESTS, ids=[s[0] for s in STEP_REQUESTS])
 def test_fault_on_a_step_completes_or_resumes(

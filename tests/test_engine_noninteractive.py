@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.engine_helpers import Onboarding, clear_request_log, request_log, run_brik, writes
 from tests.hint_check import hint_of, misfits
 
@@ -24,6 +26,7 @@ def assert_interactive_required(result, missing: str, hint: str, *, says: str = 
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_pat_strategy_without_a_value(sandbox, tmp_path: Path) -> None:
     ob = Onboarding(sandbox, tmp_path, subprocess_=True)  # no terminal: a real child, stdin closed
     clear_request_log(sandbox)
@@ -34,6 +37,7 @@ def test_pat_strategy_without_a_value(sandbox, tmp_path: Path) -> None:
     assert writes(request_log(sandbox)) == []
 
 
+@pytest.mark.slow
 def test_stdin_without_the_needed_secret(sandbox, tmp_path: Path) -> None:
     ob = Onboarding(sandbox, tmp_path, subprocess_=True)  # no terminal: a real child, stdin closed
     result = ob.apply(
@@ -42,6 +46,7 @@ def test_stdin_without_the_needed_secret(sandbox, tmp_path: Path) -> None:
     assert_interactive_required(result, "the value of secret REGISTRY_PAT", "set BRIK_SECRET_REGISTRY_PAT, or pass --secrets-from-stdin")
 
 
+@pytest.mark.slow
 def test_no_yes_and_no_terminal_to_confirm(sandbox, tmp_path: Path) -> None:
     ob = Onboarding(sandbox, tmp_path, subprocess_=True)  # no terminal: a real child, stdin closed
     clear_request_log(sandbox)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.engine_helpers import REPO, Onboarding, clear_request_log, request_log, run_brik, writes
 
 
@@ -36,6 +38,7 @@ def test_plan_before_onboarding_lists_what_would_be_created(sandbox) -> None:
     assert pat not in done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_plan_after_onboarding_lists_what_exists(sandbox, tmp_path: Path) -> None:
     ob = Onboarding(sandbox, tmp_path)
     assert ob.apply("--deliver", "commit").returncode == 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.engine_helpers import (
     REPO,
     SETUP_BRANCH,
@@ -27,6 +29,7 @@ def one_error(result) -> str:
     return errors[0]
 
 
+@pytest.mark.slow
 def test_stopped_after_the_pr_then_resumed_twice(sandbox, tmp_path: Path) -> None:
     # The run dies while it waits for the merge (GitHub keeps failing the pull request read).
     sandbox.faults.add("GET", rf"^{R}/pulls/\d+$", count=None, status=500)
@@ -73,6 +76,7 @@ def test_lost_state_file_finds_the_branch_and_pull_on_github(sandbox, tmp_path: 
     assert len(repo_state(live_state(sandbox))["pulls"]) == 1
 
 
+@pytest.mark.slow
 def test_stopped_while_waiting_for_attempt_2_resumes_without_a_second_rerun(sandbox, tmp_path: Path) -> None:
     sandbox.faults.add("GET", rf"^{R}/actions/runs/\d+/attempts/2$", count=None, status=500)
     ob = Onboarding(sandbox, tmp_path)
@@ -106,6 +110,7 @@ def test_stopped_while_waiting_for_attempt_1_resumes_on_the_same_run(sandbox, tm
     assert len(repo_state(live_state(sandbox))["runs"]) == 1
 
 
+@pytest.mark.slow
 def test_validate_after_a_pass_builds_a_fresh_run(sandbox, tmp_path: Path) -> None:
     """`brik-onboard validate` proves the cache again on a new build, not on the already judged one."""
     ob = Onboarding(sandbox, tmp_path)
@@ -121,6 +126,7 @@ def test_validate_after_a_pass_builds_a_fresh_run(sandbox, tmp_path: Path) -> No
     assert count(request_log(sandbox), "POST", "/dispatches") == 1
 
 
+@pytest.mark.slow
 def test_dispatch_without_run_details_finds_the_run(sandbox, tmp_path: Path) -> None:
     """Older GitHub Enterprise answers 400 to `return_run_details`: the run is found by event and time."""
     ob = Onboarding(sandbox, tmp_path)
@@ -145,6 +151,7 @@ def test_closed_pull_request_is_not_reused_for_new_commits(sandbox, tmp_path: Pa
     assert sorted((p["number"], p["state"]) for p in pulls) == [(1, "closed"), (2, "open")]
 
 
+@pytest.mark.slow
 def test_validate_needs_no_scope_to_write_workflows(sandbox, tmp_path: Path) -> None:
     """`validate` delivers nothing: a token without `workflow` (enough to build and read) passes its preflight,
     even when the answers file recorded delivery by pull request."""

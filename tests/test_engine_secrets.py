@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.engine_helpers import (
     ORG,
     Onboarding,
@@ -51,6 +53,7 @@ def test_pat_from_stdin_at_org_scope_with_selected_visibility(sandbox, tmp_path:
     assert (secret["visibility"], secret["selected_repositories"]) == ("selected", [repo_state(state)["id"]])
 
 
+@pytest.mark.slow
 def test_environment_scope_creates_the_environment_once(sandbox, tmp_path: Path) -> None:
     pat = registry_pat(sandbox)
     ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})

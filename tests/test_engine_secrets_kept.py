@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.engine_helpers import Onboarding, env_secrets, live_state, org_secrets, org_variables, repo_state, sha256
 
 FLAGS = ("--deliver", "commit", "--strategy", "pat", "--skip-validation")
 
 
+@pytest.mark.slow
 def test_switching_scope_lists_what_stays_at_the_old_level(sandbox, tmp_path: Path) -> None:
     pat = sandbox.add_token(["write:packages"], login="ci-bot")
     ob = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})

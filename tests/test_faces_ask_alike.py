@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from tests.prompts_helpers import DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
 from tests.tui_helpers import complete_steps, events_of, wait_for, wait_status, wizard_on
 from wizard.core.plan import ANSWERS, step_answers
@@ -13,6 +15,8 @@ from wizard.engine.events import StepStarted
 from wizard.prompt_face.run import EXIT_INTERRUPTED
 from wizard.tui.model import DONE, READY
 from wizard.tui.widgets.answer_form import AnswerForm
+
+pytestmark = pytest.mark.slow
 
 ASKED_BY_STEP = {step: {a.name for a in step_answers(step)} for step in ("image", "secrets", "workflow")}
 PROMPT_OF = {a.prompt: a.name for a in ANSWERS if a.meta.step}

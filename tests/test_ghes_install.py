@@ -58,6 +58,7 @@ def test_the_sandbox_answers_as_that_server(ghes: Sandbox) -> None:
     assert file_on(ghes, REUSABLE, full_name=ORG_REPO) is None  # the org has not installed it yet
 
 
+@pytest.mark.slow
 def test_serve_refuses_a_bad_version_in_one_line() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "wizard", "sandbox", "serve", "--ghes", "three"], capture_output=True, text=True, timeout=60, check=False
@@ -67,6 +68,7 @@ def test_serve_refuses_a_bad_version_in_one_line() -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_apply_installs_the_ghes_variant_by_commit_then_onboards_and_validates(ghes: Sandbox, tmp_path: Path) -> None:
     ob = Onboarding(ghes, tmp_path)
     result = ob.apply("--deliver", "commit")
@@ -97,6 +99,7 @@ def test_the_terminal_shows_the_start_of_the_install_not_all_of_it(ghes: Sandbox
     assert len(diff_lines) <= 2 * MAX_DIFF_LINES  # each diff (the install, the new caller) at most MAX_DIFF_LINES
 
 
+@pytest.mark.slow
 def test_apply_by_pull_request_proposes_the_install_once(ghes: Sandbox, tmp_path: Path) -> None:
     ob = Onboarding(ghes, tmp_path)
     result = ob.apply("--deliver", "pr")

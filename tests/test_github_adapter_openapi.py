@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
 from tests.github_adapter_helpers import (  # noqa: F401 - gh, hello: fixtures
     ORG,
     REPO,
@@ -60,6 +62,7 @@ def drive_every_port_method(gh, sandbox, hello) -> None:
     gh.job_log(REPO, job.id)
 
 
+@pytest.mark.slow
 def test_every_request_conforms_to_githubs_description(gh, sandbox, hello):
     recorder = ExchangeRecorder(sandbox.app)
     drive_every_port_method(gh, sandbox, hello)

@@ -15,6 +15,8 @@ import pytest
 from tests.engine_helpers import run_brik
 from wizard.github.answer_guard import MAX_ANSWER_BYTES
 
+pytestmark = pytest.mark.slow
+
 TOKEN_ENV = {"GH_TOKEN": "ghp_" + "a1" * 18}
 
 

@@ -405,6 +405,7 @@ LONG_LINES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", [97, 70_000, blocks.BLOCK_SIZE])
 @pytest.mark.parametrize("data", LONG_LINES.values(), ids=LONG_LINES.keys())
 def test_file_in_blocks_equals_line_by_line_on_long_lines(data: bytes, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

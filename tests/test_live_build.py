@@ -144,6 +144,7 @@ class HeldClock:
         return self.start + timedelta(seconds=(time.monotonic() - self.since) * 200)
 
 
+@pytest.mark.slow
 @pytest.mark.wall_clock  # on a held clock that then runs in real time
 def test_validation_streams_elapsed_and_a_masked_clean_tail_at_a_few_log_requests(tmp_path: Path) -> None:
     from wizard.app.demo import DemoEnv

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
 
 from tests.engine_helpers import (
@@ -57,6 +58,7 @@ def onboarded_by_pr(sandbox, tmp_path: Path) -> Onboarding:
     return first
 
 
+@pytest.mark.slow
 def test_a_rerun_changes_only_the_tags_and_keeps_the_edits_on_main(sandbox, tmp_path: Path) -> None:
     onboarded_by_pr(sandbox, tmp_path)
     main_text = hand_edit_on_main(sandbox)

@@ -287,6 +287,7 @@ def test_longest_tag_is_accepted() -> None:
 # --- fuzzing: accepted means grammar-valid and lowercase; rejected means a reason ----------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(names)
 def test_fuzz_slugify(repo: str) -> None:
@@ -303,6 +304,7 @@ def test_fuzz_slugify(repo: str) -> None:
     assert bool(result.notices) == (result.value != repo)
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(names)
 def test_fuzz_validate_service(service: str) -> None:
@@ -315,6 +317,7 @@ def test_fuzz_validate_service(service: str) -> None:
     assert COMPONENT_RE.fullmatch(service)
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(registries, names, names)
 def test_fuzz_image_reference(registry: str, org: str, service: str) -> None:
@@ -330,6 +333,7 @@ def test_fuzz_image_reference(registry: str, org: str, service: str) -> None:
     assert is_valid_repository(result.value)
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(st.one_of(names, st.tuples(registries, paths).map("/".join), valid_repositories))
 def test_fuzz_validate_repository(ref: str) -> None:
@@ -346,6 +350,7 @@ EXPRESSIONS = st.sampled_from(["${{ github.sha }}", "${{ format('{0},{1}', a, b)
 tag_text = st.lists(st.one_of(names, EXPRESSIONS), max_size=6).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(st.one_of(tag_text, st.lists(tag_text, max_size=3)))
 def test_fuzz_tags(raw: str | list[str]) -> None:

@@ -26,6 +26,7 @@ def core_error(check, text: str) -> WizardError:
     return caught.value
 
 
+@pytest.mark.slow
 def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
     first = ScriptedPrompter(
         [

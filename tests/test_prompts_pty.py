@@ -12,8 +12,11 @@ import re
 import sys
 
 import pexpect  # the test extra: a missing pexpect must fail here, not skip
+import pytest
 
 from tests.engine_helpers import child_env, fake_token
+
+pytestmark = pytest.mark.slow
 
 CLEAR_LINE = "\x15"  # Ctrl-U: drop the pre-filled default
 CTRL_C = "\x03"

@@ -48,12 +48,14 @@ def variant_file(variant: str, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["github.com", "3.14", "3.21", "3.22"])
 def test_schema_valid_offline(variant: str, tmp_path: Path) -> None:
     result = check_jsonschema(variant_file(variant, tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_schema_check_catches_a_broken_copy(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     text = WORKFLOW.read_text(encoding="utf-8")
@@ -137,6 +139,7 @@ def actionlint(path: Path) -> list[dict[str, Any]]:
 DEPLOYMENT_UNKNOWN = 'unexpected key "deployment" for "environment" section'
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["github.com", "3.14", "3.21"])
 def test_actionlint_clean(variant: str, tmp_path: Path) -> None:
     findings = actionlint(variant_file(variant, tmp_path))
@@ -146,6 +149,7 @@ def test_actionlint_clean(variant: str, tmp_path: Path) -> None:
     assert len(findings) == expected, findings
 
 
+@pytest.mark.slow
 def test_actionlint_harness_sees_real_findings(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yml"
     bad.write_text("on: push\njobs:\n  a:\n    steps:\n      - run: echo ${{ github.nope }}\n")

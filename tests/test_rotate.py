@@ -256,6 +256,7 @@ def test_missing_secret_is_an_input_error(sandbox, tmp_path: Path) -> None:
     assert "has no organization secret REGISTRY_PAT to rotate" in result.stderr
 
 
+@pytest.mark.slow
 def test_on_a_terminal_the_value_is_asked_masked_and_the_change_confirmed(sandbox, tmp_path: Path) -> None:
     onboard(sandbox, tmp_path / "onboarding", *ONBOARD_ORG)
     new_pat = registry_pat(sandbox)

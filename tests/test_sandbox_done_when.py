@@ -13,11 +13,14 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
 from github import Auth, Github
 
 from tests.sandbox_client import CACHED_IN_DEFAULT_BUILD, CALLER_WORKFLOW, HIT, MISS, ORG, REPO
 from wizard.core.clock import CLOCK
+
+pytestmark = pytest.mark.slow
 
 
 def _free_port() -> int:

@@ -60,6 +60,7 @@ def _tour(sandbox):
     return recorder.api_exchanges()
 
 
+@pytest.mark.slow
 def test_every_operation_is_answered_with_a_success_and_an_error(toured) -> None:
     seen: dict[str, set[str]] = {op: set() for op in operations()}
     for ex in toured:
@@ -86,6 +87,7 @@ def test_every_answer_conforms_to_the_description(toured) -> None:
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_the_tour_requests_conform_too(toured) -> None:
     """What the tour sends is what a well-behaved client sends: the checker accepts it."""
     problems = []

@@ -143,6 +143,7 @@ def test_dispatch_runs_rerun_attempts_jobs_and_logs(sandbox, gh) -> None:
     assert refused.value.status == 404
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(facts_dir() is None, reason="GitHub's OpenAPI subset is not available")
 def test_everything_pygithub_sent_and_received_conforms(sandbox, gh, recorder) -> None:
     test_secrets_environments_and_variables(sandbox, gh)

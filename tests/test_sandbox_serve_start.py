@@ -55,6 +55,7 @@ def _pasted(line: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*program, *words[1:]], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
+@pytest.mark.slow
 def test_serve_prints_where_to_start_and_its_apply_command_onboards_the_repo_with_a_pat(tmp_path: Path) -> None:
     process, lines = _serve("--time-factor", "0.005")
     try:
@@ -106,6 +107,7 @@ def test_the_seed_file_example_in_serve_help_is_a_working_seed(tmp_path: Path, m
     ("seed", "said"),
     [(None, "No such file"), ("repos: [{name: x}]\n", "lacks the key 'full_name'"), ("orgs: [{login: a, plan: gold}]\n", "plan")],
 )
+@pytest.mark.slow
 def test_a_bad_seed_file_is_one_clear_line_and_exit_2(tmp_path: Path, seed: str | None, said: str) -> None:
     path = tmp_path / "seed.yml"
     if seed is not None:

@@ -186,6 +186,7 @@ def test_seed_file_adds_orgs_repos_users_tokens_and_packages(tmp_path, monkeypat
         assert "ghcr.io/acme/svc" in sandbox.snapshot()["registry"]["packages"]
 
 
+@pytest.mark.slow
 def test_serve_prints_url_and_token_then_serves_until_interrupted(tmp_path) -> None:
     token = "ghp_" + os.urandom(18).hex()
     code = f"import sys; from wizard.sandbox.server import serve; serve(None, {token!r}, ['repo'], None, 0.01)"

@@ -104,6 +104,7 @@ def test_a_repo_never_onboarded_is_reported_so_with_exit_1(sandbox, capsys, monk
     assert code == 1 and "not onboarded" in out and "brik-onboard apply" in out
 
 
+@pytest.mark.slow
 def test_after_apply_everything_is_current_and_status_only_reads(sandbox, tmp_path: Path, capsys, monkeypatch) -> None:
     pat = sandbox.add_token(["write:packages", "read:packages"], login="ci-bot")
     onboard(sandbox, tmp_path, "--deliver", "commit", "--strategy", "pat", secret_env={"BRIK_SECRET_REGISTRY_PAT": pat})

@@ -228,6 +228,7 @@ def test_a_fine_grained_refusal_names_the_missing_permission(sandbox, tmp_path: 
     assert token not in result.output
 
 
+@pytest.mark.slow
 def test_apply_with_an_installation_token_onboards_the_sample_repo(tmp_path: Path) -> None:
     ghs = fake_token("ghs_")
     with Sandbox(token=ghs, time_factor=TIME_FACTOR) as sandbox:
@@ -257,6 +258,7 @@ def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
     return process, first.split(": ", 1)[1].strip()
 
 
+@pytest.mark.slow
 def test_apply_against_sandbox_serve_with_an_installation_token(tmp_path: Path) -> None:
     ghs = fake_token("ghs_")
     process, base_url = _serve("--token", ghs, "--time-factor", str(TIME_FACTOR))
@@ -329,6 +331,7 @@ def test_the_default_sandbox_token_keeps_its_scopes() -> None:
         assert reply.headers["X-OAuth-Scopes"] == ", ".join(sorted(DEFAULT_SCOPES))
 
 
+@pytest.mark.slow
 def test_the_wizard_shows_an_installation_token_without_a_user_and_ticks_no_permission(sandbox, tmp_path: Path) -> None:
     import asyncio
 

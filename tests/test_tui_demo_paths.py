@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from tests.engine_helpers import Onboarding
 from tests.sandbox_client import TEST_TIME_FACTOR
 from tests.tui_helpers import (
@@ -28,6 +30,8 @@ from wizard.engine.events import VerdictReady
 from wizard.engine.session import Options
 from wizard.tui.app import create_app
 from wizard.tui.model import DONE, FAILED, READY
+
+pytestmark = pytest.mark.slow
 
 UP_TO_SECRETS = ("connect", "repository", "preflight", "image")
 

@@ -8,6 +8,8 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.tui_helpers import DONE, FAILED, READY, complete_steps, finish, repo_state, wait_for, wait_screen, wait_status, wizard_on
 from wizard.errors import EXIT_INTERRUPTED
 from wizard.text.run_summary import print_summary, to_markdown
@@ -47,6 +49,7 @@ def test_ctrl_q_on_the_first_screen_exits_130_and_says_nothing_changed(sandbox, 
     assert "stopped" in out.getvalue() and "next: run brik-onboard again" in out.getvalue()
 
 
+@pytest.mark.slow
 def test_quitting_with_typed_answers_not_sent_asks_first(sandbox, tmp_path: Path) -> None:
     app = wizard_on(sandbox, tmp_path)
 
@@ -72,6 +75,7 @@ def test_quitting_with_typed_answers_not_sent_asks_first(sandbox, tmp_path: Path
     assert app.return_code == EXIT_INTERRUPTED
 
 
+@pytest.mark.slow
 def test_quitting_with_changed_answers_not_saved_yet_asks_first(sandbox, tmp_path: Path) -> None:
     # Valid tags reach the plan as typed, but the answers file is written only at the end: quitting would lose them.
     app = wizard_on(sandbox, tmp_path)
@@ -99,6 +103,7 @@ def test_quitting_with_changed_answers_not_saved_yet_asks_first(sandbox, tmp_pat
     assert app.return_code == EXIT_INTERRUPTED
 
 
+@pytest.mark.slow
 def test_the_summary_after_a_full_run_has_the_verdict_and_two_run_urls(sandbox, tmp_path: Path) -> None:
     app = wizard_on(sandbox, tmp_path)
 
@@ -127,6 +132,7 @@ def test_the_summary_after_a_full_run_has_the_verdict_and_two_run_urls(sandbox, 
     assert "### Verdict: PASS" in markdown and urls[1][1] in markdown
 
 
+@pytest.mark.slow
 def test_demo_in_a_terminal_quit_on_the_first_screen_exits_130_with_a_summary(tmp_path: Path) -> None:
     """As `make demo` runs it: the real entry point in a pty; Ctrl+Q on the first screen is an interrupt (130), not a
     usage error (2), and the summary printed after the screen says nothing changed."""
@@ -158,6 +164,7 @@ def test_demo_in_a_terminal_quit_on_the_first_screen_exits_130_with_a_summary(tm
     assert summary.read_text().startswith("## brik-onboard") and "— stopped" in summary.read_text()
 
 
+@pytest.mark.slow
 def test_paused_for_the_merge_exits_0_and_the_summary_says_merge_then_validate(sandbox, tmp_path: Path) -> None:
     app = wizard_on(sandbox, tmp_path, delivery="pr")
 

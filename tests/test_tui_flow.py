@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from tests.tui_helpers import (
     WORKFLOW_PATH,
     complete_step,
@@ -30,6 +32,8 @@ from tests.tui_helpers import (
 from wizard.core import naming
 from wizard.engine.events import StepDone, VerdictReady
 from wizard.tui.model import DONE, READY
+
+pytestmark = pytest.mark.slow
 
 UP_TO_SECRETS = ("connect", "repository", "preflight", "image")
 

@@ -28,7 +28,7 @@ SHOWN_PORT = 47813  # the port the snapshots show, whatever port the sandbox got
 # test: it is masked; the running attempt's time (the test's clock) is shown as is.
 COMPLETED_TIME = re.compile(r"(\(success\)</text><text [^>]*>&#160;&#160;)(?:\d+m&#160;)?\d+s")
 UP_TO_VALIDATE = FLOW[: FLOW.index("validate")]
-pytestmark = pytest.mark.wall_clock  # the test moves the clock itself
+pytestmark = [pytest.mark.wall_clock, pytest.mark.slow]  # wall_clock: the test moves the clock itself
 
 
 class MovedClock:

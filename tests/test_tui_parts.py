@@ -173,6 +173,7 @@ print(json.dumps(seen))
 """
 
 
+@pytest.mark.slow
 def test_the_first_frame_comes_before_pygithub_the_engine_steps_and_the_sandbox() -> None:
     done = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME_PROBE], capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent
@@ -186,6 +187,7 @@ def test_the_first_frame_comes_before_pygithub_the_engine_steps_and_the_sandbox(
 
 
 # -- dialogs and the palette ----------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_f1_explains_the_current_step(sandbox, tmp_path: Path) -> None:
     from wizard.engine.steps.connect import ConnectStep
 
@@ -205,6 +207,7 @@ def test_f1_explains_the_current_step(sandbox, tmp_path: Path) -> None:
     run(scenario())
 
 
+@pytest.mark.slow
 def test_an_engine_error_opens_a_modal_with_its_hint(sandbox, tmp_path: Path) -> None:
     weak = sandbox.add_token(["repo", "workflow"], login="octo-admin")  # no admin:org for org secrets
     app = wizard_on(sandbox, tmp_path, token=weak)
@@ -249,6 +252,7 @@ def test_a_session_that_cannot_start_says_why(tmp_path: Path) -> None:
     assert app.return_code == 130  # quit (Ctrl+Q) before the end: interrupted, as the README documents
 
 
+@pytest.mark.slow
 @pytest.mark.wall_clock  # the build must still be running when the user quits
 def test_quitting_during_the_build_asks_and_says_what_resumes(tmp_path: Path) -> None:
     from wizard.sandbox import Sandbox
@@ -283,6 +287,7 @@ async def quit_during_build(app) -> None:
         await pilot.pause(0.2)
 
 
+@pytest.mark.slow
 def test_command_palette_jumps_toggles_dark_reruns_validation_and_opens_links(sandbox, tmp_path: Path, monkeypatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
@@ -324,6 +329,7 @@ def test_command_palette_jumps_toggles_dark_reruns_validation_and_opens_links(sa
 
 
 # -- answers the engine asks for mid-step ---------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_tags_field_turns_red_with_the_cores_message(sandbox, tmp_path: Path) -> None:
     from wizard.core import naming
 
@@ -354,6 +360,7 @@ def test_the_tags_field_turns_red_with_the_cores_message(sandbox, tmp_path: Path
     run(scenario())
 
 
+@pytest.mark.slow
 def test_an_existing_secret_and_variable_are_kept_or_replaced_as_the_user_chooses(sandbox, tmp_path: Path) -> None:
     from wizard.github import connect
 
@@ -408,6 +415,7 @@ def test_an_existing_secret_and_variable_are_kept_or_replaced_as_the_user_choose
     )
 
 
+@pytest.mark.slow
 def test_the_engine_asks_for_a_pat_it_has_no_value_for_in_a_masked_dialog(sandbox, tmp_path: Path) -> None:
     pat = sandbox.add_token(["write:packages"], login="ci-bot")
     app = wizard_on(sandbox, tmp_path, strategy="pat")  # the answers say PAT; nothing typed yet

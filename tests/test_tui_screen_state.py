@@ -11,6 +11,7 @@ import asyncio
 import threading
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from tests.sandbox_client import Client
@@ -30,6 +31,8 @@ from tests.tui_helpers import (
     wizard_on,
 )
 from wizard.tui.model import APPLYING, DONE, READY
+
+pytestmark = pytest.mark.slow
 
 TAG = "v1.2, sha-${{ github.sha }}"  # typed key by key, it passes through valid prefixes ("v", "v1.2, s")
 

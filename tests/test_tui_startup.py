@@ -52,6 +52,7 @@ def user_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     )
 
 
+@pytest.mark.slow
 def test_the_demo_answers_f1_while_connecting_signs_in_and_ctrl_q_ends_it_with_its_sandbox(tmp_path: Path) -> None:
     child = spawn(["demo", "--time-factor", "0.01"], user_env(tmp_path), tmp_path)
     try:
@@ -70,6 +71,7 @@ def test_the_demo_answers_f1_while_connecting_signs_in_and_ctrl_q_ends_it_with_i
     assert gone(sandbox_pids[0])
 
 
+@pytest.mark.slow
 def test_ctrl_q_on_the_first_frame_ends_the_demo_and_its_sandbox_without_waiting_for_the_session(tmp_path: Path) -> None:
     child = spawn(["demo"], user_env(tmp_path), tmp_path)
     try:
@@ -85,6 +87,7 @@ def test_ctrl_q_on_the_first_frame_ends_the_demo_and_its_sandbox_without_waiting
     assert sandbox_pids and all(gone(pid) for pid in sandbox_pids)
 
 
+@pytest.mark.slow
 def test_the_wizard_signs_in_against_a_running_server_with_the_token_from_the_environment(sandbox, tmp_path: Path) -> None:
     env = user_env(tmp_path, GH_TOKEN=sandbox.token)
     child = spawn(["--repo", f"{REPO_OWNER}/{REPO_NAME}", "--api-url", sandbox.base_url], env, tmp_path)
@@ -100,6 +103,7 @@ def test_the_wizard_signs_in_against_a_running_server_with_the_token_from_the_en
     assert sandbox.token not in shown
 
 
+@pytest.mark.slow
 def test_the_sandbox_process_hands_over_an_address_that_answers_and_stops_when_its_stdin_closes() -> None:
     from wizard.app.demo import SandboxProcess
     from wizard.github import connect
@@ -117,6 +121,7 @@ def test_the_sandbox_process_hands_over_an_address_that_answers_and_stops_when_i
     assert process.returncode == 0  # it ended on its own once stdin closed, not killed
 
 
+@pytest.mark.slow
 def test_the_sandbox_process_accepts_the_registry_pat_its_parent_made_and_does_the_demo_actions() -> None:
     import secrets
 
@@ -151,6 +156,7 @@ def test_the_sandbox_process_accepts_the_registry_pat_its_parent_made_and_does_t
         server.stop()
 
 
+@pytest.mark.slow
 def test_the_sandbox_process_starts_again_when_the_first_one_died() -> None:
     from wizard.app.demo import SandboxProcess
 

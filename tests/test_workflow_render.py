@@ -106,6 +106,7 @@ def test_rendered_shape_triggers_and_permissions():
     assert "environment" not in doc["jobs"]["build-and-push"]
 
 
+@pytest.mark.slow
 def test_rendered_caller_passes_the_github_workflow_schema(tmp_path):
     plans = [
         EXAMPLE,

@@ -565,6 +565,7 @@ plans = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(sorted(CASES)), changes=plans, pinned=st.sampled_from([None, SHA]), crlf=st.booleans())
 def test_any_plan_on_any_fixture_keeps_comments_and_other_jobs_and_is_idempotent(name, changes, pinned, crlf):

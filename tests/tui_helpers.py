@@ -19,7 +19,7 @@ WORKFLOW_PATH = ".github/workflows/build-image.yml"
 FLOW = ("connect", "repository", "preflight", "image", "secrets", "workflow", "validate", "summary")
 
 
-def wizard_on(sandbox: Any, workdir: Path, *, poll_interval_s: float = 0.05, token: str | None = None, **overrides: Any) -> WizardApp:
+def wizard_on(sandbox: Any, workdir: Path, *, poll_interval_s: float = 0.2, token: str | None = None, **overrides: Any) -> WizardApp:
     """The wizard (the same factory the CLI and the demo use) on this sandbox's sample repo, delivery "commit"."""
     from wizard.app.demo import DemoEnv
     from wizard.engine.session import Options

@@ -41,4 +41,3 @@ def install(monkeypatch: Any) -> VirtualTime:
     for name in ("sleep", "monotonic", "now"):
         monkeypatch.setattr(CLOCK, name, getattr(virtual, name))
     return virtual
-

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import requests
 from github import Auth, Github
 
 from tests.engine_helpers import REPO, WORKFLOW_PATH, Onboarding, file_on, leaks_in, live_state, repo_state
 
 
+@pytest.mark.slow
 def test_apply_with_the_container_builder_onboards_and_validates(sandbox, tmp_path: Path) -> None:
     ob = Onboarding(sandbox, tmp_path)
     result = ob.apply("--deliver", "commit", "--runs-on", "arc-runner-set", "--builder", "container")

@@ -9,6 +9,7 @@ import pytest
 from tests.cli_helpers import run_cli
 
 
+@pytest.mark.slow
 def test_demo_headless_passes_and_shows_the_verdict_table() -> None:
     res = run_cli("demo", "--headless", "--time-factor", "0.01")
     assert res.returncode == 0, res.stdout + res.stderr

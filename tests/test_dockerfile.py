@@ -340,6 +340,7 @@ _LINES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_LINES, max_size=12), st.sampled_from(["\n", "\r\n"]))
 def test_any_input_parses_or_raises_dockerfile_error(lines: list[str], newline: str) -> None:

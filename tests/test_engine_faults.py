@@ -108,6 +108,7 @@ def test_fault_on_a_step_completes_or_resumes(
     assert_onboarded_once(sandbox, delivery)
 
 
+@pytest.mark.slow
 def test_refused_rerun_stops_with_one_message_and_resumes(sandbox, tmp_path: Path) -> None:
     """GitHub keeps refusing the re-run: the run stops cleanly; the next run re-runs exactly once, no new build."""
     sandbox.faults.add("POST", r"/actions/runs/\d+/rerun$", count=None, status=403)

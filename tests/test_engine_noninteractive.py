@@ -55,6 +55,7 @@ def test_no_yes_and_no_terminal_to_confirm(sandbox, tmp_path: Path) -> None:
     assert writes(request_log(sandbox)) == []
 
 
+@pytest.mark.slow
 def test_no_token_anywhere(sandbox, tmp_path: Path) -> None:
     result = run_brik(
         "apply",

@@ -63,6 +63,7 @@ def test_stopped_after_the_pr_then_resumed_twice(sandbox, tmp_path: Path) -> Non
     assert count(request_log(sandbox), "POST", "/dispatches") == 0
 
 
+@pytest.mark.slow
 def test_lost_state_file_finds_the_branch_and_pull_on_github(sandbox, tmp_path: Path) -> None:
     ob = Onboarding(sandbox, tmp_path)
     first = ob.apply("--deliver", "pr")
@@ -95,6 +96,7 @@ def test_stopped_while_waiting_for_attempt_2_resumes_without_a_second_rerun(sand
     assert [[a["number"] for a in r["attempts"]] for r in repo["runs"]] == [[1, 2]]
 
 
+@pytest.mark.slow
 def test_stopped_while_waiting_for_attempt_1_resumes_on_the_same_run(sandbox, tmp_path: Path) -> None:
     sandbox.faults.add("GET", rf"^{R}/actions/runs/\d+/attempts/1$", count=None, status=500)
     ob = Onboarding(sandbox, tmp_path)
@@ -140,6 +142,7 @@ def test_dispatch_without_run_details_finds_the_run(sandbox, tmp_path: Path) -> 
     assert [r["event"] for r in repo["runs"]] == ["push", "workflow_dispatch"]
 
 
+@pytest.mark.slow
 def test_closed_pull_request_is_not_reused_for_new_commits(sandbox, tmp_path: Path) -> None:
     ob = Onboarding(sandbox, tmp_path)
     assert ob.apply("--deliver", "pr").returncode == 0

@@ -32,6 +32,7 @@ def registry_pat(sandbox, scopes: tuple[str, ...] = ("write:packages", "read:pac
     return sandbox.add_token(list(scopes), login="ci-bot")
 
 
+@pytest.mark.slow
 def test_pat_from_stdin_at_org_scope_with_selected_visibility(sandbox, tmp_path: Path) -> None:
     pat = registry_pat(sandbox)
     ob = Onboarding(sandbox, tmp_path)

@@ -88,6 +88,7 @@ def test_apply_installs_the_ghes_variant_by_commit_then_onboards_and_validates(g
     assert writes(request_log(ghes)) == []  # installed once: the second run finds it
 
 
+@pytest.mark.slow
 def test_the_terminal_shows_the_start_of_the_install_not_all_of_it(ghes: Sandbox, tmp_path: Path) -> None:
     from wizard.text.events import MAX_DIFF_LINES
 

@@ -3,6 +3,8 @@ what the sandbox holds afterwards, and that every exchange is one GitHub's OpenA
 
 from __future__ import annotations
 
+import pytest
+
 from tests.github_adapter_helpers import ORG, REPO, gh, logged, repo_state  # noqa: F401 - gh: fixture
 from tests.openapi_check import ExchangeRecorder, check_error_body, check_exchange, operation_of
 
@@ -53,6 +55,7 @@ def test_repository_variable_created_then_updated(gh, sandbox):
     assert {v["name"]: v["value"] for v in repo_state(sandbox)["variables"]} == {"REGISTRY_URL": "ghcr.io"}
 
 
+@pytest.mark.slow
 def test_variable_requests_and_answers_conform_to_githubs_description(gh, sandbox):
     recorder = ExchangeRecorder(sandbox.app)
     me = gh.get_repo(REPO).id

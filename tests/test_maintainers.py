@@ -95,6 +95,7 @@ def test_a_rerun_changes_only_the_tags_and_keeps_the_edits_on_main(sandbox, tmp_
     assert writes(request_log(sandbox)) == []
 
 
+@pytest.mark.slow
 def test_a_flag_against_a_hand_edit_of_the_same_answer_stops_before_writing(sandbox, tmp_path: Path) -> None:
     onboarded_by_pr(sandbox, tmp_path)
     hand_edit_on_main(sandbox)

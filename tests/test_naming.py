@@ -380,6 +380,7 @@ def test_fuzz_tags(raw: str | list[str]) -> None:
     st.lists(st.from_regex(TAG_RE, fullmatch=True), min_size=1, max_size=5),
     st.sampled_from([",", "\n", " , ", "\r\n"]),
 )
+@pytest.mark.slow
 def test_fuzz_valid_tags_round_trip(tags: list[str], joiner: str) -> None:
     expected = list(dict.fromkeys(tags))
     assert normalise_tags(joiner.join(tags)) == expected

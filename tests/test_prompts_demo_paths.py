@@ -4,11 +4,14 @@ the cache off (a FAIL verdict, reached)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.prompts_helpers import DEFAULT, ScriptedPrompter, run_scripted
 from wizard.app.demo import demo_environment
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED
 
 
+@pytest.mark.slow
 def test_pat_org_and_the_pull_request_merged_as_a_demo_action_reach_a_pass() -> None:
     prompter = ScriptedPrompter(
         [
@@ -35,6 +38,7 @@ def test_pat_org_and_the_pull_request_merged_as_a_demo_action_reach_a_pass() -> 
     assert len(pulls) == 1 and pulls[0]["merged"]
 
 
+@pytest.mark.slow
 def test_github_token_environment_commit_and_no_cache_reach_a_verdict() -> None:
     prompter = ScriptedPrompter(
         [
@@ -58,6 +62,7 @@ def test_github_token_environment_commit_and_no_cache_reach_a_verdict() -> None:
     assert "verdict: FAIL" in run.out and "cache" in run.out
 
 
+@pytest.mark.slow
 def test_pat_and_local_delivery_pushed_as_a_demo_action_reach_a_pass() -> None:
     prompter = ScriptedPrompter(
         [

@@ -172,6 +172,7 @@ def test_rotate_replaces_the_environment_secret_only(sandbox, tmp_path: Path) ->
     assert (out["level"], out["environment"], out["visibility"], out["repositories"]) == ("environment", "registry", None, [REPO])
 
 
+@pytest.mark.slow
 def test_flags_override_the_recorded_answers(sandbox, tmp_path: Path) -> None:
     """Recorded (last onboarding): org. Asked: the environment, which holds a REGISTRY_PAT from an earlier one."""
     onboard(sandbox, tmp_path / "env", *ONBOARD_ENV)

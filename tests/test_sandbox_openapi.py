@@ -71,6 +71,7 @@ def test_every_operation_is_answered_with_a_success_and_an_error(toured) -> None
     assert missing == {}
 
 
+@pytest.mark.slow
 def test_every_answer_conforms_to_the_description(toured) -> None:
     problems = []
     for ex in toured:

@@ -157,6 +157,7 @@ def _fork_only(record: Record, difference: str) -> bool:
     return fork and difference in ("$.parent: missing", "$.source: missing")
 
 
+@pytest.mark.slow
 def test_the_sandbox_answers_recorded_requests_like_github(sandbox) -> None:
     world = World(sandbox)
     records = load_all(_replay_dir())

@@ -286,6 +286,7 @@ def test_environment_secrets_and_a_run_without_a_second_attempt(sandbox, tmp_pat
     assert (report["last_run"]["verdict"], report["last_run"]["hits"], report["last_run"]["misses"]) == (None, None, None)
 
 
+@pytest.mark.slow
 def test_deleted_logs_leave_no_verdict(sandbox, tmp_path: Path, capsys, monkeypatch) -> None:
     onboard(sandbox, tmp_path, "--deliver", "commit")
     [run] = repo_state(live_state(sandbox))["runs"]

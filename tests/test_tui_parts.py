@@ -230,6 +230,7 @@ def test_an_engine_error_opens_a_modal_with_its_hint(sandbox, tmp_path: Path) ->
     assert org["secrets"] == []
 
 
+@pytest.mark.slow
 def test_a_session_that_cannot_start_says_why(tmp_path: Path) -> None:
     from wizard.tui.app import create_app
 

@@ -184,6 +184,7 @@ def test_a_sandbox_child_that_cannot_start_is_one_clear_error() -> None:
         server.stop()
 
 
+@pytest.mark.slow
 def test_pygithub_loads_without_jwt_and_cryptography_and_jwt_still_works_when_used() -> None:
     probe = (
         "import json, sys\n"

@@ -64,6 +64,7 @@ def measure(poll_s: float) -> dict[str, float]:
         "server_304": sum(1 for r in polls if r["status"] == 304),
         # Each attempt's URL is read once with nothing to send If-None-Match with; any other 200 is a change.
         "first_reads": len({r["path"] for r in polls}),
+        "conditional": stats.get("polls_conditional", 0),
         "requests": stats["requests"],
         # the live build view (live_steps): job-list reads and their 304s; job-log reads (one per job and attempt)
         "job_polls": stats["job_polls"],
@@ -79,10 +80,12 @@ def main() -> int:
         f"{'server polls/304':>16}  {'200: first/changed':>18}  {'all requests':>12}  {'job lists/304':>13}  {'log reads':>9}"
     )
     shares: dict[float, float] = {}
+    conditional: dict[float, float] = {}
     for poll_s in intervals:
         m = measure(poll_s)
         per_min = m["polls"] / m["build_min"]
         share = shares[poll_s] = m["not_modified"] / m["polls"] if m["polls"] else 0.0
+        conditional[poll_s] = m["conditional"] / m["polls"] if m["polls"] else 0.0
         changed = m["server_polls"] - m["server_304"] - m["first_reads"]
         print(
             f"{poll_s:>9.0f}s  {m['build_min']:>5.2f}mn  {m['polls']:>5.0f}  {per_min:>7.1f}  {m['not_modified']:>4.0f}  "
@@ -93,6 +96,7 @@ def main() -> int:
     if TARGET_POLL_S in shares:
         share = shares[TARGET_POLL_S]
         print(f"\n304 share at {TARGET_POLL_S:.0f} s: {share:.0%}   {target(share >= TARGET_SHARE, wording)}")
+        print(f"polls sent with If-None-Match at {TARGET_POLL_S:.0f} s: {conditional[TARGET_POLL_S]:.0%} (no target)")
     else:
         print(f"\ntarget {wording}: not measured (add {TARGET_POLL_S:.0f} to the intervals)")
     print("304 answers are not counted against GitHub's rate limit; polls = status reads of a running attempt.")

@@ -379,13 +379,18 @@ def test_file_in_blocks_equals_line_by_line_in_every_variant(variant: Variant, t
             assert parse_log_file(path).to_json() == expected
 
 
-@pytest.mark.parametrize("block", [1, 5, blocks.BLOCK_SIZE])
-@pytest.mark.parametrize("data", EDGE_LOGS.values(), ids=EDGE_LOGS.keys())
-def test_file_in_blocks_equals_line_by_line_on_edge_bytes(data: bytes, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _assert_blocks_read_as_lines(data: bytes, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file read in blocks of `block` bytes gives the summary reading it line by line gives."""
     path = tmp_path / "job.log"
     path.write_bytes(data)
     monkeypatch.setattr(blocks, "BLOCK_SIZE", block)
     assert parse_log_file(path).to_json() == _line_by_line(path)
+
+
+@pytest.mark.parametrize("block", [1, 5, blocks.BLOCK_SIZE])
+@pytest.mark.parametrize("data", EDGE_LOGS.values(), ids=EDGE_LOGS.keys())
+def test_file_in_blocks_equals_line_by_line_on_edge_bytes(data: bytes, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_blocks_read_as_lines(data, block, tmp_path, monkeypatch)
 
 
 # A debug log's snapshot lines: a megabyte long, coloured, cut by several reads.
@@ -409,10 +414,7 @@ LONG_LINES = {
 @pytest.mark.parametrize("block", [97, 70_000, blocks.BLOCK_SIZE])
 @pytest.mark.parametrize("data", LONG_LINES.values(), ids=LONG_LINES.keys())
 def test_file_in_blocks_equals_line_by_line_on_long_lines(data: bytes, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "job.log"
-    path.write_bytes(data)
-    monkeypatch.setattr(blocks, "BLOCK_SIZE", block)
-    assert parse_log_file(path).to_json() == _line_by_line(path)
+    _assert_blocks_read_as_lines(data, block, tmp_path, monkeypatch)
 
 
 # Pieces of the texts the block search looks for, whole and cut, among colours, headers and line ends.

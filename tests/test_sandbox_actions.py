@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import requests
@@ -66,16 +66,20 @@ def test_dispatch_refusals(admin) -> None:
     admin.call("POST", f"{W}/build-image.yml/dispatches", {"ref": "main", "inputs": {"level": "info"}}, expect=204)
 
 
+def _dispatched_on_a_held_clock(sandbox) -> tuple[datetime, Client, int]:
+    """The sandbox's clock held at now; the caller workflow committed and dispatched: (now, the admin client, run id)."""
+    start = utcnow()
+    sandbox.state.clock = lambda: start
+    admin = Client(sandbox.base_url, sandbox.token)
+    admin.put_file(REPO, ".github/workflows/build-image.yml", CALLER_WORKFLOW, expect=201)
+    return start, admin, admin.dispatch(REPO, "build-image.yml")
+
+
 def test_status_moves_from_queued_to_in_progress_to_completed_with_time() -> None:
     from wizard.sandbox import Sandbox
-    from wizard.sandbox.state import utcnow
 
     with Sandbox(time_factor=1.0) as sandbox:  # real time, on a clock the test moves
-        start = utcnow()
-        sandbox.state.clock = lambda: start
-        admin = Client(sandbox.base_url, sandbox.token)
-        admin.put_file(REPO, ".github/workflows/build-image.yml", CALLER_WORKFLOW, expect=201)
-        run_id = admin.dispatch(REPO, "build-image.yml")
+        start, admin, run_id = _dispatched_on_a_held_clock(sandbox)
         run = admin.get(f"{R}/actions/runs/{run_id}", expect=200).json()
         assert (run["status"], run["conclusion"]) == ("queued", None)
         job = sandbox.state.find_run(sandbox.state.find_repo(*REPO.split("/")), run_id).latest.jobs[0]
@@ -106,11 +110,7 @@ def test_an_attempt_changes_with_its_jobs_and_the_job_list_with_its_steps() -> N
     from wizard.sandbox import Sandbox
 
     with Sandbox(time_factor=1.0) as sandbox:  # real time, on a clock the test moves
-        start = utcnow()
-        sandbox.state.clock = lambda: start
-        admin = Client(sandbox.base_url, sandbox.token)
-        admin.put_file(REPO, ".github/workflows/build-image.yml", CALLER_WORKFLOW, expect=201)
-        run_id = admin.dispatch(REPO, "build-image.yml")
+        start, admin, run_id = _dispatched_on_a_held_clock(sandbox)
         job = sandbox.state.find_run(sandbox.state.find_repo(*REPO.split("/")), run_id).latest.jobs[0]
         attempt, jobs = f"{R}/actions/runs/{run_id}/attempts/1", f"{R}/actions/runs/{run_id}/attempts/1/jobs"
 

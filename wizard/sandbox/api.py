@@ -56,13 +56,16 @@ def validation_failed(message: str, *, resource: str = "", field: str = "", code
     raise ApiError(422, "Validation Failed", errors=[error])
 
 
+SANDBOX_KEY = "sandbox.app"  # the WSGI environ key of the sandbox a request is for (set by app.SandboxApp)
+
+
 def state() -> SandboxState:
-    st: SandboxState = request.environ["sandbox.app"].state  # set by app.SandboxApp
+    st: SandboxState = request.environ[SANDBOX_KEY].state
     return st
 
 
 def faults() -> Faults:
-    found: Faults = request.environ["sandbox.app"].faults  # set by app.SandboxApp
+    found: Faults = request.environ[SANDBOX_KEY].faults
     return found
 
 

@@ -32,7 +32,7 @@ from wizard.sandbox import (
     routes_web,
     routes_workflows,
 )
-from wizard.sandbox.api import ApiError, json_response
+from wizard.sandbox.api import SANDBOX_KEY, ApiError, json_response
 from wizard.sandbox.faults import FaultRule, Faults
 from wizard.sandbox.model import Token
 from wizard.sandbox.state import SandboxState
@@ -49,7 +49,6 @@ USER_DOCS = "https://docs.github.com/rest/users/users#get-the-authenticated-user
 MAX_BODY_BYTES = 100 * 1024 * 1024
 # Host names a request may name: a page on another site that rebinds its DNS name to 127.0.0.1 names its own.
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
-SANDBOX_KEY = "sandbox.app"  # the WSGI environ key of the sandbox a request is for
 
 
 class SandboxApp:

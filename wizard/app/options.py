@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wizard.app.inspect_options import InspectOptions  # noqa: F401  (kept apart for the command's start-up)
-
 
 @dataclass(frozen=True)
 class AnswerSource:

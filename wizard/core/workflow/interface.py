@@ -50,14 +50,10 @@ class ReusableInterface:
     secrets: dict[str, SecretDecl]
 
 
+@functools.lru_cache(maxsize=8)
 def parse_reusable_interface(text: str) -> ReusableInterface:
     """Read the inputs and secrets a reusable workflow declares; InputError if it has no on.workflow_call.
     Each text is parsed once: the preflight reads the same workflow at every check of a session."""
-    return _parse_reusable_interface(text)
-
-
-@functools.lru_cache(maxsize=8)
-def _parse_reusable_interface(text: str) -> ReusableInterface:
     data = plain(load(round_trip_yaml(), text, "the reusable workflow"))
     hint = "point --reusable-workflow at a workflow whose `on:` has a `workflow_call:` trigger"
     if not isinstance(data, dict):

@@ -16,7 +16,6 @@ from wizard.tui.widgets.verdict_view import VerdictView
 class ValidateScreen(StepScreen):
     step = "validate"
     BINDINGS = [Binding("o", "open_run", "Open run")]
-    _can_open = False  # what the footer was last told about "open run"
 
     def action_open_run(self) -> None:
         self.wizard.open_current_run()
@@ -43,10 +42,7 @@ class ValidateScreen(StepScreen):
         progress.update("\n".join(st.progress[-3:]))
         progress.display = bool(st.progress) and st.verdict is None
         self.query_one("#verdict", VerdictView).show(st.verdict)
-        can_open = self.wizard.current_run_url() is not None
-        if can_open != self._can_open:  # the "open run" key is available once an attempt has a run
-            self._can_open = can_open
-            self.refresh_bindings()  # the footer builds its keys anew: not on every poll of a build
+        self.refresh_bindings()  # "open run" is available once an attempt has a run (the key bar redraws on a change)
 
     def applying_text(self, st: StepState) -> str:
         if st.builds:

@@ -28,8 +28,11 @@ def pytest_configure(config: pytest.Config) -> None:
     themselves (tests/tui_helpers.py wait_for), not for the Pilot's idea of idle."""
     import textual._wait
 
+    from tests import headless_render
+
     textual._wait.SLEEP_GRANULARITY = 0.005
     textual._wait.SLEEP_IDLE = 0.005 / 20
+    headless_render.install()  # headless apps paint when a test looks, not every frame
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,5 +1,5 @@
 """Honest exits from the TUI: 130 when quit before the end, a question before typed answers are dropped, and the
-summary that stays after the screen is gone (the verdict and each attempt's own run URL)."""
+summary of a paused run. (The summary after a full run: tests/test_tui_flow.py, the happy path.)"""
 
 from __future__ import annotations
 
@@ -17,20 +17,6 @@ from wizard.text.run_summary import print_summary, to_markdown
 
 def run(coro) -> None:
     asyncio.run(coro)
-
-
-async def palette(pilot, query: str, expect: str) -> None:
-    """Ctrl+P, type a few letters, wait until `expect` is the top hit, Enter."""
-    from textual.command import CommandList
-
-    app = pilot.app
-    await pilot.press("ctrl+p")
-    await wait_screen(pilot, "CommandPalette")
-    await pilot.press(*query)
-    hits = app.screen.query_one(CommandList)
-    await wait_for(pilot, lambda: hits.option_count > 0 and expect in str(hits.get_option_at_index(0).prompt), f"{expect!r} on top")
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: type(app.screen).__name__ != "CommandPalette", "the palette to close")
 
 
 def test_ctrl_q_on_the_first_screen_exits_130_and_says_nothing_changed(sandbox, tmp_path: Path) -> None:
@@ -101,35 +87,6 @@ def test_quitting_with_changed_answers_not_saved_yet_asks_first(sandbox, tmp_pat
 
     run(scenario())
     assert app.return_code == EXIT_INTERRUPTED
-
-
-@pytest.mark.slow
-def test_the_summary_after_a_full_run_has_the_verdict_and_two_run_urls(sandbox, tmp_path: Path) -> None:
-    app = wizard_on(sandbox, tmp_path)
-
-    async def scenario() -> None:
-        async with app.run_test(size=(100, 30)) as pilot:
-            await complete_steps(pilot, ("connect", "repository", "preflight", "image", "secrets", "workflow", "validate"))
-            await wait_for(pilot, lambda: app.journey.current == "summary", "the summary")
-            # the outputs can be copied from the palette (Textual's clipboard: OSC 52 in a terminal)
-            await palette(pilot, "copy run", "Copy the run URLs")
-            assert re.fullmatch(r"attempt 1: \S+/attempts/1\nattempt 2: \S+/attempts/2", app.clipboard), app.clipboard
-            await palette(pilot, "copy caller", "Copy the caller workflow")
-            assert app.clipboard == app.controller.session.workflow_text and "jobs:" in app.clipboard
-            await finish(pilot)
-
-    run(scenario())
-    assert app.return_code == 0 and app.summary is not None
-    out = io.StringIO()
-    print_summary(app.summary, out)
-    printed = out.getvalue()
-    urls = re.findall(r"^  attempt ([12]): (\S+)$", printed, re.M)
-    assert [n for n, _ in urls] == ["1", "2"] and urls[0][1] != urls[1][1], printed
-    assert urls[0][1].endswith("/attempts/1") and urls[1][1].endswith("/attempts/2")
-    assert "verdict: PASS" in printed and re.search(r"RUN .*hit", printed), printed
-    assert f"answers: {tmp_path / 'brik-onboard.yml'}" in printed and "next: nothing to do" in printed
-    markdown = to_markdown(app.summary)
-    assert "### Verdict: PASS" in markdown and urls[1][1] in markdown
 
 
 @pytest.mark.slow

@@ -7,6 +7,8 @@ said (its events), not only what the screen shows.
 from __future__ import annotations
 
 import asyncio
+import io
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from tests.tui_helpers import (
     main_text,
     org_secrets,
     org_variables,
+    palette,
     paste,
     repo_state,
     screen_text,
@@ -31,6 +34,7 @@ from tests.tui_helpers import (
 )
 from wizard.core import naming
 from wizard.engine.events import StepDone, VerdictReady
+from wizard.text.run_summary import print_summary, to_markdown
 from wizard.tui.model import DONE, READY
 
 pytestmark = pytest.mark.slow
@@ -51,6 +55,21 @@ def assert_passing_build(app, sandbox) -> None:
     assert [a["number"] for a in runs[0]["attempts"]] == [1, 2]
 
 
+def assert_summary_after_a_full_run(app, workdir: Path) -> None:
+    """The summary that stays after the screen is gone: the verdict and each attempt's own run URL."""
+    assert app.return_code == 0 and app.summary is not None
+    out = io.StringIO()
+    print_summary(app.summary, out)
+    printed = out.getvalue()
+    urls = re.findall(r"^  attempt ([12]): (\S+)$", printed, re.M)
+    assert [n for n, _ in urls] == ["1", "2"] and urls[0][1] != urls[1][1], printed
+    assert urls[0][1].endswith("/attempts/1") and urls[1][1].endswith("/attempts/2")
+    assert "verdict: PASS" in printed and re.search(r"RUN .*hit", printed), printed
+    assert f"answers: {workdir / 'brik-onboard.yml'}" in printed and "next: nothing to do" in printed
+    markdown = to_markdown(app.summary)
+    assert "### Verdict: PASS" in markdown and urls[1][1] in markdown
+
+
 def test_happy_path_github_token(sandbox, tmp_path: Path) -> None:
     app = wizard_on(sandbox, tmp_path)
 
@@ -67,9 +86,15 @@ def test_happy_path_github_token(sandbox, tmp_path: Path) -> None:
             assert org_secrets(sandbox) == {} and org_variables(sandbox) == {} and app.journey.current == "secrets"
             await complete_steps(pilot, ("secrets", "workflow", "validate"))
             await wait_for(pilot, lambda: app.journey.current == "summary", "the summary")
+            # the outputs can be copied from the palette (Textual's clipboard: OSC 52 in a terminal)
+            await palette(pilot, "copy run", "Copy the run URLs")
+            assert re.fullmatch(r"attempt 1: \S+/attempts/1\nattempt 2: \S+/attempts/2", app.clipboard), app.clipboard
+            await palette(pilot, "copy caller", "Copy the caller workflow")
+            assert app.clipboard == app.controller.session.workflow_text and "jobs:" in app.clipboard
             await finish(pilot)
 
     run(scenario())
+    assert_summary_after_a_full_run(app, tmp_path)
     # The org variable REGISTRY_URL holds the registry, readable by the selected repositories: this one. No secret.
     repo = repo_state(sandbox)
     assert org_secrets(sandbox) == {}

@@ -17,6 +17,7 @@ from tests.tui_helpers import (
     complete_step,
     complete_steps,
     events_of,
+    palette,
     paste,
     screen_text,
     sha256,
@@ -293,20 +294,6 @@ def test_command_palette_jumps_toggles_dark_reruns_validation_and_opens_links(sa
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
     app = wizard_on(sandbox, tmp_path)
-
-    async def palette(pilot, query: str, expect: str) -> None:
-        """Ctrl+P, type a few letters, wait until `expect` is the top hit, Enter."""
-        from textual.command import CommandList
-
-        await pilot.press("ctrl+p")
-        await wait_screen(pilot, "CommandPalette")
-        await pilot.press(*query)
-        hits = app.screen.query_one(CommandList)
-        await wait_for(
-            pilot, lambda: hits.option_count > 0 and expect in str(hits.get_option_at_index(0).prompt), f"{expect!r} in the palette"
-        )
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: type(app.screen).__name__ != "CommandPalette", "the palette to close")
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:

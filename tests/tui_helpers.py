@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.console import Console
 
+from tests.headless_render import render_now
 from wizard.tui.app import WizardApp, create_app
 from wizard.tui.model import DONE, FAILED, READY
 
@@ -67,6 +68,7 @@ async def complete_step(pilot: Any, step: str) -> None:
     app = pilot.app
     await wait_for(pilot, lambda: app.journey.current == step, f"the {step} screen")
     await wait_status(pilot, step, READY, FAILED)
+    render_now(app)  # the step's screen as a person reads it before going on (tests/headless_render.py)
     assert app.journey[step].status == READY, app.journey[step].error
     writes = bool(app.journey[step].writes)
     await pilot.press("ctrl+n")
@@ -89,6 +91,20 @@ async def finish(pilot: Any) -> None:
     await complete_step(pilot, "summary")
     await pilot.press("ctrl+n")
     await pilot.pause(0.1)
+
+
+async def palette(pilot: Any, query: str, expect: str) -> None:
+    """Ctrl+P, type a few letters, wait until `expect` is the top hit, Enter."""
+    from textual.command import CommandList
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_screen(pilot, "CommandPalette")
+    await pilot.press(*query)
+    hits = app.screen.query_one(CommandList)
+    await wait_for(pilot, lambda: hits.option_count > 0 and expect in str(hits.get_option_at_index(0).prompt), f"{expect!r} on top")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ != "CommandPalette", "the palette to close")
 
 
 def screen_text(app: WizardApp) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class KeyBar(Footer):
@@ -23,3 +27,11 @@ class KeyBar(Footer):
                 return
             self._shown = keys
         super().bindings_changed(screen)
+
+    def compose(self) -> Iterator[Widget]:
+        # A key bound to the bar's setting starts compact and takes the setting once mounted: two restyles of
+        # every key, each time the bar is rebuilt. Starting with the bar's setting makes both no-ops.
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget._reactive_connect:
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget

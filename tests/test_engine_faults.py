@@ -31,19 +31,15 @@ FAULTS = {
     "429-retry-after": {"status": 429, "retry_after": 1},
     "403-secondary": {"status": 403, "retry_after": 1},
 }
-# One request of each step, as (step, method, path pattern); the commit path unless the step is the PR's.
+# One write of each step, and the build's poll, as (step, method, path pattern); the commit path unless the step
+# is the PR's. Faults on the reads each step starts with are tested on the adapter (tests/test_github_adapter_faults.py).
 STEP_REQUESTS = [
-    ("connect", "GET", r"^/user$"),
-    ("repository", "GET", rf"^{R}$"),
-    ("preflight", "GET", rf"^/repos/{ORG}/\.github/contents/"),
-    ("secrets-read", "GET", rf"^/orgs/{ORG}/actions/variables/REGISTRY_URL$"),
     ("secrets-write", "POST", rf"^/orgs/{ORG}/actions/variables$"),
     ("workflow-commit", "PUT", rf"^{R}/contents/\.github/workflows/build-image\.yml$"),
     ("workflow-branch", "POST", rf"^{R}/git/refs$"),
     ("workflow-pull", "POST", rf"^{R}/pulls$"),
     ("validate-poll", "GET", rf"^{R}/actions/runs/\d+/attempts/1$"),
     ("validate-rerun", "POST", rf"^{R}/actions/runs/\d+/rerun$"),
-    ("validate-log", "GET", rf"^{R}/actions/jobs/\d+/logs$"),
 ]
 
 

@@ -44,6 +44,51 @@ def test_reset_on_a_read_is_retried(gh, sandbox):
     assert gh.get_file(REPO, "package.json") is not None
 
 
+FAULTS = {
+    "502": {"status": 502},
+    "reset": {"reset": True},
+    "429-retry-after": {"status": 429, "retry_after": 1},
+    "403-secondary": {"status": 403, "retry_after": 1},
+}
+REUSABLE = ".github/workflows/ci-build-kaniko.yml"
+
+
+def _job_log(gh, hello: int) -> str:
+    run_id = gh.dispatch(REPO, hello, "main")
+    wait_completed(gh, run_id)
+    return gh.attempt_jobs(REPO, run_id, 1)[0].id
+
+
+# The reads each onboarding step starts with, as (method, path pattern, the adapter call); the whole-onboarding
+# matrix (tests/test_engine_faults.py) covers the writes and the build's polls.
+STEP_READS = {
+    "connect": ("GET", r"^/user$", lambda gh, _: gh.whoami().login),
+    "repository": ("GET", rf"^/repos/{REPO}$", lambda gh, _: gh.get_repo(REPO).full_name),
+    "preflight": ("GET", rf"^/repos/{ORG}/\.github/contents/", lambda gh, _: gh.get_file(f"{ORG}/.github", REUSABLE).sha),
+    "secrets-read": ("GET", rf"^/orgs/{ORG}/actions/variables/REGISTRY_URL$", lambda gh, _: gh.get_org_variable(ORG, "REGISTRY_URL")),
+    "validate-log": ("GET", rf"^/repos/{REPO}/actions/jobs/\d+/logs$", lambda gh, job: gh.job_log(REPO, job)),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
+@pytest.mark.parametrize("step", list(STEP_READS))
+def test_a_fault_on_a_steps_read_is_retried_to_the_same_answer(sandbox, admin_token, hello, sleeps, step: str, fault: str):
+    method, path, read = STEP_READS[step]
+    job = _job_log(connect(sandbox.base_url, admin_token), hello) if step == "validate-log" else None
+    clean = connect(sandbox.base_url, admin_token)
+    expected = read(clean, job)
+    clean.close()
+    rule = sandbox.faults.add(method, path, count=1, **FAULTS[fault])
+    faulted = connect(sandbox.base_url, admin_token)  # a fresh adapter: nothing cached from the clean read
+    try:
+        assert read(faulted, job) == expected
+    finally:
+        faulted.close()
+    assert rule.fired == 1, "the fault hit the step's read"
+    if "retry_after" in FAULTS[fault]:
+        assert FAULTS[fault]["retry_after"] in sleeps, f"Retry-After was not honoured: {sleeps}"
+
+
 def test_403_secondary_limit_on_a_put_is_retried_after_retry_after(gh, sandbox, sleeps):
     sandbox.faults.add("PUT", r"/environments/", status=403, retry_after=1)
     gh.create_environment(REPO, "production")

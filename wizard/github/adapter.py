@@ -10,6 +10,7 @@ from __future__ import annotations
 from github import Auth, Consts, Github
 from github.GithubException import GithubException
 
+from wizard.core.pacing import Pacer
 from wizard.engine.port import TokenInfo
 from wizard.errors import GitHubRefused
 from wizard.github.action_ops import ActionOps, download_session
@@ -45,7 +46,7 @@ STAT_KEYS = (
 )
 
 
-def _github(api_url: str, auth: Auth.Token, retries: int, max_wait: float, stats: dict[str, int]) -> Github:
+def _github(api_url: str, auth: Auth.Token, retries: int, max_wait: float, stats: dict[str, int], pacer: Pacer | None = None) -> Github:
     return guard(
         Github(
             base_url=api_url,
@@ -55,7 +56,7 @@ def _github(api_url: str, auth: Auth.Token, retries: int, max_wait: float, stats
             lazy=True,  # objects fetch only when read: one request per port call
             seconds_between_requests=0,
             seconds_between_writes=0,
-            retry=build_retry(retries, max_wait, stats),
+            retry=build_retry(retries, max_wait, stats, pacer),
         )
     )
 
@@ -102,14 +103,15 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
         max_wait: float = DEFAULT_MAX_WAIT,
         dispatch_settle_s: float = 5.0,
         lost_answer_grace_s: float = 60.0,
+        pacer: Pacer | None = None,
     ) -> None:
         stats = dict.fromkeys(STAT_KEYS, 0)
-        gh = _github(api_url, CountingToken(token, stats), retries, max_wait, stats)
+        gh = _github(api_url, CountingToken(token, stats), retries, max_wait, stats, pacer)
         super().__init__(
             gh,
             api_url,
             token,
-            policy=WritePolicy(retries, max_wait, stats),
+            policy=WritePolicy(retries, max_wait, stats, pacer),
             poll_etag=poll_etag,
             dispatch_settle_s=dispatch_settle_s,
             stats=stats,
@@ -117,7 +119,7 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
         )
         self._retries = retries
         self._max_wait = max_wait
-        self._downloads = download_session(build_retry(retries, max_wait, stats))
+        self._downloads = download_session(build_retry(retries, max_wait, stats, pacer))
 
     def close(self) -> None:
         self._gh.close()
@@ -167,13 +169,15 @@ def connect(
     max_wait: float = DEFAULT_MAX_WAIT,
     dispatch_settle_s: float = 5.0,
     lost_answer_grace_s: float = 60.0,
+    pacer: Pacer | None = None,
 ) -> PyGithubAdapter:
     """An adapter for github.com (api_url None), GitHub Enterprise (`https://HOST/api/v3`) or the sandbox.
 
     retries: tries after the first for a failed request; max_wait: the longest wait GitHub may ask for
     (retry-after, rate-limit reset) before the adapter gives up and says so; dispatch_settle_s: how long
     to look for the run a dispatch answered without its id started; lost_answer_grace_s: how long after a
-    dispatch or re-run whose answer was lost GitHub may still carry it out, before it is sent again.
+    dispatch or re-run whose answer was lost GitHub may still carry it out, before it is sent again; pacer:
+    shared by the adapters of one token's fleet run (wizard/core/pacing.py).
     """
     return PyGithubAdapter(
         (api_url or DEFAULT_API_URL).rstrip("/"),
@@ -183,4 +187,5 @@ def connect(
         max_wait=max_wait,
         dispatch_settle_s=dispatch_settle_s,
         lost_answer_grace_s=lost_answer_grace_s,
+        pacer=pacer,
     )

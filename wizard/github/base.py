@@ -88,6 +88,8 @@ class AdapterBase:
 
     def _read(self, action: str, fetch: Callable[[], T], *, not_found: object = _RAISE, secrets: Iterable[str] = ()) -> object:
         """fetch(), with GitHub's errors as GitHubRefused; a 404 returns `not_found` when one is given."""
+        if self._policy.pacer is not None:
+            self._policy.pacer.before_read()  # another worker's rate limit holds every request
         try:
             return fetch()
         except GithubException as exc:

@@ -21,6 +21,7 @@ from github.GithubRetry import GithubRetry
 from urllib3 import Retry
 
 from wizard.core.clock import CLOCK
+from wizard.core.pacing import Pacer
 
 T = TypeVar("T")
 
@@ -76,22 +77,33 @@ def rate_limit_wait(status: int, headers: Mapping[str, Any], message: str | None
 
 
 class WizardRetry(GithubRetry):
-    """GithubRetry for idempotent methods only, with one cap on every wait, and counting its retries."""
+    """GithubRetry for idempotent methods only, with one cap on every wait, and counting its retries. With a
+    pacer, a wait GitHub asks for pauses every request sent with the token, not only this one."""
 
-    def __init__(self, *, max_wait: float = DEFAULT_MAX_WAIT, stats: MutableMapping[str, int] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        stats: MutableMapping[str, int] | None = None,
+        pacer: Pacer | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.max_wait = max_wait
         self.stats = stats if stats is not None else {}
+        self.pacer = pacer
         kwargs.setdefault("max_rate_limit_wait", max_wait)
         super().__init__(**kwargs)
 
     def new(self, **kw: Any) -> WizardRetry:
-        kw.update(max_wait=self.max_wait, stats=self.stats)
+        kw.update(max_wait=self.max_wait, stats=self.stats, pacer=self.pacer)
         return super().new(**kw)
 
     # urllib3's two waits, on the one clock (tests replace its sleep instead of waiting out a Retry-After).
     def sleep_for_retry(self, response: Any) -> bool:
         retry_after = self.get_retry_after(response)
         if retry_after:
+            if self.pacer is not None:
+                self.pacer.pause(retry_after)
             CLOCK.sleep(retry_after)
             return True
         return False
@@ -128,8 +140,9 @@ class WizardRetry(GithubRetry):
         return retry
 
 
-def build_retry(retries: int, max_wait: float, stats: MutableMapping[str, int]) -> WizardRetry:
+def build_retry(retries: int, max_wait: float, stats: MutableMapping[str, int], pacer: Pacer | None = None) -> WizardRetry:
     return WizardRetry(
+        pacer=pacer,
         total=retries,
         connect=retries,
         read=retries,
@@ -150,10 +163,22 @@ class WritePolicy:
     retries: int
     max_wait: float
     stats: MutableMapping[str, int] = field(default_factory=dict)
+    pacer: Pacer | None = None  # shared by every adapter of a fleet run: one budget, one pause
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             CLOCK.sleep(seconds)
+
+    def before_send(self) -> None:
+        if self.pacer is not None:
+            self.pacer.before_write()
+
+    def rate_limited(self, seconds: float) -> None:
+        """GitHub did not apply the write and asked to wait: with a pacer every worker waits (before_send)."""
+        if self.pacer is not None:
+            self.pacer.pause(seconds)
+        else:
+            self.sleep(seconds)
 
     def backoff(self, attempt: int) -> float:
         return 0.0 if attempt == 0 else min(8.0, 0.5 * 2**attempt)
@@ -175,6 +200,7 @@ def retry_write(
     attempt = 0
     while True:
         try:
+            policy.before_send()
             return send()
         except GithubException as exc:
             wait = rate_limit_wait(exc.status, exc.headers or {}, _message(exc))
@@ -182,7 +208,7 @@ def retry_write(
                 if attempt >= policy.retries or wait > policy.max_wait:
                     raise
                 policy.count("rate_limited")
-                policy.sleep(wait)  # a rate-limited request was not applied: sending it again is safe
+                policy.rate_limited(wait)  # a rate-limited request was not applied: sending it again is safe
                 attempt += 1
                 continue
             if exc.status not in AMBIGUOUS_STATUSES or attempt >= policy.retries or not may_resend:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from wizard.core.plan import Plan
 from wizard.core.resolved import ResolvedPlan
 from wizard.core.workflow import ReusableInterface
 from wizard.engine.events import Change, Event
+from wizard.engine.org_selection import OrgSelection
 from wizard.engine.port import GitHubPort, RepoInfo, TokenInfo
 from wizard.engine.questions import Questioner
 from wizard.engine.secret_values import SecretSource
@@ -35,6 +37,7 @@ class Options:
     live_steps: bool = False  # read the build's job steps on every poll (a face that shows them live)
     poll_interval_s: float = 5.0
     build_timeout_s: float = 1800.0
+    build_slots: AbstractContextManager[Any] | None = None  # a fleet run's bound on builds at once (a semaphore)
     # The demo only: merges a pull request (repo, number) in its sandbox, offered where a reviewer would merge it
     demo_merge: Callable[[str, int], None] | None = None
     # ... and commits a file of the checkout (repo, path, text) to the default branch, where a user would git push
@@ -60,6 +63,7 @@ class Session:
     recorded_source: str = ""  # where they were read: the local answers file, or the default branch
     run_lock: RunLockPort | None = None  # one run per repository at a time (taken before the first write)
     clock: Callable[[], datetime] = field(default=lambda: CLOCK.now())  # a running build's elapsed time
+    org_selection: OrgSelection | None = None  # a fleet run's shared org-level secrets and variables
     # found by the steps
     token: TokenInfo | None = None
     repo: RepoInfo | None = None

@@ -50,6 +50,16 @@ class SecretOps(AdapterBase):
             f"adding repository {repo_id} to organization secret {name} of {org}", lambda: self._api.request("PUT", url), idempotent=True
         )
 
+    def set_org_secret_repos(self, org: str, name: str, repo_ids: tuple[int, ...]) -> None:
+        """The whole list of a `selected` secret's repositories, in one request (a fleet run's many at once)."""
+        url = f"/orgs/{quote(org)}/actions/secrets/{quote(name)}/repositories"
+        body = {"selected_repository_ids": [int(i) for i in repo_ids]}
+        self._write(
+            f"setting the repositories of organization secret {name} of {org}",
+            lambda: self._api.request("PUT", url, body=body),
+            idempotent=True,
+        )
+
     def org_secret_repositories(self, org: str, name: str) -> tuple[str, ...]:
         """The full names of the repositories a `selected` secret is shared with (sorted); () for other visibilities."""
 

@@ -47,6 +47,16 @@ class VariableOps(AdapterBase):
             f"adding repository {repo_id} to organization variable {name} of {org}", lambda: self._api.request("PUT", url), idempotent=True
         )
 
+    def set_org_variable_repos(self, org: str, name: str, repo_ids: tuple[int, ...]) -> None:
+        """The whole list of a `selected` variable's repositories, in one request."""
+        url = f"/orgs/{quote(org)}/actions/variables/{quote(name)}/repositories"
+        body = {"selected_repository_ids": [int(i) for i in repo_ids]}
+        self._write(
+            f"setting the repositories of organization variable {name} of {org}",
+            lambda: self._api.request("PUT", url, body=body),
+            idempotent=True,
+        )
+
     # repository variables -------------------------------------------------------------------------------
     def get_repo_variable(self, full_name: str, name: str) -> VariableInfo | None:
         def fetch() -> VariableInfo:

@@ -244,7 +244,7 @@ class SecretsStep(Step):
             elif change.secret is not None and change.action in (Action.CREATE, Action.REPLACE):
                 self._put(s, change.secret, change.action)
             elif change.secret is not None and change.action is Action.ADD_REPO:
-                s.port.add_org_secret_repo(s.repo.owner, change.secret, s.repo.id)
+                add_to_selected(s, "secret", change.secret)
             if change.is_write:
                 s.applied.append(change)
         return done(self.name, changes, "secrets set", "secrets already set")
@@ -256,16 +256,25 @@ class SecretsStep(Step):
             s.port.put_repo_variable(s.repo.full_name, var.name, var.value, create=change.action is Action.CREATE)
             return
         if change.action is Action.ADD_REPO:
-            s.port.add_org_variable_repo(s.repo.owner, var.name, s.repo.id)
+            add_to_selected(s, "variable", var.name)
             return
-        visibility, selected = s.plan.visibility, tuple[int, ...]((s.repo.id,))
+        visibility, selected = s.plan.visibility, selected_for(s, "variable", var.name)
         existing = s.port.get_org_variable(s.repo.owner, var.name) if change.action is Action.UPDATE else None
         if existing is not None and existing.visibility:  # an update keeps who reads it, as a replaced secret does
             visibility = existing.visibility
             selected = tuple(dict.fromkeys((*existing.selected_repository_ids, s.repo.id)))
-        s.port.put_org_variable(
-            s.repo.owner, var.name, var.value, visibility, selected if visibility == "selected" else (), create=existing is None
-        )
+
+        def put() -> None:
+            assert s.repo is not None
+            s.port.put_org_variable(
+                s.repo.owner, var.name, var.value, visibility, selected if visibility == "selected" else (), create=existing is None
+            )
+
+        if existing is None and s.org_selection is not None:  # a fleet run: created once, for all its readers
+            if not s.org_selection.once("create", ("variable", s.repo.owner, var.name), put) and s.repo.id not in selected:
+                add_to_selected(s, "variable", var.name)
+            return
+        put()
 
     def _put(self, s: Session, name: str, action: Action) -> None:
         assert s.repo is not None
@@ -274,10 +283,49 @@ class SecretsStep(Step):
         if s.plan.scope == "environment":
             s.port.put_env_secret(s.repo.full_name, s.plan.environment or "", name, value)
             return
-        visibility, selected = s.plan.visibility, tuple[int, ...]((s.repo.id,))
+        visibility, selected = s.plan.visibility, selected_for(s, "secret", name)
         if action is Action.REPLACE:
             existing = s.port.get_org_secret(s.repo.owner, name)
             if existing is not None and existing.visibility:
                 visibility = existing.visibility
                 selected = tuple(dict.fromkeys((*existing.selected_repository_ids, s.repo.id))) if visibility == "selected" else ()
-        s.port.put_org_secret(s.repo.owner, name, value, visibility, selected if visibility == "selected" else ())
+
+        def put() -> None:
+            assert s.repo is not None
+            s.port.put_org_secret(s.repo.owner, name, value, visibility, selected if visibility == "selected" else ())
+
+        if action is Action.CREATE and s.org_selection is not None:  # a fleet run: created once, for all its readers
+            if not s.org_selection.once("create", ("secret", s.repo.owner, name), put) and s.repo.id not in selected:
+                add_to_selected(s, "secret", name)
+            return
+        put()
+
+
+def selected_for(s: Session, kind: str, name: str) -> tuple[int, ...]:
+    """The repositories a new `selected` secret or variable is shared with: this one, and in a fleet run every
+    repository of the run that reads it."""
+    assert s.repo is not None
+    fleet = s.org_selection.repo_ids(s.port, (kind, s.repo.owner, name)) if s.org_selection is not None else ()
+    return tuple(dict.fromkeys((*fleet, s.repo.id)))
+
+
+def add_to_selected(s: Session, kind: str, name: str) -> None:
+    """Give this repository access to an existing `selected` secret or variable; in a fleet run, one request
+    gives it to every repository of the run that reads it, and the others find themselves there."""
+    assert s.repo is not None
+    org, repo_id = s.repo.owner, s.repo.id
+    if s.org_selection is None:
+        (s.port.add_org_secret_repo if kind == "secret" else s.port.add_org_variable_repo)(org, name, repo_id)
+        return
+    key = (kind, org, name)
+    fleet = s.org_selection.repo_ids(s.port, key)
+
+    def set_all() -> None:
+        existing = s.port.get_org_secret(org, name) if kind == "secret" else s.port.get_org_variable(org, name)
+        have = existing.selected_repository_ids if existing is not None else ()
+        ids = tuple(dict.fromkeys((*have, *fleet, repo_id)))
+        if set(ids) != set(have):
+            (s.port.set_org_secret_repos if kind == "secret" else s.port.set_org_variable_repos)(org, name, ids)
+
+    if not s.org_selection.once("repos", key, set_all) and repo_id not in fleet:
+        (s.port.add_org_secret_repo if kind == "secret" else s.port.add_org_variable_repo)(org, name, repo_id)

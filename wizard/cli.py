@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
+from wizard.cli_fleet import add_fleet_parser, fleet_options
 from wizard.cli_help import parser_help
 from wizard.errors import InputError, WizardError
 
@@ -157,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--token-env", dest="status_token_env", metavar="VAR", help="read the admin token from this environment variable")
     status.add_argument("--json", action="store_true", help="print one JSON object")
     add_rotate_parser(sub)
+    add_fleet_parser(sub)
 
     sub.add_parser("schema", help="print the answers file's JSON Schema (draft 2020-12)", **parser_help("schema"))
 
@@ -358,6 +360,10 @@ def _dispatch(args: argparse.Namespace) -> int:
                 poll_interval_s=args.rotate_poll_interval,
             )
         )
+    if command == "fleet":
+        from wizard.commands.fleet_cmd import run_fleet
+
+        return run_fleet(fleet_options(args))
     if command == "schema":
         from wizard.commands.schema_cmd import run_schema
 

@@ -205,6 +205,31 @@ COMMANDS: dict[str, CommandHelp] = {
             (130, None),
         ),
     ),
+    "fleet": CommandHelp(
+        "Many repositories in one run: each one of a fleet file goes through the same steps as `apply`, a few at "
+        "a time, with the writes of all of them paced to GitHub's secondary limit (80 a minute by default) and "
+        "one rate limit pausing them all. Progress is kept in one file: a re-run picks up where the last one stopped.",
+        (
+            ("brik-onboard fleet plan fleet.yml", "what every repository would change, and how long the writes take"),
+            ("brik-onboard fleet apply fleet.yml --yes --json", "onboard them all; one JSON line per repository"),
+        ),
+        ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
+    ),
+    "fleet plan": CommandHelp(
+        "Check every repository of FILE as `plan` would and count the writes each needs; nothing is written.",
+        (("brik-onboard fleet plan fleet.yml --json", "one JSON line per repository, then the totals"),),
+        ((0, "every repository checked"), (2, None), (3, "some repositories could not be checked")),
+    ),
+    "fleet apply": CommandHelp(
+        "Onboard every repository of FILE. Org-level secrets and variables shared with selected repositories are "
+        "set once for all of them. A repository that fails is reported and the others go on; one done in an "
+        "earlier run with the same progress file is not touched again.",
+        (
+            ("brik-onboard fleet apply fleet.yml --yes --validate sample:2", "validate the build of two of them"),
+            ("brik-onboard fleet apply fleet.yml --yes --validate none --concurrency 8", "no builds, more at once"),
+        ),
+        ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
+    ),
     "schema": CommandHelp(
         "Print the answers file's JSON Schema (draft 2020-12), for editors and CI checks of .github/brik-onboard.yml.",
         (("brik-onboard schema > brik-onboard.schema.json", "save it for an editor's YAML language server"),),

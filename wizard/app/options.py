@@ -112,3 +112,21 @@ class StatusOptions:
     api_url: str | None = None
     token_env: str | None = None
     json: bool = False
+
+
+@dataclass(frozen=True)
+class FleetCommandOptions:
+    command: str  # plan | apply
+    file: Path
+    org: str | None = None
+    token_env: str | None = None
+    json: bool = False
+    concurrency: int = 4
+    writes_per_minute: int = 80
+    yes: bool = False
+    validate: str = "sample:2"
+    build_concurrency: int = 4
+    state_file: Path | None = None
+    replace_secrets: bool = False
+    secrets_from_stdin: bool = False
+    poll_interval_s: float = 5.0

@@ -35,7 +35,7 @@ USER_CONFIG_HINT = "config file (~/.config/brik-onboard/config.yml)"
 _DEFAULTS = Plan()
 # A real answers file is a few hundred bytes; the YAML parser is pure Python, so bound what it is given.
 MAX_ANSWERS_BYTES = 64 * 1024
-MAX_FLOW_DEPTH = 64  # brackets nested deeper are no answers file (see _flow_depth)
+MAX_FLOW_DEPTH = 64  # brackets nested deeper are no answers file (see flow_depth)
 
 
 def _yaml() -> YAML:
@@ -65,7 +65,7 @@ def load_answers(text: str, source: str = "answers file") -> Plan:
                 "change a file in the repository could change it",
                 f"pass {spec.flag} or set {key} in your own {USER_CONFIG_HINT}",
             )
-        values[spec.name] = _coerce(spec, raw, source)
+        values[spec.name] = coerce_answer(spec, raw, source)
     return Plan(**values)
 
 
@@ -77,7 +77,7 @@ def load_user_settings(text: str, source: str) -> dict[str, Any]:
         if spec is None or spec.meta.from_repo:
             known = ", ".join(sorted(set(ANSWERS_BY_NAME) - REPO_ANSWERS))
             raise InputError(f"{source}: {key!r} is not a setting of this file", f"it holds {known}; answers go in the answers file")
-        values[spec.name] = _coerce(spec, raw, source)
+        values[spec.name] = coerce_answer(spec, raw, source)
     plan = Plan(**values)
     for name, value in values.items():
         ANSWERS_BY_NAME[name].check(value, plan)
@@ -90,8 +90,13 @@ def _parse(text: str, source: str) -> CommentedMap:
             f"{source} is over the {MAX_ANSWERS_BYTES // 1024} KiB an answers file may have",
             "keep only the answers in it (see `brik-onboard schema`)",
         )
-    if _flow_depth(text) > MAX_FLOW_DEPTH:
+    if flow_depth(text) > MAX_FLOW_DEPTH:
         raise InputError(f"{source} nests too deeply to be an answers file", "see `brik-onboard schema` for its shape")
+    return parse_yaml_mapping(text, source)
+
+
+def parse_yaml_mapping(text: str, source: str, *, max_depth: int = 8) -> CommentedMap:
+    """YAML text that must be a mapping (empty: an empty one), without anchors; InputError says where it is not."""
     try:
         data = _yaml().load(text)
     except DuplicateKeyError as exc:
@@ -105,7 +110,7 @@ def _parse(text: str, source: str) -> CommentedMap:
         raise InputError(f"{source} is not valid YAML{pos}", "fix the file or delete it to start over") from None
     except RecursionError:
         raise InputError(f"{source} nests too deeply to be an answers file", "see `brik-onboard schema` for its shape") from None
-    _refuse_anchors(data, source)
+    _refuse_anchors(data, source, max_depth=max_depth)
     if data is None:
         return CommentedMap()
     if not isinstance(data, CommentedMap):
@@ -113,7 +118,7 @@ def _parse(text: str, source: str) -> CommentedMap:
     return data
 
 
-def _flow_depth(text: str) -> int:
+def flow_depth(text: str) -> int:
     """How deep `[` and `{` nest (a bound: brackets inside quoted values count too). Checked before parsing:
     ruamel.yaml's scanner takes seconds on a few thousand nested brackets, and an answers file needs two."""
     depth = deepest = 0
@@ -126,23 +131,24 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
-def _refuse_anchors(node: Any, source: str, depth: int = 0) -> None:
+def _refuse_anchors(node: Any, source: str, depth: int = 0, *, max_depth: int = 8) -> None:
     """Anchors and aliases make one value stand for many (alias bombs); an answers file never needs them."""
     anchor = getattr(node, "anchor", None)
     if anchor is not None and getattr(anchor, "value", None):
         raise InputError(f"{source}: YAML anchors and aliases (&{anchor.value}) are not allowed here", "write each value out")
-    if depth > 8:  # answers are at most a mapping of lists or maps; deeper is not an answers file
+    if depth > max_depth:  # answers are at most a mapping of lists or maps; deeper is not an answers file
         raise InputError(f"{source} nests too deeply to be an answers file", "see `brik-onboard schema` for its shape")
     if isinstance(node, dict):
         for key, value in node.items():
-            _refuse_anchors(key, source, depth + 1)
-            _refuse_anchors(value, source, depth + 1)
+            _refuse_anchors(key, source, depth + 1, max_depth=max_depth)
+            _refuse_anchors(value, source, depth + 1, max_depth=max_depth)
     elif isinstance(node, list):
         for value in node:
-            _refuse_anchors(value, source, depth + 1)
+            _refuse_anchors(value, source, depth + 1, max_depth=max_depth)
 
 
-def _coerce(spec: AnswerSpec, raw: Any, source: str) -> Any:
+def coerce_answer(spec: AnswerSpec, raw: Any, source: str) -> Any:
+    """A YAML value as the answer's type; InputError names `source` and the key."""
     key = spec.name
     if spec.kind is Kind.LIST:
         if isinstance(raw, str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
 from wizard.core.clock import CLOCK
@@ -73,6 +74,10 @@ class ValidateStep(Step):
             return StepDone(self.name, Outcome.SKIPPED, "validation skipped")
         if changes and changes[0].action is Action.KEEP:
             return StepDone(self.name, Outcome.UNCHANGED, changes[0].summary)
+        with s.options.build_slots or nullcontext():  # a fleet run builds a few repositories at a time
+            return self._validate(s)
+
+    def _validate(self, s: Session) -> StepDone:
         if not self._wait_for_default(s):
             return StepDone(self.name, Outcome.PAUSED, s.paused or "")
         self._updates.clear()  # a new validation's attempts start over

@@ -1,0 +1,86 @@
+"""Sessions for a fleet run: one token found once, one adapter per repository, all on one pace.
+
+A repository of a fleet run has no local checkout: its answers are the fleet file's (over the user's config
+file), and the answers it recorded on its default branch are its baseline, read by the engine as for any run
+without a checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+
+from wizard.app.flag_questioner import FlagQuestioner
+from wizard.app.options import Connection
+from wizard.app.run_lock import RunLock, locks_dir
+from wizard.app.user_config import user_settings
+from wizard.core.fleet_spec import FleetRepo, FleetSpec
+from wizard.core.pacing import Pacer
+from wizard.core.plan import Plan, check_plan
+from wizard.credentials import Token, check_api_url, find_token
+from wizard.engine.events import Event
+from wizard.engine.fleet import MakeSession
+from wizard.engine.fleet_state import FleetStore, RepoProgressStore
+from wizard.engine.port import GitHubPort
+from wizard.engine.secret_values import SecretSource, parse_stdin_secrets
+from wizard.engine.session import Options, Session
+
+
+def fleet_api_url(spec: FleetSpec, environ: Mapping[str, str]) -> str | None:
+    """The one GitHub server a fleet run talks to (its token is for that server)."""
+    urls = {Plan().updated(**{**user_settings(environ), **r.answers}).api_url for r in spec.repos}
+    if len(urls) > 1:
+        from wizard.errors import InputError
+
+        raise InputError("the fleet file names more than one api_url", "run one fleet file per GitHub server")
+    return next(iter(urls))
+
+
+def fleet_session_maker(
+    spec: FleetSpec,
+    connection: Connection,
+    store: FleetStore,
+    pacer: Pacer,
+    *,
+    environ: Mapping[str, str] | None = None,
+    stdin_text: str | None = None,
+) -> tuple[MakeSession, Callable[[], GitHubPort]]:
+    """A MakeSession for the runner, and a way to open one more port on the same token and pace."""
+    env = dict(os.environ if environ is None else environ)
+    api_url = fleet_api_url(spec, env)
+    check_api_url(api_url)
+    token = find_token(api_url, token_env=connection.token_env, environ=env)
+    stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
+    settings = user_settings(env)
+
+    def port() -> GitHubPort:
+        return _connect(api_url, token, pacer)
+
+    def make(entry: FleetRepo, options: Options, emit: Callable[[Event], None]) -> Session:
+        flags = {**settings, **entry.answers, "repo": entry.repo}
+        plan = Plan().updated(**flags)
+        check_plan(plan)
+        questioner = FlagQuestioner(yes=True, interactive=False)  # the run was confirmed once, for every repo
+        secrets = SecretSource(plan, env, stdin_values, questioner, extra_known=(token.value,), admin_token=token.value)
+        progress = RepoProgressStore(store, entry.repo)
+        return Session(
+            plan=plan,
+            port=port(),
+            questioner=questioner,
+            secrets=secrets,
+            emit=emit,
+            store=progress,
+            state=progress.load(entry.repo),
+            token_source=token.source,
+            options=options,
+            explicit=flags,
+            run_lock=RunLock(api_url, locks_dir(env)),
+        )
+
+    return make, port
+
+
+def _connect(api_url: str | None, token: Token, pacer: Pacer) -> GitHubPort:
+    from wizard.github import connect  # PyGithub is imported only when a command talks to GitHub
+
+    return connect(api_url, token.value, pacer=pacer)

@@ -1,0 +1,52 @@
+"""The pace of one token's requests (wizard/core/pacing.py), on virtual time: the budget holds in every minute,
+and a pause holds every worker."""
+
+from __future__ import annotations
+
+import threading
+
+from wizard.core.clock import CLOCK
+from wizard.core.pacing import MARGIN_S, WINDOW_S, Pacer
+
+
+def test_writes_never_exceed_the_budget_in_any_minute_across_workers() -> None:
+    pacer = Pacer(10)
+    sent: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(15):
+            pacer.before_write()
+            with lock:
+                sent.append(CLOCK.monotonic())
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    sent.sort()
+    assert len(sent) == 60 and pacer.stats.writes == 60
+    for i, at in enumerate(sent):
+        in_window = [t for t in sent[i:] if t - at < WINDOW_S]
+        assert len(in_window) <= 10, f"{len(in_window)} writes within a minute from {at}"
+    assert pacer.stats.budget_waits > 0
+    assert sent[-1] - sent[0] >= (60 - 10) / 10 * WINDOW_S  # five more minutes' budgets were waited for
+
+
+def test_a_pause_holds_reads_and_writes_until_it_ends() -> None:
+    pacer = Pacer(80)
+    start = CLOCK.monotonic()
+    pacer.pause(30)
+    pacer.before_read()
+    assert CLOCK.monotonic() - start >= 30
+    pacer.pause(10)
+    before = CLOCK.monotonic()
+    pacer.before_write()
+    assert CLOCK.monotonic() - before >= 10 and pacer.stats.pauses == 2
+
+
+def test_the_expected_time_is_the_writes_over_the_budget() -> None:
+    pacer = Pacer(80)
+    assert pacer.expected_seconds(80) == 0
+    assert pacer.expected_seconds(240) == 2 * (WINDOW_S + MARGIN_S)

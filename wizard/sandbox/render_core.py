@@ -233,7 +233,7 @@ def full_repository(repo: Repo) -> dict[str, Any]:
             "allow_forking": True,
             "is_template": False,
             "web_commit_signoff_required": False,
-            "topics": [],
+            "topics": list(repo.topics),
             "visibility": repo.visibility,
             "forks": 0,
             "open_issues": sum(1 for p in repo.pulls if p.state == "open"),
@@ -269,3 +269,27 @@ def full_repository(repo: Repo) -> dict[str, Any]:
     if repo.owner.is_org:
         data["organization"] = simple_user(repo.owner)
     return data
+
+
+# What a listing (GET /orgs/{org}/repos) leaves out of the full repository: GitHub's minimal-repository has no merge
+# settings and no organization.
+_FULL_ONLY = frozenset(
+    {
+        "allow_squash_merge",
+        "allow_merge_commit",
+        "allow_rebase_merge",
+        "allow_auto_merge",
+        "allow_update_branch",
+        "use_squash_pr_title_as_default",
+        "squash_merge_commit_message",
+        "squash_merge_commit_title",
+        "merge_commit_message",
+        "merge_commit_title",
+        "organization",
+    }
+)
+
+
+def listed_repository(repo: Repo) -> dict[str, Any]:
+    """A repository as a list of repositories shows it (GitHub's minimal-repository)."""
+    return {k: v for k, v in full_repository(repo).items() if k not in _FULL_ONLY}

@@ -91,7 +91,7 @@ def test_serve_prints_where_to_start_and_its_apply_command_onboards_the_repo_wit
 def test_the_seed_file_example_in_serve_help_is_a_working_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     block = SANDBOX_SEED_DOC  # the YAML shown under the "Seed file" heading
     seed = parse_yaml(block)
-    assert set(seed) == {"orgs", "users", "repos", "tokens", "packages"}
+    assert set(seed) == {"orgs", "users", "repos", "fleet", "limits", "tokens", "packages"}
     (tmp_path / "svc").mkdir()
     (tmp_path / "svc" / "README.md").write_text("svc\n")
     (tmp_path / "seed.yml").write_text(block)
@@ -101,6 +101,10 @@ def test_the_seed_file_example_in_serve_help_is_a_working_seed(tmp_path: Path, m
         svc = Client(sandbox.base_url, sandbox.seeded_tokens["alice"])
         assert svc.get("/repos/acme/svc/contents/Dockerfile", expect=200).json()["name"] == "Dockerfile"
         assert svc.get("/repos/acme/svc/contents/README.md", expect=200).json()["name"] == "README.md"
+        assert svc.get("/repos/acme/svc/topics", expect=200).json() == {"names": ["node"]}
+        assert svc.get("/repos/acme/svc-200/contents/README.md", expect=200).json()["name"] == "README.md"
+        assert svc.get("/orgs/acme/repos?per_page=1", expect=200).json()[0]["full_name"] == "acme/svc-200"  # newest first
+        assert (sandbox.state.content_limit_per_minute, sandbox.state.concurrent_limit) == (80, 100)
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,11 @@ repos:
     default_branch: main
     files: {Dockerfile: "FROM alpine:3.20\\n"}
     dir: ./svc                         # relative to the seed file
+    topics: [node]
+fleet:                                 # acme/svc-001 .. acme/svc-200
+  {count: 200, template: ./svc, prefix: svc-, org: acme, topics: [node]}
+                                       # no template: the sample service
+limits: {content_per_minute: 80, concurrent: 100}   # per token, as GitHub
 tokens:
   - {login: alice, scopes: [repo, workflow, admin:org]}
   - {login: bob, fine_grained: true, permissions: {contents: write}}

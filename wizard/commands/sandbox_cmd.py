@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 PROG = "brik-onboard"
 SAMPLE_REPO = "BrikByte-Studios/example-node-api"
+REPOS_NAMED = 8  # a seeded fleet has hundreds: the greeting names a few and counts the rest
 
 
 def _command(env: dict[str, str], command: str, api_url: str, *args: str) -> str:
@@ -38,9 +39,10 @@ def greeting(sandbox: Sandbox) -> list[str]:
     # Builds here last time_factor of their real time: the apply command polls that much more often (5 s by default).
     factor = sandbox.state.time_factor
     poll = ("--poll-interval", f"{max(0.1, round(5 * factor, 2)):g}") if factor < 1 else ()
+    more = f" and {len(repos) - REPOS_NAMED} more" if len(repos) > REPOS_NAMED else ""
     return [
         f"orgs: {', '.join(orgs)}",
-        f"repos: {', '.join(repos)}",
+        f"repos: {', '.join(repos[:REPOS_NAMED])}{more}",
         f"registry PAT (classic, write:packages; the sandbox's registry accepts it): {pat}",
         "",
         "Try it, from any directory:",

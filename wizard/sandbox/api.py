@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import urllib.parse
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NoReturn
@@ -136,14 +137,16 @@ def paginate(items: Sequence[Any], default_per_page: int = 30) -> tuple[list[Any
     base_args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
 
     def link(n: int, rel: str) -> str:
-        query = "&".join(f"{k}={v}" for k, v in {**base_args, "per_page": per_page, "page": n}.items())
+        query = urllib.parse.urlencode({**base_args, "per_page": per_page, "page": n})
         return f'<{api_url(request.path)}?{query}>; rel="{rel}"'
 
+    # As GitHub: no prev/first on the first page, no next/last on the last one.
     if page > 1:
         links.append(link(page - 1, "prev"))
     if page < last:
-        links.append(link(page + 1, "next"))
-    links += [link(last, "last"), link(1, "first")]
+        links += [link(page + 1, "next"), link(last, "last")]
+    if page > 1:
+        links.append(link(1, "first"))
     return chunk, {"Link": ", ".join(links)}
 
 

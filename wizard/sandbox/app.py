@@ -1,7 +1,7 @@
 """The Flask app factory: GitHub's cross-cutting behaviour around every route.
 
-Before a route: fault injection, authentication, the primary rate limit and the content-creation
-limit. After it: X-OAuth-Scopes / X-Accepted-OAuth-Scopes, ETag and 304, x-ratelimit-* headers and
+Before a route: the concurrent-request limit, fault injection, authentication, the primary rate limit and
+the content-creation limit. After it: X-OAuth-Scopes / X-Accepted-OAuth-Scopes, ETag and 304, x-ratelimit-* headers and
 the request log. Errors come out in GitHub's JSON shape.
 """
 
@@ -25,6 +25,7 @@ from wizard.sandbox import (
     routes_envs,
     routes_git,
     routes_meta,
+    routes_org_repos,
     routes_runs,
     routes_sandbox,
     routes_secrets,
@@ -97,6 +98,7 @@ def _flask_app() -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     for module in (
         routes_meta,
+        routes_org_repos,
         routes_secrets,
         routes_variables,
         routes_envs,
@@ -111,6 +113,7 @@ def _flask_app() -> Flask:
 
     app.before_request(lambda: _before(sandbox_of_request()))
     app.after_request(lambda response: _after(sandbox_of_request().state, response))
+    app.teardown_request(lambda exc: _release(sandbox_of_request().state))
     app.register_error_handler(ApiError, lambda e: json_response(e.body(), e.status, e.headers))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, lambda e: _server_error(app, e))
@@ -153,6 +156,8 @@ def _before(sandbox: SandboxApp) -> Response | None:
         if request.remote_addr not in LOOPBACK:
             raise ApiError(403, "The sandbox's web pages answer loopback clients only.")
         return None
+    # Taken before a fault's delay: a slow answer holds its place among the token's concurrent requests, as on GitHub.
+    _enter(state)
     if "sandbox.fault" in request.environ:
         rule = request.environ["sandbox.fault"]
     else:  # not behind our request handler (e.g. Flask's test client): match here
@@ -196,6 +201,32 @@ def _apply_fault(rule: FaultRule) -> Response | None:
     return json_response(ApiError(rule.status, message).body(), rule.status)
 
 
+def _enter(state: SandboxState) -> None:
+    """Count the request among its token's requests in flight; refuse it over GitHub's concurrent-request limit.
+
+    An unknown or missing token is left to _authenticate (401). `_release` gives the place back when the answer is done.
+    """
+    value = auth.token_from_header(request.headers.get("Authorization"))
+    with state.lock:
+        token = state.token(value) if value is not None else None
+        if token is None:
+            return
+        if token.in_flight >= state.concurrent_limit:
+            g.token = token  # the refusal carries the x-ratelimit-* headers, as GitHub's does
+            state.secondary_limit_hits += 1
+            # GitHub names no Retry-After here: a client waits at least a minute (its documented default).
+            raise ApiError(403, auth.SECONDARY_MESSAGE.format(request_id=g.request_id))
+        token.in_flight += 1
+        g.in_flight = token
+
+
+def _release(state: SandboxState) -> None:
+    token = g.pop("in_flight", None)
+    if token is not None:
+        with state.lock:
+            token.in_flight -= 1
+
+
 def _authenticate(state: SandboxState) -> Response | None:
     value = auth.token_from_header(request.headers.get("Authorization"))
     if value is None:
@@ -205,12 +236,14 @@ def _authenticate(state: SandboxState) -> Response | None:
         if token is None:
             raise ApiError(401, "Bad credentials")
         g.token = token
-        if request.path not in NOT_COUNTED and auth.rate_state(token, state.rate_limit).remaining == 0:
+        now = state.seconds()
+        if request.path not in NOT_COUNTED and auth.rate_state(token, state.rate_limit, now).remaining == 0:
             account = state.find_account(token.login)
             raise ApiError(403, f"API rate limit exceeded for user ID {account.id if account else 0}.")
         if request.method in WRITE_METHODS:
-            wait = auth.content_retry_after(token, state.content_limit_per_minute)
+            wait = auth.content_retry_after(token, state.content_limit_per_minute, now)
             if wait is not None:
+                state.secondary_limit_hits += 1
                 message = auth.SECONDARY_MESSAGE.format(request_id=g.request_id)
                 raise ApiError(403, message, headers={"Retry-After": str(wait)})
     _check_permissions(token)
@@ -260,10 +293,11 @@ def _after(state: SandboxState, response: Response) -> Response:
     elif getattr(g, "accepted_permissions", None):
         response.headers["X-Accepted-GitHub-Permissions"] = g.accepted_permissions
     with state.lock:
+        now = state.seconds()
         # GitHub does not count 304s against the primary limit, nor /rate_limit itself.
         if not not_modified and path not in NOT_COUNTED:
-            auth.count_request(token)
-        for key, value in auth.rate_state(token, state.rate_limit).headers().items():
+            auth.count_request(token, now)
+        for key, value in auth.rate_state(token, state.rate_limit, now).headers().items():
             response.headers[key] = value
     return response
 

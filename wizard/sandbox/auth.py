@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from dataclasses import dataclass
 
 from wizard.sandbox.model import Token
@@ -98,6 +97,7 @@ ENDPOINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (_REPO + r"/pulls/\d+/merge$", "contents"),
         (_REPO + r"/pulls(/.*)?$", "pull_requests"),
         (_REPO + r"/(contents|branches|git|commits)/.*$", "contents"),
+        (_REPO + r"/topics$", "administration"),  # writes; reading topics needs metadata only
         (_REPO + r"$", "administration"),  # writes (PATCH, DELETE); reads need metadata only
     )
 )
@@ -196,25 +196,27 @@ def _roll_window(token: Token, now: float) -> None:
         token.rate_reset = now + WINDOW_S
 
 
-def rate_state(token: Token, limit: int) -> RateState:
-    _roll_window(token, time.time())
+def rate_state(token: Token, limit: int, now: float) -> RateState:
+    """The primary window of `token` at `now` (epoch seconds on the sandbox's clock)."""
+    _roll_window(token, now)
     return RateState(limit, max(0, limit - token.rate_used), token.rate_used, int(token.rate_reset))
 
 
-def count_request(token: Token) -> None:
-    _roll_window(token, time.time())
+def count_request(token: Token, now: float) -> None:
+    _roll_window(token, now)
     token.rate_used += 1
 
 
-def content_retry_after(token: Token, limit_per_minute: int) -> int | None:
+def content_retry_after(token: Token, limit_per_minute: int, now: float) -> int | None:
     """Seconds to wait when a content-creating request would exceed the per-minute limit, else None.
 
-    A request that is allowed is recorded, so the caller must call this once per such request.
+    A request that is allowed is recorded, so the caller must call this once per such request. `now` is the
+    sandbox's clock, which may jump (virtual time) or be set back by a test: the wait stays within 1..60 s.
     """
-    now = time.monotonic()
     while token.writes and now - token.writes[0] >= CONTENT_WINDOW_S:
         token.writes.popleft()
     if len(token.writes) >= limit_per_minute:
-        return max(1, math.ceil(CONTENT_WINDOW_S - (now - token.writes[0])))
+        oldest = token.writes[0] if token.writes else now
+        return min(int(CONTENT_WINDOW_S), max(1, math.ceil(CONTENT_WINDOW_S - (now - oldest))))
     token.writes.append(now)
     return None

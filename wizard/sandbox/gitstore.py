@@ -63,6 +63,11 @@ class GitStore:
         self.blobs.setdefault(sha, data)
         return sha
 
+    def put_known_blob(self, sha: str, data: bytes) -> str:
+        """A blob whose sha the caller has computed (blob_sha) once for many stores: the bytes are shared, not copied."""
+        self.blobs.setdefault(sha, data)
+        return sha
+
     def commit(
         self,
         files: Mapping[str, str],

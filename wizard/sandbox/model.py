@@ -66,8 +66,9 @@ class Token:
         return "installation" if self.installation else "fine_grained" if self.fine_grained else "classic"
 
     rate_used: int = 0
-    rate_reset: float = 0.0
-    writes: deque[float] = field(default_factory=deque)  # monotonic times of recent content writes
+    rate_reset: float = 0.0  # epoch seconds on the sandbox's clock (SandboxState.clock)
+    writes: deque[float] = field(default_factory=deque)  # the sandbox clock's times of recent content writes
+    in_flight: int = 0  # requests being answered now (GitHub's concurrent-request limit)
 
 
 @dataclass
@@ -128,6 +129,7 @@ class Repo:
     runs: dict[int, Run] = field(default_factory=dict)
     default_workflow_permissions: str = "read"
     can_approve_pull_request_reviews: bool = False
+    topics: list[str] = field(default_factory=list)
 
     @property
     def full_name(self) -> str:

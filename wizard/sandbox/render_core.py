@@ -54,23 +54,24 @@ _REPO_URLS = (
 
 def simple_user(account: Account) -> dict[str, Any]:
     base = f"/users/{account.login}"
+    user_url = api_url(base)  # one look at the request's host per object: a page of 100 repos renders 200 users
     return {
         "login": account.login,
         "id": account.id,
         "node_id": node_id("O" if account.is_org else "U", account.id),
         "avatar_url": f"https://avatars.githubusercontent.com/u/{account.id}?v=4",
         "gravatar_id": "",
-        "url": api_url(base),
+        "url": user_url,
         "html_url": web_url(f"/{account.login}"),
-        "followers_url": api_url(f"{base}/followers"),
-        "following_url": api_url(f"{base}/following{{/other_user}}"),
-        "gists_url": api_url(f"{base}/gists{{/gist_id}}"),
-        "starred_url": api_url(f"{base}/starred{{/owner}}{{/repo}}"),
-        "subscriptions_url": api_url(f"{base}/subscriptions"),
-        "organizations_url": api_url(f"{base}/orgs"),
-        "repos_url": api_url(f"{base}/repos"),
-        "events_url": api_url(f"{base}/events{{/privacy}}"),
-        "received_events_url": api_url(f"{base}/received_events"),
+        "followers_url": f"{user_url}/followers",
+        "following_url": f"{user_url}/following{{/other_user}}",
+        "gists_url": f"{user_url}/gists{{/gist_id}}",
+        "starred_url": f"{user_url}/starred{{/owner}}{{/repo}}",
+        "subscriptions_url": f"{user_url}/subscriptions",
+        "organizations_url": f"{user_url}/orgs",
+        "repos_url": f"{user_url}/repos",
+        "events_url": f"{user_url}/events{{/privacy}}",
+        "received_events_url": f"{user_url}/received_events",
         "type": account.type,
         "user_view_type": "public",
         "site_admin": False,
@@ -194,8 +195,9 @@ def minimal_repository(repo: Repo) -> dict[str, Any]:
         "fork": False,
         "url": api_url(base),
     }
+    repo_url = data["url"]
     for name, suffix in _REPO_URLS:
-        data[name] = api_url(base + suffix)
+        data[name] = repo_url + suffix
     return data
 
 
@@ -233,7 +235,7 @@ def full_repository(repo: Repo) -> dict[str, Any]:
             "allow_forking": True,
             "is_template": False,
             "web_commit_signoff_required": False,
-            "topics": [],
+            "topics": list(repo.topics),
             "visibility": repo.visibility,
             "forks": 0,
             "open_issues": sum(1 for p in repo.pulls if p.state == "open"),
@@ -269,3 +271,27 @@ def full_repository(repo: Repo) -> dict[str, Any]:
     if repo.owner.is_org:
         data["organization"] = simple_user(repo.owner)
     return data
+
+
+# What a listing (GET /orgs/{org}/repos) leaves out of the full repository: GitHub's minimal-repository has no merge
+# settings and no organization.
+_FULL_ONLY = frozenset(
+    {
+        "allow_squash_merge",
+        "allow_merge_commit",
+        "allow_rebase_merge",
+        "allow_auto_merge",
+        "allow_update_branch",
+        "use_squash_pr_title_as_default",
+        "squash_merge_commit_message",
+        "squash_merge_commit_title",
+        "merge_commit_message",
+        "merge_commit_title",
+        "organization",
+    }
+)
+
+
+def listed_repository(repo: Repo) -> dict[str, Any]:
+    """A repository as a list of repositories shows it (GitHub's minimal-repository)."""
+    return {k: v for k, v in full_repository(repo).items() if k not in _FULL_ONLY}

@@ -56,7 +56,7 @@ def patch_user() -> Response:
 @bp.get("/rate_limit")
 def rate_limit() -> Response:
     with state().lock:
-        core = auth.rate_state(g.token, state().rate_limit)
+        core = auth.rate_state(g.token, state().rate_limit, state().seconds())
     core_json = {"limit": core.limit, "used": core.used, "remaining": core.remaining, "reset": core.reset}
     search = {"limit": 30, "used": 0, "remaining": 30, "reset": core.reset}
     graphql = {"limit": 5000, "used": 0, "remaining": 5000, "reset": core.reset}
@@ -109,7 +109,7 @@ def delete_org(org: str) -> Response:
         if not auth.has_scope(g.token, "admin:org"):
             raise ApiError(403, "Must have admin rights to Organization.")
         for repo in st.repos_of(account):
-            del st.repos[repo.id]
+            st.remove_repo(repo)
         del st.accounts[account.login.lower()]
     return json_response({}, 202)
 
@@ -151,5 +151,5 @@ def delete_repo(owner: str, name: str) -> Response:
         repo = find_repo(owner, name, write=True)
         if not auth.has_scope(g.token, "delete_repo"):
             raise ApiError(403, "Must have admin rights to Repository.")
-        del state().repos[repo.id]
+        state().remove_repo(repo)
     return no_content()

@@ -78,6 +78,7 @@ def _repo_state(st: SandboxState, repo: Repo) -> dict[str, Any]:
         "id": repo.id,
         "full_name": repo.full_name,
         "private": repo.private,
+        "topics": list(repo.topics),
         "default_branch": repo.default_branch,
         "branches": dict(repo.branches),
         "files": files,
@@ -116,10 +117,13 @@ def snapshot(st: SandboxState) -> dict[str, Any]:
             "users": [{"login": a.login, "id": a.id} for a in accounts if not a.is_org],
             "repos": [_repo_state(st, r) for r in st.repos.values()],
             "registry": st.registry.snapshot() if st.registry is not None else None,
+            # Refusals for the content-creation and concurrent-request limits (injected faults not counted).
+            "secondary_limit_hits": st.secondary_limit_hits,
             "settings": {
                 "time_factor": st.time_factor,
                 "legacy_dispatch_400": st.legacy_dispatch_400,
                 "content_limit_per_minute": st.content_limit_per_minute,
+                "concurrent_limit": st.concurrent_limit,
                 "rate_limit": st.rate_limit,
             },
         }

@@ -10,7 +10,11 @@ Seed file (all keys optional):
     orgs:    [{login, name?, description?, plan?: free|team|enterprise}]        # plan default: --plan
     users:   [{login, name?, email?}]
     repos:   [{full_name: owner/name, default_branch?, private?, visibility?: public|private|internal,
-               description?, files?: {path: text}, dir?: path (relative to the seed file)}]
+               description?, topics?: [..], files?: {path: text}, dir?: path (relative to the seed file)}]
+    fleet:   {count: N, template?: DIR | demo, prefix?: "service-", topics?: [..], org?: ORG}   # or a list of these
+             # N repos <prefix>001 .. <prefix>N in ORG (default BrikByte-Studios), each with the files of DIR
+             # (relative to the seed file; default, or "demo": the sample service). Seeding 200 takes milliseconds.
+    limits:  {content_per_minute?: 80, concurrent?: 100}   # GitHub's secondary limits, per token
     tokens:  [{login, scopes: [..], fine_grained?: bool, installation?: bool,
                permissions?: {name: read|write}, value_env?: VAR}]           # value from $VAR, else generated
     packages: {"ghcr.io/org/name": {linked_repos: [org/repo]}}              # registry ACLs
@@ -27,7 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from wizard import assets
+from wizard.sandbox.gitstore import blob_sha
 from wizard.sandbox.state import DEFAULT_SCOPES, PLANS, SandboxState
+from wizard.sandbox.topics import checked_topics
 from wizard.sandbox.workflows import parse_yaml
 
 DEFAULT_ORG = "BrikByte-Studios"
@@ -80,7 +86,7 @@ def read_seed(path: Path) -> dict[str, Any]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: a seed file holds a mapping (orgs, users, repos, tokens, packages)")
+        raise ValueError(f"{path}: a seed file holds a mapping (orgs, users, repos, fleet, tokens, packages, limits)")
     return data
 
 
@@ -91,8 +97,50 @@ def packages_of(data: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
     return packages
 
 
+def _topics(value: object, what: str) -> list[str]:
+    try:
+        return checked_topics(value or [])
+    except ValueError as exc:
+        raise ValueError(f"seed: {what} topics: {exc}") from None
+
+
+def apply_limits(st: SandboxState, data: dict[str, Any]) -> None:
+    limits = data.get("limits") or {}
+    if not isinstance(limits, dict) or set(limits) - {"content_per_minute", "concurrent"}:
+        raise ValueError("seed: 'limits' holds content_per_minute and concurrent (requests per minute, in flight)")
+    for key, attribute in (("content_per_minute", "content_limit_per_minute"), ("concurrent", "concurrent_limit")):
+        if key in limits:
+            value = limits[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"seed: limits.{key} is a whole number of at least 1, not {value!r}")
+            setattr(st, attribute, value)
+
+
+def apply_fleets(st: SandboxState, data: dict[str, Any], base_dir: Path, plan: str = "free") -> None:
+    """The `fleet` entries: each template's files are read and hashed once, and every repo shares those blobs."""
+    fleets = data.get("fleet") or []
+    for fleet in [fleets] if isinstance(fleets, dict) else fleets:
+        if not isinstance(fleet, dict) or "count" not in fleet:
+            raise ValueError("seed: a fleet is {count: N, template?: DIR, prefix?, topics?, org?}")
+        count = fleet["count"]
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError(f"seed: fleet count is a whole number, not {count!r}")
+        template = str(fleet.get("template") or "demo")
+        root = assets.demo_repo_dir() if template == "demo" else (base_dir / template).resolve()
+        if not root.is_dir():
+            raise ValueError(f"seed: fleet template {template!r} is not a directory (relative to the seed file)")
+        blobs = {path: (blob_sha(data), data) for path, data in read_dir(root).items()}
+        org, prefix = str(fleet.get("org") or DEFAULT_ORG), str(fleet.get("prefix", "service-"))
+        topics = _topics(fleet.get("topics"), f"fleet {prefix!r}")
+        if st.find_account(org) is None:
+            st.add_org(org, plan=plan)
+        for i in range(1, count + 1):
+            st.add_repo(org, f"{prefix}{i:03d}", {}, blobs=blobs, topics=topics)
+
+
 def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path, plan: str = "free") -> dict[str, str]:
-    """Add the seed's orgs, users, repos and tokens; returns the tokens it generated (login -> value)."""
+    """Add the seed's limits, orgs, users, repos, fleets and tokens; returns the tokens it generated (login -> value)."""
+    apply_limits(st, data)
     for org in data.get("orgs") or []:
         org_plan = str(org.get("plan") or plan)
         if org_plan not in PLANS:
@@ -115,7 +163,9 @@ def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path, plan: str
             private=bool(repo.get("private", False)),
             description=repo.get("description"),
             visibility=str(repo["visibility"]) if repo.get("visibility") else None,
+            topics=_topics(repo.get("topics"), f"repo {repo['full_name']!r}"),
         )
+    apply_fleets(st, data, base_dir, plan)
     generated: dict[str, str] = {}
     for entry in data.get("tokens") or []:
         login = str(entry["login"])

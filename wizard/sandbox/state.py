@@ -52,7 +52,10 @@ class SandboxState:
         self.legacy_dispatch_400 = False  # answer 400 to return_run_details, like older GHES
         self.ghes_version: str | None = None  # `serve --ghes 3.14`: answer as that GitHub Enterprise Server
         self.content_limit_per_minute = 80
+        self.concurrent_limit = 100  # requests one token may have in flight (GitHub: about 100)
         self.rate_limit = 5000
+        self.secondary_limit_hits = 0  # refusals for the secondary limits above (not injected faults)
+        self._repo_names: dict[tuple[str, str], Repo] = {}  # (lower-cased owner, name) -> repo: one lookup per request
         self._ids = itertools.count(1000)
         self._repo_ids = itertools.count(700000001)
         self._run_ids = itertools.count(9100000001)
@@ -61,6 +64,10 @@ class SandboxState:
     def now(self) -> datetime:
         """The time runs are measured against: the wall clock unless a test moved it."""
         return self.clock()
+
+    def seconds(self) -> float:
+        """now() as epoch seconds: what the rate-limit windows (auth.py) are measured against."""
+        return self.clock().timestamp()
 
     # ids -------------------------------------------------------------------------------------------
     def next_id(self) -> int:
@@ -140,9 +147,17 @@ class SandboxState:
         description: str | None = None,
         author: str = "octo-admin",
         visibility: str | None = None,
+        topics: list[str] | None = None,
+        blobs: Mapping[str, tuple[str, bytes]] | None = None,
     ) -> Repo:
-        """A repository with one commit; `visibility` (public, private, internal) wins over `private`."""
+        """A repository with one commit; `visibility` (public, private, internal) wins over `private`.
+
+        `blobs` (path -> (blob sha, bytes)) adds files already hashed: many repos made from one template share them.
+        ValueError when the owner already has a repository of that name, as GitHub refuses one.
+        """
         with self.lock:
+            if self.find_repo(owner, name) is not None:
+                raise ValueError(f"repository {owner}/{name} already exists")
             account = self.find_account(owner) or self.add_org(owner)
             now = utcnow()
             if visibility is not None:
@@ -151,19 +166,25 @@ class SandboxState:
                 private = visibility != "public"
             repo = Repo(next(self._repo_ids), account, name, now, now, now, default_branch, private, description=description)
             repo.internal = visibility == "internal"
+            repo.topics = list(topics or ())
             sig = Signature(author, f"{author}@users.noreply.example", now)
-            tree = {path: repo.git.put_blob(data) for path, data in files.items()}
+            tree = {path: repo.git.put_known_blob(sha, data) for path, (sha, data) in (blobs or {}).items()}
+            tree.update({path: repo.git.put_blob(data) for path, data in files.items()})
             commit = repo.git.commit(tree, (), "Initial commit", sig)
             repo.branches[default_branch] = commit.sha
             self.repos[repo.id] = repo
+            self._repo_names[(account.login.lower(), name.lower())] = repo
             return repo
 
     def find_repo(self, owner: str, name: str) -> Repo | None:
-        owner_l, name_l = owner.lower(), name.lower()
-        for repo in self.repos.values():
-            if repo.owner.login.lower() == owner_l and repo.name.lower() == name_l:
-                return repo
-        return None
+        repo = self._repo_names.get((owner.lower(), name.lower()))
+        # A repo deleted from `repos` (or an org deleted and made again) leaves a stale name behind: not found.
+        return repo if repo is not None and self.repos.get(repo.id) is repo else None
+
+    def remove_repo(self, repo: Repo) -> None:
+        with self.lock:
+            self.repos.pop(repo.id, None)
+            self._repo_names.pop((repo.owner.login.lower(), repo.name.lower()), None)
 
     def repo_by_id(self, repo_id: int) -> Repo | None:
         return self.repos.get(repo_id)

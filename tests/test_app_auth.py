@@ -4,6 +4,7 @@ JWT GitHub refuses, an App not installed and a bad key are refused in one line; 
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -182,3 +183,10 @@ def test_status_as_a_github_app(app_sandbox, tmp_path: Path, key_file: Path) -> 
     assert shared_key_pair()[0][40:100] not in done.stdout + done.stderr
     assert not any(t in done.stdout + done.stderr for t in issued_tokens(app_sandbox))
     assert os.stat(key_file).st_mode & 0o777 == 0o600
+
+
+def test_plan_reads_githubs_state_as_a_github_app(app_sandbox, tmp_path: Path, key_file: Path) -> None:
+    done = run_brik("plan", "--repo", REPO, "--api-url", app_sandbox.base_url, "--json", *app_args(key_file), env=NO_TOKEN)
+    assert done.returncode == EXIT_OK, done.stderr
+    assert json.loads(done.stdout)["offline"] is False  # GitHub's current state was read
+    assert [w for w in writes(request_log(app_sandbox)) if not w.endswith("/access_tokens")] == []

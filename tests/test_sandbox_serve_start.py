@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 
+from tests.app_keys import app_jwt, shared_key_pair
 from tests.sandbox_client import Client
 from wizard.cli_help import SANDBOX_SEED_DOC
 from wizard.sandbox import Sandbox
@@ -91,7 +93,9 @@ def test_serve_prints_where_to_start_and_its_apply_command_onboards_the_repo_wit
 def test_the_seed_file_example_in_serve_help_is_a_working_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     block = SANDBOX_SEED_DOC  # the YAML shown under the "Seed file" heading
     seed = parse_yaml(block)
-    assert set(seed) == {"orgs", "users", "repos", "fleet", "limits", "tokens", "packages"}
+    assert set(seed) == {"orgs", "users", "repos", "fleet", "limits", "tokens", "packages", "apps"}
+    private_key, public_key = shared_key_pair()
+    (tmp_path / "app.pub.pem").write_text(public_key)
     (tmp_path / "svc").mkdir()
     (tmp_path / "svc" / "README.md").write_text("svc\n")
     (tmp_path / "seed.yml").write_text(block)
@@ -105,6 +109,9 @@ def test_the_seed_file_example_in_serve_help_is_a_working_seed(tmp_path: Path, m
         assert svc.get("/repos/acme/svc-200/contents/README.md", expect=200).json()["name"] == "README.md"
         assert svc.get("/orgs/acme/repos?per_page=1", expect=200).json()[0]["full_name"] == "acme/svc-200"  # newest first
         assert (sandbox.state.content_limit_per_minute, sandbox.state.concurrent_limit) == (80, 100)
+        signed = app_jwt(private_key, sandbox.state.now().timestamp(), iss=12345)
+        installation = requests.get(sandbox.base_url + "/orgs/acme/installation", headers={"Authorization": f"Bearer {signed}"}, timeout=30)
+        assert installation.status_code == 200 and installation.json()["app_slug"] == "brik-onboard-fleet"
 
 
 @pytest.mark.parametrize(
@@ -131,3 +138,19 @@ def test_serve_help_documents_the_seed_file() -> None:
     assert result.returncode == 0
     assert "Seed file (--seed FILE" in result.stdout and "value_env" in result.stdout and "Examples:" in result.stdout
     assert "Exit codes:" in result.stdout
+
+
+def test_serve_names_a_seeded_app_and_how_to_use_it_without_any_key(tmp_path: Path) -> None:
+    private_key, public_key = shared_key_pair()
+    (tmp_path / "app.pub.pem").write_text(public_key)
+    seed = tmp_path / "seed.yml"
+    seed.write_text(
+        "apps: [{id: 12345, slug: brik-onboard-fleet, public_key_file: app.pub.pem, installations: [{org: BrikByte-Studios}]}]\n"
+    )
+    process, lines = _serve("--seed", str(seed))
+    try:
+        shown = "\n".join(lines)
+        assert "GitHub App 12345 (brik-onboard-fleet), installed on BrikByte-Studios: --app-id 12345 --app-key" in shown
+        assert "PRIVATE KEY" not in shown and "PUBLIC KEY" not in shown
+    finally:
+        _stop(process)

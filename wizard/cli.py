@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
+from wizard.cli_app_flags import add_app_flags
 from wizard.cli_fleet import add_fleet_parser, fleet_options
 from wizard.cli_help import parser_help
 from wizard.errors import InputError, WizardError
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 ANSWER_PREFIX = "answer__"  # the namespace attribute of an answer flag: answer__<name>
 ANSWER_COMMANDS = ("plan", "apply", "validate", None)  # None: the bare wizard
-RUN_FLAGS = ("token_env", "state", "log", "poll_interval", "answers", "checkout", "summary")
+RUN_FLAGS = ("token_env", "app_id", "app_key", "state", "log", "poll_interval", "answers", "checkout", "summary")
 SUMMARY_HELP = "also write the run's summary (changes, verdict, run URLs, next step) to FILE as Markdown"
 
 
@@ -62,6 +63,7 @@ def add_answer_flags(parser: argparse.ArgumentParser) -> None:
 def add_run_flags(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("GitHub and progress")
     g.add_argument("--token-env", metavar="VAR", default=argparse.SUPPRESS, help="read the admin token from this environment variable")
+    add_app_flags(g)
     g.add_argument("--state", metavar="FILE", default=argparse.SUPPRESS, help="progress file (default: beside the answers file)")
     g.add_argument("--log", metavar="FILE", default=argparse.SUPPRESS, help="append the engine's events to this file (no secret values)")
     g.add_argument(
@@ -88,6 +90,7 @@ def add_rotate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     rotate.add_argument("--api-url", dest="rotate_api_url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
     rotate.add_argument("--token-env", dest="rotate_token_env", metavar="VAR", help="read the admin token from this environment variable")
+    add_app_flags(rotate, "rotate_")
     rotate.add_argument("--secrets-from-stdin", action="store_true", help="read the new value from a REGISTRY_PAT=value line on stdin")
     rotate.add_argument("--yes", action="store_true", help="replace without asking")
     rotate.add_argument("--validate", action="store_true", help="then run one validation build with the new PAT")
@@ -156,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--repo", dest="status_repo", metavar="OWNER/NAME", help="repository (default: the current directory's origin)")
     status.add_argument("--api-url", dest="status_api_url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
     status.add_argument("--token-env", dest="status_token_env", metavar="VAR", help="read the admin token from this environment variable")
+    add_app_flags(status, "status_")
     status.add_argument("--json", action="store_true", help="print one JSON object")
     add_rotate_parser(sub)
     add_fleet_parser(sub)
@@ -298,8 +302,11 @@ def connection(args: argparse.Namespace) -> Connection:
     from wizard.app.options import Connection
 
     state, log, summary = getattr(args, "state", None), getattr(args, "log", None), getattr(args, "summary", None)
+    app_key = getattr(args, "app_key", None)
     return Connection(
         token_env=getattr(args, "token_env", None),
+        app_id=getattr(args, "app_id", None),
+        app_key_file=Path(app_key) if app_key else None,
         state_file=Path(state) if state else None,
         log_file=Path(log) if log else None,
         poll_interval_s=getattr(args, "poll_interval", 5.0),
@@ -342,7 +349,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "status":
         from wizard.commands.status_cmd import run_status
 
-        return run_status(o.StatusOptions(args.status_repo, args.status_api_url, args.status_token_env, json=args.json))
+        key = getattr(args, "status_app_key", None)
+        app_key = Path(key) if key else None
+        return run_status(
+            o.StatusOptions(
+                args.status_repo, args.status_api_url, args.status_token_env, args.json, getattr(args, "status_app_id", None), app_key
+            )
+        )
     if command == "rotate":
         from wizard.commands.rotate_cmd import run_rotate
 
@@ -358,6 +371,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 validate=args.validate,
                 secrets_from_stdin=args.secrets_from_stdin,
                 poll_interval_s=args.rotate_poll_interval,
+                app_id=getattr(args, "rotate_app_id", None),
+                app_key_file=Path(args.rotate_app_key) if getattr(args, "rotate_app_key", None) else None,
             )
         )
     if command == "fleet":

@@ -46,8 +46,14 @@ tokens:
   - {login: my-app, installation: true}   # an App's token (ghs_)
 packages:
   "ghcr.io/acme/svc": {linked_repos: [acme/svc]}
+apps:                                  # GitHub Apps (--app-id, --app-key)
+  - id: 12345
+    slug: brik-onboard-fleet
+    public_key_file: ./app.pub.pem     # or public_key_env: VAR (PEM)
+    installations: [{org: acme}]       # permissions?: {contents: write}
 # Token values never live in the file: value_env names the variable
-# that holds one, or the sandbox makes one and prints it.
+# that holds one, or the sandbox makes one and prints it. An App's
+# private key stays with you: the sandbox knows its public key only.
 """
 SEED_HEADING = "Seed file (--seed FILE, YAML or JSON)"
 

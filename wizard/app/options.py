@@ -23,6 +23,8 @@ class Connection:
     """How a run talks to GitHub and where it keeps its progress (never an answer, never in the answers file)."""
 
     token_env: str | None = None
+    app_id: str | None = None  # a GitHub App (with its key file) instead of a token: its installation on the org
+    app_key_file: Path | None = None
     state_file: Path | None = None
     log_file: Path | None = None
     poll_interval_s: float = 5.0
@@ -69,6 +71,8 @@ class RotateOptions:
     yes: bool = False
     json: bool = False
     validate: bool = False
+    app_id: str | None = None
+    app_key_file: Path | None = None
     secrets_from_stdin: bool = False
     poll_interval_s: float = 5.0
 
@@ -112,6 +116,8 @@ class StatusOptions:
     api_url: str | None = None
     token_env: str | None = None
     json: bool = False
+    app_id: str | None = None
+    app_key_file: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from wizard.app.options import AnswerSource, Connection
 from wizard.app.run_lock import RunLock, locks_dir
 from wizard.app.sources import PlanContext, plan_context
+from wizard.app_credentials import AppCredentials, find_app_credentials
 from wizard.core.plan import ANSWERS_PATH
 from wizard.credentials import Token, check_api_url, find_token
 from wizard.engine.events import Event
@@ -24,11 +25,50 @@ from wizard.errors import InputError
 SessionFactory = Callable[[Questioner, Callable[[Event], None]], Session]
 
 
-def connect_port(api_url: str | None, token: Token) -> GitHubPort:
+def find_credential(
+    api_url: str | None,
+    *,
+    token_env: str | None,
+    app_id: str | None = None,
+    app_key_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    ask: Callable[[str], str] | None = None,
+) -> Token | AppCredentials:
+    """A GitHub App (--app-id/--app-key, BRIK_APP_*) when one is given: it wins over token discovery; else the token."""
+    env = os.environ if environ is None else environ
+    app = find_app_credentials(app_id, app_key_file, env)
+    if app is None:
+        return find_token(api_url, token_env=token_env, environ=env, ask=ask)
+    if token_env:
+        raise InputError(
+            f"--token-env {token_env} and GitHub App {app.app_id} both given", "give one: the App (--app-id, --app-key) or the token"
+        )
+    return app
+
+
+def connect_port(api_url: str | None, credential: Token | AppCredentials, *, org: str | None = None) -> GitHubPort:
+    """The GitHub port; a GitHub App talks as its installation on `org` (the repository's owner)."""
     from wizard.github import connect  # PyGithub is imported only when a command talks to GitHub
 
     check_api_url(api_url)
-    return connect(api_url, token.value)
+    if isinstance(credential, Token):
+        return connect(api_url, credential.value)
+    if not org:
+        raise InputError(f"GitHub App {credential.app_id}: which organisation's installation to use is not known", "pass --repo OWNER/NAME")
+    from wizard.github.app_auth import app_installation
+
+    return connect(api_url, app_installation(api_url, credential.app_id, credential.private_key, org))
+
+
+def credential_secrets(credential: Token | AppCredentials) -> tuple[tuple[str, ...], str | None]:
+    """(values the leak audit looks for, the admin token a secret must not be) of a credential."""
+    if isinstance(credential, Token):
+        return (credential.value,), credential.value
+    return (credential.private_key,), None
+
+
+def credential_source(credential: Token | AppCredentials) -> str:
+    return credential.source if isinstance(credential, Token) else credential.description
 
 
 def answers_location(ctx: PlanContext) -> Path | None:
@@ -61,15 +101,23 @@ def build_session(
             f"secret_env.{name} names {connection.token_env}, where --token-env reads the admin token from",
             f"give {name} its own variable (the default is BRIK_SECRET_{name})",
         )
-    token = find_token(plan.api_url, token_env=connection.token_env, environ=env, ask=ask_token)
+    credential = find_credential(
+        plan.api_url,
+        token_env=connection.token_env,
+        app_id=connection.app_id,
+        app_key_file=connection.app_key_file,
+        environ=env,
+        ask=ask_token,
+    )
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
-    secrets = SecretSource(plan, env, stdin_values, questioner, extra_known=(token.value,), admin_token=token.value)
+    known, admin = credential_secrets(credential)
+    secrets = SecretSource(plan, env, stdin_values, questioner, extra_known=known, admin_token=admin)
     answers = answers_location(ctx)
     state_path = connection.state_file or (answers.parent / STATE_NAME if answers else None)
     store = StateStore(state_path)
     return Session(
         plan=plan,
-        port=connect_port(plan.api_url, token),
+        port=connect_port(plan.api_url, credential, org=plan.repo.partition("/")[0]),
         questioner=questioner,
         secrets=secrets,
         emit=emit,
@@ -77,7 +125,7 @@ def build_session(
         state=store.load(plan.repo),
         checkout=ctx.checkout,
         answers_path=answers,
-        token_source=token.source,
+        token_source=credential_source(credential),
         options=options,
         explicit=dict(ctx.given),
         recorded=ctx.recorded,

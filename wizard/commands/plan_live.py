@@ -8,7 +8,6 @@ from typing import Any
 
 from wizard.app.options import PlanOptions
 from wizard.core.plan import Plan
-from wizard.credentials import find_token
 from wizard.engine.events import Action, ChangeKind, Event, StepChecked, StepWarning
 from wizard.engine.questions import Choice, Question, Recovery
 from wizard.engine.session import Options
@@ -37,11 +36,12 @@ class _NoQuestions:
 def add_live_state(options: PlanOptions, api_url: str | None, report: dict[str, Any]) -> bool:
     """Fill report["live"] (and the caller, from the engine's dry run) with what a run would change on GitHub.
     False, with a notice, when no token is found: the plan is then the offline one."""
-    from wizard.app.sessions import build_session
+    from wizard.app.sessions import build_session, find_credential
     from wizard.engine.runner import Engine
 
     try:
-        find_token(api_url, token_env=options.connection.token_env, environ=dict(os.environ), ask=None)
+        c = options.connection
+        find_credential(api_url, token_env=c.token_env, app_id=c.app_id, app_key_file=c.app_key_file, environ=dict(os.environ))
     except NonInteractiveError:
         report["notices"].append("no GitHub token found: this plan did not read GitHub's current state")
         return False

@@ -16,10 +16,11 @@ from typing import Any
 
 from wizard.app.flag_questioner import FlagQuestioner
 from wizard.app.options import RotateOptions
-from wizard.app.sessions import connect_port, read_stdin_if
+from wizard.app.sessions import connect_port, credential_secrets, credential_source, find_credential, read_stdin_if
 from wizard.app.user_config import user_settings
+from wizard.app_credentials import AppCredentials
 from wizard.commands.apply_cmd import verdict_json
-from wizard.credentials import Token, find_token
+from wizard.credentials import Token
 from wizard.engine.events import Event, VerdictReady
 from wizard.engine.port import GitHubPort
 from wizard.engine.rotate import RotateRequest, RotateTarget, locate, rotate
@@ -44,8 +45,8 @@ def run_rotate(o: RotateOptions) -> int:
     repo = o.repo or _origin_repo()
     settings = user_settings(environ)
     api_url = o.api_url or settings.get("api_url")
-    token = find_token(api_url, token_env=o.token_env, environ=environ)
-    port = connect_port(api_url, token)
+    token = find_credential(api_url, token_env=o.token_env, app_id=o.app_id, app_key_file=o.app_key_file, environ=environ)
+    port = connect_port(api_url, token, org=repo.partition("/")[0])
     renderer = TextRenderer(sys.stderr if o.json else sys.stdout)
     verdicts: list[VerdictReady] = []
 
@@ -57,7 +58,8 @@ def run_rotate(o: RotateOptions) -> int:
     target = locate(port, RotateRequest(repo, o.scope, o.environment))
     if settings.get("secret_env"):  # where the new value is read from is the user's setting, never the repo's
         target = replace(target, plan=target.plan.updated(secret_env=settings["secret_env"]))
-    secrets = SecretSource(target.plan, environ, stdin_values, questioner, extra_known=(token.value,), admin_token=token.value)
+    known, admin = credential_secrets(token)
+    secrets = SecretSource(target.plan, environ, stdin_values, questioner, extra_known=known, admin_token=admin)
     try:
         rotate(port, target, secrets, questioner, emit)
     except Cancelled:
@@ -78,7 +80,7 @@ def _origin_repo() -> str:
 def _validate(
     o: RotateOptions,
     port: GitHubPort,
-    token: Token,
+    token: Token | AppCredentials,
     target: RotateTarget,
     secrets: SecretSource,
     questioner: FlagQuestioner,
@@ -96,7 +98,7 @@ def _validate(
         emit=emit,
         store=store,
         state=store.load(plan.repo),
-        token_source=token.source,
+        token_source=credential_source(token),
         options=Options(force_validation=True, poll_interval_s=o.poll_interval_s),
     )
     Engine(session, validate_only_steps()).run()

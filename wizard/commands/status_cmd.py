@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from wizard.app.options import StatusOptions
-from wizard.app.sessions import connect_port
+from wizard.app.sessions import connect_port, find_credential
 from wizard.app.user_config import user_settings
 from wizard.core.plan import ANSWERS_BY_NAME, ANSWERS_PATH, Plan
-from wizard.credentials import find_token
 from wizard.engine.status import RunStatus, SecretStatus, StatusReport, VariableStatus, WorkflowState, read_status
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
 from wizard.localrepo import origin_repo
@@ -25,8 +24,8 @@ from wizard.localrepo import origin_repo
 def run_status(options: StatusOptions) -> int:
     repo = _repo(options.repo)
     api_url = options.api_url or user_settings().get("api_url")
-    token = find_token(api_url, token_env=options.token_env, ask=None)
-    report = read_status(connect_port(api_url, token), repo)
+    credential = find_credential(api_url, token_env=options.token_env, app_id=options.app_id, app_key_file=options.app_key_file)
+    report = read_status(connect_port(api_url, credential, org=repo.partition("/")[0]), repo)
     if options.json:
         json.dump(report_json(report), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -15,6 +15,7 @@ from wizard.engine.port import TokenInfo
 from wizard.errors import GitHubRefused
 from wizard.github.action_ops import ActionOps, download_session
 from wizard.github.answer_guard import guard
+from wizard.github.app_auth import InstallationAuth
 from wizard.github.base import AdapterBase, quote
 from wizard.github.refusal import scopes_from_header
 from wizard.github.repo_ops import RepoOps
@@ -46,7 +47,7 @@ STAT_KEYS = (
 )
 
 
-def _github(api_url: str, auth: Auth.Token, retries: int, max_wait: float, stats: dict[str, int], pacer: Pacer | None = None) -> Github:
+def _github(api_url: str, auth: Auth.Auth, retries: int, max_wait: float, stats: dict[str, int], pacer: Pacer | None = None) -> Github:
     return guard(
         Github(
             base_url=api_url,
@@ -96,7 +97,7 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
     def __init__(
         self,
         api_url: str,
-        token: str,
+        token: str | InstallationAuth,
         *,
         retries: int = 5,
         poll_etag: bool = True,
@@ -105,17 +106,24 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
         lost_answer_grace_s: float = 60.0,
         pacer: Pacer | None = None,
     ) -> None:
+        """`token`: the admin token, or a GitHub App installation's auth (app_auth.py), whose tokens PyGithub
+        renews as they expire."""
         stats = dict.fromkeys(STAT_KEYS, 0)
-        gh = _github(api_url, CountingToken(token, stats), retries, max_wait, stats, pacer)
+        app = token if isinstance(token, InstallationAuth) else None
+        if app is not None:
+            app.count_into(stats)
+        gh = _github(api_url, app or CountingToken(str(token), stats), retries, max_wait, stats, pacer)
         super().__init__(
             gh,
             api_url,
-            token,
+            None if app is not None else str(token),
             policy=WritePolicy(retries, max_wait, stats, pacer),
             poll_etag=poll_etag,
             dispatch_settle_s=dispatch_settle_s,
             stats=stats,
             lost_answer_grace_s=lost_answer_grace_s,
+            kind=INSTALLATION if app is not None else None,
+            sensitive=app.secrets if app is not None else None,
         )
         self._retries = retries
         self._max_wait = max_wait
@@ -162,7 +170,7 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
 
 def connect(
     api_url: str | None,
-    token: str,
+    token: str | InstallationAuth,
     *,
     retries: int = 5,
     poll_etag: bool = True,

@@ -51,14 +51,18 @@ class AdapterBase:
         self,
         gh: Github,
         api_url: str,
-        token: str,
+        token: str | None,
         *,
         policy: WritePolicy,
         poll_etag: bool,
         dispatch_settle_s: float,
         stats: MutableMapping[str, int],
         lost_answer_grace_s: float = 60.0,
+        kind: str | None = None,
+        sensitive: Callable[[], Iterable[str]] | None = None,
     ) -> None:
+        """`token`: the admin token, or None when `auth` is an App installation's (whose tokens change over the
+        run): then `kind` says how refusals are explained and `sensitive` gives the values to scrub from them."""
         self.api_url = api_url
         self.stats = stats
         self._gh = gh
@@ -67,8 +71,8 @@ class AdapterBase:
         self._dispatch_settle_s = dispatch_settle_s
         self._lost_answer_grace_s = lost_answer_grace_s
         self._host = urllib.parse.urlsplit(api_url).netloc
-        self._sensitive = (token,)
-        self.token_kind = token_kind(token)  # how refusals are explained (scopes or permissions)
+        self._sensitive_values = sensitive or (lambda: (token,) if token else ())
+        self.token_kind = kind or token_kind(token or "")  # how refusals are explained (scopes or permissions)
         self._keys: dict[str, PublicKey] = {}  # secret scope -> its public key
         self._run_attempts: dict[str, int] = {}  # run URL -> the last run_attempt seen
         # Writes go one at a time (GitHub asks for it; PyGithub's own write throttle is switched off).
@@ -76,6 +80,10 @@ class AdapterBase:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.api_url!r})"
+
+    @property
+    def _sensitive(self) -> tuple[str, ...]:
+        return tuple(self._sensitive_values())
 
     def _repo(self, full_name: str) -> Repository:
         return self._gh.get_repo(full_name)  # lazy: no request until an attribute or a call needs one

@@ -20,7 +20,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.test import Client
 
 from wizard.sandbox import (
+    app_jwt,
     auth,
+    routes_apps,
     routes_contents,
     routes_envs,
     routes_git,
@@ -97,6 +99,7 @@ def _flask_app() -> Flask:
     # app.json is typed as the JSONProvider base; Flask's DefaultJSONProvider in use here has sort_keys
     app.json.sort_keys = False  # type: ignore[attr-defined]
     for module in (
+        routes_apps,
         routes_meta,
         routes_org_repos,
         routes_secrets,
@@ -229,11 +232,15 @@ def _release(state: SandboxState) -> None:
 
 def _authenticate(state: SandboxState) -> Response | None:
     value = auth.token_from_header(request.headers.get("Authorization"))
+    if app_jwt.is_app_route(request.path):  # the App's own endpoints: its JWT, nothing else
+        with state.lock:
+            g.app = app_jwt.verify(state, value)
+        return None
     if value is None:
         raise ApiError(401, "Requires authentication")
     with state.lock:
         token = state.token(value)
-        if token is None:
+        if token is None or (token.expires_at is not None and state.now() >= token.expires_at):
             raise ApiError(401, "Bad credentials")
         g.token = token
         now = state.seconds()

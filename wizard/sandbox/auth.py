@@ -191,20 +191,24 @@ class RateState:
 
 
 def _roll_window(token: Token, now: float) -> None:
-    if now >= token.rate_reset:
-        token.rate_used = 0
-        token.rate_reset = now + WINDOW_S
+    bucket = token.bucket
+    if now >= bucket.reset:
+        bucket.used = 0
+        bucket.reset = now + WINDOW_S
 
 
 def rate_state(token: Token, limit: int, now: float) -> RateState:
-    """The primary window of `token` at `now` (epoch seconds on the sandbox's clock)."""
+    """The primary window of `token` at `now` (epoch seconds on the sandbox's clock). `limit`: the sandbox's; a
+    token with its own (an App installation's) is held to that instead."""
     _roll_window(token, now)
-    return RateState(limit, max(0, limit - token.rate_used), token.rate_used, int(token.rate_reset))
+    limit = token.rate_limit if token.rate_limit is not None else limit
+    bucket = token.bucket
+    return RateState(limit, max(0, limit - bucket.used), bucket.used, int(bucket.reset))
 
 
 def count_request(token: Token, now: float) -> None:
     _roll_window(token, now)
-    token.rate_used += 1
+    token.bucket.used += 1
 
 
 def content_retry_after(token: Token, limit_per_minute: int, now: float) -> int | None:

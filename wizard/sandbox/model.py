@@ -47,6 +47,14 @@ class Account:
 
 
 @dataclass
+class RateBucket:
+    """A primary rate-limit window. An App installation's tokens share their installation's, as on GitHub."""
+
+    used: int = 0
+    reset: float = 0.0
+
+
+@dataclass
 class Token:
     """A classic PAT (scopes), a fine-grained PAT or an App installation token (permissions, no scopes header).
 
@@ -60,15 +68,43 @@ class Token:
     fine_grained: bool = False
     installation: bool = False  # `ghs_`: no identity (GET /user answers 403), permissions only
     permissions: dict[str, str] = field(default_factory=dict)
+    expires_at: datetime | None = None  # App installation tokens made from a JWT: 401 Bad credentials after it
+    rate_limit: int | None = None  # per hour; None: the sandbox's `rate_limit`
+    bucket: RateBucket = field(default_factory=RateBucket)
 
     @property
     def kind(self) -> str:
         return "installation" if self.installation else "fine_grained" if self.fine_grained else "classic"
 
-    rate_used: int = 0
-    rate_reset: float = 0.0  # epoch seconds on the sandbox's clock (SandboxState.clock)
     writes: deque[float] = field(default_factory=deque)  # the sandbox clock's times of recent content writes
     in_flight: int = 0  # requests being answered now (GitHub's concurrent-request limit)
+
+
+@dataclass
+class Installation:
+    """A GitHub App installed on an organisation: what its tokens may do, and the rate limit they share."""
+
+    id: int
+    app_id: int
+    account: Account
+    permissions: dict[str, str]
+    created_at: datetime
+    repository_selection: str = "all"
+    bucket: RateBucket = field(default_factory=RateBucket)
+
+
+@dataclass
+class App:
+    """A registered GitHub App: JWTs it signs are verified with `public_key` (PEM); `iss` is its id or client id."""
+
+    id: int
+    slug: str
+    client_id: str
+    public_key: str = field(repr=False)
+    created_at: datetime
+    name: str = ""
+    owner: Account | None = None
+    installations: dict[str, Installation] = field(default_factory=dict)  # lower-cased org login -> installation
 
 
 @dataclass

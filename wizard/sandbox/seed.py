@@ -18,8 +18,14 @@ Seed file (all keys optional):
     tokens:  [{login, scopes: [..], fine_grained?: bool, installation?: bool,
                permissions?: {name: read|write}, value_env?: VAR}]           # value from $VAR, else generated
     packages: {"ghcr.io/org/name": {linked_repos: [org/repo]}}              # registry ACLs
+    apps:    [{id, slug, client_id?, name?,
+               public_key_file?: path (relative to the seed file) | public_key_env?: VAR,   # PEM public key
+               installations?: [{org, permissions?: {name: read|write}, repository_selection?: all|selected}]}]
 Token values never live in the seed file itself: give `value_env` or let the sandbox make one. An installation
 token's `login` names it only in `serve`'s output; it acts as the App's bot.
+An App (GitHub App authentication) is known by its public key only: whoever holds the matching private key signs
+its JWTs (`brik-onboard apply --app-id ID --app-key FILE`). Each installation's permissions default to
+auth.APP_PERMISSIONS; its tokens last `installation_token_ttl_s` (an hour) and share its hourly rate limit.
 """
 
 from __future__ import annotations
@@ -166,6 +172,8 @@ def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path, plan: str
             topics=_topics(repo.get("topics"), f"repo {repo['full_name']!r}"),
         )
     apply_fleets(st, data, base_dir, plan)
+    for entry in data.get("apps") or []:
+        apply_app(st, entry, base_dir)
     generated: dict[str, str] = {}
     for entry in data.get("tokens") or []:
         login = str(entry["login"])
@@ -181,3 +189,25 @@ def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path, plan: str
         if not value:
             generated[login] = made
     return generated
+
+
+def apply_app(st: SandboxState, entry: dict[str, Any], base_dir: Path) -> None:
+    """One `apps` entry: the App, its public key and its installations."""
+    app_id, slug = int(entry["id"]), str(entry["slug"])
+    if entry.get("public_key_file"):
+        public_key = (base_dir / str(entry["public_key_file"])).read_text(encoding="utf-8")
+    elif entry.get("public_key_env"):
+        public_key = os.environ.get(str(entry["public_key_env"]), "")
+    else:
+        public_key = ""
+    if "PUBLIC KEY" not in public_key:
+        raise ValueError(f"seed: app {slug!r} needs a PEM public key (public_key_file or public_key_env)")
+    app = st.add_app(app_id, slug, public_key, client_id=entry.get("client_id"), name=entry.get("name"))
+    for installation in entry.get("installations") or []:
+        permissions = installation.get("permissions")
+        if permissions is not None and not isinstance(permissions, dict):
+            raise ValueError(f"seed: app {slug!r} installation permissions map a permission to read or write")
+        selection = str(installation.get("repository_selection") or "all")
+        if selection not in ("all", "selected"):
+            raise ValueError(f"seed: app {slug!r} repository_selection {selection!r} is not all or selected")
+        st.install_app(app, str(installation["org"]), permissions, repository_selection=selection)

@@ -173,6 +173,14 @@ class Sandbox:
         """A new App installation token (`ghs_`), by default with the permissions of a sensibly configured App."""
         return self.state.add_installation_token(permissions)
 
+    def add_app(
+        self, app_id: int, public_key: str, *, slug: str = "brik-onboard-fleet", orgs: tuple[str, ...] = ("BrikByte-Studios",)
+    ) -> None:
+        """A GitHub App (its PEM public key) installed on `orgs` with the permissions of a sensibly configured App."""
+        app = self.state.add_app(app_id, slug, public_key)
+        for org in orgs:
+            self.state.install_app(app, org)
+
     def merge_pull(self, full_name: str, number: int) -> None:
         """Merge a pull request as the admin token's user, through the sandbox's own REST route (in-process, no
         socket): the demo's stand-in for a reviewer. GitHubRefused when the sandbox refuses (as GitHub would)."""
@@ -224,6 +232,9 @@ def serve(
     print(f"token: {sandbox.token}", file=out)
     for login, value in sandbox.seeded_tokens.items():
         print(f"token for {login}: {value}", file=out)
+    for app in sandbox.state.apps.values():  # its private key is the seed's author's: never read here
+        orgs = ", ".join(i.account.login for i in app.installations.values()) or "no organisation"
+        print(f"GitHub App {app.id} ({app.slug}), installed on {orgs}: --app-id {app.id} --app-key <its private key>", file=out)
     for line in greeting(sandbox) if greeting is not None else ():
         print(line, file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)

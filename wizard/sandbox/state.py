@@ -11,13 +11,13 @@ import secrets as pysecrets
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from wizard.core.clock import CLOCK
 from wizard.sandbox import auth
 from wizard.sandbox.gitstore import Commit, Signature
-from wizard.sandbox.model import Account, Repo, Token
+from wizard.sandbox.model import Account, App, Installation, Repo, Token
 from wizard.sandbox.runs import Attempt, Job, Run
 
 DEFAULT_SCOPES = ("repo", "workflow", "admin:org", "read:org")
@@ -56,6 +56,11 @@ class SandboxState:
         self.rate_limit = 5000
         self.secondary_limit_hits = 0  # refusals for the secondary limits above (not injected faults)
         self._repo_names: dict[tuple[str, str], Repo] = {}  # (lower-cased owner, name) -> repo: one lookup per request
+        # GitHub App installations: their tokens last an hour and share the installation's own hourly limit
+        # (5,000 on GitHub, more in large orgs).
+        self.installation_rate_limit = 5000
+        self.installation_token_ttl_s = 3600.0
+        self.apps: dict[int, App] = {}
         self._ids = itertools.count(1000)
         self._repo_ids = itertools.count(700000001)
         self._run_ids = itertools.count(9100000001)
@@ -123,14 +128,60 @@ class SandboxState:
             self.tokens[value] = Token(value, account.login, frozenset(scopes), fine_grained, permissions=held)
             return value
 
-    def add_installation_token(self, permissions: Mapping[str, str] | None = None, *, value: str | None = None, app: str = APP_SLUG) -> str:
-        """An App installation token (`ghs_`): acts as the App's bot, holds permissions and no scopes."""
+    def add_installation_token(
+        self,
+        permissions: Mapping[str, str] | None = None,
+        *,
+        value: str | None = None,
+        app: str = APP_SLUG,
+        installation: Installation | None = None,
+    ) -> str:
+        """An App installation token (`ghs_`): acts as the App's bot, holds permissions and no scopes. One made for
+        an `installation` (POST /app/installations/{id}/access_tokens) expires and shares its rate limit."""
         with self.lock:
             bot = self.add_account(f"{app}[bot]", "Bot", name=app)
             value = value or make_token_value("ghs_")
             held = dict(permissions) if permissions is not None else dict(auth.APP_PERMISSIONS)
-            self.tokens[value] = Token(value, bot.login, frozenset(), installation=True, permissions=held)
+            token = Token(value, bot.login, frozenset(), installation=True, permissions=held)
+            if installation is not None:
+                token.expires_at = self.now() + timedelta(seconds=self.installation_token_ttl_s)
+                token.rate_limit = self.installation_rate_limit
+                token.bucket = installation.bucket
+            self.tokens[value] = token
             return value
+
+    # GitHub Apps -----------------------------------------------------------------------------------
+    def add_app(self, app_id: int, slug: str, public_key: str, *, client_id: str | None = None, name: str | None = None) -> App:
+        """A registered App whose JWTs are verified with `public_key` (PEM)."""
+        with self.lock:
+            app = App(app_id, slug, client_id or f"Iv23li{app_id:010d}", public_key, utcnow(), name=name or slug)
+            self.apps[app_id] = app
+            return app
+
+    def install_app(
+        self, app: App, org: str, permissions: Mapping[str, str] | None = None, *, repository_selection: str = "all"
+    ) -> Installation:
+        """Install `app` on `org` (created if unknown) with these permissions (default auth.APP_PERMISSIONS)."""
+        with self.lock:
+            account = self.find_account(org) or self.add_org(org)
+            held = dict(permissions) if permissions is not None else dict(auth.APP_PERMISSIONS)
+            found = Installation(self.next_id(), app.id, account, held, utcnow(), repository_selection=repository_selection)
+            app.installations[account.login.lower()] = found
+            return found
+
+    def find_app(self, issuer: object) -> App | None:
+        """The App a JWT's `iss` names: its id (a number, or its digits) or its client id."""
+        for app in self.apps.values():
+            if str(issuer) in (str(app.id), app.client_id):
+                return app
+        return None
+
+    def find_installation(self, installation_id: int) -> tuple[App, Installation] | None:
+        for app in self.apps.values():
+            for found in app.installations.values():
+                if found.id == installation_id:
+                    return app, found
+        return None
 
     def token(self, value: str) -> Token | None:
         return self.tokens.get(value)

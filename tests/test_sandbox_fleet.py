@@ -314,3 +314,11 @@ def test_a_page_holds_at_most_100_as_on_github(sandbox) -> None:
     assert len(page.json()) == 100 and _links(page) == {"next": 2, "last": 2}
     assert "per_page=100" in page.headers["Link"]
     assert len(client.get(f"/orgs/{ORG}/repos?per_page=500&page=2", expect=200).json()) == 1
+
+
+def test_serves_greeting_names_a_few_repos_of_a_fleet_and_counts_the_rest(fleet) -> None:
+    from wizard.commands.sandbox_cmd import greeting
+
+    line = next(line for line in greeting(fleet) if line.startswith("repos: "))
+    assert line.startswith(f"repos: {ORG}/example-node-api, {ORG}/inner-svc, {ORG}/secret-svc, {ORG}/service-001,")
+    assert line.endswith(f" and {FLEET + 3 - 8} more")  # .github is never named

@@ -24,14 +24,13 @@ from wizard.engine.fleet_state import FleetStore, RepoProgressStore
 from wizard.engine.port import GitHubPort
 from wizard.engine.secret_values import SecretSource, parse_stdin_secrets
 from wizard.engine.session import Options, Session
+from wizard.errors import InputError
 
 
 def fleet_api_url(spec: FleetSpec, environ: Mapping[str, str]) -> str | None:
     """The one GitHub server a fleet run talks to (its token is for that server)."""
     urls = {Plan().updated(**{**user_settings(environ), **r.answers}).api_url for r in spec.repos}
     if len(urls) > 1:
-        from wizard.errors import InputError
-
         raise InputError("the fleet file names more than one api_url", "run one fleet file per GitHub server")
     return next(iter(urls))
 
@@ -44,17 +43,14 @@ def fleet_session_maker(
     *,
     environ: Mapping[str, str] | None = None,
     stdin_text: str | None = None,
-) -> tuple[MakeSession, Callable[[], GitHubPort]]:
-    """A MakeSession for the runner, and a way to open one more port on the same token and pace."""
+) -> MakeSession:
+    """A MakeSession for the runner: each session gets its own adapter on the one token and pace."""
     env = dict(os.environ if environ is None else environ)
     api_url = fleet_api_url(spec, env)
     check_api_url(api_url)
     token = find_token(api_url, token_env=connection.token_env, environ=env)
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
     settings = user_settings(env)
-
-    def port() -> GitHubPort:
-        return _connect(api_url, token, pacer)
 
     def make(entry: FleetRepo, options: Options, emit: Callable[[Event], None]) -> Session:
         flags = {**settings, **entry.answers, "repo": entry.repo}
@@ -65,7 +61,7 @@ def fleet_session_maker(
         progress = RepoProgressStore(store, entry.repo)
         return Session(
             plan=plan,
-            port=port(),
+            port=_connect(api_url, token, pacer),
             questioner=questioner,
             secrets=secrets,
             emit=emit,
@@ -77,7 +73,7 @@ def fleet_session_maker(
             run_lock=RunLock(api_url, locks_dir(env)),
         )
 
-    return make, port
+    return make
 
 
 def _connect(api_url: str | None, token: Token, pacer: Pacer) -> GitHubPort:

@@ -9,14 +9,12 @@ from typing import Any
 from wizard.app.fleet_sessions import fleet_session_maker
 from wizard.app.options import Connection, FleetCommandOptions
 from wizard.app.sessions import read_stdin_if
-from wizard.core.fleet_spec import load_fleet
+from wizard.core.fleet_spec import MAX_FLEET_BYTES, load_fleet
 from wizard.core.pacing import Pacer
 from wizard.engine.fleet import FleetEvent, FleetOptions, FleetResult, FleetRunner, RepoFinished, RepoStarted, parse_validate
 from wizard.engine.fleet_state import DONE, FAILED, REFUSED, VALIDATION_FAILED, FleetStore
 from wizard.errors import EXIT_GITHUB_REFUSED, EXIT_OK, EXIT_VALIDATION_FAILED, InputError
 from wizard.fsutil import read_text_file
-
-MAX_FLEET_FILE_BYTES = 4 * 1024 * 1024
 
 
 def run_fleet(o: FleetCommandOptions) -> int:
@@ -31,7 +29,7 @@ def run_fleet(o: FleetCommandOptions) -> int:
         parse_validate(o.validate)
     except ValueError as exc:
         raise InputError(f"--validate {o.validate!r} is not a choice", str(exc)) from None
-    spec = load_fleet(read_text_file(o.file, "fleet file", MAX_FLEET_FILE_BYTES), str(o.file), org=o.org)
+    spec = load_fleet(read_text_file(o.file, "fleet file", MAX_FLEET_BYTES), str(o.file), org=o.org)
     apply = o.command == "apply"
     if apply and not o.yes:
         raise InputError(
@@ -42,7 +40,7 @@ def run_fleet(o: FleetCommandOptions) -> int:
     store = FleetStore(state_path if apply else None)
     pacer = Pacer(o.writes_per_minute)
     stdin_text = read_stdin_if(o.secrets_from_stdin)
-    make, _port = fleet_session_maker(spec, Connection(token_env=o.token_env), store, pacer, stdin_text=stdin_text)
+    make = fleet_session_maker(spec, Connection(token_env=o.token_env), store, pacer, stdin_text=stdin_text)
     face = _Face(json_out=o.json, total=len(spec.repos))
     options = FleetOptions(
         concurrency=o.concurrency,

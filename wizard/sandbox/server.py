@@ -237,8 +237,8 @@ def serve(
         print(f"GitHub App {app.id} ({app.slug}), installed on {orgs}: --app-id {app.id} --app-key <its private key>", file=out)
     for line in greeting(sandbox) if greeting is not None else ():
         print(line, file=out)
-    print("Press Ctrl+C to stop.", file=out, flush=True)
-    try:
+    try:  # the line that invites Ctrl+C is inside: a Ctrl+C right after it still stops cleanly
+        print("Press Ctrl+C to stop.", file=out, flush=True)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

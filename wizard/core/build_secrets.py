@@ -18,7 +18,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from wizard.core.dockerfile import Dockerfile, DockerfileError
+from wizard.core.dockerfile import Dockerfile, DockerfileError, Instruction, Stage
 from wizard.core.shell_words import unquote
 from wizard.errors import InputError
 
@@ -105,17 +105,15 @@ def secret_mounts(df: Dockerfile, target: str | None = None) -> list[SecretMount
     """The secret mounts of the stages a build of `target` runs (every stage up to the target's, as Kaniko builds
     them without --skip-unused-stages), in Dockerfile order."""
     last = df.stage_for_target(target).index if df.stages else -1
-    found: list[SecretMount] = []
-    for stage in df.stages[: last + 1]:
-        for ins in stage.instructions:
-            if ins.keyword != "RUN":
-                continue
-            for name, value in ins.flag_items:
-                if name.lower() == "mount":
-                    mount = _secret_mount(value, ins.line, stage.name or str(stage.index))
-                    if mount is not None:
-                        found.append(mount)
-    return found
+    return [m for stage in df.stages[: last + 1] for ins in stage.instructions for m in instruction_secret_mounts(ins, stage)]
+
+
+def instruction_secret_mounts(ins: Instruction, stage: Stage) -> list[SecretMount]:
+    """The secret mounts of one instruction (none but a RUN's), in the order written."""
+    if ins.keyword != "RUN":
+        return []
+    found = (_secret_mount(value, ins.line, stage.name or str(stage.index)) for name, value in ins.flag_items if name.lower() == "mount")
+    return [m for m in found if m is not None]
 
 
 def build_secrets(mounts: list[SecretMount]) -> tuple[BuildSecret, ...]:

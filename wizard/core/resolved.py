@@ -105,6 +105,22 @@ def check_build_secrets(plan: Plan, build_secrets: tuple[BuildSecret, ...]) -> N
         )
 
 
+def build_secrets_json(resolved: ResolvedPlan) -> list[dict[str, object]]:
+    """Each build secret: its id, the secret holding it, where its value is read from and where the build finds it."""
+    plan = resolved.plan
+    return [
+        {
+            "id": b.id,
+            "secret": b.name,
+            "scope": secret_scope_label(plan),
+            "value_from": f"env {secret_env_var(plan, b.name)}",
+            "path": b.path,
+            "lines": list(b.lines),
+        }
+        for b in resolved.build_secrets
+    ]
+
+
 def secret_scope_label(plan: Plan) -> str:
     return "org" if plan.scope == "org" else f"environment:{plan.environment}"
 

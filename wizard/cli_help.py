@@ -59,15 +59,20 @@ SEED_HEADING = "Seed file (--seed FILE, YAML or JSON)"
 
 BUILD_SECRETS_HEADING = "Build secrets"
 BUILD_SECRETS_DOC = """\
-Each `RUN --mount=type=secret,id=ID,dst=/kaniko/ID` of the Dockerfile names a build secret: it is
-stored as the org secret BUILD_SECRET_<ID> (ID upper-cased, other characters _), its value read
-from BRIK_SECRET_BUILD_SECRET_<ID>, stdin or the masked question, and the reusable workflow writes
-it to /kaniko/<id> before Kaniko runs (never a build arg). Needs --builder container, --scope org.
-A multi-line value on stdin (--secrets-from-stdin), as in GitHub's $GITHUB_OUTPUT:
+Each RUN --mount=type=secret,id=ID,dst=/kaniko/ID of the
+Dockerfile names a build secret. It is stored as the org
+secret BUILD_SECRET_<ID> (ID upper-cased, other characters
+_), its value read from BRIK_SECRET_BUILD_SECRET_<ID>,
+stdin or the masked question; the reusable workflow writes
+it to /kaniko/<id> before Kaniko runs (never a build arg).
+Needs --builder container and --scope org. A multi-line
+value on stdin (--secrets-from-stdin), as in
+$GITHUB_OUTPUT:
   BUILD_SECRET_NPMRC<<EOF
   //npm.pkg.github.com/:_authToken=...
   EOF
-At the masked question, <PATH reads the value from a file (e.g. <~/.npmrc).
+At the masked question, <PATH reads the value from a file
+(e.g. <~/.npmrc).
 """
 
 

@@ -109,7 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace existing secrets' values and a REGISTRY_URL variable that differs (default: keep them)",
     )
-    apply.add_argument("--secrets-from-stdin", action="store_true", help="read NAME=value lines from stdin for secret values")
+    apply.add_argument(
+        "--secrets-from-stdin",
+        action="store_true",
+        help="read secret values from stdin: NAME=value lines, or NAME<<EOF, the value's lines, EOF for a multi-line one",
+    )
     apply.add_argument(
         "--wait-merge", type=float, default=0.0, metavar="SECONDS", help="on the PR path, wait this long for the merge before pausing"
     )

@@ -57,6 +57,24 @@ apps:                                  # GitHub Apps (--app-id, --app-key)
 """
 SEED_HEADING = "Seed file (--seed FILE, YAML or JSON)"
 
+BUILD_SECRETS_HEADING = "Build secrets"
+BUILD_SECRETS_DOC = """\
+Each RUN --mount=type=secret,id=ID,dst=/kaniko/ID of the
+Dockerfile names a build secret. It is stored as the org
+secret BUILD_SECRET_<ID> (ID upper-cased, other characters
+_), its value read from BRIK_SECRET_BUILD_SECRET_<ID>,
+stdin or the masked question; the reusable workflow writes
+it to /kaniko/<id> before Kaniko runs (never a build arg).
+Needs --builder container and --scope org. A multi-line
+value on stdin (--secrets-from-stdin), as in
+$GITHUB_OUTPUT:
+  BUILD_SECRET_NPMRC<<EOF
+  //npm.pkg.github.com/:_authToken=...
+  EOF
+At the masked question, <PATH reads the value from a file
+(e.g. <~/.npmrc).
+"""
+
 
 @dataclass(frozen=True)
 class CommandHelp:
@@ -166,6 +184,7 @@ COMMANDS: dict[str, CommandHelp] = {
             ),
         ),
         ANSWER_CODES,
+        ((BUILD_SECRETS_HEADING, BUILD_SECRETS_DOC),),
     ),
     "validate": CommandHelp(
         "Only the validation: run the build workflow twice on the default branch and judge from Kaniko's logs that "

@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from wizard.core.build_secrets import needed_build_secrets
+from wizard.core.dockerfile import parse_dockerfile
 from wizard.core.kaniko.log import parse_log_text
 from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import Verdict, judge
@@ -20,7 +22,7 @@ from wizard.core.workflow.managed import drift, expected_inputs, file_inputs
 from wizard.engine.port import GitHubPort, PullInfo, RepoInfo, RunInfo
 from wizard.engine.recorded import read_recorded
 from wizard.engine.steps.workflow import SETUP_BRANCH
-from wizard.errors import GitHubRefused
+from wizard.errors import GitHubRefused, InputError
 
 
 class WorkflowState(enum.StrEnum):
@@ -108,7 +110,7 @@ def read_status(port: GitHubPort, full_name: str) -> StatusReport:
     pull = _open_pull(port, repo)
     if recorded is None:
         return StatusReport(repo.full_name, repo.default_branch, None, _unrecorded_workflow(port, repo), (), pull, None)
-    resolved = resolve(recorded)
+    resolved = _resolve_with_build_secrets(port, repo, recorded)
     return StatusReport(
         repo.full_name,
         repo.default_branch,
@@ -119,6 +121,17 @@ def read_status(port: GitHubPort, full_name: str) -> StatusReport:
         _last_run(port, repo, resolved),
         tuple(_variable(port, repo, spec) for spec in resolved.variables),
     )
+
+
+def _resolve_with_build_secrets(port: GitHubPort, repo: RepoInfo, recorded: Plan) -> ResolvedPlan:
+    """The recorded answers with the build secrets the Dockerfile on the default branch mounts (their secrets are
+    checked and the caller passes them); without them when the Dockerfile cannot be read or they cannot be passed."""
+    found = port.get_file(repo.full_name, recorded.dockerfile.removeprefix("./"), ref=repo.default_branch)
+    try:
+        needed = needed_build_secrets(parse_dockerfile(found.text), recorded.target) if found is not None else ()
+        return resolve(recorded, needed)
+    except InputError:  # a Dockerfile the build cannot use is the build's finding, not the onboarding's
+        return resolve(recorded)
 
 
 def _open_pull(port: GitHubPort, repo: RepoInfo) -> PullInfo | None:

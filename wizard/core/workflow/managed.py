@@ -31,7 +31,7 @@ INPUT_ANSWERS = {
     "insecure_registry": "insecure_registry",
     "environment": "environment",
 }
-_LISTS = ("tags", "build_args")
+_LISTS = ("tags", "build_args", "build_secrets")
 
 
 def _normal(key: str, value: Any) -> Any:

@@ -81,6 +81,8 @@ class ValidateStep(Step):
         if not self._wait_for_default(s):
             return StepDone(self.name, Outcome.PAUSED, s.paused or "")
         self._updates.clear()  # a new validation's attempts start over
+        if s.resolved is not None:  # values at hand for secrets this run kept (not stored) are audited too
+            s.secrets.remember_available([spec.name for spec in s.resolved.secrets])
         run = self._first_run(s)
         first, jobs = self._wait(s, run.id, 1)
         summaries = [self._attempt_log(s, run.id, 1, jobs)]

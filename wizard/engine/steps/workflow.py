@@ -34,7 +34,7 @@ class WorkflowStep(Step):
 
     def check(self, s: Session) -> list[Change]:
         self._seen.clear()
-        s.resolved = resolve(s.plan)  # the plan may have changed since the image step (going back, another strategy)
+        s.resolved = s.resolve()  # the plan may have changed since the image step (going back, another strategy)
         path = s.plan.workflow_path
         base_text = self._current_text(s, path)
         if base_text is not None:
@@ -72,7 +72,7 @@ class WorkflowStep(Step):
         adopted = {k: v for k, v in edited.items() if k not in s.explicit and getattr(s.plan, k) != v}
         if adopted:
             s.plan = replace(s.plan, **adopted)
-            s.resolved = resolve(s.plan)
+            s.resolved = s.resolve()
             where = f"the workflow on {s.plan.default_branch}"
             s.emit(StepWarning(self.name, f"adopted from {where}: {', '.join(adopted)}", "they are recorded as answers"))
 

@@ -35,6 +35,7 @@ repos:
     files: {Dockerfile: "FROM alpine:3.20\\n"}
     dir: ./svc                         # relative to the seed file
     topics: [node]
+    archived: false                    # true: read-only; fork: true too
 fleet:                                 # acme/svc-001 .. acme/svc-200
   {count: 200, template: ./svc, prefix: svc-, org: acme, topics: [node]}
                                        # no template: the sample service

@@ -162,7 +162,7 @@ def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path, plan: str
         files = {str(k): str(v).encode() for k, v in (repo.get("files") or {}).items()}
         if repo.get("dir"):
             files = {**read_dir((base_dir / str(repo["dir"])).resolve()), **files}
-        made = st.add_repo(
+        seeded = st.add_repo(
             owner,
             name,
             files,
@@ -172,7 +172,7 @@ def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path, plan: str
             visibility=str(repo["visibility"]) if repo.get("visibility") else None,
             topics=_topics(repo.get("topics"), f"repo {repo['full_name']!r}"),
         )
-        made.archived, made.fork = bool(repo.get("archived", False)), bool(repo.get("fork", False))
+        seeded.archived, seeded.fork = bool(repo.get("archived", False)), bool(repo.get("fork", False))
     apply_fleets(st, data, base_dir, plan)
     for entry in data.get("apps") or []:
         apply_app(st, entry, base_dir)

@@ -206,3 +206,53 @@ def test_status_org_refuses_what_cannot_be_with_one_line(tmp_path: Path) -> None
         done = run_brik(*args, env=env)
         assert done.returncode == 2, (args, done.stderr)
         assert said in done.stderr and "Traceback" not in done.stderr
+
+
+def test_both_faces_show_every_state_and_print_what_github_holds_as_text() -> None:
+    """The table (rich, on a terminal) and the plain lines, from a picture made by hand: a drift key or reason that
+    looks like rich markup is printed as it is, never styled."""
+    import io
+
+    from rich.console import Console
+
+    from wizard.commands import status_org_cmd
+    from wizard.core.kaniko.verdict import Reason, ReasonCode, Verdict
+    from wizard.core.plan import Plan
+    from wizard.engine.status import RunStatus, SecretStatus, StatusReport, WorkflowState, WorkflowStatus
+    from wizard.engine.status_org import Coverage, OrgStatus, RepoRow
+
+    def report(
+        name: str, state: WorkflowState, drift: tuple[str, ...] = (), verdict: Verdict | None = None, *, recorded: bool = True
+    ) -> StatusReport:
+        run = RunStatus(7, "completed", "success", "https://example.invalid/run/7", verdict)
+        secret = SecretStatus("REGISTRY_PAT", "org", True, "selected", name != "acme/b")
+        return StatusReport(name, "main", Plan() if recorded else None, WorkflowStatus(CALLER, state, drift), (secret,), None, run)
+
+    failed = Verdict(False, [Reason(ReasonCode.MISSES_ON_ATTEMPT_2, "attempt 2 rebuilt [bold]RUN make[/bold]")])
+    rows = (
+        RepoRow("acme/a", "onboarded", report("acme/a", WorkflowState.CURRENT, verdict=Verdict(True, hits=4))),
+        RepoRow("acme/b", "drifted", report("acme/b", WorkflowState.DRIFTED, ("[red]tags",), failed)),
+        RepoRow("acme/c", "missing", report("acme/c", WorkflowState.MISSING, recorded=False)),
+        RepoRow("acme/d", "unreadable", None, "reading acme/d refused (403)"),
+    )
+    picture = OrgStatus(
+        "acme",
+        rows,
+        (("acme/old", "archived"),),
+        (Coverage("secret", "REGISTRY_PAT", True, "selected", ("acme/a", "acme/b"), ("acme/b",)),),
+    )
+    plain = status_org_cmd._plain(picture)
+    assert "acme/a  onboarded   run 7: success, cache passed (4 hits)" in plain
+    assert (
+        "caller differs: [red]tags; cannot read REGISTRY_PAT  run 7: success, cache FAILED: attempt 2 rebuilt [bold]RUN make[/bold]"
+        in plain
+    )
+    assert "acme/d  unreadable  reading acme/d refused (403)" in plain
+    assert "not selected, so their builds cannot read it: acme/b" in plain
+    assert "4 repositories of acme: 1 onboarded, 1 drifted, 1 missing, 1 unreadable" in plain and "left out: 1 archived" in plain
+
+    screen = io.StringIO()
+    console = Console(file=screen, width=200, force_terminal=False)
+    status_org_cmd._table(picture, console)
+    shown = screen.getvalue()
+    assert "[red]tags" in shown and "[bold]RUN make[/bold]" in shown and "│ acme/b" in shown and "left out: 1 archived" in shown

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.app.options import StatusOptions
 from wizard.app.sessions import connect_port, find_credential
 from wizard.app.status_cache import StatusCache, cache_path
 from wizard.app.user_config import user_settings
-from wizard.commands.status_cmd import run_json, run_line
+from wizard.commands.status_cmd import run_json
 from wizard.core.repo_filter import check_filter, left_out_note
 from wizard.engine.port import GitHubPort
 from wizard.engine.status_org import DRIFTED, MISSING, ONBOARDED, UNREADABLE, UNRECORDED, Coverage, OrgStatus, RepoRow, read_org_status
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STATES = (ONBOARDED, DRIFTED, MISSING, UNRECORDED, UNREADABLE)
 
@@ -48,7 +51,9 @@ def run_status_org(options: StatusOptions) -> int:
         json.dump(org_json(status), sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif sys.stdout.isatty():
-        _table(status)
+        from rich.console import Console
+
+        _table(status, Console(file=sys.stdout))
     else:
         sys.stdout.write(_plain(status))
     return EXIT_OK if status.healthy else EXIT_VALIDATION_FAILED
@@ -119,9 +124,19 @@ def _detail(row: RepoRow) -> str:
 
 
 def _last_build(row: RepoRow) -> str:
-    if row.report is None or not row.report.onboarded:
-        return ""
-    return run_line(row.report.last_run)
+    """The newest build in a few words (`status --repo` says more): its outcome and the cache verdict when judged."""
+    run = row.report.last_run if row.report is not None and row.report.onboarded else None
+    if run is None:
+        return "" if row.report is None or not row.report.onboarded else "no build yet"
+    line = f"run {run.id}: {run.conclusion or run.status}"
+    if run.verdict is not None:
+        verdict = run.verdict
+        line += (
+            f", cache passed ({verdict.hits} hits)"
+            if verdict.passed
+            else f", cache FAILED: {verdict.reasons[0].text if verdict.reasons else '?'}"
+        )
+    return line
 
 
 def _coverage_line(c: Coverage) -> str:
@@ -160,8 +175,7 @@ def _plain(status: OrgStatus) -> str:
     return "\n".join(out) + "\n"
 
 
-def _table(status: OrgStatus) -> None:
-    from rich.console import Console
+def _table(status: OrgStatus, console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -171,7 +185,6 @@ def _table(status: OrgStatus) -> None:
         table.add_column(column, overflow="fold")
     for row in status.rows:
         table.add_row(Text(row.repo), Text(row.state, style=colours[row.state]), Text(_detail(row)), Text(_last_build(row)))
-    console = Console(file=sys.stdout)
     console.print(table)
     for c in status.coverage:
         console.print(Text(_coverage_line(c), style="red" if c.missing else ""))

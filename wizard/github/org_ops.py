@@ -61,26 +61,30 @@ def _next_page(link: str | None) -> str | None:
 class OrgOps(AdapterBase):
     _conditional: MutableMapping[str, Any]
 
-    def _get_kept(self, url: str, counted: str) -> tuple[bool, Any]:
+    def _get_kept(self, url: str, counted: str, *, conditional: bool = True) -> tuple[bool, Any]:
         """GET `url` with the ETag kept for it: (True, the reply) when it changed, (False, what was kept) on a 304."""
-        kept = self._conditional.get(url)
+        kept = self._conditional.get(url) if conditional else None
         self.stats[counted] = self.stats.get(counted, 0) + 1
         reply = self._api.request("GET", url, headers={"If-None-Match": kept[0]} if kept else None)
         if reply.status == 304 and kept:
             self.stats[counted + "_not_modified"] = self.stats.get(counted + "_not_modified", 0) + 1
-            return False, kept
+            return False, (kept, reply.headers)
         return True, reply
 
     def _pages(self, url: str | None) -> Iterator[list[dict[str, Any]]]:
         while url:
             changed, got = self._get_kept(url, "listing_pages")
+            if not changed:
+                (_, rows, following), headers = got
+                if "link" in headers:
+                    following = _next_page(headers["link"])  # the org may have grown a page behind an unchanged one
+                elif following is None and len(rows) >= PER_PAGE:
+                    changed, got = self._get_kept(url, "listing_pages", conditional=False)  # a full last page: look again
             if changed:
                 rows = [_slim_repo(item) for item in got.data]
                 following = _next_page(got.headers.get("link"))
                 if got.headers.get("etag"):
                     self._conditional[url] = [got.headers["etag"], rows, following]
-            else:
-                rows, following = got[1], got[2]
             yield rows
             url = following
 
@@ -97,7 +101,7 @@ class OrgOps(AdapterBase):
         def fetch() -> dict[str, Any] | None:
             changed, got = self._get_kept(url, "run_lists")
             if not changed:
-                return got[1]  # type: ignore[no-any-return]
+                return got[0][1]  # type: ignore[no-any-return]
             runs = got.data.get("workflow_runs") or []
             newest = {k: runs[0].get(k) for k in RUN_FIELDS} if runs else None
             if got.headers.get("etag"):

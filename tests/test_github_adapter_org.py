@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.github_adapter_helpers import HELLO_PATH, ORG, REPO, gh, hello, logged  # noqa: F401 - fixtures
+from tests.sandbox_client import Client
 from wizard.github import connect
 from wizard.github.org_ops import LISTED_FIELDS
 
@@ -60,6 +61,9 @@ def test_the_newest_run_is_read_by_the_workflows_file_name_and_kept_for_a_304(gh
     assert gh.newest_run(REPO, HELLO_PATH) is None  # a workflow without runs
     first = gh.dispatch(REPO, hello, "main")
     second = gh.dispatch(REPO, hello, "main")
+    client = Client(sandbox.base_url, sandbox.token)
+    for run_id in (first, second):
+        client.wait_run(REPO, run_id)  # finished: the run list does not change between the two reads below
     newest = gh.newest_run(REPO, HELLO_PATH)
     assert newest is not None and newest.id == second != first
     assert gh.newest_run(REPO, HELLO_PATH) == newest

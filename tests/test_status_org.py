@@ -174,6 +174,7 @@ def test_a_repo_missing_from_a_selected_secrets_list_shows_in_coverage(sandbox, 
     assert f"not selected, so their builds cannot read it: {dropped}" in plain
     assert f"{dropped}" in plain and "cannot read REGISTRY_PAT" in plain
     assert "3 repositories of BrikByte-Studios: 3 onboarded" in plain and "left out: 2 excluded by --exclude" in plain
+    assert leaks_in({"json": out, "plain": plain}, [sandbox.token, env["PAT_FOR_LEAK_SCAN"]]) == []
 
 
 @pytest.mark.slow

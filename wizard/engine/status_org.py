@@ -7,7 +7,8 @@ Each repository's status is status.py's, read with `OrgReads` instead of the por
 - a repository whose listing shows nothing pushed since the last status (status_memory.py) is not read again: its
   answers file and caller are the ones kept; its newest run is one conditional read (a 304 when it did not move);
 - a judged run's verdict is kept by run: its logs are read once.
-So an onboarded repository costs three requests the first time (answers file, caller, newest run) and one the next.
+So an onboarded repository costs three requests the first time (answers file, caller, newest run) and one the next;
+one never onboarded costs its onboarding pull request's lookup besides (a pull request can close without a push).
 """
 
 from __future__ import annotations

@@ -85,6 +85,7 @@ def test_status_org_lists_the_fleet_onboarded_and_the_hand_edited_repo_drifted(s
     report = json.loads(out)
     rows = by_repo(report)
     assert set(rows) == {f"{DEFAULT_ORG}/{n}" for n in names} | OTHERS
+    assert {r for r, row in rows.items() if row["onboarded"]} == {f"{DEFAULT_ORG}/{n}" for n in names}  # the 20
     onboarded = {r for r, row in rows.items() if row["state"] == "onboarded"}
     assert onboarded == {f"{DEFAULT_ORG}/{n}" for n in names} - {edited}
     assert rows[edited]["state"] == "drifted" and rows[edited]["drift"] == ["cache_enabled"]

@@ -77,6 +77,7 @@ def _row_json(row: RepoRow) -> dict[str, Any]:
     return {
         "repo": row.repo,
         "state": row.state,
+        "onboarded": report is not None and report.onboarded,  # answers recorded: a drifted repository is onboarded too
         "healthy": row.healthy,
         "workflow": None if report is None else {"path": report.workflow.path, "state": str(report.workflow.state)},
         "drift": [] if report is None else list(report.workflow.drift),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
 from wizard.cli_app_flags import add_app_flags
-from wizard.cli_fleet import add_fleet_parser, fleet_options
+from wizard.cli_fleet import add_fleet_parser, add_selection_flags, fleet_options
 from wizard.cli_help import parser_help
 from wizard.cli_rotate import add_rotate_parser
 from wizard.errors import InputError, WizardError
@@ -132,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
         **parser_help("status"),
     )
     status.add_argument("--repo", dest="status_repo", metavar="OWNER/NAME", help="repository (default: the current directory's origin)")
+    add_selection_flags(status, "status_", "instead of one repository: every repository of ORG (archived ones and forks left out)")
+    status.add_argument(
+        "--no-cache",
+        dest="status_no_cache",
+        action="store_true",
+        help="with --org: read everything again and keep nothing for the next run",
+    )
     status.add_argument("--api-url", dest="status_api_url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
     status.add_argument("--token-env", dest="status_token_env", metavar="VAR", help="read the admin token from this environment variable")
     add_app_flags(status, "status_")
@@ -328,7 +335,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         app_key = Path(key) if key else None
         return run_status(
             o.StatusOptions(
-                args.status_repo, args.status_api_url, args.status_token_env, args.json, getattr(args, "status_app_id", None), app_key
+                args.status_repo,
+                args.status_api_url,
+                args.status_token_env,
+                args.json,
+                getattr(args, "status_app_id", None),
+                app_key,
+                org=args.status_org,
+                topics=tuple(args.status_topic or ()),
+                exclude=tuple(args.status_exclude or ()),
+                no_cache=args.status_no_cache,
             )
         )
     if command == "rotate":

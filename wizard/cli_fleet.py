@@ -1,4 +1,5 @@
-"""`brik-onboard fleet plan|apply FILE`: its arguments (kept light: the command's code loads when it runs)."""
+"""`brik-onboard fleet plan|apply FILE | --org ORG`: its arguments (kept light: the command's code loads when it runs),
+and the selection flags `status --org` shares."""
 
 from __future__ import annotations
 
@@ -6,6 +7,26 @@ import argparse
 from typing import Any
 
 from wizard.cli_help import parser_help
+
+
+def add_selection_flags(p: argparse.ArgumentParser, prefix: str, org_help: str | None = None) -> None:
+    """--topic and --exclude (and --org when `org_help` is given): which repositories of an org are selected."""
+    if org_help is not None:
+        p.add_argument("--org", dest=prefix + "org", metavar="ORG", help=org_help)
+    p.add_argument(
+        "--topic",
+        dest=prefix + "topic",
+        action="append",
+        metavar="TOPIC",
+        help="with --org: only repositories with this topic (repeatable: all of them)",
+    )
+    p.add_argument(
+        "--exclude",
+        dest=prefix + "exclude",
+        action="append",
+        metavar="PATTERN",
+        help="with --org: leave out repositories whose name (or owner/name) matches this shell glob (repeatable)",
+    )
 
 
 def add_fleet_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,8 +37,14 @@ def add_fleet_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         ("apply", "onboard every repository of FILE; a re-run picks up where the last one stopped"),
     ):
         p = fleet_sub.add_parser(name, help=text, **parser_help(f"fleet {name}"))
-        p.add_argument("fleet_file", metavar="FILE", help="the fleet file (YAML; `brik-onboard schema --fleet`)")
-        p.add_argument("--org", dest="fleet_org", metavar="ORG", help="the owner of repositories named without one")
+        p.add_argument("fleet_file", nargs="?", metavar="FILE", help="the fleet file (YAML; `brik-onboard schema --fleet`)")
+        p.add_argument(
+            "--org",
+            dest="fleet_org",
+            metavar="ORG",
+            help="with FILE: the owner of repositories named without one; without: every repository of ORG (archived ones and forks left out)",
+        )
+        add_selection_flags(p, "fleet_")
         p.add_argument("--token-env", dest="fleet_token_env", metavar="VAR", help="read the admin token from this environment variable")
         p.add_argument("--json", action="store_true", help="one JSON object per line for each repository's outcome")
         p.add_argument("--concurrency", type=int, default=4, metavar="N", help="repositories worked on at once (default 4)")
@@ -52,8 +79,10 @@ def fleet_options(args: Any) -> Any:
     apply = args.fleet_command == "apply"
     return FleetCommandOptions(
         command=args.fleet_command,
-        file=Path(args.fleet_file),
+        file=Path(args.fleet_file) if args.fleet_file else None,
         org=args.fleet_org,
+        topics=tuple(args.fleet_topic or ()),
+        exclude=tuple(args.fleet_exclude or ()),
         token_env=args.fleet_token_env,
         json=args.json,
         concurrency=args.concurrency,

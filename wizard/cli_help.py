@@ -35,6 +35,7 @@ repos:
     files: {Dockerfile: "FROM alpine:3.20\\n"}
     dir: ./svc                         # relative to the seed file
     topics: [node]
+    archived: false                    # true: read-only; fork: true too
 fleet:                                 # acme/svc-001 .. acme/svc-200
   {count: 200, template: ./svc, prefix: svc-, org: acme, topics: [node]}
                                        # no template: the sample service
@@ -204,15 +205,20 @@ COMMANDS: dict[str, CommandHelp] = {
     ),
     "status": CommandHelp(
         "Is the repository onboarded and healthy? Reads the caller workflow, the registry secrets and variable, and "
-        "the last validation build from GitHub, and says what to do next. Writes nothing.",
+        "the last validation build from GitHub, and says what to do next. Writes nothing. With --org, every "
+        "repository of the org that --topic and --exclude select (archived ones and forks left out) in one table: "
+        "onboarded, drifted (the keys), missing or unrecorded, the last cache verdict, and the repositories an org "
+        "secret or variable with selected visibility leaves out. What it read is kept under $XDG_CACHE_HOME (no "
+        "secret) so that the next one reads no file of a repository nothing was pushed to; --no-cache reads all again.",
         (
             ("brik-onboard status", "the repository of the current directory"),
             ("brik-onboard status --repo BrikByte-Studios/orders-api --json", "another repository, as JSON"),
+            ("brik-onboard status --org BrikByte-Studios --topic node --exclude 'legacy-*'", "the org's node services in one table"),
         ),
         (
-            (0, "onboarded and healthy"),
-            (1, "not onboarded, drifted from the answers, or a secret missing"),
-            (2, None),
+            (0, "onboarded and healthy (with --org: every selected repository)"),
+            (1, "not onboarded, drifted from the answers, or a secret missing (with --org: any selected repository)"),
+            (2, "usage or input error (with --org: also when nothing is selected)"),
             (3, None),
         ),
     ),
@@ -236,27 +242,39 @@ COMMANDS: dict[str, CommandHelp] = {
         ),
     ),
     "fleet": CommandHelp(
-        "Many repositories in one run: each one of a fleet file goes through the same steps as `apply`, a few at "
-        "a time, with the writes of all of them paced to GitHub's secondary limit (80 a minute by default) and "
+        "Many repositories in one run: each one of a fleet file (or, with no file, each repository of --org that "
+        "--topic and --exclude select, with the defaults; archived ones and forks left out) goes through the same "
+        "steps as `apply`, a few at a time, with the writes of all of them paced to GitHub's secondary limit (80 a minute by default) and "
         "one rate limit pausing them all. Progress is kept in one file: a re-run picks up where the last one stopped.",
         (
             ("brik-onboard fleet plan fleet.yml", "what every repository would change, and how long the writes take"),
             ("brik-onboard fleet apply fleet.yml --yes --json", "onboard them all; one JSON line per repository"),
+            ("brik-onboard fleet plan --org BrikByte-Studios --topic node --exclude 'legacy-*'", "no file: select them from GitHub"),
         ),
         ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
     ),
     "fleet plan": CommandHelp(
-        "Check every repository of FILE as `plan` would and count the writes each needs; nothing is written.",
-        (("brik-onboard fleet plan fleet.yml --json", "one JSON line per repository, then the totals"),),
-        ((0, "every repository checked"), (2, None), (3, "some repositories could not be checked")),
+        "Check every repository of FILE (or those --org, --topic and --exclude select) as `plan` would and count the "
+        "writes each needs; nothing is written.",
+        (
+            ("brik-onboard fleet plan fleet.yml --json", "one JSON line per repository, then the totals"),
+            ("brik-onboard fleet plan --org BrikByte-Studios --topic node", "the org's repositories with the topic node"),
+        ),
+        (
+            (0, "every repository checked"),
+            (2, "usage or input error (also: neither FILE nor --org, or nothing selected)"),
+            (3, "some repositories could not be checked"),
+        ),
     ),
     "fleet apply": CommandHelp(
-        "Onboard every repository of FILE. Org-level secrets and variables shared with selected repositories are "
+        "Onboard every repository of FILE (or, with no FILE, those --org, --topic and --exclude select, with the "
+        "defaults; progress then in fleet-ORG.state.json). Org-level secrets and variables shared with selected repositories are "
         "set once for all of them. A repository that fails is reported and the others go on; one done in an "
         "earlier run with the same progress file is not touched again.",
         (
             ("brik-onboard fleet apply fleet.yml --yes --validate sample:2", "validate the build of two of them"),
             ("brik-onboard fleet apply fleet.yml --yes --validate none --concurrency 8", "no builds, more at once"),
+            ("brik-onboard fleet apply --org BrikByte-Studios --topic node --yes", "no file: the org's node services, the defaults"),
         ),
         ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
     ),

@@ -118,12 +118,16 @@ class StatusOptions:
     json: bool = False
     app_id: str | None = None
     app_key_file: Path | None = None
+    org: str | None = None  # every selected repository of this org instead of one
+    topics: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    no_cache: bool = False
 
 
 @dataclass(frozen=True)
 class FleetCommandOptions:
     command: str  # plan | apply
-    file: Path
+    file: Path | None  # None: the repositories are selected from GitHub (--org, --topic, --exclude)
     org: str | None = None
     token_env: str | None = None
     json: bool = False
@@ -136,3 +140,5 @@ class FleetCommandOptions:
     replace_secrets: bool = False
     secrets_from_stdin: bool = False
     poll_interval_s: float = 5.0
+    topics: tuple[str, ...] = ()  # with no file: --topic, --exclude
+    exclude: tuple[str, ...] = ()

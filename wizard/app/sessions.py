@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
 
 from wizard.app.options import AnswerSource, Connection
 from wizard.app.run_lock import RunLock, locks_dir
@@ -46,18 +47,21 @@ def find_credential(
     return app
 
 
-def connect_port(api_url: str | None, credential: Token | AppCredentials, *, org: str | None = None) -> GitHubPort:
-    """The GitHub port; a GitHub App talks as its installation on `org` (the repository's owner)."""
+def connect_port(
+    api_url: str | None, credential: Token | AppCredentials, *, org: str | None = None, conditional: MutableMapping[str, Any] | None = None
+) -> GitHubPort:
+    """The GitHub port; a GitHub App talks as its installation on `org` (the repository's owner). `conditional`: what
+    the port keeps for its conditional reads (wizard/app/status_cache.py)."""
     from wizard.github import connect  # PyGithub is imported only when a command talks to GitHub
 
     check_api_url(api_url)
     if isinstance(credential, Token):
-        return connect(api_url, credential.value)
+        return connect(api_url, credential.value, conditional=conditional)
     if not org:
         raise InputError(f"GitHub App {credential.app_id}: which organisation's installation to use is not known", "pass --repo OWNER/NAME")
     from wizard.github.app_auth import app_installation
 
-    return connect(api_url, app_installation(api_url, credential.app_id, credential.private_key, org))
+    return connect(api_url, app_installation(api_url, credential.app_id, credential.private_key, org), conditional=conditional)
 
 
 def credential_secrets(credential: Token | AppCredentials) -> tuple[tuple[str, ...], str | None]:

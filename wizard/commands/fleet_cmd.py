@@ -1,4 +1,4 @@
-"""`brik-onboard fleet plan|apply FILE`: the plain and JSON faces of a fleet run (wizard/engine/fleet.py)."""
+"""`brik-onboard fleet plan|apply FILE | --org ORG`: the plain and JSON faces of a fleet run (wizard/engine/fleet.py)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ import json
 import sys
 from typing import Any
 
+from wizard.app.fleet_selection import default_state_path, fleet_spec
 from wizard.app.fleet_sessions import fleet_session_maker
 from wizard.app.options import Connection, FleetCommandOptions
 from wizard.app.sessions import read_stdin_if
-from wizard.core.fleet_spec import MAX_FLEET_BYTES, load_fleet
 from wizard.core.pacing import Pacer
 from wizard.engine.fleet import FleetEvent, FleetOptions, FleetResult, FleetRunner, RepoFinished, RepoStarted, parse_validate
 from wizard.engine.fleet_state import DONE, FAILED, REFUSED, VALIDATION_FAILED, FleetStore
 from wizard.errors import EXIT_GITHUB_REFUSED, EXIT_OK, EXIT_VALIDATION_FAILED, InputError
-from wizard.fsutil import read_text_file
 
 
 def run_fleet(o: FleetCommandOptions) -> int:
@@ -29,14 +28,16 @@ def run_fleet(o: FleetCommandOptions) -> int:
         parse_validate(o.validate)
     except ValueError as exc:
         raise InputError(f"--validate {o.validate!r} is not a choice", str(exc)) from None
-    spec = load_fleet(read_text_file(o.file, "fleet file", MAX_FLEET_BYTES), str(o.file), org=o.org)
+    spec, left_out = fleet_spec(o)  # the FILE's repositories, or those --org/--topic/--exclude select
+    if left_out:
+        print(left_out, file=sys.stderr)
     apply = o.command == "apply"
     if apply and not o.yes:
         raise InputError(
             f"fleet apply writes to {len(spec.repos)} repositories and asks nothing on the way",
             "check them with `fleet plan`, then pass --yes",
         )
-    state_path = o.state_file or o.file.with_name(o.file.stem + ".state.json")
+    state_path = o.state_file or default_state_path(o)
     store = FleetStore(state_path if apply else None)
     pacer = Pacer(o.writes_per_minute)
     stdin_text = read_stdin_if(o.secrets_from_stdin)

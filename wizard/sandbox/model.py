@@ -166,6 +166,8 @@ class Repo:
     default_workflow_permissions: str = "read"
     can_approve_pull_request_reviews: bool = False
     topics: list[str] = field(default_factory=list)
+    archived: bool = False  # read-only: every write is refused (api.find_repo)
+    fork: bool = False  # only a seed makes one: the listing's type=forks|sources tells them apart
 
     @property
     def full_name(self) -> str:

@@ -154,7 +154,11 @@ def repo_status(reads: StatusReads, repo: RepoInfo, *, pull_when_onboarded: bool
 
 def _resolve_with_build_secrets(reads: StatusReads, repo: RepoInfo, recorded: Plan) -> ResolvedPlan:
     """The recorded answers with the build secrets the Dockerfile on the default branch mounts (their secrets are
-    checked and the caller passes them); without them when the Dockerfile cannot be read or they cannot be passed."""
+    checked and the caller passes them); without them when the Dockerfile cannot be read or they cannot be passed.
+    Only the container builder passes build secrets: with any other the Dockerfile is not read (a request saved on
+    every repository of an org's status)."""
+    if recorded.builder != "container":
+        return resolve(recorded)
     found = reads.file(repo, recorded.dockerfile.removeprefix("./"))
     try:
         needed = needed_build_secrets(parse_dockerfile(found.text), recorded.target) if found is not None else ()

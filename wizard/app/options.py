@@ -136,3 +136,5 @@ class FleetCommandOptions:
     replace_secrets: bool = False
     secrets_from_stdin: bool = False
     poll_interval_s: float = 5.0
+    app_id: str | None = None
+    app_key_file: Path | None = None

@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from wizard.app.flag_questioner import FlagQuestioner
+from wizard.app.github_login import GitHubLogin, open_login
 from wizard.app.options import RotateOptions
-from wizard.app.sessions import connect_port, credential_secrets, credential_source, find_credential, read_stdin_if
+from wizard.app.sessions import find_credential, read_stdin_if
 from wizard.app.user_config import user_settings
-from wizard.app_credentials import AppCredentials
 from wizard.commands.apply_cmd import verdict_json
-from wizard.credentials import Token
 from wizard.engine.events import Event, VerdictReady
 from wizard.engine.port import GitHubPort
 from wizard.engine.rotate import RotateRequest, RotateTarget, locate, rotate
@@ -45,8 +44,9 @@ def run_rotate(o: RotateOptions) -> int:
     repo = o.repo or _origin_repo()
     settings = user_settings(environ)
     api_url = o.api_url or settings.get("api_url")
-    token = find_credential(api_url, token_env=o.token_env, app_id=o.app_id, app_key_file=o.app_key_file, environ=environ)
-    port = connect_port(api_url, token, org=repo.partition("/")[0])
+    credential = find_credential(api_url, token_env=o.token_env, app_id=o.app_id, app_key_file=o.app_key_file, environ=environ)
+    login = open_login(api_url, credential, org=repo.partition("/")[0])
+    port = login.port()
     renderer = TextRenderer(sys.stderr if o.json else sys.stdout)
     verdicts: list[VerdictReady] = []
 
@@ -58,15 +58,14 @@ def run_rotate(o: RotateOptions) -> int:
     target = locate(port, RotateRequest(repo, o.scope, o.environment))
     if settings.get("secret_env"):  # where the new value is read from is the user's setting, never the repo's
         target = replace(target, plan=target.plan.updated(secret_env=settings["secret_env"]))
-    known, admin = credential_secrets(token)
-    secrets = SecretSource(target.plan, environ, stdin_values, questioner, extra_known=known, admin_token=admin)
+    secrets = SecretSource(target.plan, environ, stdin_values, questioner, more_known=login.known_values, admin_token=login.admin_token)
     try:
         rotate(port, target, secrets, questioner, emit)
     except Cancelled:
         if o.json:
             _print_json(target, rotated=False, verdict=None)
         raise
-    passed = _validate(o, port, token, target, secrets, questioner, emit) if o.validate else None
+    passed = _validate(o, port, login, target, secrets, questioner, emit) if o.validate else None
     if o.json:
         _print_json(target, rotated=True, verdict=verdicts[-1] if verdicts else None)
     return EXIT_VALIDATION_FAILED if passed is False else EXIT_OK
@@ -80,7 +79,7 @@ def _origin_repo() -> str:
 def _validate(
     o: RotateOptions,
     port: GitHubPort,
-    token: Token | AppCredentials,
+    login: GitHubLogin,
     target: RotateTarget,
     secrets: SecretSource,
     questioner: FlagQuestioner,
@@ -98,7 +97,7 @@ def _validate(
         emit=emit,
         store=store,
         state=store.load(plan.repo),
-        token_source=credential_source(token),
+        token_source=login.source,
         options=Options(force_validation=True, poll_interval_s=o.poll_interval_s),
     )
     Engine(session, validate_only_steps()).run()

@@ -15,7 +15,7 @@ from wizard.engine.port import TokenInfo
 from wizard.errors import GitHubRefused
 from wizard.github.action_ops import ActionOps, download_session
 from wizard.github.answer_guard import guard
-from wizard.github.app_auth import InstallationAuth
+from wizard.github.app_auth import InstallationAuth, InstallationTokens
 from wizard.github.base import AdapterBase, quote
 from wizard.github.refusal import scopes_from_header
 from wizard.github.repo_ops import RepoOps
@@ -97,7 +97,7 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
     def __init__(
         self,
         api_url: str,
-        token: str | InstallationAuth,
+        token: str | InstallationTokens,
         *,
         retries: int = 5,
         poll_etag: bool = True,
@@ -106,12 +106,10 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
         lost_answer_grace_s: float = 60.0,
         pacer: Pacer | None = None,
     ) -> None:
-        """`token`: the admin token, or a GitHub App installation's auth (app_auth.py), whose tokens PyGithub
-        renews as they expire."""
+        """`token`: the admin token, or a GitHub App installation's tokens (app_auth.py: made and renewed as they
+        expire, shared with the run's other adapters)."""
         stats = dict.fromkeys(STAT_KEYS, 0)
-        app = token if isinstance(token, InstallationAuth) else None
-        if app is not None:
-            app.count_into(stats)
+        app = InstallationAuth(token, stats) if isinstance(token, InstallationTokens) else None
         gh = _github(api_url, app or CountingToken(str(token), stats), retries, max_wait, stats, pacer)
         super().__init__(
             gh,
@@ -123,7 +121,7 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
             stats=stats,
             lost_answer_grace_s=lost_answer_grace_s,
             kind=INSTALLATION if app is not None else None,
-            sensitive=app.secrets if app is not None else None,
+            sensitive=app.tokens.secrets if app is not None else None,
         )
         self._retries = retries
         self._max_wait = max_wait
@@ -170,7 +168,7 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
 
 def connect(
     api_url: str | None,
-    token: str | InstallationAuth,
+    token: str | InstallationTokens,
     *,
     retries: int = 5,
     poll_etag: bool = True,

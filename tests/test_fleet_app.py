@@ -13,8 +13,8 @@ from tests.app_keys import APP_ID, shared_key_pair
 from tests.engine_helpers import clear_request_log, leaks_in, live_state, request_log, run_brik
 from tests.test_fleet import fleet_file, lines, seed_fleet
 from tests.test_fleet import writes as applied_writes
-from wizard.app.fleet_sessions import fleet_session_maker
 from wizard.app.flag_questioner import FlagQuestioner
+from wizard.app.fleet_sessions import fleet_session_maker
 from wizard.app.options import AnswerSource, Connection
 from wizard.app.sessions import build_session
 from wizard.core.fleet_spec import load_fleet
@@ -133,7 +133,13 @@ def test_installation_tokens_are_values_the_leak_audit_knows(app_sandbox, tmp_pa
     sessions = [make(entry, Options(), lambda _event: None) for entry in spec.repos]
     source = AnswerSource(flags={"repo": f"{DEFAULT_ORG}/{names[0]}", "api_url": app_sandbox.base_url})
     one = build_session(
-        source, connection, FlagQuestioner(yes=True, interactive=False), lambda _e: None, options=Options(), environ=NO_TOKEN, run_lock=False
+        source,
+        connection,
+        FlagQuestioner(yes=True, interactive=False),
+        lambda _e: None,
+        options=Options(),
+        environ=NO_TOKEN,
+        run_lock=False,
     )
     for session in (*sessions, one):
         assert shared_key_pair()[0] in session.secrets.known_values()

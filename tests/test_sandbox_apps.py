@@ -168,7 +168,9 @@ def test_installation_tokens_share_their_installations_content_write_window(app_
     second, _ = installation_token(app_sandbox)
 
     def create(token: str, n: int) -> requests.Response:
-        return call(app_sandbox, "POST", f"/repos/{ORG}/example-node-api/actions/variables", token, {"name": f"V{n}", "value": "x"}, "token")
+        return call(
+            app_sandbox, "POST", f"/repos/{ORG}/example-node-api/actions/variables", token, {"name": f"V{n}", "value": "x"}, "token"
+        )
 
     assert [create(first, 1).status_code, create(first, 2).status_code] == [201, 201]
     refused = create(second, 3)

@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable, Mapping
 
 from wizard.app.flag_questioner import FlagQuestioner
-from wizard.app.options import Connection
 from wizard.app.github_login import open_login
+from wizard.app.options import Connection
 from wizard.app.run_lock import RunLock, locks_dir
 from wizard.app.sessions import find_credential
 from wizard.app.user_config import user_settings
@@ -87,4 +87,3 @@ def fleet_session_maker(
         )
 
     return make
-

@@ -87,8 +87,11 @@ class ValidateStep(Step):
         if first.conclusion == "success":
             if not s.state.rerun_requested:
                 assert s.repo is not None  # the repository step ran first
-                # At debug level Kaniko logs why a cache read failed: a refused read is then told from a miss.
-                s.port.rerun(s.repo.full_name, run.id, debug_logging=True)
+                # A second attempt already there is ours: an earlier run re-ran the build and stopped before it could
+                # note so (re-running again would make attempt 3, while the verdict compares 1 and 2).
+                if run.run_attempt < 2:
+                    # At debug level Kaniko logs why a cache read failed: a refused read is then told from a miss.
+                    s.port.rerun(s.repo.full_name, run.id, debug_logging=True)
                 s.state.rerun_requested = True
                 s.save_state()
             _, jobs = self._wait(s, run.id, 2)

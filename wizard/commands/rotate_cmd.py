@@ -41,6 +41,10 @@ def run_rotate(o: RotateOptions) -> int:
     environ = dict(os.environ)
     stdin_text = read_stdin_if(o.secrets_from_stdin)
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
+    if o.org:
+        from wizard.commands.rotate_org_cmd import run_rotate_org
+
+        return run_rotate_org(o, questioner, environ, stdin_values)
     repo = o.repo or _origin_repo()
     settings = user_settings(environ)
     api_url = o.api_url or settings.get("api_url")
@@ -65,7 +69,7 @@ def run_rotate(o: RotateOptions) -> int:
         if o.json:
             _print_json(target, rotated=False, verdict=None)
         raise
-    passed = _validate(o, port, login, target, secrets, questioner, emit) if o.validate else None
+    passed = _validate(o, port, login, target, secrets, questioner, emit) if o.validate not in (None, "none") else None
     if o.json:
         _print_json(target, rotated=True, verdict=verdicts[-1] if verdicts else None)
     return EXIT_VALIDATION_FAILED if passed is False else EXIT_OK
@@ -98,7 +102,7 @@ def _validate(
         store=store,
         state=store.load(plan.repo),
         token_source=login.source,
-        options=Options(force_validation=True, poll_interval_s=o.poll_interval_s),
+        options=Options(force_validation=True, fresh_build=True, poll_interval_s=o.poll_interval_s),
     )
     Engine(session, validate_only_steps()).run()
     return session.verdict_passed
@@ -106,7 +110,7 @@ def _validate(
 
 def _print_json(target: RotateTarget, *, rotated: bool, verdict: VerdictReady | None) -> None:
     out: dict[str, Any] = {
-        "repo": target.repo.full_name,
+        "repo": target.repo.full_name if target.repo else None,
         "secret": target.secret,
         "level": target.level,
         "environment": target.environment,

@@ -26,6 +26,13 @@ class RepoOps(AdapterBase):
     def get_repo(self, full_name: str) -> RepoInfo:
         return self._read(f"reading {full_name}", lambda: convert.repo_info(self._repo(full_name).complete()))
 
+    def org_repos(self, org: str) -> tuple[RepoInfo, ...]:
+        """GET /orgs/{org}/repos, every page (100 a page): the listing carries what RepoInfo holds, so no repository
+        is read on its own."""
+        return self._read(
+            f"listing the repositories of {org}", lambda: tuple(convert.repo_info(r) for r in self._gh.get_organization(org).get_repos())
+        )
+
     def get_file(self, full_name: str, path: str, ref: str | None = None) -> FileInfo | None:
         action = f"reading {path} in {full_name}"
 

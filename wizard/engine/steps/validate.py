@@ -191,7 +191,7 @@ class ValidateStep(Step):
         # makes attempt 3, while the verdict compares attempts 1 and 2, so a new validation dispatches a fresh build.
         pushed = [
             r
-            for r in s.port.find_runs(repo, workflow_id, event="push", head_sha=head)
+            for r in (() if s.options.fresh_build else s.port.find_runs(repo, workflow_id, event="push", head_sha=head))
             if r.run_attempt == 1 and r.id != s.state.validated_run
         ]
         if pushed:

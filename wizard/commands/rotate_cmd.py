@@ -21,6 +21,7 @@ from wizard.app.sessions import find_credential, read_stdin_if
 from wizard.app.user_config import user_settings
 from wizard.commands.apply_cmd import verdict_json
 from wizard.engine.events import Event, VerdictReady
+from wizard.engine.fleet import parse_validate
 from wizard.engine.port import GitHubPort
 from wizard.engine.rotate import RotateRequest, RotateTarget, locate, rotate
 from wizard.engine.runner import Cancelled, Engine
@@ -28,7 +29,7 @@ from wizard.engine.secret_values import SecretSource, parse_stdin_secrets
 from wizard.engine.session import Options, Session
 from wizard.engine.state import StateStore
 from wizard.engine.steps import validate_only_steps
-from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, NonInteractiveError
+from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError, NonInteractiveError
 from wizard.localrepo import origin_repo
 from wizard.text.events import TextRenderer
 
@@ -41,6 +42,11 @@ def run_rotate(o: RotateOptions) -> int:
     environ = dict(os.environ)
     stdin_text = read_stdin_if(o.secrets_from_stdin)
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
+    if o.validate is not None:
+        try:
+            parse_validate(o.validate)
+        except ValueError as exc:
+            raise InputError(f"--validate {o.validate!r} is not a choice", str(exc)) from None
     if o.org:
         from wizard.commands.rotate_org_cmd import run_rotate_org
 

@@ -31,7 +31,6 @@ from wizard.engine.fleet import (
     FleetRunner,
     RepoEvent,
     RepoFinished,
-    parse_validate,
     validated_repos,
 )
 from wizard.engine.fleet_state import FleetStore
@@ -54,11 +53,7 @@ def run_rotate_org(o: RotateOptions, questioner: FlagQuestioner, environ: Mappin
             "--org rotates the organization's secret: it takes no --repo, --environment or --scope environment",
             "pass --org ORG alone, or --repo OWNER/NAME for the secret one repository reads",
         )
-    mode = o.validate or "none"
-    try:
-        parse_validate(mode)
-    except ValueError as exc:
-        raise InputError(f"--validate {mode!r} is not a choice", str(exc)) from None
+    mode = o.validate or "none"  # checked by run_rotate
     settings = user_settings(environ)
     api_url = o.api_url or settings.get("api_url")
     credential = find_credential(api_url, token_env=o.token_env, app_id=o.app_id, app_key_file=o.app_key_file, environ=environ)

@@ -353,6 +353,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_rotate(
             o.RotateOptions(
                 repo=args.rotate_repo,
+                org=args.rotate_org,
                 scope=args.rotate_scope,
                 environment=args.rotate_environment,
                 api_url=args.rotate_api_url,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from wizard.cli_app_flags import add_app_flags
 from wizard.cli_help import parser_help
 
 
@@ -46,6 +47,7 @@ def add_fleet_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         )
         add_selection_flags(p, "fleet_")
         p.add_argument("--token-env", dest="fleet_token_env", metavar="VAR", help="read the admin token from this environment variable")
+        add_app_flags(p, "fleet_")
         p.add_argument("--json", action="store_true", help="one JSON object per line for each repository's outcome")
         p.add_argument("--concurrency", type=int, default=4, metavar="N", help="repositories worked on at once (default 4)")
         p.add_argument("--writes-per-minute", type=int, default=80, metavar="N", help="content-creating requests a minute (default 80)")
@@ -94,4 +96,6 @@ def fleet_options(args: Any) -> Any:
         replace_secrets=apply and args.replace_secrets,
         secrets_from_stdin=apply and args.secrets_from_stdin,
         poll_interval_s=args.fleet_poll_interval if apply else 5.0,
+        app_id=getattr(args, "fleet_app_id", None),
+        app_key_file=Path(args.fleet_app_key) if getattr(args, "fleet_app_key", None) else None,
     )

@@ -225,17 +225,19 @@ COMMANDS: dict[str, CommandHelp] = {
     "rotate": CommandHelp(
         "Replace the REGISTRY_PAT secret's value where the onboarding put it (organisation or environment), as "
         "recorded by the onboarding or given by --scope/--environment. Nothing else changes; --validate then runs "
-        "one build with the new PAT.",
+        "one build with the new PAT. With --org ORG: the organization's secret, every repository that reads it "
+        "listed, and --validate sample:K|all builds of some of them.",
         (
             ("brik-onboard rotate", "asks for the new PAT (input hidden) and confirms"),
             (
                 "printf 'REGISTRY_PAT=%s\\n' \"$PAT\" | brik-onboard rotate --secrets-from-stdin --yes --validate",
                 "non-interactive, then one build with the new PAT",
             ),
+            ("brik-onboard rotate --org BrikByte-Studios --validate sample:2", "the org's secret; builds of 2 of its readers"),
         ),
         (
-            (0, "replaced (and, with --validate, the build passed)"),
-            (1, "with --validate: the build with the new PAT failed"),
+            (0, "replaced (and, with --validate, the builds passed)"),
+            (1, "with --validate: a build with the new PAT failed"),
             (2, None),
             (3, None),
             (130, None),
@@ -275,6 +277,10 @@ COMMANDS: dict[str, CommandHelp] = {
             ("brik-onboard fleet apply fleet.yml --yes --validate sample:2", "validate the build of two of them"),
             ("brik-onboard fleet apply fleet.yml --yes --validate none --concurrency 8", "no builds, more at once"),
             ("brik-onboard fleet apply --org BrikByte-Studios --topic node --yes", "no file: the org's node services, the defaults"),
+            (
+                "brik-onboard fleet apply fleet.yml --yes --app-id 12345 --app-key app.pem",
+                "as a GitHub App: one installation token for every worker",
+            ),
         ),
         ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
     ),

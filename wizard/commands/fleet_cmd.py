@@ -41,7 +41,8 @@ def run_fleet(o: FleetCommandOptions) -> int:
     store = FleetStore(state_path if apply else None)
     pacer = Pacer(o.writes_per_minute)
     stdin_text = read_stdin_if(o.secrets_from_stdin)
-    make = fleet_session_maker(spec, Connection(token_env=o.token_env), store, pacer, stdin_text=stdin_text)
+    connection = Connection(token_env=o.token_env, app_id=o.app_id, app_key_file=o.app_key_file)
+    make = fleet_session_maker(spec, connection, store, pacer, stdin_text=stdin_text)
     face = _Face(json_out=o.json, total=len(spec.repos))
     options = FleetOptions(
         concurrency=o.concurrency,

@@ -12,8 +12,9 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from wizard.app.github_login import open_login
 from wizard.app.options import StatusOptions
-from wizard.app.sessions import connect_port, find_credential
+from wizard.app.sessions import find_credential
 from wizard.app.status_cache import StatusCache, cache_path
 from wizard.app.user_config import user_settings
 from wizard.commands.status_cmd import run_json
@@ -39,8 +40,10 @@ def run_status_org(options: StatusOptions) -> int:
     credential = find_credential(api_url, token_env=options.token_env, app_id=options.app_id, app_key_file=options.app_key_file)
     cache = StatusCache(None if options.no_cache else cache_path(api_url, org)).load()
 
+    login = open_login(api_url, credential, org=org)  # an App's installation looked up once, for every worker
+
     def make_port() -> GitHubPort:
-        return connect_port(api_url, credential, org=org, conditional=cache.conditional)
+        return login.port(conditional=cache.conditional)
 
     status = read_org_status(make_port, org, rules, memory=cache.memory)
     cache.save()

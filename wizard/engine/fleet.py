@@ -21,6 +21,7 @@ from wizard.engine.fleet_state import DONE, FAILED, PAUSED, REFUSED, VALIDATION_
 from wizard.engine.org_selection import Key, OrgSelection
 from wizard.engine.runner import Engine
 from wizard.engine.session import Options, Session
+from wizard.engine.steps import validate_only_steps
 from wizard.errors import GitHubRefused, WizardError
 
 MakeSession = Callable[[FleetRepo, Options, Callable[[Event], None]], Session]
@@ -34,6 +35,9 @@ class FleetOptions:
     dry_run: bool = False
     replace_secrets: bool = False
     poll_interval_s: float = 5.0
+    # `rotate --org`: only the steps a validation build needs, and a new build even where one passed or a push build
+    # (started with the secret's old value) waits
+    validate_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,8 @@ class FleetRunner:
             skip_validation=not validate,
             poll_interval_s=self.options.poll_interval_s,
             build_slots=self.builds,
+            force_validation=self.options.validate_only,
+            fresh_build=self.options.validate_only,
         )
         finished = self._engine(entry, options)
         if not self.options.dry_run:
@@ -161,7 +167,7 @@ class FleetRunner:
         try:
             session = self.make_session(entry, options, lambda event: self.emit(RepoEvent(repo, event)))
             session.org_selection = self.selection
-            engine = Engine(session)
+            engine = Engine(session, validate_only_steps() if self.options.validate_only else None)
             if options.dry_run:
                 writes = sum(1 for _step, changes in engine.dry_run() for c in changes if c.is_write)
                 return RepoFinished(repo, "planned", None, writes)

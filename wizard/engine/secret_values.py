@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from wizard.core.build_secrets import SECRET_PREFIX
@@ -99,13 +99,17 @@ class SecretSource:
         questioner: Questioner | None = None,
         extra_known: tuple[str, ...] = (),
         admin_token: str | None = None,
+        more_known: Callable[[], Iterable[str]] | None = None,
     ) -> None:
+        """`more_known`: values that appear over the run (a GitHub App's installation tokens), asked for each time
+        the leak audit needs the list."""
         self._plan = plan
         self._admin_token = admin_token
         self._environ = environ
         self._stdin = dict(stdin_values or {})
         self._questioner = questioner
         self._known: list[str] = [v for v in extra_known if v]
+        self._more_known = more_known
         self._asked: set[str] = set()  # names whose value the questioner gave (not stdin)
 
     def value(self, name: str, *, ask: bool = True) -> str | None:
@@ -162,4 +166,5 @@ class SecretSource:
 
     def known_values(self) -> list[str]:
         """Every secret value this run has seen (the admin token included), for the leak audit."""
-        return list(self._known)
+        more = [v for v in self._more_known() if v and v not in self._known] if self._more_known is not None else []
+        return [*self._known, *more]

@@ -35,6 +35,7 @@ class Options:
     skip_validation: bool = False
     wait_merge_s: float = 0.0  # how long the PR path waits for a merge before pausing
     force_validation: bool = False  # `brik-onboard validate`: build again even when already validated
+    fresh_build: bool = False  # `rotate`: a build started now (a waiting push build was started with the old secret)
     live_steps: bool = False  # read the build's job steps on every poll (a face that shows them live)
     poll_interval_s: float = 5.0
     build_timeout_s: float = 1800.0

@@ -18,7 +18,7 @@ from wizard.engine.port import TokenInfo
 from wizard.errors import GitHubRefused
 from wizard.github.action_ops import ActionOps, download_session
 from wizard.github.answer_guard import guard
-from wizard.github.app_auth import InstallationAuth
+from wizard.github.app_auth import InstallationAuth, InstallationTokens
 from wizard.github.base import AdapterBase, quote
 from wizard.github.org_ops import OrgOps
 from wizard.github.refusal import scopes_from_header
@@ -106,7 +106,7 @@ class PyGithubAdapter(OrgOps, RepoOps, SecretOps, VariableOps, ActionOps, Adapte
     def __init__(
         self,
         api_url: str,
-        token: str | InstallationAuth,
+        token: str | InstallationTokens,
         *,
         retries: int = 5,
         poll_etag: bool = True,
@@ -116,13 +116,11 @@ class PyGithubAdapter(OrgOps, RepoOps, SecretOps, VariableOps, ActionOps, Adapte
         pacer: Pacer | None = None,
         conditional: MutableMapping[str, Any] | None = None,
     ) -> None:
-        """`token`: the admin token, or a GitHub App installation's auth (app_auth.py), whose tokens PyGithub
-        renews as they expire; `conditional`: what org_ops.py keeps for its conditional reads (shared by the
-        adapters of one `status --org`, and kept between runs by the composition root)."""
+        """`token`: the admin token, or a GitHub App installation's tokens (app_auth.py: made and renewed as they
+        expire, shared with the run's other adapters); `conditional`: what org_ops.py keeps for its conditional reads
+        (shared by the adapters of one `status --org`, and kept between runs by the composition root)."""
         stats = dict.fromkeys(STAT_KEYS, 0)
-        app = token if isinstance(token, InstallationAuth) else None
-        if app is not None:
-            app.count_into(stats)
+        app = InstallationAuth(token, stats) if isinstance(token, InstallationTokens) else None
         gh = _github(api_url, app or CountingToken(str(token), stats), retries, max_wait, stats, pacer)
         super().__init__(
             gh,
@@ -134,7 +132,7 @@ class PyGithubAdapter(OrgOps, RepoOps, SecretOps, VariableOps, ActionOps, Adapte
             stats=stats,
             lost_answer_grace_s=lost_answer_grace_s,
             kind=INSTALLATION if app is not None else None,
-            sensitive=app.secrets if app is not None else None,
+            sensitive=app.tokens.secrets if app is not None else None,
         )
         self._retries = retries
         self._max_wait = max_wait
@@ -182,7 +180,7 @@ class PyGithubAdapter(OrgOps, RepoOps, SecretOps, VariableOps, ActionOps, Adapte
 
 def connect(
     api_url: str | None,
-    token: str | InstallationAuth,
+    token: str | InstallationTokens,
     *,
     retries: int = 5,
     poll_etag: bool = True,

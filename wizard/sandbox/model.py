@@ -82,7 +82,8 @@ class Token:
 
 @dataclass
 class Installation:
-    """A GitHub App installed on an organisation: what its tokens may do, and the rate limit they share."""
+    """A GitHub App installed on an organisation: what its tokens may do, and the rate limits they share (the
+    primary window, and the secondary limit's recent content writes: a second token is no way around either)."""
 
     id: int
     app_id: int
@@ -91,6 +92,7 @@ class Installation:
     created_at: datetime
     repository_selection: str = "all"
     bucket: RateBucket = field(default_factory=RateBucket)
+    writes: deque[float] = field(default_factory=deque)
 
 
 @dataclass

@@ -89,8 +89,11 @@ class ValidateStep(Step):
         if first.conclusion == "success":
             if not s.state.rerun_requested:
                 assert s.repo is not None  # the repository step ran first
-                # At debug level Kaniko logs why a cache read failed: a refused read is then told from a miss.
-                s.port.rerun(s.repo.full_name, run.id, debug_logging=True)
+                # A second attempt already there is ours: an earlier run re-ran the build and stopped before it could
+                # note so (re-running again would make attempt 3, while the verdict compares 1 and 2).
+                if run.run_attempt < 2:
+                    # At debug level Kaniko logs why a cache read failed: a refused read is then told from a miss.
+                    s.port.rerun(s.repo.full_name, run.id, debug_logging=True)
                 s.state.rerun_requested = True
                 s.save_state()
             _, jobs = self._wait(s, run.id, 2)
@@ -190,7 +193,7 @@ class ValidateStep(Step):
         # makes attempt 3, while the verdict compares attempts 1 and 2, so a new validation dispatches a fresh build.
         pushed = [
             r
-            for r in s.port.find_runs(repo, workflow_id, event="push", head_sha=head)
+            for r in (() if s.options.fresh_build else s.port.find_runs(repo, workflow_id, event="push", head_sha=head))
             if r.run_attempt == 1 and r.id != s.state.validated_run
         ]
         if pushed:

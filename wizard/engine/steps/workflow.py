@@ -14,7 +14,7 @@ from wizard.core.plan import ANSWERS_PATH
 from wizard.core.resolved import resolve
 from wizard.core.workflow import managed
 from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
-from wizard.engine.port import FileInfo
+from wizard.engine.port import CommitInfo, FileInfo
 from wizard.engine.results import WorkflowResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import ALL_ANSWERS, Step, done
@@ -211,7 +211,7 @@ class WorkflowStep(Step):
         start = base
         if head is None:
             s.port.create_branch(repo, SETUP_BRANCH, base)
-        elif head.sha == s.state.setup_head and s.state.setup_base == base:
+        elif s.state.setup_base == base and (head.sha == s.state.setup_head or _unnoted(head, s.state.setup_head)):
             start = head.sha  # ours, on the current default head: this run adds to it
         elif head.sha != base:
             pull = s.port.find_pull(repo, SETUP_BRANCH, default)
@@ -255,3 +255,9 @@ def _pr_body(s: Session) -> str:
         "After merging, re-run `brik-onboard` to validate the build and the layer cache.",
     ]
     return "\n".join(lines)
+
+
+def _unnoted(head: CommitInfo, noted: str | None) -> bool:
+    """`head` is this tool's commit made on top of the head the progress file noted, by a run stopped before it
+    could note it (each commit is noted as soon as it is made, so there is at most one)."""
+    return noted is not None and head.parents[:1] == (noted,) and head.message.strip() == COMMIT_MESSAGE

@@ -274,7 +274,6 @@ COMMANDS: dict[str, CommandHelp] = {
         "set once for all of them. A repository that fails is reported and the others go on; one done in an "
         "earlier run with the same progress file is not touched again.",
         (
-            ("brik-onboard fleet apply fleet.yml --yes --validate sample:2", "validate the build of two of them"),
             ("brik-onboard fleet apply fleet.yml --yes --validate none --concurrency 8", "no builds, more at once"),
             ("brik-onboard fleet apply --org BrikByte-Studios --topic node --yes", "no file: the org's node services, the defaults"),
             (

@@ -19,7 +19,12 @@ def add_fleet_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         p.add_argument("fleet_file", metavar="FILE", help="the fleet file (YAML; `brik-onboard schema --fleet`)")
         p.add_argument("--org", dest="fleet_org", metavar="ORG", help="the owner of repositories named without one")
         p.add_argument("--token-env", dest="fleet_token_env", metavar="VAR", help="read the admin token from this environment variable")
-        p.add_argument("--json", action="store_true", help="one JSON object per line for each repository's outcome")
+        faces = p.add_mutually_exclusive_group()
+        faces.add_argument("--json", action="store_true", help="one JSON object per line for each repository event, then the totals")
+        if name == "apply":
+            faces.add_argument(
+                "--tui", action="store_true", help="a full-screen table of the repositories (default on a terminal: a progress bar)"
+            )
         p.add_argument("--concurrency", type=int, default=4, metavar="N", help="repositories worked on at once (default 4)")
         p.add_argument("--writes-per-minute", type=int, default=80, metavar="N", help="content-creating requests a minute (default 80)")
         if name == "apply":
@@ -65,4 +70,5 @@ def fleet_options(args: Any) -> Any:
         replace_secrets=apply and args.replace_secrets,
         secrets_from_stdin=apply and args.secrets_from_stdin,
         poll_interval_s=args.fleet_poll_interval if apply else 5.0,
+        tui=apply and args.tui,
     )

@@ -136,3 +136,4 @@ class FleetCommandOptions:
     replace_secrets: bool = False
     secrets_from_stdin: bool = False
     poll_interval_s: float = 5.0
+    tui: bool = False  # the full-screen fleet screen instead of the progress bar

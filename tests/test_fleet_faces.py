@@ -165,7 +165,7 @@ def test_json_and_line_faces_render_the_same_progress_events() -> None:
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [e["event"] for e in lines] == ["queued", "paused"] and lines[1]["seconds"] == 42
     said = err.getvalue().splitlines()
-    assert said[0] == "1 repositories queued"
+    assert said[0] == "1 repository queued"
     assert len([s for s in said if "paused by GitHub's rate limit for 42s" in s]) == 1, said
 
 
@@ -192,3 +192,39 @@ def test_on_a_terminal_fleet_apply_draws_a_progress_bar(sandbox, tmp_path: Path)
     assert "2 repositories: 2 done" in shown
     assert not [line for line in shown.splitlines() if line.startswith("[1/2]")]
     assert len([r for r in request_log(sandbox) if r["method"] == "PUT" and "build-image.yml" in r["path"]]) == 2
+
+
+def test_tui_needs_a_terminal_and_is_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "fleet.yml"
+    path.write_text("repos: [a/b]\n")
+    result = run_brik("fleet", "apply", str(path), "--yes", "--tui", env={"GH_TOKEN": "unused"})
+    assert result.returncode == 2 and "error: --tui needs a terminal" in result.stderr and "Traceback" not in result.stderr
+    both = run_brik("fleet", "apply", str(path), "--yes", "--tui", "--json", env={"GH_TOKEN": "unused"})
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+
+
+@pytest.mark.wall_clock  # the CLI runs in a child on its own clock
+def test_fleet_apply_tui_on_a_terminal_shows_the_table_then_leaves_the_totals(sandbox, tmp_path: Path) -> None:
+    names = seed_fleet(sandbox, 2)
+    path = write_fleet(tmp_path / "fleet.yml", sandbox, names)
+    env = child_env({"GH_TOKEN": sandbox.token, "TERM": "xterm-256color"})
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "wizard", "fleet", "apply", str(path), "--yes", "--validate", "none", "--tui"],
+        env=env,
+        encoding="utf-8",
+        dimensions=(30, 120),
+        timeout=60,
+    )
+    transcript = io.StringIO()
+    child.logfile_read = transcript
+    try:
+        child.expect_exact("Finished.")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", transcript.getvalue())
+    assert child.exitstatus == 0, shown[-3000:]
+    assert "Repository" in shown and "2/2 finished: 2 ok, 0 failed, 0 to go" in shown
+    assert re.search(r"2 repositories: 2 done; \d+ writes\s*$", shown)  # left in the terminal once the screen is gone

@@ -33,7 +33,7 @@ from wizard.engine.fleet import (
     RepoStepDone,
     RepoStepStarted,
 )
-from wizard.text.fleet_text import budget_words, count_words, text_totals
+from wizard.text.fleet_text import budget_words, count_words, repositories, text_totals
 
 Emit = Callable[[FleetEvent], None]
 Start = Callable[[Emit], FleetRunner]
@@ -100,7 +100,7 @@ class LineFace:
     def _progress(self, p: FleetProgress) -> None:
         if not self._announced:
             self._announced = True
-            self._say(f"{self._queued} repositories queued")
+            self._say(f"{repositories(self._queued)} queued")
             return
         paused = p.paused_for_s > 0
         started_pause, self._paused = paused and not self._paused, paused

@@ -11,6 +11,10 @@ from wizard.engine.fleet_state import DONE
 from wizard.text.durations import duration
 
 
+def repositories(n: int) -> str:
+    return f"{n} {'repository' if n == 1 else 'repositories'}"
+
+
 def count_words(p: FleetProgress) -> str:
     return f"{p.finished}/{p.total} finished: {p.ok} ok, {p.failed} failed, {p.remaining} to go"
 

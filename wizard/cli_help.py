@@ -242,8 +242,12 @@ COMMANDS: dict[str, CommandHelp] = {
         ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
     ),
     "schema": CommandHelp(
-        "Print the answers file's JSON Schema (draft 2020-12), for editors and CI checks of .github/brik-onboard.yml.",
-        (("brik-onboard schema > brik-onboard.schema.json", "save it for an editor's YAML language server"),),
+        "Print the answers file's JSON Schema (draft 2020-12), for editors and CI checks of .github/brik-onboard.yml; "
+        "with --fleet, the fleet file's (`fleet plan|apply FILE`).",
+        (
+            ("brik-onboard schema > brik-onboard.schema.json", "save it for an editor's YAML language server"),
+            ("brik-onboard schema --fleet > fleet.schema.json", "the fleet file's schema"),
+        ),
         ((0, "the schema is printed"),),
     ),
     "auth": CommandHelp(

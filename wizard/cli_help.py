@@ -219,10 +219,13 @@ COMMANDS: dict[str, CommandHelp] = {
     "fleet": CommandHelp(
         "Many repositories in one run: each one of a fleet file goes through the same steps as `apply`, a few at "
         "a time, with the writes of all of them paced to GitHub's secondary limit (80 a minute by default) and "
-        "one rate limit pausing them all. Progress is kept in one file: a re-run picks up where the last one stopped.",
+        "one rate limit pausing them all. Progress is kept in one file: a re-run picks up where the last one stopped. "
+        "On a terminal a progress bar shows the counts, the writes of the last minute against the budget and the time "
+        "the writes still need; without one (CI), each event is one line; --json prints one JSON line per event.",
         (
             ("brik-onboard fleet plan fleet.yml", "what every repository would change, and how long the writes take"),
-            ("brik-onboard fleet apply fleet.yml --yes --json", "onboard them all; one JSON line per repository"),
+            ("brik-onboard fleet apply fleet.yml --yes --json", "onboard them all; one JSON line per repository event"),
+            ("brik-onboard fleet apply fleet.yml --yes --tui", "the same, full screen: a live table of the repositories"),
         ),
         ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
     ),
@@ -234,12 +237,21 @@ COMMANDS: dict[str, CommandHelp] = {
     "fleet apply": CommandHelp(
         "Onboard every repository of FILE. Org-level secrets and variables shared with selected repositories are "
         "set once for all of them. A repository that fails is reported and the others go on; one done in an "
-        "earlier run with the same progress file is not touched again.",
+        "earlier run with the same progress file is not touched again. --tui shows the run full screen (a table of "
+        "the repositories, their state and step, the counts, the budget and the time left); quitting it asks first "
+        "and stops the run, which the next run resumes.",
         (
             ("brik-onboard fleet apply fleet.yml --yes --validate sample:2", "validate the build of two of them"),
             ("brik-onboard fleet apply fleet.yml --yes --validate none --concurrency 8", "no builds, more at once"),
+            ("brik-onboard fleet apply fleet.yml --yes --tui", "watch it full screen"),
         ),
-        ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
+        (
+            (0, "every repository done"),
+            (1, "some validation builds failed"),
+            (2, None),
+            (3, "some repositories refused or failed"),
+            (130, "interrupted, or --tui quit before the end (the next run resumes)"),
+        ),
     ),
     "schema": CommandHelp(
         "Print the answers file's JSON Schema (draft 2020-12), for editors and CI checks of .github/brik-onboard.yml; "

@@ -228,3 +228,23 @@ def test_fleet_apply_tui_on_a_terminal_shows_the_table_then_leaves_the_totals(sa
     assert child.exitstatus == 0, shown[-3000:]
     assert "Repository" in shown and "2/2 finished: 2 ok, 0 failed, 0 to go" in shown
     assert re.search(r"2 repositories: 2 done; \d+ writes\s*$", shown)  # left in the terminal once the screen is gone
+
+
+def test_a_face_that_fails_stops_the_run_instead_of_finishing_the_fleet(sandbox, tmp_path: Path) -> None:
+    names = seed_fleet(sandbox, 4)
+    parts = fleet_parts(sandbox, write_fleet(tmp_path / "fleet.yml", sandbox, names), concurrency=1)
+    failed: list[str] = []
+
+    def emit(event: object) -> None:
+        if isinstance(event, RepoFinished) and not failed:
+            failed.append(event.repo)
+            raise RuntimeError("the face broke")  # as a Ctrl-C in the caller's thread would, through the pool
+
+    with pytest.raises(RuntimeError, match="the face broke"):
+        parts.start(emit).run()
+    assert failed == [full(names[0])]
+    assert [parts.store.outcome(full(n)) for n in names] == ["done", None, None, None]
+    callers = [
+        r for r in request_log(sandbox) if r["method"] == "PUT" and r["path"].endswith("/contents/.github/workflows/build-image.yml")
+    ]
+    assert [r["path"].split("/")[3] for r in callers] == [names[0]]  # nobody after it was touched

@@ -216,13 +216,15 @@ class FleetRunner:
         for entry in self.spec.repos:
             self.emit(RepoQueued(entry.repo, entry.repo.lower() in self.validated))
         self._progress()
-        try:
-            with ThreadPoolExecutor(max_workers=max(1, self.options.concurrency), thread_name_prefix="fleet") as pool:
+        with ThreadPoolExecutor(max_workers=max(1, self.options.concurrency), thread_name_prefix="fleet") as pool:
+            try:
                 for finished in pool.map(self._one, self.spec.repos):
                     result.finished.append(finished)
-        except BaseException:
-            self.stop()  # Ctrl-C in the caller's thread: the workers stop too, instead of finishing the fleet
-            raise
+            except BaseException:
+                # Ctrl-C in the caller's thread, or a face that failed: before the pool waits for its work, the
+                # workers stop too (the queued repositories end at once) instead of finishing the fleet.
+                self.stop()
+                raise
         return result
 
     def _progress(self) -> None:

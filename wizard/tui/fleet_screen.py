@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, ProgressBar, Static
+from textual.widgets.data_table import ColumnKey
 
 from wizard.engine.events import StepWarning
 from wizard.engine.fleet_events import (
@@ -89,8 +90,13 @@ class FleetScreen(Screen[None]):
             self._progress(event)
 
     def _cells(self, repo: str, **cells: Text | str) -> None:
+        table = self.table
         for column, value in cells.items():
-            self.table.update_cell(repo, column, value, update_width=column == "note")
+            # The note column only grows: asked to fit a narrower cell, the table measures every cell of the column
+            # again (a thousand rows, at every repository's start and end).
+            width = value.cell_len if isinstance(value, Text) else Text(value).cell_len
+            grows = column == "note" and width > table.columns[ColumnKey(column)].content_width
+            table.update_cell(repo, column, value, update_width=grows)
 
     @staticmethod
     def _state(state: str) -> Text:

@@ -193,7 +193,7 @@ class FleetRunner:
             (r.repo for r in spec.repos), pacer, to_go=len(spec.repos) - len(self._earlier), estimate=not options.dry_run
         )
         if pacer is not None:
-            pacer.subscribe(self._budget_changed)
+            pacer.subscribe(self._progress)  # a write sent, a wait, a pause: the budget's use changed
 
     def emit(self, event: FleetEvent) -> None:
         with self._emit_lock:  # one face, many workers: events arrive whole and in order
@@ -229,9 +229,6 @@ class FleetRunner:
 
     def _progress(self) -> None:
         self.emit(self.tally.progress())
-
-    def _budget_changed(self) -> None:
-        self._progress()
 
     def _finish(self, finished: RepoFinished) -> RepoFinished:
         self.tally.finished(finished.repo, finished.outcome, finished.writes)

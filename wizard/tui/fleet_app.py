@@ -40,7 +40,7 @@ class FleetApp(App[int]):
         self.ansi_theme_light = readable_light_theme()
         self.sub_title = "many repositories, paced to GitHub's limits"
         self.start, self.state_path = start, state_path
-        self.fleet_screen = FleetScreen(title=title, state_path=str(state_path) if state_path else None)
+        self.fleet_screen = FleetScreen(title=title)
         self.runner: FleetRunner | None = None
         self.result: FleetResult | None = None  # set by the worker when the run returns
         self.error: BaseException | None = None
@@ -118,9 +118,10 @@ class FleetApp(App[int]):
         self.exit(code, return_code=code)
 
     def _answered(self, quit_now: bool | None) -> None:
-        if not quit_now or self.ended.is_set():
-            if self.ended.is_set() and quit_now:
-                self._close()
+        if not quit_now:
+            return
+        if self.ended.is_set():  # it finished while the question was open
+            self._close()
             return
         self.stop_asked = True
         if self.runner is not None:

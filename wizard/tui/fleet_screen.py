@@ -49,9 +49,9 @@ NOTE_WIDTH = 60  # a long message is cut in the table (the log lines and --json 
 
 
 class FleetScreen(Screen[None]):
-    def __init__(self, *, title: str, state_path: str | None) -> None:
+    def __init__(self, *, title: str) -> None:
         super().__init__()
-        self.title_text, self.state_path = title, state_path
+        self.title_text = title
         self.progress: FleetProgress | None = None
         self.status_line = "Running. Ctrl+Q stops the run (it asks first)."
 

@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_rotate_parser(sub)
     add_fleet_parser(sub)
 
-    sub.add_parser("schema", help="print the answers file's JSON Schema (draft 2020-12)", **parser_help("schema"))
+    schema = sub.add_parser("schema", help="print the answers file's JSON Schema (draft 2020-12)", **parser_help("schema"))
+    schema.add_argument("--fleet", action="store_true", help="the fleet file's schema (`fleet plan|apply FILE`) instead")
 
     auth = sub.add_parser("auth", help="the admin token in the OS keyring", **parser_help("auth"))
     auth_sub = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True)
@@ -374,7 +375,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "schema":
         from wizard.commands.schema_cmd import run_schema
 
-        return run_schema()
+        return run_schema(fleet=args.fleet)
     if command == "auth":
         from wizard.commands.auth_cmd import run_auth
 

@@ -48,7 +48,12 @@ def add_fleet_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         add_selection_flags(p, "fleet_")
         p.add_argument("--token-env", dest="fleet_token_env", metavar="VAR", help="read the admin token from this environment variable")
         add_app_flags(p, "fleet_")
-        p.add_argument("--json", action="store_true", help="one JSON object per line for each repository's outcome")
+        faces = p.add_mutually_exclusive_group()
+        faces.add_argument("--json", action="store_true", help="one JSON object per line for each repository event, then the totals")
+        if name == "apply":
+            faces.add_argument(
+                "--tui", action="store_true", help="a full-screen table of the repositories (default on a terminal: a progress bar)"
+            )
         p.add_argument("--concurrency", type=int, default=4, metavar="N", help="repositories worked on at once (default 4)")
         p.add_argument("--writes-per-minute", type=int, default=80, metavar="N", help="content-creating requests a minute (default 80)")
         if name == "apply":
@@ -98,4 +103,5 @@ def fleet_options(args: Any) -> Any:
         poll_interval_s=args.fleet_poll_interval if apply else 5.0,
         app_id=getattr(args, "fleet_app_id", None),
         app_key_file=Path(args.fleet_app_key) if getattr(args, "fleet_app_key", None) else None,
+        tui=apply and args.tui,
     )

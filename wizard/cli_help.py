@@ -247,11 +247,13 @@ COMMANDS: dict[str, CommandHelp] = {
         "Many repositories in one run: each one of a fleet file (or, with no file, each repository of --org that "
         "--topic and --exclude select, with the defaults; archived ones and forks left out) goes through the same "
         "steps as `apply`, a few at a time, with the writes of all of them paced to GitHub's secondary limit (80 a minute by default) and "
-        "one rate limit pausing them all. Progress is kept in one file: a re-run picks up where the last one stopped.",
+        "one rate limit pausing them all. Progress is kept in one file: a re-run picks up where the last one stopped. "
+        "On a terminal a progress bar shows the counts, the writes of the last minute against the budget and the time "
+        "the writes still need; without one (CI), each event is one line; --json prints one JSON line per event.",
         (
-            ("brik-onboard fleet plan fleet.yml", "what every repository would change, and how long the writes take"),
-            ("brik-onboard fleet apply fleet.yml --yes --json", "onboard them all; one JSON line per repository"),
             ("brik-onboard fleet plan --org BrikByte-Studios --topic node --exclude 'legacy-*'", "no file: select them from GitHub"),
+            ("brik-onboard fleet apply fleet.yml --yes --json", "onboard them all; one JSON line per repository event"),
+            ("brik-onboard fleet apply fleet.yml --yes --tui", "the same, full screen: a live table of the repositories"),
         ),
         ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
     ),
@@ -272,7 +274,9 @@ COMMANDS: dict[str, CommandHelp] = {
         "Onboard every repository of FILE (or, with no FILE, those --org, --topic and --exclude select, with the "
         "defaults; progress then in fleet-ORG.state.json). Org-level secrets and variables shared with selected repositories are "
         "set once for all of them. A repository that fails is reported and the others go on; one done in an "
-        "earlier run with the same progress file is not touched again.",
+        "earlier run with the same progress file is not touched again. --tui shows the run full screen (a table of "
+        "the repositories, their state and step, the counts, the budget and the time left); quitting it asks first "
+        "and stops the run, which the next run resumes.",
         (
             ("brik-onboard fleet apply fleet.yml --yes --validate none --concurrency 8", "no builds, more at once"),
             ("brik-onboard fleet apply --org BrikByte-Studios --topic node --yes", "no file: the org's node services, the defaults"),
@@ -281,11 +285,21 @@ COMMANDS: dict[str, CommandHelp] = {
                 "as a GitHub App: one installation token for every worker",
             ),
         ),
-        ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
+        (
+            (0, "every repository done"),
+            (1, "some validation builds failed"),
+            (2, None),
+            (3, "some repositories refused or failed"),
+            (130, "interrupted, or --tui quit before the end (the next run resumes)"),
+        ),
     ),
     "schema": CommandHelp(
-        "Print the answers file's JSON Schema (draft 2020-12), for editors and CI checks of .github/brik-onboard.yml.",
-        (("brik-onboard schema > brik-onboard.schema.json", "save it for an editor's YAML language server"),),
+        "Print the answers file's JSON Schema (draft 2020-12), for editors and CI checks of .github/brik-onboard.yml; "
+        "with --fleet, the fleet file's (`fleet plan|apply FILE`).",
+        (
+            ("brik-onboard schema > brik-onboard.schema.json", "save it for an editor's YAML language server"),
+            ("brik-onboard schema --fleet > fleet.schema.json", "the fleet file's schema"),
+        ),
         ((0, "the schema is printed"),),
     ),
     "auth": CommandHelp(

@@ -145,3 +145,4 @@ class FleetCommandOptions:
     exclude: tuple[str, ...] = ()
     app_id: str | None = None
     app_key_file: Path | None = None
+    tui: bool = False  # the full-screen fleet screen instead of the progress bar

@@ -40,6 +40,13 @@ def test_archived_repos_and_forks_are_left_out_unless_asked_for_and_said() -> No
     assert "Acme/old" in names(RepoFilter(include_archived=True)) and "Acme/copy" in names(RepoFilter(include_forks=True))
 
 
+def test_the_orgs_dot_github_repository_is_left_out_and_said() -> None:
+    meta = Listed("Acme/.GitHub", ("node",))
+    selection = select((*REPOS, meta), RepoFilter())
+    assert meta not in selection.selected and ("Acme/.GitHub", "org-meta") in selection.left_out
+    assert selection.note() == "left out: 1 archived, 1 fork(s), the org's .github repository"
+
+
 def test_every_topic_given_is_needed_case_insensitively() -> None:
     assert names(RepoFilter(topics=("node",))) == ["Acme/api", "Acme/web", "Acme/Legacy-API"]
     assert names(RepoFilter(topics=("node", "payments"))) == ["Acme/api"]

@@ -17,7 +17,7 @@ from tests.test_fleet import fleet_file, lines, seed_fleet
 from wizard.sandbox.seed import DEFAULT_ORG
 
 CALLER = ".github/workflows/build-image.yml"
-OTHERS = {f"{DEFAULT_ORG}/.github", f"{DEFAULT_ORG}/example-node-api"}  # the default seed's repositories, never onboarded
+OTHERS = {f"{DEFAULT_ORG}/example-node-api"}  # the default seed's service, never onboarded (its .github is left out)
 
 
 def onboard_fleet(sandbox: Any, tmp_path: Path, count: int) -> tuple[list[str], dict[str, str]]:
@@ -81,7 +81,7 @@ def test_status_org_lists_the_fleet_onboarded_and_the_hand_edited_repo_drifted(s
     clear_request_log(sandbox)
 
     code, out, err = status(env, "--json")
-    assert code == 1, err  # one drifted, and the org's two other repositories were never onboarded
+    assert code == 1, err  # one drifted, and the example service was never onboarded
     report = json.loads(out)
     rows = by_repo(report)
     assert set(rows) == {f"{DEFAULT_ORG}/{n}" for n in names} | OTHERS
@@ -92,7 +92,7 @@ def test_status_org_lists_the_fleet_onboarded_and_the_hand_edited_repo_drifted(s
     assert rows[edited]["workflow"] == {"path": CALLER, "state": "drifted"}
     assert all(rows[r]["state"] == "missing" for r in OTHERS)
     assert all(rows[r]["healthy"] and rows[r]["unreadable"] == [] for r in onboarded)
-    assert report["counts"] == {"onboarded": 19, "drifted": 1, "missing": 2, "unrecorded": 0, "unreadable": 0}
+    assert report["counts"] == {"onboarded": 19, "drifted": 1, "missing": 1, "unrecorded": 0, "unreadable": 0}
     assert report["healthy"] is False
     [pat_coverage] = [c for c in report["coverage"] if c["name"] == "REGISTRY_PAT"]
     assert pat_coverage == {
@@ -160,7 +160,7 @@ def test_a_repo_missing_from_a_selected_secrets_list_shows_in_coverage(sandbox, 
         sandbox, "PUT", f"/orgs/{DEFAULT_ORG}/actions/secrets/REGISTRY_PAT/repositories", body={"selected_repository_ids": keep}
     ).raise_for_status()
 
-    code, out, _ = status(env, "--json", "--exclude", ".github", "--exclude", f"{DEFAULT_ORG}/example-*")
+    code, out, _ = status(env, "--json", "--exclude", f"{DEFAULT_ORG}/example-*")
     assert code == 1
     report = json.loads(out)
     [coverage] = [c for c in report["coverage"] if c["name"] == "REGISTRY_PAT"]
@@ -168,13 +168,19 @@ def test_a_repo_missing_from_a_selected_secrets_list_shows_in_coverage(sandbox, 
     rows = by_repo(report)
     assert set(rows) == {f"{DEFAULT_ORG}/{n}" for n in names}  # both patterns left the others out
     assert rows[dropped]["state"] == "onboarded" and rows[dropped]["unreadable"] == ["REGISTRY_PAT"] and not rows[dropped]["healthy"]
-    assert {r["why"] for r in report["left_out"]} == {"excluded"}
+    assert {(r["repo"], r["why"]) for r in report["left_out"]} == {
+        (f"{DEFAULT_ORG}/.github", "org-meta"),
+        (f"{DEFAULT_ORG}/example-node-api", "excluded"),
+    }
 
-    code, plain, _ = status(env, "--exclude", ".github", "--exclude", "example-*")
+    code, plain, _ = status(env, "--exclude", "example-*")
     assert code == 1
     assert f"not selected, so their builds cannot read it: {dropped}" in plain
     assert f"{dropped}" in plain and "cannot read REGISTRY_PAT" in plain
-    assert "3 repositories of BrikByte-Studios: 3 onboarded" in plain and "left out: 2 excluded by --exclude" in plain
+    assert (
+        "3 repositories of BrikByte-Studios: 3 onboarded" in plain
+        and "left out: the org's .github repository, 1 excluded by --exclude" in plain
+    )
     assert leaks_in({"json": out, "plain": plain}, [sandbox.token, env["PAT_FOR_LEAK_SCAN"]]) == []
 
 

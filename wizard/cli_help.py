@@ -206,7 +206,7 @@ COMMANDS: dict[str, CommandHelp] = {
     "status": CommandHelp(
         "Is the repository onboarded and healthy? Reads the caller workflow, the registry secrets and variable, and "
         "the last validation build from GitHub, and says what to do next. Writes nothing. With --org, every "
-        "repository of the org that --topic and --exclude select (archived ones and forks left out) in one table: "
+        "repository of the org that --topic and --exclude select (archived ones, forks and the org's .github left out) in one table: "
         "onboarded, drifted (the keys), missing or unrecorded, the last cache verdict, and the repositories an org "
         "secret or variable with selected visibility leaves out. What it read is kept under $XDG_CACHE_HOME (no "
         "secret) so that the next one reads no file of a repository nothing was pushed to; --no-cache reads all again.",
@@ -245,7 +245,7 @@ COMMANDS: dict[str, CommandHelp] = {
     ),
     "fleet": CommandHelp(
         "Many repositories in one run: each one of a fleet file (or, with no file, each repository of --org that "
-        "--topic and --exclude select, with the defaults; archived ones and forks left out) goes through the same "
+        "--topic and --exclude select, with the defaults; archived ones, forks and the org's .github left out) goes through the same "
         "steps as `apply`, a few at a time, with the writes of all of them paced to GitHub's secondary limit (80 a minute by default) and "
         "one rate limit pausing them all. Progress is kept in one file: a re-run picks up where the last one stopped. "
         "On a terminal a progress bar shows the counts, the writes of the last minute against the budget and the time "

@@ -1,6 +1,8 @@
 """Which of an org's repositories a fleet command works on: `--topic T` (every one given), `--exclude PATTERN` (shell
 globs on the name, or on owner/name when the pattern has a `/`; case-insensitive like GitHub's names). Archived
-repositories (read-only on GitHub) and forks are left out unless asked for, and the selection says which were.
+repositories (read-only on GitHub) and forks are left out unless asked for, and so is the org's `.github`
+repository (its profile, default community files and the reusable workflow: never an image to build); the
+selection says which were.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from wizard.core.plan import ANSWERS_BY_NAME, Plan
 from wizard.errors import InputError
 
 MAX_PATTERN = 200  # a glob is matched against names of at most 100 characters
-ARCHIVED, FORK, EXCLUDED, NO_TOPIC = "archived", "fork", "excluded", "topic"
+ARCHIVED, FORK, ORG_META, EXCLUDED, NO_TOPIC = "archived", "fork", "org-meta", "excluded", "topic"
+ORG_META_NAME = ".github"
 
 
 class Listed(Protocol):
@@ -50,7 +53,13 @@ class Selection(Generic[R]):
         return left_out_note(self.left_out)
 
 
-LABELS = {ARCHIVED: "archived", FORK: "fork(s)", EXCLUDED: "excluded by --exclude", NO_TOPIC: "without the topic(s)"}
+LABELS = {
+    ARCHIVED: "archived",
+    FORK: "fork(s)",
+    ORG_META: "the org's .github repository",
+    EXCLUDED: "excluded by --exclude",
+    NO_TOPIC: "without the topic(s)",
+}
 
 
 def left_out_note(left_out: Iterable[tuple[str, str]]) -> str | None:
@@ -58,7 +67,8 @@ def left_out_note(left_out: Iterable[tuple[str, str]]) -> str | None:
     counts: dict[str, int] = {}
     for _repo, why in left_out:
         counts[why] = counts.get(why, 0) + 1
-    parts = [f"{n} {LABELS[why]}" for why, n in sorted(counts.items(), key=lambda item: list(LABELS).index(item[0]))]
+    ordered = sorted(counts.items(), key=lambda item: list(LABELS).index(item[0]))
+    parts = [LABELS[why] if why == ORG_META else f"{n} {LABELS[why]}" for why, n in ordered]
     return f"left out: {', '.join(parts)}" if parts else None
 
 
@@ -96,6 +106,8 @@ def select(repos: Iterable[R], rules: RepoFilter) -> Selection[R]:
             left_out.append((name, ARCHIVED))
         elif repo.fork and not rules.include_forks:
             left_out.append((name, FORK))
+        elif name.partition("/")[2].lower() == ORG_META_NAME:
+            left_out.append((name, ORG_META))
         elif _excluded(repo, rules.exclude):
             left_out.append((name, EXCLUDED))
         elif not set(rules.topics) <= {t.lower() for t in repo.topics}:

@@ -7,7 +7,7 @@ from typing import IO
 from wizard.core.pacing import Pacer
 from wizard.engine.fleet import FleetResult
 from wizard.engine.fleet_events import SKIPPED, FleetProgress
-from wizard.engine.fleet_state import DONE
+from wizard.engine.fleet_state import DONE, PAUSED
 from wizard.text.durations import duration
 
 
@@ -39,6 +39,13 @@ def text_totals(result: FleetResult, pacer: Pacer, *, planned: bool, out: IO[str
     print(f"{len(result.finished)} repositories: {summary}; {writes} write{'s' * (writes != 1)}", file=out)
     if planned:
         expected = pacer.expected_seconds(writes)
-        print(f"at {pacer.writes_per_minute} writes a minute, the writes take about {expected:.0f} s", file=out, flush=True)
+        took = f"take about {duration(expected)}" if expected >= 1 else "fit in one minute's budget"
+        print(f"at {pacer.writes_per_minute} writes a minute, the writes {took}", file=out, flush=True)
+    elif counts.get(PAUSED):
+        print(
+            f"{counts[PAUSED]} paused for their onboarding pull request: merge it, then run the same command again to go on",
+            file=out,
+            flush=True,
+        )
     elif counts.get(DONE, 0) + counts.get(SKIPPED, 0) < len(result.finished):
         print("run the same command again to retry the others; done repositories are not touched again", file=out, flush=True)

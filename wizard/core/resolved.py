@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from wizard.core import naming
 from wizard.core.plan import PAT_SECRET, URL_VARIABLE, USERNAME_SECRET, Plan, check_plan, secret_env_var
+from wizard.core.targets import TargetJob, split_targets, target_jobs
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,15 @@ class ResolvedPlan:
     token_expression: str
     notices: tuple[str, ...]
     variables: tuple[VariableSpec, ...] = ()
+    # One caller job per build target (one job when there is one target or none); `tags` and `destinations`
+    # above are the final target's, the plain ones.
+    jobs: tuple[TargetJob, ...] = ()
+
+    @property
+    def final_job(self) -> TargetJob:
+        """The job with the plain id and tags (built here from the fields when `jobs` was not given)."""
+        found = next((job for job in self.jobs if job.final), None)
+        return found or TargetJob(self.plan.job_id, None, self.tags, self.destinations, True)
 
 
 def resolve(plan: Plan) -> ResolvedPlan:
@@ -75,6 +85,7 @@ def resolve(plan: Plan) -> ResolvedPlan:
         token_expression=_token_expression(plan),
         notices=tuple(notices),
         variables=(VariableSpec(URL_VARIABLE, variable_scope_label(plan), plan.registry),),
+        jobs=target_jobs(plan.job_id, split_targets(plan.target), image.value, tags),
     )
 
 

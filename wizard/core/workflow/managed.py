@@ -2,7 +2,9 @@
 differ (drift), and which answers a hand edit on the default branch stands for (so a re-run adopts it).
 
 Only the `with:` inputs of the job that calls the reusable workflow are compared: they are the answers' image in
-the file. Everything else in the file (other jobs, comments, key order) is the user's and never compared.
+the file. Everything else in the file (other jobs, comments, key order) is the user's and never compared. With
+several targets (one job each) the final target's job stands for the answers, its `target` for the targets of
+all the calling jobs; the other jobs' inputs follow from the answers (their tags carry their target's name).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from wizard.core.plan import DEFAULT_BUILDER, Plan
 from wizard.core.resolved import ResolvedPlan
-from wizard.core.workflow.interface import MANAGED_INPUTS, plan_inputs, workflow_path_of
+from wizard.core.targets import final_target
+from wizard.core.workflow.interface import MANAGED_INPUTS, SOFT_INPUTS, plan_inputs, workflow_path_of
 from wizard.core.workflow.roundtrip import load, plain, round_trip_yaml
 
 # `with:` inputs that stand for one answer each (the others are derived: image_name from registry/org/service).
@@ -25,13 +28,15 @@ INPUT_ANSWERS = {
     "cache_repo": "cache_repo",
     "target": "target",
     "build_args": "build_args",
+    "registry_mirror": "registry_mirror",
+    "kaniko_args": "kaniko_args",
     "runs_on": "runs_on",
     "executor": "executor",
     "builder": "builder",
     "insecure_registry": "insecure_registry",
     "environment": "environment",
 }
-_LISTS = ("tags", "build_args")
+_LISTS = ("tags", "build_args", "registry_mirror", "kaniko_args", "target")
 
 
 def _normal(key: str, value: Any) -> Any:
@@ -49,6 +54,7 @@ def _normal(key: str, value: Any) -> Any:
 def expected_inputs(resolved: ResolvedPlan) -> dict[str, Any]:
     """The managed `with:` values the answers render to (before the reusable workflow's own filtering)."""
     rendered = plan_inputs(resolved)
+    rendered["target"] = [job.target for job in resolved.jobs if job.target]
     return {k: v for k in MANAGED_INPUTS if (v := _normal(k, rendered.get(k))) is not None}
 
 
@@ -62,18 +68,25 @@ def file_inputs(text: str, plan: Plan) -> dict[str, Any] | None:
     if not isinstance(jobs, CommentedMap):
         return None
     wanted = workflow_path_of(plan.reusable_workflow)
-    for job in jobs.values():
-        if isinstance(job, CommentedMap) and workflow_path_of(job.get("uses")) == wanted:
-            with_ = plain(job.get("with")) or {}
-            if not isinstance(with_, dict):
-                return {}
-            return {k: v for k in MANAGED_INPUTS if (v := _normal(k, with_.get(k))) is not None}
-    return None
+    calling = [
+        plain(job.get("with")) for job in jobs.values() if isinstance(job, CommentedMap) and workflow_path_of(job.get("uses")) == wanted
+    ]
+    if not calling:
+        return None
+    withs = [w if isinstance(w, dict) else {} for w in calling]
+    targets = [str(w["target"]).strip() for w in withs if str(w.get("target") or "").strip()]
+    final = final_target(targets) if len(withs) > 1 else None
+    with_ = next((w for w in withs if final and str(w.get("target") or "").strip() == final), withs[0])
+    found = {k: v for k in MANAGED_INPUTS if (v := _normal(k, with_.get(k))) is not None}
+    if targets:
+        found["target"] = tuple(targets)
+    return found
 
 
 def drift(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
-    """The managed inputs whose value in the file is not the one the answers render to, in the caller's order."""
-    return [k for k in MANAGED_INPUTS if expected.get(k) != actual.get(k)]
+    """The managed inputs whose value in the file is not the one the answers render to, in the caller's order
+    (an input of SOFT_INPUTS the answers leave empty is the file's own: no drift)."""
+    return [k for k in MANAGED_INPUTS if expected.get(k) != actual.get(k) and (k in expected or k not in SOFT_INPUTS)]
 
 
 def answers_of(actual: dict[str, Any], keys: list[str], plan: Plan) -> dict[str, Any]:

@@ -44,8 +44,14 @@ SAMPLES: dict[str, tuple[list[str], Any]] = {
     "executor": (["--executor", "gcr.io/kaniko-project/executor:v1.23.2"], "gcr.io/kaniko-project/executor:v1.23.2"),
     "builder": (["--builder", "container"], "container"),
     "insecure_registry": (["--insecure-registry", "registry.local:5000"], "registry.local:5000"),
-    "registry_mirror": (["--registry-mirror", "mirror.gcr.io", "--registry-mirror", "registry.local:5000/hub"], ("mirror.gcr.io", "registry.local:5000/hub")),
-    "kaniko_args": (["--kaniko-args=--snapshot-mode=redo", "--kaniko-args", "--use-new-run --cache-ttl=24h"], ("--snapshot-mode=redo", "--use-new-run", "--cache-ttl=24h")),
+    "registry_mirror": (
+        ["--registry-mirror", "mirror.gcr.io", "--registry-mirror", "registry.local:5000/hub"],
+        ("mirror.gcr.io", "registry.local:5000/hub"),
+    ),
+    "kaniko_args": (
+        ["--kaniko-args=--snapshot-mode=redo", "--kaniko-args", "--use-new-run --cache-ttl=24h"],
+        ("--snapshot-mode=redo", "--use-new-run", "--cache-ttl=24h"),
+    ),
     "strategy": (["--strategy", "pat"], "pat"),
     "scope": (["--scope", "environment"], "environment"),
     "visibility": (["--visibility", "private"], "private"),

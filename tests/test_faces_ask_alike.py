@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.prompts_helpers import DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
+from tests.prompts_helpers import BUILD_DEFAULTS, DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
 from tests.tui_helpers import complete_steps, events_of, wait_for, wait_status, wizard_on
 from wizard.core.plan import ANSWERS, step_answers
 from wizard.engine.events import StepStarted
@@ -37,10 +37,12 @@ def prompt_run(scope: str, environment: list[tuple[str, object]]) -> ScriptedPro
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", DEFAULT),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", DEFAULT),
             ("secrets live", scope),
             *environment,
             ("Apply the secrets", True),
+            *BUILD_DEFAULTS,
             ("caller workflow reach", DEFAULT),
             ("Apply the workflow", INTERRUPT),
         ]

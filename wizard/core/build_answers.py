@@ -24,7 +24,7 @@ def propose_targets(context: AskContext) -> tuple[tuple[str, ...], str] | None:
     if not found:
         return None
     test, final = found
-    why = f"the Dockerfile has a {test} and a {final} stage: one job builds each, the {test} image tagged {test}-<tag>"
+    why = f"the Dockerfile has {test} and {final} stages: a job each; the {test} image is tagged {test}-<tag>"
     return found, why
 
 

@@ -211,7 +211,7 @@ class Plan:
         "the final (production/prod/release, else the last) with the plain tags, the others' prefixed (test-sha-...)",
         metavar="STAGE[,STAGE]",
         step="image",
-        prompt="Build targets: Dockerfile stages, comma separated (empty: the last stage)",
+        prompt="Build targets (Dockerfile stages, comma separated)",
         check=check_targets,
         propose=propose_targets,
     )
@@ -223,7 +223,7 @@ class Plan:
         help="a build argument for the image, KEY=VALUE (repeatable; never a credential: it stays in the image history)",
         metavar="KEY=VALUE",
         step="workflow",
-        prompt="Build arguments, KEY=VALUE, comma separated (never credentials)",
+        prompt="Build arguments (KEY=VALUE, comma separated)",
         check=check_build_args,
     )
     runs_on: str | None = answer(
@@ -231,7 +231,7 @@ class Plan:
         help="runner label of the build job (default: the reusable workflow's, ubuntu-latest)",
         metavar="LABEL",
         step="workflow",
-        prompt="Runner label of the build job (empty: ubuntu-latest)",
+        prompt="Runner label (empty: ubuntu-latest)",
         check=check_runs_on,
     )
     executor: str | None = answer(
@@ -239,7 +239,7 @@ class Plan:
         help="Kaniko executor image with its tag (default: the reusable workflow's)",
         metavar="IMAGE",
         step="workflow",
-        prompt="Kaniko executor image (empty: the reusable workflow's pinned one)",
+        prompt="Kaniko executor image (empty: the workflow's)",
         check=check_executor,
     )
     registry_mirror: tuple[str, ...] = answer(
@@ -249,7 +249,7 @@ class Plan:
         help="a registry mirror for base images, e.g. mirror.gcr.io (repeatable)",
         metavar="HOST[/PATH]",
         step="workflow",
-        prompt="Registry mirrors for base images, comma separated (empty: none)",
+        prompt="Registry mirrors for base images",
         options=(Option("mirror.gcr.io", "mirror.gcr.io", "Google's mirror of Docker Hub: base images without Docker Hub's pull limit"),),
         check=check_registry_mirrors,
     )
@@ -260,7 +260,7 @@ class Plan:
         help="a Kaniko flag from the reusable workflow's allow-list (repeatable; a value that starts with -- goes after =: --kaniko-args=FLAG)",
         metavar="--FLAG[=VALUE]",
         step="workflow",
-        prompt="Further Kaniko flags, space separated (empty: none)",
+        prompt="Further Kaniko flags (space separated)",
         options=tuple(Option(r.flag, r.flag, r.why) for r in RECOMMENDED),
         check=lambda value, _: check_kaniko_args(value),
     )

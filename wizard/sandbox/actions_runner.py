@@ -273,6 +273,7 @@ def _kaniko_job(
         verbosity="debug" if attempt.debug_logging else "info",
         builder="container" if as_text(inputs.get("builder")).strip() == "container" else "action",
         registry=registry,
+        kaniko_args=as_text(inputs.get("kaniko_args")),
     )
     outcome = kaniko.emulate_build(request, st.registry, started_at=start, seed=run.id * 100 + attempt.number)
     steps = [Step(s.number, s.name, s.offset_s, s.duration_s, s.conclusion) for s in outcome.steps]

@@ -9,6 +9,7 @@ all the calling jobs; the other jobs' inputs follow from the answers (their tags
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
@@ -45,7 +46,7 @@ def _normal(key: str, value: Any) -> Any:
         return None
     if key in _LISTS:
         items = value if isinstance(value, list) else str(value).splitlines()
-        return tuple(str(v).strip() for v in items if str(v).strip())
+        return tuple(str(v).strip() for v in items if str(v).strip()) or None
     if key == "cache_enabled":
         return value if isinstance(value, bool) else str(value).strip().lower() == "true"
     return str(value).strip()
@@ -110,4 +111,32 @@ def answers_of(actual: dict[str, Any], keys: list[str], plan: Plan) -> dict[str,
             out.update(registry=registry, org=org, service=service)
     if out.get("environment") is None:
         out.pop("environment", None)  # the environment input follows the secret scope: not an answer of its own
+    return out
+
+
+@dataclass(frozen=True)
+class CallingJob:
+    """A caller job that calls the reusable workflow, as GitHub names its run: `<name> / <called job's name>`."""
+
+    job_id: str
+    name: str  # the job's `name:`, else its id
+    target: str | None  # its `with: target:`, None when it builds the Dockerfile's last stage
+
+
+def calling_jobs(text: str, plan: Plan) -> list[CallingJob]:
+    """The jobs of a caller that call the plan's reusable workflow, in file order ([] for an unreadable file)."""
+    try:
+        doc = load(round_trip_yaml(), text, "the caller workflow")
+    except Exception:  # noqa: BLE001 - an unreadable caller has no jobs to tell apart
+        return []
+    jobs = doc.get("jobs") if isinstance(doc, CommentedMap) else None
+    if not isinstance(jobs, CommentedMap):
+        return []
+    wanted = workflow_path_of(plan.reusable_workflow)
+    out = []
+    for job_id, job in jobs.items():
+        if isinstance(job, CommentedMap) and workflow_path_of(job.get("uses")) == wanted:
+            with_ = job.get("with")
+            target = str(with_.get("target") or "").strip() if isinstance(with_, CommentedMap) else ""
+            out.append(CallingJob(str(job_id), str(job.get("name") or job_id), target or None))
     return out

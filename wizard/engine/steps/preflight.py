@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from wizard.core.credential_args import credential_args
 from wizard.core.plan import Plan
+from wizard.core.targets import split_targets
 from wizard.core.workflow import parse_reusable_interface
 from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWarning
 from wizard.engine.results import PreflightResult
@@ -149,8 +150,8 @@ class PreflightStep(Step):
     def _check_dockerfile(self, s: Session) -> None:
         if s.dockerfile is None:
             return
-        if s.plan.target:
-            s.dockerfile.stage_for_target(s.plan.target)
+        for target in split_targets(s.plan.target):
+            s.dockerfile.stage_for_target(target)
         for cred in credential_args(s.dockerfile):
             s.emit(StepWarning(self.name, f"Dockerfile line {cred.line}: {cred.message}", cred.fix))
 

@@ -258,7 +258,7 @@ class Plan:
         kind=Kind.LIST,
         parse=lambda text: split_flags([text]),
         help="a Kaniko flag from the reusable workflow's allow-list (repeatable; a value that starts with -- goes after =: --kaniko-args=FLAG)",
-        metavar="--FLAG[=VALUE]",
+        metavar="FLAG",
         step="workflow",
         prompt="Further Kaniko flags (space separated)",
         options=tuple(Option(r.flag, r.flag, r.why) for r in RECOMMENDED),

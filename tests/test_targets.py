@@ -14,6 +14,8 @@ import pytest
 
 from tests.cli_helpers import run_cli
 from tests.engine_helpers import Onboarding, file_on
+from tests.prompts_helpers import DEFAULT, ScriptedPrompter, demo, run_scripted
+from tests.test_status import status_json
 from wizard.assets import demo_repo_dir
 from wizard.core.answers import dump_answers, load_answers
 from wizard.core.plan import Plan
@@ -23,7 +25,7 @@ from wizard.core.targets import final_target, proposal, split_targets
 from wizard.core.workflow import render_caller, update_caller
 from wizard.core.workflow.managed import drift, expected_inputs, file_inputs
 from wizard.core.workflow.roundtrip import load, plain, round_trip_yaml
-from wizard.errors import InputError
+from wizard.errors import EXIT_OK, InputError
 
 IMAGE = "ghcr.io/brikbyte-studios/svc"
 SHA_TAG = "sha-${{ github.sha }}"
@@ -195,7 +197,9 @@ def test_plan_names_the_proposal_for_a_test_and_production_dockerfile() -> None:
 
 
 @pytest.mark.slow
-def test_apply_with_two_targets_passes_validation_with_a_verdict_per_target(sandbox, tmp_path: Path) -> None:
+def test_apply_with_two_targets_passes_validation_with_a_verdict_per_target(
+    sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     ob = Onboarding(sandbox, tmp_path)
     result = ob.apply("--deliver", "commit", "--target", "test,production", "--kaniko-args=--snapshot-mode=redo")
     assert result.returncode == 0, result
@@ -218,3 +222,53 @@ def test_apply_with_two_targets_passes_validation_with_a_verdict_per_target(sand
     jobs = jobs_of(caller)
     assert jobs["build-and-push-test"]["with"]["target"] == "test"
     assert jobs["build-and-push-test"]["with"]["kaniko_args"] == "--snapshot-mode=redo"
+    # `status` reads the two jobs as the answers render them, and judges the final target's job
+    code, report = status_json(sandbox, capsys, monkeypatch)
+    assert code == 0, report
+    assert report["workflow"]["state"] == "current", report["workflow"]
+    assert report["last_run"]["verdict"] == "passed", report["last_run"]
+
+
+@pytest.mark.slow
+def test_the_plain_face_proposes_test_and_production_and_asks_the_build_answers() -> None:
+    prompter = ScriptedPrompter(
+        [
+            ("Service name", DEFAULT),
+            ("Image tags", DEFAULT),
+            ("Layer cache", DEFAULT),
+            ("Build targets", DEFAULT),  # the proposal, taken
+            ("Registry credential", DEFAULT),
+            ("secrets live", "org"),
+            ("Which repositories", DEFAULT),
+            ("Apply the secrets", True),
+            ("Build arguments", "NODE_ENV=production, GREETING=hi, there"),
+            ("Runner label", DEFAULT),
+            ("Kaniko executor", DEFAULT),
+            ("Registry mirrors", "mirror.gcr.io"),
+            ("Further Kaniko flags", "--snapshot-mode=fast"),  # refused while typing, with the workflow's reason
+            ("Further Kaniko flags", "--snapshot-mode=redo --use-new-run"),
+            ("caller workflow reach", "commit"),
+            ("Apply the workflow", True),
+            ("Start the validation", True),
+            ("Write the answers", True),
+        ]
+    )
+    with demo() as env:
+        run = run_scripted(env, prompter, delivery=None)
+        caller = file_on(env.sandbox, ".github/workflows/build-image.yml")
+    assert run.code == EXIT_OK, run.out + run.err
+    assert prompter.script == []
+    assert prompter.defaults_of("Build targets") == ["test, production"]
+    assert "proposed: the Dockerfile has test and production stages" in run.out
+    assert "--cache-copy-layers: caches COPY layers too" in run.out  # the recommendations, one line each
+    assert "mirror.gcr.io: Google's mirror of Docker Hub" in run.out
+    assert prompter.refused[0][0] == "--snapshot-mode=fast"
+    assert prompter.refused[0][1].startswith("kaniko_args flag 1 --snapshot-mode takes full, redo or time")
+    assert "target test: PASS" in run.out and "target production: PASS" in run.out
+    assert caller is not None
+    jobs = jobs_of(caller)
+    assert list(jobs) == ["build-and-push-test", "build-and-push"]
+    production = jobs["build-and-push"]["with"]
+    assert production["build_args"] == "NODE_ENV=production\nGREETING=hi, there\n"  # a comma starts an argument before KEY= only
+    assert production["registry_mirror"] == "mirror.gcr.io"
+    assert production["kaniko_args"] == "--snapshot-mode=redo\n--use-new-run\n"

@@ -240,7 +240,7 @@ class ValidateStep(Step):
                 # live (the TUI) also reads them while it runs.
                 wanted = run.status == "completed" or live
                 jobs = s.port.attempt_jobs(s.repo.full_name, run_id, attempt) if wanted else []
-                steps = tuple((st.name, st.status, st.conclusion) for job in jobs for st in job.steps)
+                steps = tuple((_step_name(job, st.name, len(jobs)), st.status, st.conclusion) for job in jobs for st in job.steps)
                 last = run
             # While the attempt runs its elapsed time moves on even when GitHub answered 304: a face hears of
             # each new second, and of nothing when nothing changed.
@@ -313,6 +313,11 @@ class ValidateStep(Step):
         s.save_state()
         facts = VerdictFacts(run.id, verdict.attempt1_s, verdict.attempt2_s, verdict.saving_s, verdict.warmed_before)
         s.emit(VerdictReady(self.name, passed, tuple(reasons), table, len(leaks), facts, columns, targets))
+
+
+def _step_name(job: JobInfo, step: str, jobs: int) -> str:
+    """A step as a face lists it: with several jobs (one per target), each step says whose it is."""
+    return f"{job.name.split(' / ', 1)[0]}: {step}" if jobs > 1 else step
 
 
 def _elapsed(run: RunInfo, now: datetime) -> float | None:

@@ -29,8 +29,9 @@ def verdict_head(event: VerdictReady) -> Text:
 def verdict_tail(event: VerdictReady) -> Text:
     f = event.facts
     text = Text()
+    width = max((len(t.target) for t in event.targets), default=0)
     for t in event.targets:  # several targets: each one's own verdict and times
-        text.append(f"Target {t.target:<5} ", "bold")
+        text.append(f"Target {t.target:<{width}}  ", "bold")
         text.append("PASS" if t.passed else "FAIL", "bold green" if t.passed else "bold red")
         if t.attempt1_s is not None and t.attempt2_s is not None:
             text.append(f"  attempt 1 {t.attempt1_s:.0f}s, attempt 2 {t.attempt2_s:.0f}s")

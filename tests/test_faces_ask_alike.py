@@ -90,14 +90,15 @@ def test_a_scope_change_in_the_wizard_checks_the_preflight_again(sandbox, tmp_pa
         async with app.run_test(size=(120, 40)) as pilot:
             await complete_steps(pilot, ("connect", "repository", "preflight", "image"))
             await wait_status(pilot, "secrets", READY)
-            assert preflight_checks() == 1
+            # The image screen's proposed targets are an answer the preflight reads too: checked again once then
+            assert preflight_checks() == 2
             await pilot.press("tab", "right", "enter")  # the scope: environment
             await wait_for(pilot, lambda: app.screen.query_one("#environment-field").display, "the environment field")
             await pilot.press("tab", *"production")
             await wait_for(pilot, lambda: app.plan().environment == "production", "the environment in the plan")
             await wait_status(pilot, "secrets", READY)
             await wait_for(pilot, lambda: app.journey["preflight"].status == DONE, "the preflight done again")
-            assert preflight_checks() == 2
+            assert preflight_checks() == 3
             assert app.journey.reachable("workflow") is False  # the secrets step is not done: nothing past it yet
             assert app.journey.frontier() == "secrets"  # the preflight did not hold the user back
 

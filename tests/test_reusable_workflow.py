@@ -174,7 +174,7 @@ def test_login_uses_the_pat_then_the_token(workflow: Any) -> None:
 
 
 def test_each_step_belongs_to_one_builder(workflow: Any) -> None:
-    steps = workflow["jobs"]["build"]["steps"]
+    steps = list(workflow["jobs"]["build"]["steps"])  # a copy: the module's workflow is shared
     # The flags' check runs first, in either builder: POSIX sh, as the debug image has no bash.
     first = steps.pop(0)
     assert first["id"] == "kaniko_flags" and "if" not in first and first["shell"] == "sh"

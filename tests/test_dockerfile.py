@@ -221,7 +221,8 @@ def test_credential_arg_is_flagged_with_the_kaniko_secret_fix() -> None:
     assert "image history" in found.message
     assert "RUN --mount=type=secret,id=npm_token,dst=/kaniko/npm_token" in found.fix
     assert 'NPM_TOKEN="$(cat /kaniko/npm_token)"' in found.fix
-    assert "> /kaniko/npm_token" in found.fix  # written before the executor runs
+    assert "stores it as BUILD_SECRET_NPM_TOKEN" in found.fix and "BRIK_SECRET_BUILD_SECRET_NPM_TOKEN" in found.fix
+    assert "writes it to /kaniko/npm_token before the executor runs" in found.fix
     assert "line 4" in found.fix  # the RUN that needs it
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,42 @@ def test_validate_needs_no_scope_to_write_workflows(sandbox, tmp_path: Path) -> 
     again = ob.validate()
     assert again.returncode == 0, again.stderr
     assert again.json["verdict"]["passed"] is True
+
+
+def _note_lost(ob: Onboarding, **fields: object) -> None:
+    """The progress file as a run killed between a write and its noting leaves it."""
+    data = json.loads(ob.state_file.read_text())
+    data.update(fields)
+    ob.state_file.write_text(json.dumps(data))
+
+
+@pytest.mark.slow
+def test_a_rerun_whose_noting_was_lost_is_not_sent_again(sandbox, tmp_path: Path) -> None:
+    sandbox.faults.add("GET", rf"^{R}/actions/runs/\d+/attempts/2$", count=None, status=500)
+    ob = Onboarding(sandbox, tmp_path)
+    assert ob.apply("--deliver", "commit").returncode == 3
+    sandbox.faults.clear()
+    _note_lost(ob, rerun_requested=False)
+    resumed = ob.apply("--deliver", "commit")
+    assert resumed.returncode == 0, resumed
+    assert resumed.json["verdict"]["passed"] is True
+    assert count(request_log(sandbox), "POST", "/rerun") == 1
+    assert [[a["number"] for a in r["attempts"]] for r in repo_state(live_state(sandbox))["runs"]] == [[1, 2]]
+
+
+@pytest.mark.slow
+def test_a_setup_branch_commit_whose_noting_was_lost_is_not_made_again(sandbox, tmp_path: Path) -> None:
+    sandbox.faults.add("POST", rf"^{R}/pulls$", count=None, status=403)  # stops before the pull request
+    ob = Onboarding(sandbox, tmp_path)
+    assert ob.apply("--deliver", "pr").returncode == 3
+    sandbox.faults.clear()
+    head = repo_state(live_state(sandbox))["branches"][SETUP_BRANCH]
+    owner, name = REPO.split("/")
+    model = sandbox.state.find_repo(owner, name)
+    _note_lost(ob, setup_head=model.git.commits[head].parents[0])  # the last commit made, not yet noted
+    clear_request_log(sandbox)
+    resumed = ob.apply("--deliver", "pr")
+    assert resumed.returncode == 0 and resumed.json["status"] == "paused", resumed
+    assert writes(request_log(sandbox)) == [f"POST {R}/pulls"], "the branch is kept as it is: no force-move, no new commit"
+    repo = repo_state(live_state(sandbox))
+    assert repo["branches"][SETUP_BRANCH] == head and len(repo["pulls"]) == 1

@@ -4,11 +4,13 @@ resumable, with org-level secrets shared once."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from tests.engine_helpers import clear_request_log, live_state, request_log, run_brik
+from wizard.engine import org_selection
 from wizard.sandbox.seed import DEFAULT_ORG, demo_files
 
 pytestmark = pytest.mark.slow
@@ -66,6 +68,8 @@ def test_fleet_apply_onboards_every_repo_shares_the_secret_once_and_a_second_run
     secret_writes = [r for r in writes(log) if "/actions/secrets/REGISTRY_PAT" in r["path"]]
     assert len(secret_writes) == 1, [(r["method"], r["path"]) for r in secret_writes]  # created once, with all 20
     assert state.get("secondary_limit_hits", 0) == 0
+    repo_reads = Counter(r["path"] for r in log if r["method"] == "GET" and r["path"].count("/") == 3 and r["path"].startswith("/repos/"))
+    assert set(repo_reads.values()) == {2}, repo_reads  # its own run's read, and one for the secret's list
     assert pat not in first.stdout + first.stderr and sandbox.token not in first.stdout + first.stderr
     progress = (tmp_path / "fleet.state.json").read_text()
     assert pat not in progress and sandbox.token not in progress
@@ -92,6 +96,33 @@ def test_fleet_plan_counts_the_writes_and_writes_nothing(sandbox, tmp_path: Path
     assert totals["writes_per_minute"] == 80 and totals["expected_seconds"] == 0  # under a minute's budget
     assert writes(request_log(sandbox)) == []
     assert not (tmp_path / "fleet.state.json").exists()
+
+
+def test_with_many_readers_one_listing_of_the_org_gives_the_secrets_repository_ids(
+    sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(org_selection, "LIST_ABOVE", 2)  # three readers stand for hundreds
+    names = seed_fleet(sandbox, 3)
+    pat = sandbox.add_token(["write:packages"], login="ci-bot")
+    path = fleet_file(tmp_path, names, api_url=sandbox.base_url)
+    done = run_brik(
+        "fleet",
+        "apply",
+        str(path),
+        "--yes",
+        "--json",
+        "--validate",
+        "none",
+        env={"GH_TOKEN": sandbox.token, "BRIK_SECRET_REGISTRY_PAT": pat},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    log = request_log(sandbox)
+    assert [r["path"] for r in log if r["path"] == f"/orgs/{DEFAULT_ORG}/repos"] == [f"/orgs/{DEFAULT_ORG}/repos"]
+    repo_reads = Counter(r["path"] for r in log if r["method"] == "GET" and r["path"].count("/") == 3 and r["path"].startswith("/repos/"))
+    assert set(repo_reads.values()) == {1}, repo_reads  # its own run's read only
+    org = next(o for o in live_state(sandbox)["orgs"] if o["login"] == DEFAULT_ORG)
+    secret = next(s for s in org["secrets"] if s["name"] == "REGISTRY_PAT")
+    assert len(secret["selected_repositories"]) == 3
 
 
 def test_a_repo_that_fails_is_reported_and_the_others_go_on(sandbox, tmp_path: Path) -> None:

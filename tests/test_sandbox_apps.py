@@ -159,3 +159,20 @@ def test_seed_file_registers_an_app_from_its_public_key(tmp_path: Path, monkeypa
     path.write_text(json.dumps({"apps": [{"id": 1, "slug": "keyless"}]}))
     with pytest.raises(ValueError, match="PEM public key"):
         Sandbox(seed_file=path)
+
+
+def test_installation_tokens_share_their_installations_content_write_window(app_sandbox: Sandbox) -> None:
+    """A second token of the same installation is no way around the secondary limit on content creation."""
+    app_sandbox.state.content_limit_per_minute = 2
+    first, _ = installation_token(app_sandbox)
+    second, _ = installation_token(app_sandbox)
+
+    def create(token: str, n: int) -> requests.Response:
+        return call(
+            app_sandbox, "POST", f"/repos/{ORG}/example-node-api/actions/variables", token, {"name": f"V{n}", "value": "x"}, "token"
+        )
+
+    assert [create(first, 1).status_code, create(first, 2).status_code] == [201, 201]
+    refused = create(second, 3)
+    assert refused.status_code == 403 and "secondary rate limit" in refused.json()["message"]
+    assert app_sandbox.state.secondary_limit_hits == 1

@@ -101,6 +101,25 @@ def test_the_listing_refuses_unknown_values_and_orgs(fleet) -> None:
     client.get("/orgs/octo-admin/repos", expect=404)  # a user, not an org
 
 
+def test_archived_repos_and_forks_list_as_such_and_an_archived_repo_is_read_only(tmp_path: Path) -> None:
+    (tmp_path / "seed.yml").write_text(
+        f"repos:\n  - {{full_name: {ORG}/old-svc, archived: true}}\n  - {{full_name: {ORG}/forked-svc, fork: true}}\n"
+    )
+    with Sandbox(seed_file=tmp_path / "seed.yml", time_factor=TEST_TIME_FACTOR) as seeded:
+        client = Client(seeded.base_url, seeded.token)
+        listed = {r["name"]: r for r in client.get(f"/orgs/{ORG}/repos?per_page=100", expect=200).json()}
+        assert (listed["old-svc"]["archived"], listed["old-svc"]["fork"]) == (True, False)
+        assert (listed["forked-svc"]["archived"], listed["forked-svc"]["fork"]) == (False, True)
+        assert listed["example-node-api"]["archived"] is False and listed["example-node-api"]["fork"] is False
+        forks = {r["name"] for r in client.get(f"/orgs/{ORG}/repos?type=forks", expect=200).json()}
+        sources = {r["name"] for r in client.get(f"/orgs/{ORG}/repos?type=sources", expect=200).json()}
+        assert forks == {"forked-svc"} and "forked-svc" not in sources and "old-svc" in sources
+        assert client.get(f"/repos/{ORG}/old-svc", expect=200).json()["archived"] is True
+        refused = client.put_file(f"{ORG}/old-svc", "README.md", "changed\n", expect=403)
+        assert refused.json()["message"] == "Repository was archived so is read-only."
+        client.put_file(f"{ORG}/forked-svc", "README.md", "changed\n", expect=201)
+
+
 def test_listed_repositories_have_githubs_shape_and_their_topics(fleet) -> None:
     client = Client(fleet.base_url, fleet.token)
     listed = {r["name"]: r for r in client.get(f"/orgs/{ORG}/repos?per_page=100", expect=200).json()}

@@ -27,7 +27,11 @@ from tests.sandbox_tour import (
 )
 from tests.virtual_time import install as install_virtual_time
 
-pytestmark = pytest.mark.skipif(facts_dir() is None, reason="GitHub's OpenAPI subset is not available")
+# One worker tours the sandbox once (a module fixture is built again on every worker that runs one of these tests).
+pytestmark = [
+    pytest.mark.skipif(facts_dir() is None, reason="GitHub's OpenAPI subset is not available"),
+    pytest.mark.xdist_group("sandbox_openapi"),
+]
 
 
 def _documented(op: str, status: int) -> bool:

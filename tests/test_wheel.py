@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.slow
+# One worker builds the wheel (a module fixture is built again on every worker that runs one of these tests).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +71,17 @@ def test_plan_offline_uses_the_bundled_reusable_workflow(installed: Path, tmp_pa
     assert report["image"] == "ghcr.io/brikbyte-studios/example-node-api"
     assert "uses: BrikByte-Studios/.github/.github/workflows/ci-build-kaniko.yml@main" in report["workflow"]
     assert not any("not the org default" in n for n in report["notices"])
+
+
+def test_the_fleet_workflow_and_screen_styles_ship(installed: Path, tmp_path: Path) -> None:
+    code = (
+        "from pathlib import Path; import wizard.tui; from wizard.assets import fleet_workflow_path\n"
+        "tui = Path(wizard.tui.__file__).parent\n"
+        "print(fleet_workflow_path().read_text().splitlines()[0]); print((tui / 'fleet.tcss').is_file(), (tui / 'dialogs.tcss').is_file())"
+    )
+    done = subprocess.run([str(installed / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "# brik-onboard-fleet.yml: the org's onboarding picture every week, run by the org's own GitHub Actions.",
+        "True True",
+    ]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
 from wizard.cli_app_flags import add_app_flags
-from wizard.cli_fleet import add_fleet_parser, fleet_options
+from wizard.cli_fleet import add_fleet_parser, add_selection_flags, fleet_options
 from wizard.cli_help import parser_help
 from wizard.cli_rotate import add_rotate_parser
 from wizard.errors import InputError, WizardError
@@ -109,7 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace existing secrets' values and a REGISTRY_URL variable that differs (default: keep them)",
     )
-    apply.add_argument("--secrets-from-stdin", action="store_true", help="read NAME=value lines from stdin for secret values")
+    apply.add_argument(
+        "--secrets-from-stdin",
+        action="store_true",
+        help="read secret values from stdin: NAME=value lines, or NAME<<EOF, the value's lines, EOF for a multi-line one",
+    )
     apply.add_argument(
         "--wait-merge", type=float, default=0.0, metavar="SECONDS", help="on the PR path, wait this long for the merge before pausing"
     )
@@ -128,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
         **parser_help("status"),
     )
     status.add_argument("--repo", dest="status_repo", metavar="OWNER/NAME", help="repository (default: the current directory's origin)")
+    add_selection_flags(status, "status_", "instead of one repository: every repository of ORG (archived ones and forks left out)")
+    status.add_argument(
+        "--no-cache",
+        dest="status_no_cache",
+        action="store_true",
+        help="with --org: read everything again and keep nothing for the next run",
+    )
     status.add_argument("--api-url", dest="status_api_url", metavar="URL", help="GitHub API URL (default: https://api.github.com)")
     status.add_argument("--token-env", dest="status_token_env", metavar="VAR", help="read the admin token from this environment variable")
     add_app_flags(status, "status_")
@@ -135,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_rotate_parser(sub)
     add_fleet_parser(sub)
 
-    sub.add_parser("schema", help="print the answers file's JSON Schema (draft 2020-12)", **parser_help("schema"))
+    schema = sub.add_parser("schema", help="print the answers file's JSON Schema (draft 2020-12)", **parser_help("schema"))
+    schema.add_argument("--fleet", action="store_true", help="the fleet file's schema (`fleet plan|apply FILE`) instead")
 
     auth = sub.add_parser("auth", help="the admin token in the OS keyring", **parser_help("auth"))
     auth_sub = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True)
@@ -325,7 +337,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         app_key = Path(key) if key else None
         return run_status(
             o.StatusOptions(
-                args.status_repo, args.status_api_url, args.status_token_env, args.json, getattr(args, "status_app_id", None), app_key
+                args.status_repo,
+                args.status_api_url,
+                args.status_token_env,
+                args.json,
+                getattr(args, "status_app_id", None),
+                app_key,
+                org=args.status_org,
+                topics=tuple(args.status_topic or ()),
+                exclude=tuple(args.status_exclude or ()),
+                no_cache=args.status_no_cache,
             )
         )
     if command == "rotate":
@@ -334,6 +355,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_rotate(
             o.RotateOptions(
                 repo=args.rotate_repo,
+                org=args.rotate_org,
                 scope=args.rotate_scope,
                 environment=args.rotate_environment,
                 api_url=args.rotate_api_url,
@@ -354,7 +376,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "schema":
         from wizard.commands.schema_cmd import run_schema
 
-        return run_schema()
+        return run_schema(fleet=args.fleet)
     if command == "auth":
         from wizard.commands.auth_cmd import run_auth
 

@@ -1,11 +1,33 @@
-"""`brik-onboard fleet plan|apply FILE`: its arguments (kept light: the command's code loads when it runs)."""
+"""`brik-onboard fleet plan|apply FILE | --org ORG`: its arguments (kept light: the command's code loads when it runs),
+and the selection flags `status --org` shares."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from wizard.cli_app_flags import add_app_flags
 from wizard.cli_help import parser_help
+
+
+def add_selection_flags(p: argparse.ArgumentParser, prefix: str, org_help: str | None = None) -> None:
+    """--topic and --exclude (and --org when `org_help` is given): which repositories of an org are selected."""
+    if org_help is not None:
+        p.add_argument("--org", dest=prefix + "org", metavar="ORG", help=org_help)
+    p.add_argument(
+        "--topic",
+        dest=prefix + "topic",
+        action="append",
+        metavar="TOPIC",
+        help="with --org: only repositories with this topic (repeatable: all of them)",
+    )
+    p.add_argument(
+        "--exclude",
+        dest=prefix + "exclude",
+        action="append",
+        metavar="PATTERN",
+        help="with --org: leave out repositories whose name (or owner/name) matches this shell glob (repeatable)",
+    )
 
 
 def add_fleet_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,10 +38,22 @@ def add_fleet_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         ("apply", "onboard every repository of FILE; a re-run picks up where the last one stopped"),
     ):
         p = fleet_sub.add_parser(name, help=text, **parser_help(f"fleet {name}"))
-        p.add_argument("fleet_file", metavar="FILE", help="the fleet file (YAML; `brik-onboard schema --fleet`)")
-        p.add_argument("--org", dest="fleet_org", metavar="ORG", help="the owner of repositories named without one")
+        p.add_argument("fleet_file", nargs="?", metavar="FILE", help="the fleet file (YAML; `brik-onboard schema --fleet`)")
+        p.add_argument(
+            "--org",
+            dest="fleet_org",
+            metavar="ORG",
+            help="with FILE: the owner of repositories named without one; without: every repository of ORG (archived ones and forks left out)",
+        )
+        add_selection_flags(p, "fleet_")
         p.add_argument("--token-env", dest="fleet_token_env", metavar="VAR", help="read the admin token from this environment variable")
-        p.add_argument("--json", action="store_true", help="one JSON object per line for each repository's outcome")
+        add_app_flags(p, "fleet_")
+        faces = p.add_mutually_exclusive_group()
+        faces.add_argument("--json", action="store_true", help="one JSON object per line for each repository event, then the totals")
+        if name == "apply":
+            faces.add_argument(
+                "--tui", action="store_true", help="a full-screen table of the repositories (default on a terminal: a progress bar)"
+            )
         p.add_argument("--concurrency", type=int, default=4, metavar="N", help="repositories worked on at once (default 4)")
         p.add_argument("--writes-per-minute", type=int, default=80, metavar="N", help="content-creating requests a minute (default 80)")
         if name == "apply":
@@ -52,8 +86,10 @@ def fleet_options(args: Any) -> Any:
     apply = args.fleet_command == "apply"
     return FleetCommandOptions(
         command=args.fleet_command,
-        file=Path(args.fleet_file),
+        file=Path(args.fleet_file) if args.fleet_file else None,
         org=args.fleet_org,
+        topics=tuple(args.fleet_topic or ()),
+        exclude=tuple(args.fleet_exclude or ()),
         token_env=args.fleet_token_env,
         json=args.json,
         concurrency=args.concurrency,
@@ -65,4 +101,7 @@ def fleet_options(args: Any) -> Any:
         replace_secrets=apply and args.replace_secrets,
         secrets_from_stdin=apply and args.secrets_from_stdin,
         poll_interval_s=args.fleet_poll_interval if apply else 5.0,
+        app_id=getattr(args, "fleet_app_id", None),
+        app_key_file=Path(args.fleet_app_key) if getattr(args, "fleet_app_key", None) else None,
+        tui=apply and args.tui,
     )

@@ -35,6 +35,7 @@ repos:
     files: {Dockerfile: "FROM alpine:3.20\\n"}
     dir: ./svc                         # relative to the seed file
     topics: [node]
+    archived: false                    # true: read-only; fork: true too
 fleet:                                 # acme/svc-001 .. acme/svc-200
   {count: 200, template: ./svc, prefix: svc-, org: acme, topics: [node]}
                                        # no template: the sample service
@@ -56,6 +57,24 @@ apps:                                  # GitHub Apps (--app-id, --app-key)
 # private key stays with you: the sandbox knows its public key only.
 """
 SEED_HEADING = "Seed file (--seed FILE, YAML or JSON)"
+
+BUILD_SECRETS_HEADING = "Build secrets"
+BUILD_SECRETS_DOC = """\
+Each RUN --mount=type=secret,id=ID,dst=/kaniko/ID of the
+Dockerfile names a build secret. It is stored as the org
+secret BUILD_SECRET_<ID> (ID upper-cased, other characters
+_), its value read from BRIK_SECRET_BUILD_SECRET_<ID>,
+stdin or the masked question; the reusable workflow writes
+it to /kaniko/<id> before Kaniko runs (never a build arg).
+Needs --builder container and --scope org. A multi-line
+value on stdin (--secrets-from-stdin), as in
+$GITHUB_OUTPUT:
+  BUILD_SECRET_NPMRC<<EOF
+  //npm.pkg.github.com/:_authToken=...
+  EOF
+At the masked question, <PATH reads the value from a file
+(e.g. <~/.npmrc).
+"""
 
 
 @dataclass(frozen=True)
@@ -145,10 +164,7 @@ COMMANDS: dict[str, CommandHelp] = {
         (
             ("brik-onboard plan --service orders-api", "what onboarding this repository as orders-api would change"),
             ("brik-onboard plan --workflow-file .github/workflows/build.yml", "the diff against an existing workflow"),
-            (
-                "brik-onboard plan --offline --json --target test,production",
-                "as JSON, without reading GitHub: a test and a production image, a job each (the test one tagged test-<tag>)",
-            ),
+            ("brik-onboard plan --offline --json --target test,production", "as JSON, offline: a test and a production image"),
         ),
         (
             (0, "the plan is printed"),
@@ -169,6 +185,7 @@ COMMANDS: dict[str, CommandHelp] = {
             ),
         ),
         ANSWER_CODES,
+        ((BUILD_SECRETS_HEADING, BUILD_SECRETS_DOC),),
     ),
     "validate": CommandHelp(
         "Only the validation: run the build workflow twice on the default branch and judge from Kaniko's logs that "
@@ -188,65 +205,101 @@ COMMANDS: dict[str, CommandHelp] = {
     ),
     "status": CommandHelp(
         "Is the repository onboarded and healthy? Reads the caller workflow, the registry secrets and variable, and "
-        "the last validation build from GitHub, and says what to do next. Writes nothing.",
+        "the last validation build from GitHub, and says what to do next. Writes nothing. With --org, every "
+        "repository of the org that --topic and --exclude select (archived ones and forks left out) in one table: "
+        "onboarded, drifted (the keys), missing or unrecorded, the last cache verdict, and the repositories an org "
+        "secret or variable with selected visibility leaves out. What it read is kept under $XDG_CACHE_HOME (no "
+        "secret) so that the next one reads no file of a repository nothing was pushed to; --no-cache reads all again.",
         (
             ("brik-onboard status", "the repository of the current directory"),
             ("brik-onboard status --repo BrikByte-Studios/orders-api --json", "another repository, as JSON"),
+            ("brik-onboard status --org BrikByte-Studios --topic node --exclude 'legacy-*'", "the org's node services in one table"),
         ),
         (
-            (0, "onboarded and healthy"),
-            (1, "not onboarded, drifted from the answers, or a secret missing"),
-            (2, None),
+            (0, "onboarded and healthy (with --org: every selected repository)"),
+            (1, "not onboarded, drifted from the answers, or a secret missing (with --org: any selected repository)"),
+            (2, "usage or input error (with --org: also when nothing is selected)"),
             (3, None),
         ),
     ),
     "rotate": CommandHelp(
         "Replace the REGISTRY_PAT secret's value where the onboarding put it (organisation or environment), as "
         "recorded by the onboarding or given by --scope/--environment. Nothing else changes; --validate then runs "
-        "one build with the new PAT.",
+        "one build with the new PAT. With --org ORG: the organization's secret, every repository that reads it "
+        "listed, and --validate sample:K|all builds of some of them.",
         (
             ("brik-onboard rotate", "asks for the new PAT (input hidden) and confirms"),
             (
                 "printf 'REGISTRY_PAT=%s\\n' \"$PAT\" | brik-onboard rotate --secrets-from-stdin --yes --validate",
                 "non-interactive, then one build with the new PAT",
             ),
+            ("brik-onboard rotate --org BrikByte-Studios --validate sample:2", "the org's secret; builds of 2 of its readers"),
         ),
         (
-            (0, "replaced (and, with --validate, the build passed)"),
-            (1, "with --validate: the build with the new PAT failed"),
+            (0, "replaced (and, with --validate, the builds passed)"),
+            (1, "with --validate: a build with the new PAT failed"),
             (2, None),
             (3, None),
             (130, None),
         ),
     ),
     "fleet": CommandHelp(
-        "Many repositories in one run: each one of a fleet file goes through the same steps as `apply`, a few at "
-        "a time, with the writes of all of them paced to GitHub's secondary limit (80 a minute by default) and "
-        "one rate limit pausing them all. Progress is kept in one file: a re-run picks up where the last one stopped.",
+        "Many repositories in one run: each one of a fleet file (or, with no file, each repository of --org that "
+        "--topic and --exclude select, with the defaults; archived ones and forks left out) goes through the same "
+        "steps as `apply`, a few at a time, with the writes of all of them paced to GitHub's secondary limit (80 a minute by default) and "
+        "one rate limit pausing them all. Progress is kept in one file: a re-run picks up where the last one stopped. "
+        "On a terminal a progress bar shows the counts, the writes of the last minute against the budget and the time "
+        "the writes still need; without one (CI), each event is one line; --json prints one JSON line per event.",
         (
-            ("brik-onboard fleet plan fleet.yml", "what every repository would change, and how long the writes take"),
-            ("brik-onboard fleet apply fleet.yml --yes --json", "onboard them all; one JSON line per repository"),
+            ("brik-onboard fleet plan --org BrikByte-Studios --topic node --exclude 'legacy-*'", "no file: select them from GitHub"),
+            ("brik-onboard fleet apply fleet.yml --yes --json", "onboard them all; one JSON line per repository event"),
+            ("brik-onboard fleet apply fleet.yml --yes --tui", "the same, full screen: a live table of the repositories"),
         ),
         ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
     ),
     "fleet plan": CommandHelp(
-        "Check every repository of FILE as `plan` would and count the writes each needs; nothing is written.",
-        (("brik-onboard fleet plan fleet.yml --json", "one JSON line per repository, then the totals"),),
-        ((0, "every repository checked"), (2, None), (3, "some repositories could not be checked")),
+        "Check every repository of FILE (or those --org, --topic and --exclude select) as `plan` would and count the "
+        "writes each needs; nothing is written.",
+        (
+            ("brik-onboard fleet plan fleet.yml --json", "one JSON line per repository, then the totals"),
+            ("brik-onboard fleet plan --org BrikByte-Studios --topic node", "the org's repositories with the topic node"),
+        ),
+        (
+            (0, "every repository checked"),
+            (2, "usage or input error (also: neither FILE nor --org, or nothing selected)"),
+            (3, "some repositories could not be checked"),
+        ),
     ),
     "fleet apply": CommandHelp(
-        "Onboard every repository of FILE. Org-level secrets and variables shared with selected repositories are "
+        "Onboard every repository of FILE (or, with no FILE, those --org, --topic and --exclude select, with the "
+        "defaults; progress then in fleet-ORG.state.json). Org-level secrets and variables shared with selected repositories are "
         "set once for all of them. A repository that fails is reported and the others go on; one done in an "
-        "earlier run with the same progress file is not touched again.",
+        "earlier run with the same progress file is not touched again. --tui shows the run full screen (a table of "
+        "the repositories, their state and step, the counts, the budget and the time left); quitting it asks first "
+        "and stops the run, which the next run resumes.",
         (
-            ("brik-onboard fleet apply fleet.yml --yes --validate sample:2", "validate the build of two of them"),
             ("brik-onboard fleet apply fleet.yml --yes --validate none --concurrency 8", "no builds, more at once"),
+            ("brik-onboard fleet apply --org BrikByte-Studios --topic node --yes", "no file: the org's node services, the defaults"),
+            (
+                "brik-onboard fleet apply fleet.yml --yes --app-id 12345 --app-key app.pem",
+                "as a GitHub App: one installation token for every worker",
+            ),
         ),
-        ((0, "every repository done"), (1, "some validation builds failed"), (2, None), (3, "some repositories refused or failed")),
+        (
+            (0, "every repository done"),
+            (1, "some validation builds failed"),
+            (2, None),
+            (3, "some repositories refused or failed"),
+            (130, "interrupted, or --tui quit before the end (the next run resumes)"),
+        ),
     ),
     "schema": CommandHelp(
-        "Print the answers file's JSON Schema (draft 2020-12), for editors and CI checks of .github/brik-onboard.yml.",
-        (("brik-onboard schema > brik-onboard.schema.json", "save it for an editor's YAML language server"),),
+        "Print the answers file's JSON Schema (draft 2020-12), for editors and CI checks of .github/brik-onboard.yml; "
+        "with --fleet, the fleet file's (`fleet plan|apply FILE`).",
+        (
+            ("brik-onboard schema > brik-onboard.schema.json", "save it for an editor's YAML language server"),
+            ("brik-onboard schema --fleet > fleet.schema.json", "the fleet file's schema"),
+        ),
         ((0, "the schema is printed"),),
     ),
     "auth": CommandHelp(

@@ -7,6 +7,8 @@ import argparse
 from wizard.cli_app_flags import add_app_flags
 from wizard.cli_help import parser_help
 
+ORG_SAMPLE = "sample:2"  # a bare --validate with --org: builds of two of the repositories that read the secret
+
 
 def add_rotate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`rotate` takes no answer flags: where the secret lives comes from the recorded answers, or these (own dests, so
@@ -17,6 +19,9 @@ def add_rotate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         **parser_help("rotate"),
     )
     rotate.add_argument("--repo", dest="rotate_repo", metavar="OWNER/NAME", help="the onboarded repo (default: the 'origin' remote)")
+    rotate.add_argument(
+        "--org", dest="rotate_org", metavar="ORG", help="the organization's secret, listing every repository that reads it (no --repo)"
+    )
     rotate.add_argument("--scope", dest="rotate_scope", choices=("org", "environment"), help="where the secret lives (default: recorded)")
     rotate.add_argument(
         "--environment", dest="rotate_environment", metavar="NAME", help="the environment that holds it (implies --scope environment)"
@@ -26,7 +31,14 @@ def add_rotate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_app_flags(rotate, "rotate_")
     rotate.add_argument("--secrets-from-stdin", action="store_true", help="read the new value from a REGISTRY_PAT=value line on stdin")
     rotate.add_argument("--yes", action="store_true", help="replace without asking")
-    rotate.add_argument("--validate", action="store_true", help="then run one validation build with the new PAT")
+    rotate.add_argument(
+        "--validate",
+        nargs="?",
+        const=ORG_SAMPLE,
+        metavar="all|none|sample:K",
+        help=f"then validation builds with the new PAT: the repository's; with --org, of all or a sample of its readers "
+        f"(bare: {ORG_SAMPLE})",
+    )
     rotate.add_argument(
         "--poll-interval",
         dest="rotate_poll_interval",

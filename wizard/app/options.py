@@ -64,13 +64,14 @@ class RotateOptions:
     """`rotate` reads no answers file and keeps no progress: where the secret lives comes from GitHub or these flags."""
 
     repo: str | None = None  # default: the 'origin' remote of the current directory
+    org: str | None = None  # the organization's secret, every repository that reads it (instead of one repository's)
     scope: str | None = None  # default: the recorded answers' scope
     environment: str | None = None
     api_url: str | None = None
     token_env: str | None = None
     yes: bool = False
     json: bool = False
-    validate: bool = False
+    validate: str | None = None  # None or "none": no build; for one repo any other value builds it; with `org`: all|sample:K
     app_id: str | None = None
     app_key_file: Path | None = None
     secrets_from_stdin: bool = False
@@ -118,12 +119,16 @@ class StatusOptions:
     json: bool = False
     app_id: str | None = None
     app_key_file: Path | None = None
+    org: str | None = None  # every selected repository of this org instead of one
+    topics: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    no_cache: bool = False
 
 
 @dataclass(frozen=True)
 class FleetCommandOptions:
     command: str  # plan | apply
-    file: Path
+    file: Path | None  # None: the repositories are selected from GitHub (--org, --topic, --exclude)
     org: str | None = None
     token_env: str | None = None
     json: bool = False
@@ -136,3 +141,8 @@ class FleetCommandOptions:
     replace_secrets: bool = False
     secrets_from_stdin: bool = False
     poll_interval_s: float = 5.0
+    topics: tuple[str, ...] = ()  # with no file: --topic, --exclude
+    exclude: tuple[str, ...] = ()
+    app_id: str | None = None
+    app_key_file: Path | None = None
+    tui: bool = False  # the full-screen fleet screen instead of the progress bar

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
 
+from wizard.app.github_login import open_login
 from wizard.app.options import AnswerSource, Connection
 from wizard.app.run_lock import RunLock, locks_dir
 from wizard.app.sources import PlanContext, plan_context
 from wizard.app_credentials import AppCredentials, find_app_credentials
 from wizard.core.plan import ANSWERS_PATH
-from wizard.credentials import Token, check_api_url, find_token
+from wizard.credentials import Token, find_token
 from wizard.engine.events import Event
 from wizard.engine.port import GitHubPort
 from wizard.engine.questions import Questioner
@@ -46,29 +48,12 @@ def find_credential(
     return app
 
 
-def connect_port(api_url: str | None, credential: Token | AppCredentials, *, org: str | None = None) -> GitHubPort:
-    """The GitHub port; a GitHub App talks as its installation on `org` (the repository's owner)."""
-    from wizard.github import connect  # PyGithub is imported only when a command talks to GitHub
-
-    check_api_url(api_url)
-    if isinstance(credential, Token):
-        return connect(api_url, credential.value)
-    if not org:
-        raise InputError(f"GitHub App {credential.app_id}: which organisation's installation to use is not known", "pass --repo OWNER/NAME")
-    from wizard.github.app_auth import app_installation
-
-    return connect(api_url, app_installation(api_url, credential.app_id, credential.private_key, org))
-
-
-def credential_secrets(credential: Token | AppCredentials) -> tuple[tuple[str, ...], str | None]:
-    """(values the leak audit looks for, the admin token a secret must not be) of a credential."""
-    if isinstance(credential, Token):
-        return (credential.value,), credential.value
-    return (credential.private_key,), None
-
-
-def credential_source(credential: Token | AppCredentials) -> str:
-    return credential.source if isinstance(credential, Token) else credential.description
+def connect_port(
+    api_url: str | None, credential: Token | AppCredentials, *, org: str | None = None, conditional: MutableMapping[str, Any] | None = None
+) -> GitHubPort:
+    """The GitHub port; a GitHub App talks as its installation on `org` (the repository's owner). `conditional`: what
+    the port keeps for its conditional reads (wizard/app/status_cache.py)."""
+    return open_login(api_url, credential, org=org).port(conditional=conditional)
 
 
 def answers_location(ctx: PlanContext) -> Path | None:
@@ -110,14 +95,14 @@ def build_session(
         ask=ask_token,
     )
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
-    known, admin = credential_secrets(credential)
-    secrets = SecretSource(plan, env, stdin_values, questioner, extra_known=known, admin_token=admin)
+    login = open_login(plan.api_url, credential, org=plan.repo.partition("/")[0])
+    secrets = SecretSource(plan, env, stdin_values, questioner, more_known=login.known_values, admin_token=login.admin_token)
     answers = answers_location(ctx)
     state_path = connection.state_file or (answers.parent / STATE_NAME if answers else None)
     store = StateStore(state_path)
     return Session(
         plan=plan,
-        port=connect_port(plan.api_url, credential, org=plan.repo.partition("/")[0]),
+        port=login.port(),
         questioner=questioner,
         secrets=secrets,
         emit=emit,
@@ -125,7 +110,7 @@ def build_session(
         state=store.load(plan.repo),
         checkout=ctx.checkout,
         answers_path=answers,
-        token_source=credential_source(credential),
+        token_source=login.source,
         options=options,
         explicit=dict(ctx.given),
         recorded=ctx.recorded,

@@ -1,6 +1,7 @@
 """The bundled assets, shipped inside the package (so a wheel install has them too).
 
 - `workflows/ci-build-kaniko.yml`: the org's reusable Kaniko workflow, for the org's `.github` repository;
+- `workflows/brik-onboard-fleet.yml`: the scheduled fleet status (and `fleet apply` on demand), for the same repository;
 - `demo/example-node-api/`: the sample service the demo (and the sandbox's default seed) onboards.
 """
 
@@ -20,6 +21,10 @@ def asset_path(*parts: str) -> Path:
 
 def reusable_workflow_path() -> Path:
     return asset_path("workflows", "ci-build-kaniko.yml")
+
+
+def fleet_workflow_path() -> Path:
+    return asset_path("workflows", "brik-onboard-fleet.yml")
 
 
 def reusable_workflow_text() -> str:

@@ -14,18 +14,20 @@ from typing import Any
 from wizard.app.options import PlanOptions
 from wizard.app.sources import PlanContext, plan_context
 from wizard.core import workflow
+from wizard.core.build_secrets import mount_warnings, needed_build_secrets, secret_mounts
 from wizard.core.credential_args import credential_args
-from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, parse_dockerfile
+from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, Dockerfile, parse_dockerfile
 from wizard.core.plan import ANSWERS_PATH
-from wizard.core.resolved import ResolvedPlan, resolve
+from wizard.core.resolved import ResolvedPlan, build_secrets_json, resolve
 from wizard.core.targets import proposal, split_targets
 from wizard.fsutil import inside_checkout, read_text_file
 
 
 def run_plan(options: PlanOptions) -> int:
     ctx = plan_context(options.source)
-    resolved = resolve(ctx.plan)
-    report = _report(ctx, resolved)
+    df = _read_dockerfile(ctx, ctx.plan.dockerfile)
+    resolved = resolve(ctx.plan, needed_build_secrets(df, split_targets(ctx.plan.target)) if df is not None else ())
+    report = _report(ctx, resolved, df)
     live = False
     if not options.offline:
         from wizard.commands.plan_live import add_live_state
@@ -56,7 +58,7 @@ def _offline_workflow(ctx: PlanContext, resolved: ResolvedPlan, report: dict[str
     report.update(workflow=new_text, workflow_change=_change_kind(existing, diff), diff=diff)
 
 
-def _report(ctx: PlanContext, resolved: ResolvedPlan) -> dict[str, Any]:
+def _report(ctx: PlanContext, resolved: ResolvedPlan, df: Dockerfile | None) -> dict[str, Any]:
     plan = resolved.plan
     return {
         "repo": plan.repo,
@@ -68,6 +70,7 @@ def _report(ctx: PlanContext, resolved: ResolvedPlan) -> dict[str, Any]:
         # One caller job per build target: its id, target, tags and destinations (the final one: the plain tags).
         "jobs": [job.to_json() for job in resolved.jobs],
         "secrets": [{"name": s.name, "scope": s.scope} for s in resolved.secrets],
+        "build_secrets": build_secrets_json(resolved),
         "variables": [v.to_json() for v in resolved.variables],
         "secret_strategy": plan.strategy,
         "secret_visibility": plan.visibility if plan.scope == "org" else None,
@@ -76,7 +79,7 @@ def _report(ctx: PlanContext, resolved: ResolvedPlan) -> dict[str, Any]:
         "workflow_change": None,
         "diff": None,
         "answers_path": str(ctx.answers_path) if ctx.answers_path else ANSWERS_PATH,
-        "dockerfile": _dockerfile_report(ctx, plan.dockerfile, split_targets(plan.target)),
+        "dockerfile": _dockerfile_report(ctx, plan.dockerfile, split_targets(plan.target), df),
         "notices": list(resolved.notices) + list(ctx.notices),
         "offline": True,
     }
@@ -88,15 +91,23 @@ def _change_kind(existing: str | None, diff: str | None) -> str:
     return "update" if diff else "unchanged"
 
 
-def _dockerfile_report(ctx: PlanContext, dockerfile: str, targets: tuple[str, ...]) -> dict[str, Any] | None:
+def _read_dockerfile(ctx: PlanContext, dockerfile: str) -> Dockerfile | None:
     if ctx.checkout is None:
         return None
     path = inside_checkout(ctx.checkout, dockerfile, "dockerfile")
     if not path.is_file():
+        return None
+    return parse_dockerfile(read_text_file(path, "dockerfile", MAX_DOCKERFILE_BYTES))
+
+
+def _dockerfile_report(ctx: PlanContext, dockerfile: str, targets: tuple[str, ...], df: Dockerfile | None) -> dict[str, Any] | None:
+    if ctx.checkout is None:
+        return None
+    if df is None:
         return {"path": dockerfile, "found": False}
-    df = parse_dockerfile(read_text_file(path, "dockerfile", MAX_DOCKERFILE_BYTES))
     for target in targets:
         df.stage_for_target(target)
+    warnings = mount_warnings(secret_mounts(df, targets))
     return {
         "path": dockerfile,
         "found": True,
@@ -104,6 +115,7 @@ def _dockerfile_report(ctx: PlanContext, dockerfile: str, targets: tuple[str, ..
         # A test and a production stage, no target asked: the images the wizard would propose, one job each.
         "proposed_targets": list(proposal(df.targets)) if not targets else [],
         "credential_args": [{"name": c.name, "line": c.line, "message": c.message, "fix": c.fix} for c in credential_args(df)],
+        "secret_mounts": [{"line": w.line, "message": w.message, "fix": w.fix} for w in warnings],
     }
 
 
@@ -128,6 +140,9 @@ def _human(report: dict[str, Any]) -> str:
     vis = f", visibility {report['secret_visibility']}" if report["secret_visibility"] else ""
     out.append(f"secrets      strategy {report['secret_strategy']}{vis}")
     out += [f"  set {s['name']:<18} at {s['scope']}" for s in report["secrets"]]
+    if report["build_secrets"]:
+        out.append("build secrets (written to /kaniko/<id> before the executor runs)")
+        out += [f"  {b['id']:<18} {b['secret']} from {b['value_from']}, at {b['path']}" for b in report["build_secrets"]]
     out.append("variables")
     out += [f"  set {v['name']:<18} at {v['scope']} = {v['value']}" for v in report["variables"]]
     out.append("")
@@ -150,7 +165,7 @@ def _human(report: dict[str, Any]) -> str:
             if df["proposed_targets"]:
                 both = ",".join(df["proposed_targets"])
                 out.append(f"  tip: --target {both} builds each as its own image, one job each (see --help)")
-            for c in df["credential_args"]:
+            for c in df["credential_args"] + df["secret_mounts"]:
                 out.append(f"  warning: line {c['line']}: {c['message']}")
                 out.append(f"  fix: {c['fix']}")
         out.append("")

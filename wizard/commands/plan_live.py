@@ -8,6 +8,7 @@ from typing import Any
 
 from wizard.app.options import PlanOptions
 from wizard.core.plan import Plan
+from wizard.core.resolved import build_secrets_json
 from wizard.engine.events import Action, ChangeKind, Event, StepChecked, StepWarning
 from wizard.engine.questions import Choice, Question, Recovery
 from wizard.engine.session import Options
@@ -57,6 +58,9 @@ def add_live_state(options: PlanOptions, api_url: str | None, report: dict[str, 
     Engine(session).dry_run()
     report["offline"] = False
     report["api_url"] = session.port.api_url
+    if session.resolved is not None:  # the Dockerfile on the default branch says which build secrets are needed
+        report["secrets"] = [{"name": s.name, "scope": s.scope} for s in session.resolved.secrets]
+        report["build_secrets"] = build_secrets_json(session.resolved)
     report["live"] = [
         {"step": e.step, "kind": c.kind, "target": c.target, "action": c.action, "summary": c.summary} for e in checked for c in e.changes
     ]

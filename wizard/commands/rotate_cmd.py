@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from wizard.app.flag_questioner import FlagQuestioner
+from wizard.app.github_login import GitHubLogin, open_login
 from wizard.app.options import RotateOptions
-from wizard.app.sessions import connect_port, credential_secrets, credential_source, find_credential, read_stdin_if
+from wizard.app.sessions import find_credential, read_stdin_if
 from wizard.app.user_config import user_settings
-from wizard.app_credentials import AppCredentials
 from wizard.commands.apply_cmd import verdict_json
-from wizard.credentials import Token
 from wizard.engine.events import Event, VerdictReady
+from wizard.engine.fleet import parse_validate
 from wizard.engine.port import GitHubPort
 from wizard.engine.rotate import RotateRequest, RotateTarget, locate, rotate
 from wizard.engine.runner import Cancelled, Engine
@@ -29,7 +29,7 @@ from wizard.engine.secret_values import SecretSource, parse_stdin_secrets
 from wizard.engine.session import Options, Session
 from wizard.engine.state import StateStore
 from wizard.engine.steps import validate_only_steps
-from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, NonInteractiveError
+from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED, InputError, NonInteractiveError
 from wizard.localrepo import origin_repo
 from wizard.text.events import TextRenderer
 
@@ -42,11 +42,21 @@ def run_rotate(o: RotateOptions) -> int:
     environ = dict(os.environ)
     stdin_text = read_stdin_if(o.secrets_from_stdin)
     stdin_values = parse_stdin_secrets(stdin_text) if stdin_text is not None else None
+    if o.validate is not None:
+        try:
+            parse_validate(o.validate)
+        except ValueError as exc:
+            raise InputError(f"--validate {o.validate!r} is not a choice", str(exc)) from None
+    if o.org:
+        from wizard.commands.rotate_org_cmd import run_rotate_org
+
+        return run_rotate_org(o, questioner, environ, stdin_values)
     repo = o.repo or _origin_repo()
     settings = user_settings(environ)
     api_url = o.api_url or settings.get("api_url")
-    token = find_credential(api_url, token_env=o.token_env, app_id=o.app_id, app_key_file=o.app_key_file, environ=environ)
-    port = connect_port(api_url, token, org=repo.partition("/")[0])
+    credential = find_credential(api_url, token_env=o.token_env, app_id=o.app_id, app_key_file=o.app_key_file, environ=environ)
+    login = open_login(api_url, credential, org=repo.partition("/")[0])
+    port = login.port()
     renderer = TextRenderer(sys.stderr if o.json else sys.stdout)
     verdicts: list[VerdictReady] = []
 
@@ -58,15 +68,14 @@ def run_rotate(o: RotateOptions) -> int:
     target = locate(port, RotateRequest(repo, o.scope, o.environment))
     if settings.get("secret_env"):  # where the new value is read from is the user's setting, never the repo's
         target = replace(target, plan=target.plan.updated(secret_env=settings["secret_env"]))
-    known, admin = credential_secrets(token)
-    secrets = SecretSource(target.plan, environ, stdin_values, questioner, extra_known=known, admin_token=admin)
+    secrets = SecretSource(target.plan, environ, stdin_values, questioner, more_known=login.known_values, admin_token=login.admin_token)
     try:
         rotate(port, target, secrets, questioner, emit)
     except Cancelled:
         if o.json:
             _print_json(target, rotated=False, verdict=None)
         raise
-    passed = _validate(o, port, token, target, secrets, questioner, emit) if o.validate else None
+    passed = _validate(o, port, login, target, secrets, questioner, emit) if o.validate not in (None, "none") else None
     if o.json:
         _print_json(target, rotated=True, verdict=verdicts[-1] if verdicts else None)
     return EXIT_VALIDATION_FAILED if passed is False else EXIT_OK
@@ -80,7 +89,7 @@ def _origin_repo() -> str:
 def _validate(
     o: RotateOptions,
     port: GitHubPort,
-    token: Token | AppCredentials,
+    login: GitHubLogin,
     target: RotateTarget,
     secrets: SecretSource,
     questioner: FlagQuestioner,
@@ -98,8 +107,8 @@ def _validate(
         emit=emit,
         store=store,
         state=store.load(plan.repo),
-        token_source=credential_source(token),
-        options=Options(force_validation=True, poll_interval_s=o.poll_interval_s),
+        token_source=login.source,
+        options=Options(force_validation=True, fresh_build=True, poll_interval_s=o.poll_interval_s),
     )
     Engine(session, validate_only_steps()).run()
     return session.verdict_passed
@@ -107,7 +116,7 @@ def _validate(
 
 def _print_json(target: RotateTarget, *, rotated: bool, verdict: VerdictReady | None) -> None:
     out: dict[str, Any] = {
-        "repo": target.repo.full_name,
+        "repo": target.repo.full_name if target.repo else None,
         "secret": target.secret,
         "level": target.level,
         "environment": target.environment,

@@ -1,7 +1,8 @@
 """`brik-onboard status`: is the repository onboarded, and is it healthy? GitHub is only read (GET requests).
 
 The report is computed in wizard/engine/status.py; this face finds the repository and the token, and prints the
-report as one JSON object or as a few lines. Exit 0 when onboarded and healthy, 1 otherwise.
+report as one JSON object or as a few lines. Exit 0 when onboarded and healthy, 1 otherwise. With --org, the org's
+picture instead (status_org_cmd.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ from wizard.localrepo import origin_repo
 
 
 def run_status(options: StatusOptions) -> int:
+    if options.org is not None or options.topics or options.exclude:
+        from wizard.commands.status_org_cmd import run_status_org
+
+        return run_status_org(options)
+    if options.no_cache:
+        raise InputError("--no-cache is for `status --org` (one repository's status keeps nothing)", "drop --no-cache, or pass --org ORG")
     repo = _repo(options.repo)
     api_url = options.api_url or user_settings().get("api_url")
     credential = find_credential(api_url, token_env=options.token_env, app_id=options.app_id, app_key_file=options.app_key_file)
@@ -65,7 +72,7 @@ def report_json(report: StatusReport) -> dict[str, Any]:
         "pull_request": None
         if report.pull is None
         else {"number": report.pull.number, "url": report.pull.html_url, "head": report.pull.head_ref, "base": report.pull.base_ref},
-        "last_run": None if report.last_run is None else _run_json(report.last_run),
+        "last_run": None if report.last_run is None else run_json(report.last_run),
     }
 
 
@@ -81,7 +88,7 @@ def _secret_json(secret: SecretStatus) -> dict[str, Any]:
     }
 
 
-def _run_json(run: RunStatus) -> dict[str, Any]:
+def run_json(run: RunStatus) -> dict[str, Any]:
     verdict = run.verdict
     return {
         "id": run.id,
@@ -108,7 +115,7 @@ def _human(report: StatusReport) -> str:
         out.append(f"variable      {v.name:<18} {_variable_line(v)}")
     pull = report.pull
     out.append(f"pull request  #{pull.number} open ({pull.html_url})" if pull else "pull request  none open")
-    out.append(f"last run      {_run_line(report.last_run)}")
+    out.append(f"last run      {run_line(report.last_run)}")
     hint = _hint(report)
     if hint:
         out += ["", hint]
@@ -140,7 +147,7 @@ def _variable_line(v: VariableStatus) -> str:
     return f"{value} ({where})"
 
 
-def _run_line(run: RunStatus | None) -> str:
+def run_line(run: RunStatus | None) -> str:
     if run is None:
         return "none"
     outcome = run.conclusion or run.status

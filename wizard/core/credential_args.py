@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wizard.core.build_secrets import KANIKO_DIR, secret_name
 from wizard.core.dockerfile import Dockerfile, Instruction
 from wizard.core.shell_words import split_words
 
@@ -68,8 +69,8 @@ def looks_like_credential(name: str) -> bool:
 
 
 def _credential(name: str, line: int, stage: str | None, has_default: bool, run_line: int | None) -> CredentialArg:
-    secret_id = name.lower()
-    path = f"/kaniko/{secret_id}"
+    secret_id = name.lower().lstrip("_") or "credential"
+    path = f"{KANIKO_DIR}/{secret_id}"
     message = (
         f"ARG {name} looks like a credential: a build argument's value is baked into the image "
         f"history, where anyone who can pull the image can read it"
@@ -78,11 +79,11 @@ def _credential(name: str, line: int, stage: str | None, has_default: bool, run_
         message += "; its default value is also committed in the Dockerfile (rotate that credential)"
     where = f" (line {run_line})" if run_line else ""
     fix = (
-        f"remove ARG {name} and mount the value as a secret file under /kaniko/, which Kaniko never puts in "
-        f"a layer: in the RUN that needs it{where} write "
+        f"remove ARG {name} and, in the RUN that needs it{where}, mount the value as a secret file under /kaniko/, "
+        f"which Kaniko never puts in a layer: "
         f'RUN --mount=type=secret,id={secret_id},dst={path} {name}="$(cat {path})" && export {name} && <command>; '
-        f"then have the workflow write the secret to {path} before the Kaniko executor runs, e.g. "
-        f'echo "${{{name}?{name} must be set}}" > {path} '
-        f"(docker build --secret id={secret_id},env={name} does the same locally)"
+        f"brik-onboard then stores it as {secret_name(secret_id)} (its value from "
+        f"BRIK_SECRET_{secret_name(secret_id)}) and the reusable workflow writes it to {path} before the executor runs "
+        f"(--builder container); locally: docker build --secret id={secret_id},env={name}"
     )
     return CredentialArg(name, line, stage, message, fix)

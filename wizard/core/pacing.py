@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from wizard.core.clock import CLOCK
@@ -28,6 +29,17 @@ class PacerStats:
     waited_s: float = 0.0  # time spent waiting, on the run's clock
 
 
+@dataclass(frozen=True)
+class PaceNow:
+    """The budget as it stands: what a progress display shows."""
+
+    writes: int  # content-creating requests let through so far
+    writes_last_minute: int  # in the budget's window (a minute and the margin): never over the budget
+    writes_per_minute: int  # the budget
+    paused_for_s: float  # a rate limit holds every request this much longer (0: none)
+    waiting: int  # requests waiting right now, for the budget or a pause
+
+
 class Pacer:
     def __init__(self, writes_per_minute: int = DEFAULT_WRITES_PER_MINUTE) -> None:
         if writes_per_minute < 1:
@@ -37,6 +49,31 @@ class Pacer:
         self._lock = threading.Lock()
         self._sent: deque[float] = deque()  # when each write of the last minute left
         self._paused_until = 0.0
+        self._waiting = 0
+        self._listeners: list[Callable[[], None]] = []
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """`listener()` is called (on the requesting thread, outside the pacer's lock) after a write is let through,
+        when a request starts waiting and when a rate limit pauses every worker: a progress display's cue."""
+        self._listeners.append(listener)
+
+    def now(self) -> PaceNow:
+        with self._lock:
+            now = CLOCK.monotonic()
+            recent = sum(1 for at in self._sent if now - at < WINDOW_S + MARGIN_S)  # the window the budget holds in
+            return PaceNow(self.stats.writes, recent, self.writes_per_minute, max(self._paused_until - now, 0.0), self._waiting)
+
+    def eta_seconds(self, writes: int) -> float:
+        """How long `writes` more content-creating requests take from now: those the current minute still has room
+        for go at once, the rest at the budget; a pause comes first."""
+        pace = self.now()
+        room = max(self.writes_per_minute - pace.writes_last_minute, 0)
+        beyond = max(writes - room, 0)
+        return pace.paused_for_s + beyond / self.writes_per_minute * (WINDOW_S + MARGIN_S)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     def expected_seconds(self, writes: int) -> float:
         """How long `writes` content-creating requests take at this budget (the first minute's are free)."""
@@ -48,9 +85,12 @@ class Pacer:
         """GitHub asked to wait: no worker sends anything before then."""
         with self._lock:
             until = CLOCK.monotonic() + max(0.0, seconds)
-            if until > self._paused_until:
+            paused = until > self._paused_until
+            if paused:
                 self._paused_until = until
                 self.stats.pauses += 1
+        if paused:
+            self._notify()
 
     def before_read(self) -> None:
         while (wait := self._paused_for()) > 0:
@@ -70,8 +110,9 @@ class Pacer:
                 if wait <= 0:
                     self._sent.append(now)
                     self.stats.writes += 1
-                    return
+                    break
             self._wait(wait)
+        self._notify()
 
     def _paused_for(self) -> float:
         with self._lock:
@@ -80,4 +121,10 @@ class Pacer:
     def _wait(self, seconds: float) -> None:
         with self._lock:
             self.stats.waited_s += seconds
-        CLOCK.sleep(seconds)
+            self._waiting += 1
+        self._notify()
+        try:
+            CLOCK.sleep(seconds)
+        finally:
+            with self._lock:
+                self._waiting -= 1

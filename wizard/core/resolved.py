@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wizard.core import naming
+from wizard.core.build_secrets import BuildSecret
 from wizard.core.plan import PAT_SECRET, URL_VARIABLE, USERNAME_SECRET, Plan, check_plan, secret_env_var
 from wizard.core.targets import TargetJob, split_targets, target_jobs
+from wizard.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,14 @@ class ResolvedPlan:
         found = next((job for job in self.jobs if job.final), None)
         return found or TargetJob(self.plan.job_id, None, self.tags, self.destinations, True)
 
+    build_secrets: tuple[BuildSecret, ...] = ()  # what the Dockerfile's RUN --mount=type=secret lines need
 
-def resolve(plan: Plan) -> ResolvedPlan:
-    """Derive names, destinations and secrets from the answers; raise InputError on a bad answer."""
+
+def resolve(plan: Plan, build_secrets: tuple[BuildSecret, ...] = ()) -> ResolvedPlan:
+    """Derive names, destinations and secrets from the answers and the build secrets the Dockerfile mounts (see
+    build_secrets.needed_build_secrets); raise InputError on a bad answer or a plan that cannot pass them."""
     check_plan(plan)
+    check_build_secrets(plan, build_secrets)
     owner, repo_name = plan.repo.split("/", 1)
     notices: list[str] = []
     if plan.service:
@@ -81,12 +87,50 @@ def resolve(plan: Plan) -> ResolvedPlan:
         cache_repo=cache_repo,
         tags=tags,
         destinations=destinations,
-        secrets=tuple(_secrets(plan)),
+        secrets=tuple(_secrets(plan, build_secrets)),
         token_expression=_token_expression(plan),
         notices=tuple(notices),
         variables=(VariableSpec(URL_VARIABLE, variable_scope_label(plan), plan.registry),),
         jobs=target_jobs(plan.job_id, split_targets(plan.target), image.value, tags),
+        build_secrets=build_secrets,
     )
+
+
+def check_build_secrets(plan: Plan, build_secrets: tuple[BuildSecret, ...]) -> None:
+    """Build secrets reach Kaniko only as files the reusable workflow writes in the executor's own container, and
+    only as org secrets: a called job sees an environment's secret only under a name the reusable workflow declares,
+    and its build-secret slots cannot be named after each secret."""
+    if not build_secrets:
+        return
+    ids = ", ".join(s.id for s in build_secrets)
+    if plan.builder != "container":
+        raise InputError(
+            f"the Dockerfile mounts build secrets ({ids}), which need the container builder: with builder {plan.builder} "
+            "Kaniko runs under `docker run`, where the workflow cannot write /kaniko/<id> for it",
+            "pass --builder container (the job runs in Kaniko's debug image; it works on GitHub-hosted runners too)",
+        )
+    if plan.scope != "org":
+        raise InputError(
+            f"the Dockerfile mounts build secrets ({ids}), which must be organisation secrets: a reusable workflow's job "
+            "sees an environment's secret only under a name the reusable workflow declares, and BUILD_SECRET_<ID> is not one",
+            "pass --scope org (the registry secrets move to the organisation too)",
+        )
+
+
+def build_secrets_json(resolved: ResolvedPlan) -> list[dict[str, object]]:
+    """Each build secret: its id, the secret holding it, where its value is read from and where the build finds it."""
+    plan = resolved.plan
+    return [
+        {
+            "id": b.id,
+            "secret": b.name,
+            "scope": secret_scope_label(plan),
+            "value_from": f"env {secret_env_var(plan, b.name)}",
+            "path": b.path,
+            "lines": list(b.lines),
+        }
+        for b in resolved.build_secrets
+    ]
 
 
 def secret_scope_label(plan: Plan) -> str:
@@ -100,13 +144,14 @@ def variable_scope_label(plan: Plan) -> str:
     return "org" if plan.scope == "org" else "repository"
 
 
-def _secrets(plan: Plan) -> list[SecretSpec]:
+def _secrets(plan: Plan, build_secrets: tuple[BuildSecret, ...]) -> list[SecretSpec]:
     scope = secret_scope_label(plan)
     specs: list[SecretSpec] = []
     if plan.strategy == "pat":
         specs.append(SecretSpec(PAT_SECRET, scope, f"env {secret_env_var(plan, PAT_SECRET)}"))
     if plan.registry_username:
         specs.append(SecretSpec(USERNAME_SECRET, scope, f"env {secret_env_var(plan, USERNAME_SECRET)}"))
+    specs += [SecretSpec(b.name, scope, f"env {secret_env_var(plan, b.name)}") for b in build_secrets]
     return specs
 
 

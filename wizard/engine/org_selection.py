@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from wizard.engine.port import GitHubPort
 from wizard.errors import WizardError
 
+LIST_ABOVE = 20  # more repositories than this to look up: list the org instead (a page holds 100)
 Key = tuple[str, str, str]  # (kind: "secret" | "variable", org, name), org and name as the plans give them
 
 
@@ -20,25 +21,33 @@ class OrgSelection:
         self._readers = {_norm(k): v for k, v in readers.items()}
         self._lock = threading.Lock()
         self._ids: dict[str, int] = {}
+        self._fill_lock = threading.Lock()  # one worker looks the ids up, the others wait for its answer
+        self._listed: set[str] = set()  # orgs listed for their ids
         self._done: set[tuple[str, Key]] = set()
         self._key_locks: dict[tuple[str, Key], threading.Lock] = {}
 
     def repo_ids(self, port: GitHubPort, key: Key) -> tuple[int, ...]:
-        """The ids of the repositories of the run that read `key` (read once each)."""
-        ids = []
-        for full_name in self._readers.get(_norm(key), ()):
-            with self._lock:
-                known = self._ids.get(full_name.lower())
-            if known is None:
+        """The ids of the repositories of the run that read `key`. Every worker asks at about the same time: the
+        first fills the ids while the others wait for it, so each repository is looked up once per run; with many
+        to look up, one listing of the org (100 a page) stands in for a read of each."""
+        readers = self._readers.get(_norm(key), ())
+        with self._fill_lock:
+            unknown = [n for n in readers if n.lower() not in self._ids]
+            if len(unknown) > LIST_ABOVE and key[1].lower() not in self._listed:
+                self._listed.add(key[1].lower())
                 try:
-                    known = port.get_repo(full_name).id
+                    for listed in port.org_repos(key[1]):
+                        self._ids.setdefault(listed.full_name.lower(), listed.info.id)
                 except WizardError:
-                    known = 0  # not readable: its own run says why; the others go on without it
-                with self._lock:
-                    self._ids[full_name.lower()] = known
-            if known:
-                ids.append(known)
-        return tuple(ids)
+                    pass  # each repository is then read on its own
+            for full_name in unknown:
+                if full_name.lower() in self._ids:
+                    continue
+                try:
+                    self._ids[full_name.lower()] = port.get_repo(full_name).id
+                except WizardError:
+                    self._ids[full_name.lower()] = 0  # not readable: its own run says why; the others go on without it
+            return tuple(i for i in (self._ids[n.lower()] for n in readers) if i)
 
     def once(self, what: str, key: Key, action: Callable[[], None]) -> bool:
         """Run `action` for (what, key) if no worker has yet; False when one already did (it is done on return)."""

@@ -31,6 +31,22 @@ class RepoInfo:
 
 
 @dataclass(frozen=True)
+class ListedRepo:
+    """A repository as an org's listing shows it: enough to select it (topics, archived, fork) and to tell from the
+    listing alone whether anything was pushed since it was last read (pushed_at)."""
+
+    info: RepoInfo
+    topics: tuple[str, ...] = ()
+    archived: bool = False
+    fork: bool = False
+    pushed_at: datetime | None = None
+
+    @property
+    def full_name(self) -> str:
+        return self.info.full_name
+
+
+@dataclass(frozen=True)
 class FileInfo:
     path: str
     text: str
@@ -122,6 +138,7 @@ class GitHubPort(Protocol):
 
     # repository and files
     def get_repo(self, full_name: str) -> RepoInfo: ...
+    def org_repos(self, org: str) -> list[ListedRepo]: ...  # every repository of the org, paged; each page read conditionally
     def get_file(self, full_name: str, path: str, ref: str | None = None) -> FileInfo | None: ...
     def put_file(self, full_name: str, path: str, text: str, message: str, branch: str, sha: str | None) -> str: ...
     def branch_sha(self, full_name: str, branch: str) -> str | None: ...
@@ -169,6 +186,7 @@ class GitHubPort(Protocol):
         head_sha: str | None = None,
         created_after: datetime | None = None,
     ) -> list[RunInfo]: ...
+    def newest_run(self, full_name: str, workflow_path: str) -> RunInfo | None: ...  # one conditional read; None: no workflow or run
     def get_run(self, full_name: str, run_id: int) -> RunInfo: ...
     def get_attempt(self, full_name: str, run_id: int, attempt: int) -> RunInfo: ...
     def rerun(self, full_name: str, run_id: int, *, debug_logging: bool = False) -> None: ...

@@ -12,7 +12,7 @@ from typing import Any
 
 from wizard.core.answers import load_answers
 from wizard.core.plan import ANSWERS_PATH, Plan
-from wizard.engine.port import GitHubPort
+from wizard.engine.port import FileInfo, GitHubPort
 
 # Answers whose change by a flag is worth a word: they decide where credentials live and how the caller arrives.
 NOTEWORTHY = ("strategy", "scope", "visibility", "environment", "delivery", "registry", "cache_enabled")
@@ -20,7 +20,11 @@ NOTEWORTHY = ("strategy", "scope", "visibility", "environment", "delivery", "reg
 
 def read_recorded(port: GitHubPort, full_name: str, branch: str) -> Plan | None:
     """The answers file on `branch`, or None when the repository was never onboarded (InputError if unreadable)."""
-    found = port.get_file(full_name, ANSWERS_PATH, ref=branch)
+    return parse_recorded(port.get_file(full_name, ANSWERS_PATH, ref=branch), branch)
+
+
+def parse_recorded(found: FileInfo | None, branch: str) -> Plan | None:
+    """The answers of the answers file read from `branch` (None: there is none); InputError if unreadable."""
     if found is None:
         return None
     return load_answers(found.text, f"{ANSWERS_PATH} on {branch}")

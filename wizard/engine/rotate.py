@@ -39,7 +39,7 @@ class RotateRequest:
 class RotateTarget:
     """The secret to replace, as GitHub holds it now."""
 
-    repo: RepoInfo
+    repo: RepoInfo | None  # None: an organization's secret, found from the organization (`rotate --org`)
     plan: Plan  # the recorded answers (or the defaults) for this repo and level: names the value's variable
     recorded: bool  # whether the answers file was found on the default branch
     level: str  # "org" or "environment"
@@ -47,24 +47,37 @@ class RotateTarget:
     visibility: str | None  # org secrets only
     repositories: tuple[str, ...]  # who reads it, by full name: a selected org secret's list, or this repo
     secret: str = PAT_SECRET
+    owner: str = ""  # the organization, when `repo` is None
+    onboarded: tuple[str, ...] = ()  # `rotate --org` with visibility all or private: the repos whose answers read it
+
+    @property
+    def org(self) -> str:
+        return self.repo.owner if self.repo is not None else self.owner
 
     @property
     def where(self) -> str:
         if self.level == "org":
-            return f"organization {self.repo.owner}"
+            return f"organization {self.org}"
+        assert self.repo is not None
         return f"environment {self.environment} of {self.repo.full_name}"
 
     @property
     def readers(self) -> str:
         """Who reads the secret, as a person says it."""
         if self.level == "environment":
+            assert self.repo is not None
             return f"read by {self.repo.full_name} (jobs in environment {self.environment})"
+        onboarded = ""
+        if self.repo is None and self.visibility in ("private", "all"):
+            names = ", ".join(self.onboarded) or "none"
+            onboarded = f"; onboarded to read it ({len(self.onboarded)}): {names}"
         if self.visibility == "private":
-            return f"read by every private and internal repository of {self.repo.owner} (visibility private)"
+            return f"read by every private and internal repository of {self.org} (visibility private){onboarded}"
         if self.visibility == "all":
-            return f"read by every repository of {self.repo.owner} (visibility all)"
+            return f"read by every repository of {self.org} (visibility all){onboarded}"
         names = ", ".join(self.repositories) or "no repository"
-        return f"read by {names} (visibility selected)"
+        count = f"{len(self.repositories)} repositories: " if self.repo is None else ""
+        return f"read by {count}{names} (visibility selected)"
 
 
 def locate(port: GitHubPort, request: RotateRequest) -> RotateTarget:
@@ -125,15 +138,15 @@ def _environment_target(port: GitHubPort, repo: RepoInfo, plan: Plan, recorded: 
 def replace_value(port: GitHubPort, target: RotateTarget, value: str) -> None:
     """Write the new value. An org secret is read again just before, so the visibility and repositories sent back are
     exactly those it has at that moment (a PUT of an org secret sets both)."""
-    repo = target.repo
     if target.level == "environment":
-        port.put_env_secret(repo.full_name, target.environment or "", target.secret, value)
+        assert target.repo is not None
+        port.put_env_secret(target.repo.full_name, target.environment or "", target.secret, value)
         return
-    current = port.get_org_secret(repo.owner, target.secret)
+    current = port.get_org_secret(target.org, target.secret)
     if current is None or not current.visibility:
-        raise GitHubRefused(f"organization secret {target.secret} of {repo.owner} vanished or has no visibility; nothing was written")
+        raise GitHubRefused(f"organization secret {target.secret} of {target.org} vanished or has no visibility; nothing was written")
     selected = current.selected_repository_ids if current.visibility == "selected" else ()
-    port.put_org_secret(repo.owner, target.secret, value, current.visibility, selected)
+    port.put_org_secret(target.org, target.secret, value, current.visibility, selected)
 
 
 def rotate(port: GitHubPort, target: RotateTarget, secrets: SecretSource, questioner: Questioner, emit: Callable[[Event], None]) -> None:

@@ -90,10 +90,11 @@ class Engine:
             return []
         plan = replace(s.plan, **changed)  # not Plan.updated: setting an answer back to None is an edit too
         check_plan(plan)
+        resolved = resolve(plan, s.build_secrets) if s.resolved is not None else None  # steps after the image read it
         s.plan = plan
         s.explicit.update(changed)
-        if s.resolved is not None:
-            s.resolved = resolve(plan)  # steps after the image read it
+        if resolved is not None:
+            s.resolved = resolved
         return self.stale_after(changed)
 
     # -- one step ---------------------------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from wizard.core.build_secrets import BuildSecret
 from wizard.core.clock import CLOCK
 from wizard.core.dockerfile import Dockerfile
 from wizard.core.plan import Plan
-from wizard.core.resolved import ResolvedPlan
+from wizard.core.resolved import ResolvedPlan, resolve
 from wizard.core.workflow import ReusableInterface
 from wizard.engine.events import Change, Event
 from wizard.engine.org_selection import OrgSelection
@@ -34,6 +35,7 @@ class Options:
     skip_validation: bool = False
     wait_merge_s: float = 0.0  # how long the PR path waits for a merge before pausing
     force_validation: bool = False  # `brik-onboard validate`: build again even when already validated
+    fresh_build: bool = False  # `rotate`: a build started now (a waiting push build was started with the old secret)
     live_steps: bool = False  # read the build's job steps on every poll (a face that shows them live)
     poll_interval_s: float = 5.0
     build_timeout_s: float = 1800.0
@@ -73,6 +75,7 @@ class Session:
     interface: ReusableInterface | None = None
     pinned_sha: str | None = None
     dockerfile: Dockerfile | None = None
+    build_secrets: tuple[BuildSecret, ...] = ()  # what the Dockerfile's secret mounts need (preflight reads them)
     workflow_text: str | None = None
     applied: list[Change] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)
@@ -80,6 +83,10 @@ class Session:
     verdict_passed: bool | None = None  # the verdict and the leak audit together
     delivered_commit: str | None = None  # the commit this run put the caller in, on the default branch
     paused: str | None = None  # why the run stopped early, and how to resume
+
+    def resolve(self) -> ResolvedPlan:
+        """The plan's names, destinations and secrets, the Dockerfile's build secrets among them."""
+        return resolve(self.plan, self.build_secrets)
 
     def save_state(self, step: str | None = None) -> None:
         if step is not None:

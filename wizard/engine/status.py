@@ -11,16 +11,19 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from wizard.core.build_secrets import needed_build_secrets
+from wizard.core.dockerfile import parse_dockerfile
 from wizard.core.kaniko.log import parse_log_text
 from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import Verdict, judge
-from wizard.core.plan import URL_SECRET, Plan
+from wizard.core.plan import ANSWERS_PATH, URL_SECRET, Plan
 from wizard.core.resolved import ResolvedPlan, SecretSpec, VariableSpec, resolve, secret_scope_label
+from wizard.core.targets import split_targets
 from wizard.core.workflow.managed import drift, expected_inputs, file_inputs
-from wizard.engine.port import GitHubPort, PullInfo, RepoInfo, RunInfo
-from wizard.engine.recorded import read_recorded
+from wizard.engine.port import FileInfo, GitHubPort, PullInfo, RepoInfo, RunInfo, SecretInfo, VariableInfo
+from wizard.engine.recorded import parse_recorded
 from wizard.engine.steps.workflow import SETUP_BRANCH
-from wizard.errors import GitHubRefused
+from wizard.errors import GitHubRefused, InputError
 
 
 class WorkflowState(enum.StrEnum):
@@ -100,25 +103,69 @@ class StatusReport:
         return self.onboarded and self.workflow.state is WorkflowState.CURRENT and readable
 
 
+class StatusReads:
+    """What a status reads, through the port. status_org.py gives every repository of an org one of its own, which
+    reads each org secret and variable once for them all and answers from what an earlier status kept."""
+
+    def __init__(self, port: GitHubPort) -> None:
+        self.port = port
+
+    def file(self, repo: RepoInfo, path: str) -> FileInfo | None:
+        return self.port.get_file(repo.full_name, path, ref=repo.default_branch)
+
+    def org_secret(self, org: str, name: str) -> SecretInfo | None:
+        return self.port.get_org_secret(org, name)
+
+    def org_variable(self, org: str, name: str) -> VariableInfo | None:
+        return self.port.get_org_variable(org, name)
+
+    def newest_run(self, repo: RepoInfo, workflow_path: str) -> RunInfo | None:
+        return self.port.newest_run(repo.full_name, workflow_path)
+
+    def verdict(self, repo: RepoInfo, run: RunInfo, resolved: ResolvedPlan) -> Verdict | None:
+        return _verdict(self.port, repo, run, resolved)
+
+
 def read_status(port: GitHubPort, full_name: str) -> StatusReport:
     """The repository's onboarding status; GitHubRefused when GitHub refuses a read, InputError when the recorded
     answers cannot be read."""
-    repo = port.get_repo(full_name)
-    recorded = read_recorded(port, repo.full_name, repo.default_branch)
-    pull = _open_pull(port, repo)
+    return repo_status(StatusReads(port), port.get_repo(full_name))
+
+
+def repo_status(reads: StatusReads, repo: RepoInfo, *, pull_when_onboarded: bool = True) -> StatusReport:
+    """The status of `repo` (as GitHub described it) from `reads`. `pull_when_onboarded`: also look for an open
+    onboarding pull request when the repository is onboarded already (a never-onboarded one is always looked at)."""
+    recorded = parse_recorded(reads.file(repo, ANSWERS_PATH), repo.default_branch)
     if recorded is None:
-        return StatusReport(repo.full_name, repo.default_branch, None, _unrecorded_workflow(port, repo), (), pull, None)
-    resolved = resolve(recorded)
+        return StatusReport(
+            repo.full_name, repo.default_branch, None, _unrecorded_workflow(reads, repo), (), _open_pull(reads.port, repo), None
+        )
+    resolved = _resolve_with_build_secrets(reads, repo, recorded)
     return StatusReport(
         repo.full_name,
         repo.default_branch,
         recorded,
-        _workflow(port, repo, resolved),
-        (*(_secret(port, repo, recorded, spec) for spec in resolved.secrets), *_legacy_secret(port, repo, recorded)),
-        pull,
-        _last_run(port, repo, resolved),
-        tuple(_variable(port, repo, spec) for spec in resolved.variables),
+        _workflow(reads, repo, resolved),
+        (*(_secret(reads, repo, recorded, spec) for spec in resolved.secrets), *_legacy_secret(reads, repo, recorded)),
+        _open_pull(reads.port, repo) if pull_when_onboarded else None,
+        _last_run(reads, repo, resolved),
+        tuple(_variable(reads, repo, spec) for spec in resolved.variables),
     )
+
+
+def _resolve_with_build_secrets(reads: StatusReads, repo: RepoInfo, recorded: Plan) -> ResolvedPlan:
+    """The recorded answers with the build secrets the Dockerfile on the default branch mounts (their secrets are
+    checked and the caller passes them); without them when the Dockerfile cannot be read or they cannot be passed.
+    Only the container builder passes build secrets: with any other the Dockerfile is not read (a request saved on
+    every repository of an org's status)."""
+    if recorded.builder != "container":
+        return resolve(recorded)
+    found = reads.file(repo, recorded.dockerfile.removeprefix("./"))
+    try:
+        needed = needed_build_secrets(parse_dockerfile(found.text), split_targets(recorded.target)) if found is not None else ()
+        return resolve(recorded, needed)
+    except InputError:  # a Dockerfile the build cannot use is the build's finding, not the onboarding's
+        return resolve(recorded)
 
 
 def _open_pull(port: GitHubPort, repo: RepoInfo) -> PullInfo | None:
@@ -126,15 +173,15 @@ def _open_pull(port: GitHubPort, repo: RepoInfo) -> PullInfo | None:
     return found if found is not None and found.state == "open" else None
 
 
-def _unrecorded_workflow(port: GitHubPort, repo: RepoInfo) -> WorkflowStatus:
+def _unrecorded_workflow(reads: StatusReads, repo: RepoInfo) -> WorkflowStatus:
     path = Plan().workflow_path
-    found = port.get_file(repo.full_name, path, ref=repo.default_branch)
+    found = reads.file(repo, path)
     return WorkflowStatus(path, WorkflowState.MISSING if found is None else WorkflowState.UNKNOWN)
 
 
-def _workflow(port: GitHubPort, repo: RepoInfo, resolved: ResolvedPlan) -> WorkflowStatus:
+def _workflow(reads: StatusReads, repo: RepoInfo, resolved: ResolvedPlan) -> WorkflowStatus:
     path = resolved.plan.workflow_path
-    found = port.get_file(repo.full_name, path, ref=repo.default_branch)
+    found = reads.file(repo, path)
     if found is None:
         return WorkflowStatus(path, WorkflowState.MISSING)
     expected = expected_inputs(resolved)
@@ -142,50 +189,46 @@ def _workflow(port: GitHubPort, repo: RepoInfo, resolved: ResolvedPlan) -> Workf
     return WorkflowStatus(path, WorkflowState.DRIFTED if differing else WorkflowState.CURRENT, differing)
 
 
-def _secret(port: GitHubPort, repo: RepoInfo, plan: Plan, spec: SecretSpec) -> SecretStatus:
+def _secret(reads: StatusReads, repo: RepoInfo, plan: Plan, spec: SecretSpec) -> SecretStatus:
     if plan.scope == "org":
         # Org secrets live in the repository's owner (plan.org is the image namespace, see secrets.py).
-        info = port.get_org_secret(repo.owner, spec.name)
+        info = reads.org_secret(repo.owner, spec.name)
         if info is None:
             return SecretStatus(spec.name, "org", False)
         selected = repo.id in info.selected_repository_ids if info.visibility == "selected" else None
         return SecretStatus(spec.name, "org", True, info.visibility, selected, info.updated_at)
-    info = port.get_env_secret(repo.full_name, plan.environment or "", spec.name)
+    info = reads.port.get_env_secret(repo.full_name, plan.environment or "", spec.name)
     if info is None:
         return SecretStatus(spec.name, "environment", False)
     return SecretStatus(spec.name, "environment", True, updated_at=info.updated_at)
 
 
-def _legacy_secret(port: GitHubPort, repo: RepoInfo, plan: Plan) -> tuple[SecretStatus, ...]:
+def _legacy_secret(reads: StatusReads, repo: RepoInfo, plan: Plan) -> tuple[SecretStatus, ...]:
     """The REGISTRY_URL secret older onboardings stored at the secrets' level: listed only while it exists."""
-    found = _secret(port, repo, plan, SecretSpec(URL_SECRET, secret_scope_label(plan), ""))
+    found = _secret(reads, repo, plan, SecretSpec(URL_SECRET, secret_scope_label(plan), ""))
     return (replace(found, legacy=True),) if found.present else ()
 
 
-def _variable(port: GitHubPort, repo: RepoInfo, spec: VariableSpec) -> VariableStatus:
+def _variable(reads: StatusReads, repo: RepoInfo, spec: VariableSpec) -> VariableStatus:
     if spec.scope == "org":
-        info = port.get_org_variable(repo.owner, spec.name)
+        info = reads.org_variable(repo.owner, spec.name)
         if info is None:
             return VariableStatus(spec.name, "org", False, expected=spec.value)
         selected = repo.id in info.selected_repository_ids if info.visibility == "selected" else None
         return VariableStatus(spec.name, "org", True, info.value, info.visibility, selected, spec.value)
-    info = port.get_repo_variable(repo.full_name, spec.name)
+    info = reads.port.get_repo_variable(repo.full_name, spec.name)
     if info is None:
         return VariableStatus(spec.name, spec.scope, False, expected=spec.value)
     return VariableStatus(spec.name, spec.scope, True, info.value, expected=spec.value)
 
 
-def _last_run(port: GitHubPort, repo: RepoInfo, resolved: ResolvedPlan) -> RunStatus | None:
-    workflow_id = port.workflow_id(repo.full_name, resolved.plan.workflow_path)
-    if workflow_id is None:
+def _last_run(reads: StatusReads, repo: RepoInfo, resolved: ResolvedPlan) -> RunStatus | None:
+    run = reads.newest_run(repo, resolved.plan.workflow_path)
+    if run is None:
         return None
-    runs = port.find_runs(repo.full_name, workflow_id)
-    if not runs:
-        return None
-    run = max(runs, key=lambda r: (r.created_at is not None, r.created_at or datetime.min, r.id))
     # Attempts 1 and 2 are both finished once a third started, or when the second one has completed.
     judged = run.run_attempt > 2 or (run.run_attempt == 2 and run.status == "completed")
-    verdict = _verdict(port, repo, run, resolved) if judged else None
+    verdict = reads.verdict(repo, run, resolved) if judged else None
     return RunStatus(run.id, run.status, run.conclusion, run.html_url, verdict)
 
 

@@ -7,6 +7,9 @@ asks to (retry-after, or an exhausted rate limit), which keeps a full onboarding
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from typing import Any
+
 from github import Auth, Consts, Github
 from github.GithubException import GithubException
 
@@ -15,8 +18,9 @@ from wizard.engine.port import TokenInfo
 from wizard.errors import GitHubRefused
 from wizard.github.action_ops import ActionOps, download_session
 from wizard.github.answer_guard import guard
-from wizard.github.app_auth import InstallationAuth
+from wizard.github.app_auth import InstallationAuth, InstallationTokens
 from wizard.github.base import AdapterBase, quote
+from wizard.github.org_ops import OrgOps
 from wizard.github.refusal import scopes_from_header
 from wizard.github.repo_ops import RepoOps
 from wizard.github.requester import Api, CountingToken
@@ -31,7 +35,8 @@ TIMEOUT_S = 30
 # retries = re-sent by urllib3 (reads); polls / not_modified = run polls and those answered 304;
 # write_retries / rechecks / rate_limited = the write loop's re-sends, looks and waits;
 # job_polls / job_not_modified = reads of an attempt's job list and those answered 304;
-# log_requests / log_downloads = job-log API reads and the downloads they redirect to.
+# log_requests / log_downloads = job-log API reads and the downloads they redirect to;
+# listing_pages / run_lists (+ _not_modified) = org_ops.py's conditional reads and their 304s.
 STAT_KEYS = (
     "requests",
     "polls",
@@ -44,6 +49,10 @@ STAT_KEYS = (
     "job_not_modified",
     "log_requests",
     "log_downloads",
+    "listing_pages",
+    "listing_pages_not_modified",
+    "run_lists",
+    "run_lists_not_modified",
 )
 
 
@@ -93,11 +102,11 @@ def _installation_info(api: Api) -> TokenInfo:
     return TokenInfo(None, None, INSTALLATION)
 
 
-class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
+class PyGithubAdapter(OrgOps, RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
     def __init__(
         self,
         api_url: str,
-        token: str | InstallationAuth,
+        token: str | InstallationTokens,
         *,
         retries: int = 5,
         poll_etag: bool = True,
@@ -105,13 +114,13 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
         dispatch_settle_s: float = 5.0,
         lost_answer_grace_s: float = 60.0,
         pacer: Pacer | None = None,
+        conditional: MutableMapping[str, Any] | None = None,
     ) -> None:
-        """`token`: the admin token, or a GitHub App installation's auth (app_auth.py), whose tokens PyGithub
-        renews as they expire."""
+        """`token`: the admin token, or a GitHub App installation's tokens (app_auth.py: made and renewed as they
+        expire, shared with the run's other adapters); `conditional`: what org_ops.py keeps for its conditional reads
+        (shared by the adapters of one `status --org`, and kept between runs by the composition root)."""
         stats = dict.fromkeys(STAT_KEYS, 0)
-        app = token if isinstance(token, InstallationAuth) else None
-        if app is not None:
-            app.count_into(stats)
+        app = InstallationAuth(token, stats) if isinstance(token, InstallationTokens) else None
         gh = _github(api_url, app or CountingToken(str(token), stats), retries, max_wait, stats, pacer)
         super().__init__(
             gh,
@@ -123,10 +132,11 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
             stats=stats,
             lost_answer_grace_s=lost_answer_grace_s,
             kind=INSTALLATION if app is not None else None,
-            sensitive=app.secrets if app is not None else None,
+            sensitive=app.tokens.secrets if app is not None else None,
         )
         self._retries = retries
         self._max_wait = max_wait
+        self._conditional = {} if conditional is None else conditional
         self._downloads = download_session(build_retry(retries, max_wait, stats, pacer))
 
     def close(self) -> None:
@@ -170,7 +180,7 @@ class PyGithubAdapter(RepoOps, SecretOps, VariableOps, ActionOps, AdapterBase):
 
 def connect(
     api_url: str | None,
-    token: str | InstallationAuth,
+    token: str | InstallationTokens,
     *,
     retries: int = 5,
     poll_etag: bool = True,
@@ -178,6 +188,7 @@ def connect(
     dispatch_settle_s: float = 5.0,
     lost_answer_grace_s: float = 60.0,
     pacer: Pacer | None = None,
+    conditional: MutableMapping[str, Any] | None = None,
 ) -> PyGithubAdapter:
     """An adapter for github.com (api_url None), GitHub Enterprise (`https://HOST/api/v3`) or the sandbox.
 
@@ -185,7 +196,7 @@ def connect(
     (retry-after, rate-limit reset) before the adapter gives up and says so; dispatch_settle_s: how long
     to look for the run a dispatch answered without its id started; lost_answer_grace_s: how long after a
     dispatch or re-run whose answer was lost GitHub may still carry it out, before it is sent again; pacer:
-    shared by the adapters of one token's fleet run (wizard/core/pacing.py).
+    shared by the adapters of one token's fleet run (wizard/core/pacing.py); conditional: see org_ops.py.
     """
     return PyGithubAdapter(
         (api_url or DEFAULT_API_URL).rstrip("/"),
@@ -196,4 +207,5 @@ def connect(
         dispatch_settle_s=dispatch_settle_s,
         lost_answer_grace_s=lost_answer_grace_s,
         pacer=pacer,
+        conditional=conditional,
     )

@@ -1,15 +1,18 @@
-"""Authenticating as a GitHub App's installation, with PyGithub's App authentication.
+"""Authenticating as a GitHub App's installation, with PyGithub's App authentication and its public API only.
 
-The App signs a JWT with its private key (PyGithub's AppAuth: RS256, iat 60 s back, exp 5 minutes ahead), finds its
-installation on the org (GET /orgs/{org}/installation) and trades the JWT for an installation token
-(POST /app/installations/{id}/access_tokens: `ghs_`, an hour long), which PyGithub's AppInstallationAuth renews
-shortly before it expires. Both read time from the wizard's clock (wizard/core/clock.py), the one every wait of a
-run uses, instead of the wall clock. The key and the tokens are secrets: never in a message (`secrets()` lists the
-tokens for the adapter to scrub).
+The App signs a JWT with its private key (PyGithub's AppAuth and its signer: RS256, iat 60 s back, exp 5 minutes
+ahead), finds its installation on the org (GithubIntegration.get_org_installation) and trades the JWT for an
+installation token (GithubIntegration.get_access_token: `ghs_`, an hour long). One `InstallationTokens` holds that
+token for every adapter of a run (a fleet run's workers share it), renews it a minute before it expires, one thread
+at a time, and reads time from the wizard's clock (wizard/core/clock.py), the one every wait of a run uses, instead
+of the wall clock: the JWT's times too, through the signing function AppAuth takes. The key and the tokens are
+secrets: never in a message (`secrets()` lists the tokens issued, for the adapter to scrub and the leak audit).
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -18,12 +21,13 @@ from github.GithubException import GithubException
 from github.InstallationAuthorization import InstallationAuthorization
 
 from wizard.core.clock import CLOCK
+from wizard.core.pacing import Pacer
 from wizard.errors import BadCredentials, GitHubRefused
 from wizard.github.refusal import refused
 from wizard.github.retry import TRANSPORT_ERRORS, build_retry
 
 TIMEOUT_S = 30
-# PyGithub renews 20 s before the token expires; a minute leaves room for a slow request and a clock a little off.
+# PyGithub's own renewal margin is 20 s; a minute leaves room for a slow request and a clock a little off.
 RENEW_BEFORE = Auth.TOKEN_REFRESH_THRESHOLD_TIMEDELTA * 3
 JWT_HINT = (
     "check that --app-id is the App's id (or client id) and the key its current private key; GitHub's 'exp' and "
@@ -31,69 +35,121 @@ JWT_HINT = (
 )
 
 
-class ClockedAppAuth(Auth.AppAuth):
-    """PyGithub's AppAuth, its JWT's times read from the wizard's clock; PyGithub's signer signs it."""
+def clocked_app_auth(app_id: str, private_key: str) -> Auth.AppAuth:
+    """PyGithub's AppAuth, whose JWT times are moved from the wall clock to the wizard's before PyGithub's signer
+    signs them (AppAuth reads time.time(); its `sign_func` is the public way in)."""
+    sign = Auth.AppAuth.create_jwt_sign(private_key, Consts.DEFAULT_JWT_ALGORITHM)
 
-    def create_jwt(self, expiration: int | None = None) -> str:
-        now = int(CLOCK.now().timestamp())
-        payload = {"iat": now + self._jwt_issued_at, "exp": now + (expiration or self._jwt_expiry), "iss": self._app_id}
-        assert self._sign_func is not None  # AppAuth is always built with a key here
-        signed = self._sign_func(payload)
-        return signed.decode() if isinstance(signed, bytes) else signed
+    def sign_on_clock(payload: dict[str, Any]) -> str | bytes:
+        shift = round(CLOCK.now().timestamp() - time.time())
+        return sign({**payload, "iat": payload["iat"] + shift, "exp": payload["exp"] + shift})
+
+    return Auth.AppAuth(app_id, sign_func=sign_on_clock)
 
 
-class InstallationAuth(Auth.AppInstallationAuth):
-    """PyGithub's AppInstallationAuth: renews its token by the wizard's clock, counts the requests it signs into the
-    adapter's stats, and remembers every token it was given (to scrub them from messages)."""
+class InstallationTokens:
+    """The installation token of one App installation, shared by every adapter (and thread) of a run: made when
+    first needed, renewed by the wizard's clock before it expires, never two at once."""
 
-    def __init__(self, app_auth: ClockedAppAuth, installation_id: int, org: str) -> None:
-        super().__init__(app_auth, installation_id)
-        self.org = org
+    def __init__(
+        self,
+        app_auth: Auth.AppAuth,
+        installation_id: int,
+        org: str,
+        base_url: str,
+        *,
+        retries: int = 5,
+        max_wait: float = 60.0,
+        pacer: Pacer | None = None,
+    ) -> None:
+        """`pacer`: a fleet run's, so that GitHub asking this request to wait pauses every worker too."""
+        self.app_auth, self.installation_id, self.org, self.base_url = app_auth, installation_id, org, base_url
+        self.pacer = pacer
+        self.made = 0  # installation tokens made over the run
+        self._retries, self._max_wait = retries, max_wait
+        self._lock = threading.Lock()
         self._current: InstallationAuthorization | None = None
         self._issued: list[str] = []
-        self._stats: MutableMapping[str, int] = {}
 
-    def count_into(self, stats: MutableMapping[str, int]) -> None:
-        self._stats = stats
+    @property
+    def app_id(self) -> str:
+        return str(self.app_auth.app_id)
 
     def secrets(self) -> tuple[str, ...]:
-        return tuple(self._issued)
+        with self._lock:
+            return tuple(self._issued)
+
+    def token(self) -> str:
+        with self._lock:
+            current = self._current
+            if current is None or current.expires_at - RENEW_BEFORE <= CLOCK.now():
+                current = self._current = self._make()
+                self._issued.append(current.token)
+                self.made += 1
+            return current.token
+
+    def _make(self) -> InstallationAuthorization:
+        """POST /app/installations/{id}/access_tokens, signed with a fresh JWT (a short-lived client of its own: this
+        happens once an hour)."""
+        retry = build_retry(self._retries, self._max_wait, {}, self.pacer)
+        with GithubIntegration(auth=self.app_auth, base_url=self.base_url, timeout=TIMEOUT_S, retry=retry) as gi:
+            return gi.get_access_token(self.installation_id)
+
+    def __repr__(self) -> str:
+        return f"InstallationTokens(app {self.app_id}, installation {self.installation_id} on {self.org})"
+
+
+class InstallationAuth(Auth.Auth):
+    """One adapter's PyGithub auth on the shared installation token; counts the requests it signs into the adapter's
+    stats (as CountingToken does for a token)."""
+
+    def __init__(self, tokens: InstallationTokens, stats: MutableMapping[str, int]) -> None:
+        self.tokens = tokens
+        self._stats = stats
+
+    @property
+    def token_type(self) -> str:
+        return "token"
 
     @property
     def token(self) -> str:
-        current = self._current
-        if current is None or current.expires_at - RENEW_BEFORE <= CLOCK.now():
-            current = self._current = self._get_installation_authorization()
-            self._issued.append(current.token)
-            self._stats["app_tokens"] = self._stats.get("app_tokens", 0) + 1
-        return current.token
+        return self.tokens.token()
 
     def authentication(self, headers: dict[str, Any]) -> None:
         self._stats["requests"] = self._stats.get("requests", 0) + 1
         super().authentication(headers)
 
+    @property
+    def _masked_token(self) -> str:
+        return "token (installation token removed)"
+
     def __repr__(self) -> str:
-        return f"InstallationAuth(app {self.app_id}, installation {self.installation_id} on {self.org})"
+        return f"InstallationAuth({self.tokens!r})"
 
 
 def app_installation(
-    api_url: str | None, app_id: str, private_key: str, org: str, *, retries: int = 5, max_wait: float = 60.0
-) -> InstallationAuth:
-    """The App's installation on `org`, as PyGithub auth for the adapter. GitHubRefused (exit 3) when GitHub refuses
-    the JWT (BadCredentials, GitHub's message) or the App is not installed on `org`."""
+    api_url: str | None,
+    app_id: str,
+    private_key: str,
+    org: str,
+    *,
+    retries: int = 5,
+    max_wait: float = 60.0,
+    pacer: Pacer | None = None,
+) -> InstallationTokens:
+    """The App's installation on `org`, its token made when the first request needs it. GitHubRefused (exit 3) when
+    GitHub refuses the JWT (BadCredentials, GitHub's message) or the App is not installed on `org`."""
     base_url = (api_url or Consts.DEFAULT_BASE_URL).rstrip("/")
-    app_auth = ClockedAppAuth(app_id, private_key)
+    app_auth = clocked_app_auth(app_id, private_key)
     action = f"looking up GitHub App {app_id}'s installation on {org}"
-    stats: dict[str, int] = {}
-    with GithubIntegration(auth=app_auth, base_url=base_url, timeout=TIMEOUT_S, retry=build_retry(retries, max_wait, stats)) as gi:
+    with GithubIntegration(auth=app_auth, base_url=base_url, timeout=TIMEOUT_S, retry=build_retry(retries, max_wait, {})) as gi:
         try:
-            installation = gi.get_org_installation(org)
-            installation_id = installation.id
+            installation_id = gi.get_org_installation(org).id
         except GithubException as exc:
             raise _refusal(gi, exc, app_id, org, base_url, action) from None
         except TRANSPORT_ERRORS as exc:
             raise refused(exc, action, host=base_url) from None
-    return InstallationAuth(app_auth, installation_id, org)
+    return InstallationTokens(app_auth, installation_id, org, base_url, retries=retries, max_wait=max_wait, pacer=pacer)
 
 
 def _refusal(gi: GithubIntegration, exc: GithubException, app_id: str, org: str, base_url: str, action: str) -> GitHubRefused:

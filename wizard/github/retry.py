@@ -10,7 +10,6 @@ when the request is idempotent, or after a `recheck` that looked at GitHub and d
 from __future__ import annotations
 
 import email.utils
-import time
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -54,7 +53,7 @@ def _retry_after_seconds(value: str) -> float | None:
     parsed = email.utils.parsedate_tz(value)
     if parsed is None:
         return None
-    return max(0.0, email.utils.mktime_tz(parsed) - time.time())
+    return max(0.0, email.utils.mktime_tz(parsed) - CLOCK.now().timestamp())
 
 
 def rate_limit_wait(status: int, headers: Mapping[str, Any], message: str | None = None) -> float | None:
@@ -69,7 +68,8 @@ def rate_limit_wait(status: int, headers: Mapping[str, Any], message: str | None
     if header(headers, "x-ratelimit-remaining") == "0":
         reset = header(headers, "x-ratelimit-reset")
         if reset and reset.isdigit():
-            return max(0.0, int(reset) - time.time()) + 1.0  # +1: the reset happens somewhere in that second
+            # GitHub's epoch seconds, on the wizard's clock (the wait passes on it); +1: the reset is within that second
+            return max(0.0, int(reset) - CLOCK.now().timestamp()) + 1.0
     text = (message or "").lower()
     if status == 429 or "secondary rate limit" in text or text.startswith("api rate limit exceeded"):
         return SECONDARY_DEFAULT_WAIT

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from wizard.core.build_secrets import SLOT_NAMES
 from wizard.sandbox import kaniko
 from wizard.sandbox.expressions import as_text, substitute, truthy
 from wizard.sandbox.ghes import unknown_key
@@ -38,6 +39,7 @@ class Planned:
     steps: list[Step]
     log_text: str
     secrets_seen: tuple[str, ...] = ()
+    build_secrets_mounted: tuple[str, ...] = ()
 
 
 def _stamp(start: datetime, offset: float) -> str:
@@ -86,6 +88,7 @@ def plan_attempt(st: SandboxState, repo: Repo, run: Run, attempt: Attempt, keep:
                     old.log_text,
                     old.labels,
                     old.secrets_seen,
+                    old.build_secrets_mounted,
                 )
             )
             continue
@@ -102,6 +105,7 @@ def plan_attempt(st: SandboxState, repo: Repo, run: Run, attempt: Attempt, keep:
                 p.steps,
                 p.log_text,
                 secrets_seen=p.secrets_seen,
+                build_secrets_mounted=p.build_secrets_mounted,
             )
         )
     if not specs:
@@ -239,6 +243,9 @@ def _kaniko_job(
     inputs = _inputs(call.get("inputs") or {}, {str(k): substitute(v, ctx) for k, v in given.items()})
     passed = _passed_secrets(spec.get("secrets"), ctx, secrets)
     inherit = isinstance(spec.get("secrets"), str) and str(spec.get("secrets")).strip() == "inherit"
+    undeclared = sorted(set(passed) - {str(name).upper() for name in call.get("secrets") or {}})
+    if undeclared and not inherit:  # GitHub refuses the caller before any job starts
+        raise JobFailure(f"Invalid secret, {undeclared[0]} is not defined in the referenced workflow.")
     called = _called_secrets(repo, call.get("secrets") or {}, passed, as_text(inputs.get("environment")), inherit=inherit)
     seen = tuple(sorted(name for name, value in called.items() if truthy(value)))
     password = called.get("REGISTRY_PAT") or called.get("REGISTRY_TOKEN")
@@ -274,10 +281,17 @@ def _kaniko_job(
         builder="container" if as_text(inputs.get("builder")).strip() == "container" else "action",
         registry=registry,
         kaniko_args=as_text(inputs.get("kaniko_args")),
+        build_secret_ids=_build_secret_ids(as_text(inputs.get("build_secrets"))),
+        build_secret_slots=tuple(truthy(called.get(slot)) for slot in SLOT_NAMES),
     )
     outcome = kaniko.emulate_build(request, st.registry, started_at=start, seed=run.id * 100 + attempt.number)
     steps = [Step(s.number, s.name, s.offset_s, s.duration_s, s.conclusion) for s in outcome.steps]
-    return Planned(job_name, outcome.duration_s, outcome.conclusion, steps, outcome.log_text, seen)
+    return Planned(job_name, outcome.duration_s, outcome.conclusion, steps, outcome.log_text, seen, outcome.build_secrets_mounted)
+
+
+def _build_secret_ids(raw: str) -> tuple[str, ...]:
+    """The `build_secrets` input as the workflow's step reads it: one id per line, CRs and surrounding blanks gone."""
+    return tuple(line.strip() for line in raw.replace("\r", "").split("\n") if line.strip())
 
 
 def _passed_secrets(mapping: Any, ctx: dict[str, Any], secrets: CallerSecrets) -> dict[str, Any]:

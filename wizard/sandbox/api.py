@@ -189,13 +189,16 @@ def find_org_admin(login: str) -> Account:
 
 
 def find_repo(owner: str, name: str, *, write: bool = False) -> Repo:
-    """The repo, or 404; private repos (and any write) need the `repo` scope, else 404 like GitHub."""
+    """The repo, or 404; private repos (and any write) need the `repo` scope, else 404 like GitHub; a write to an
+    archived repo is refused (403) as GitHub refuses it."""
     repo = state().find_repo(owner, name)
     if repo is None:
         not_found()
     accept_scopes("repo")
     if (repo.private or write) and not has_scope(g.token, "repo"):
         not_found()
+    if write and repo.archived:
+        raise ApiError(403, "Repository was archived so is read-only.")
     return repo
 
 

@@ -82,7 +82,8 @@ class Token:
 
 @dataclass
 class Installation:
-    """A GitHub App installed on an organisation: what its tokens may do, and the rate limit they share."""
+    """A GitHub App installed on an organisation: what its tokens may do, and the rate limits they share (the
+    primary window, and the secondary limit's recent content writes: a second token is no way around either)."""
 
     id: int
     app_id: int
@@ -91,6 +92,7 @@ class Installation:
     created_at: datetime
     repository_selection: str = "all"
     bucket: RateBucket = field(default_factory=RateBucket)
+    writes: deque[float] = field(default_factory=deque)
 
 
 @dataclass
@@ -166,6 +168,8 @@ class Repo:
     default_workflow_permissions: str = "read"
     can_approve_pull_request_reviews: bool = False
     topics: list[str] = field(default_factory=list)
+    archived: bool = False  # read-only: every write is refused (api.find_repo)
+    fork: bool = False  # only a seed makes one: the listing's type=forks|sources tells them apart
 
     @property
     def full_name(self) -> str:

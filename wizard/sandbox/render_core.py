@@ -192,7 +192,7 @@ def minimal_repository(repo: Repo) -> dict[str, Any]:
         "owner": simple_user(repo.owner),
         "html_url": web_url(f"/{repo.full_name}"),
         "description": repo.description,
-        "fork": False,
+        "fork": repo.fork,
         "url": api_url(base),
     }
     repo_url = data["url"]
@@ -228,7 +228,7 @@ def full_repository(repo: Repo) -> dict[str, Any]:
             "pull_request_creation_policy": "all",
             "forks_count": 0,
             "mirror_url": None,
-            "archived": False,
+            "archived": repo.archived,
             "disabled": False,
             "open_issues_count": sum(1 for p in repo.pulls if p.state == "open"),
             "license": None,

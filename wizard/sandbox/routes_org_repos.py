@@ -15,7 +15,7 @@ from wizard.sandbox.topics import checked_topics
 
 bp = Blueprint("org_repos", __name__)
 
-# GitHub's values for the listing's query; `internal` is for orgs of an enterprise. No repo here is a fork.
+# GitHub's values for the listing's query; `internal` is for orgs of an enterprise. Only a seed makes a fork.
 TYPES = ("all", "public", "private", "forks", "sources", "member", "internal")
 SORTS = ("created", "updated", "pushed", "full_name")
 DIRECTIONS = ("asc", "desc")
@@ -42,7 +42,9 @@ def _of_type(repo: Repo, kind: str) -> bool:
         return repo.private and not repo.internal
     if kind == "internal":
         return repo.internal
-    return kind != "forks"  # all, sources, member: the sandbox's tokens act as members (owners) of every org
+    if kind in ("forks", "sources"):
+        return repo.fork == (kind == "forks")
+    return True  # all, member: the sandbox's tokens act as members (owners) of every org
 
 
 @bp.get("/orgs/<org>/repos")

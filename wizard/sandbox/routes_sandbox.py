@@ -67,7 +67,14 @@ def _repo_state(st: SandboxState, repo: Repo) -> dict[str, Any]:
                         "number": a.number,
                         "debug_logging": a.debug_logging,
                         "jobs": [
-                            {"id": j.id, "name": j.name, "conclusion": j.conclusion, "secrets_seen": list(j.secrets_seen)} for j in a.jobs
+                            {
+                                "id": j.id,
+                                "name": j.name,
+                                "conclusion": j.conclusion,
+                                "secrets_seen": list(j.secrets_seen),
+                                "build_secrets_mounted": list(j.build_secrets_mounted),
+                            }
+                            for j in a.jobs
                         ],
                     }
                     for a in run.attempts

@@ -37,6 +37,7 @@ class Job:
     log_text: str
     labels: list[str] = field(default_factory=lambda: ["ubuntu-latest"])
     secrets_seen: tuple[str, ...] = ()  # names of the secrets that resolved non-empty in the job (never values)
+    build_secrets_mounted: tuple[str, ...] = ()  # build secret ids whose /kaniko/<id> file the job wrote (never values)
 
 
 @dataclass

@@ -10,7 +10,8 @@ Seed file (all keys optional):
     orgs:    [{login, name?, description?, plan?: free|team|enterprise}]        # plan default: --plan
     users:   [{login, name?, email?}]
     repos:   [{full_name: owner/name, default_branch?, private?, visibility?: public|private|internal,
-               description?, topics?: [..], files?: {path: text}, dir?: path (relative to the seed file)}]
+               description?, topics?: [..], archived?: bool, fork?: bool,
+               files?: {path: text}, dir?: path (relative to the seed file)}]
     fleet:   {count: N, template?: DIR | demo, prefix?: "service-", topics?: [..], org?: ORG}   # or a list of these
              # N repos <prefix>001 .. <prefix>N in ORG (default BrikByte-Studios), each with the files of DIR
              # (relative to the seed file; default, or "demo": the sample service). Seeding 200 takes milliseconds.
@@ -161,7 +162,7 @@ def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path, plan: str
         files = {str(k): str(v).encode() for k, v in (repo.get("files") or {}).items()}
         if repo.get("dir"):
             files = {**read_dir((base_dir / str(repo["dir"])).resolve()), **files}
-        st.add_repo(
+        seeded = st.add_repo(
             owner,
             name,
             files,
@@ -171,6 +172,7 @@ def apply_seed(st: SandboxState, data: dict[str, Any], base_dir: Path, plan: str
             visibility=str(repo["visibility"]) if repo.get("visibility") else None,
             topics=_topics(repo.get("topics"), f"repo {repo['full_name']!r}"),
         )
+        seeded.archived, seeded.fork = bool(repo.get("archived", False)), bool(repo.get("fork", False))
     apply_fleets(st, data, base_dir, plan)
     for entry in data.get("apps") or []:
         apply_app(st, entry, base_dir)

@@ -147,6 +147,7 @@ class SandboxState:
                 token.expires_at = self.now() + timedelta(seconds=self.installation_token_ttl_s)
                 token.rate_limit = self.installation_rate_limit
                 token.bucket = installation.bucket
+                token.writes = installation.writes
             self.tokens[value] = token
             return value
 

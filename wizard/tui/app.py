@@ -53,7 +53,7 @@ KEYS = [
 
 
 class WizardApp(WorkerMessages, Outputs, App[int]):
-    CSS_PATH = "wizard.tcss"
+    CSS_PATH = ["wizard.tcss", "dialogs.tcss"]  # the dialogs' styles are shared with the fleet screen
     TITLE = "brik-onboard"
     COMMANDS = App.COMMANDS | {wizard_commands}
     BINDINGS = [

@@ -76,6 +76,7 @@ class TuiQuestioner:
         self._lock = threading.Lock()
         self._pending: set[Question] = set()
         self._secrets: dict[str, str] = {}
+        self._asked: set[str] = set()  # secrets whose value a dialog asked for (not a screen's own input)
         self._choices: dict[str, str] = {}
         self._closed = False
 
@@ -96,9 +97,13 @@ class TuiQuestioner:
             return name in self._secrets
 
     def forget_choices(self) -> None:
-        """Ask keep/replace again on the next check (an explicit re-check)."""
+        """Ask keep/replace again on the next check (an explicit re-check), and the values asked in a dialog (a
+        refused one, e.g. a build secret's unreadable file, is typed anew)."""
         with self._lock:
             self._choices.clear()
+            for name in self._asked:
+                self._secrets.pop(name, None)
+            self._asked.clear()
 
     def cancel_all(self) -> None:
         """The app is closing: wake every waiting worker with Interrupted, and refuse new questions."""
@@ -130,6 +135,8 @@ class TuiQuestioner:
         if not value:
             raise InputError(f"no value was given for the secret {name}", "type its value, or choose another strategy")
         self.provide_secret(name, value)
+        with self._lock:
+            self._asked.add(name)
         return value
 
     def confirm(self, step: str, summary: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from wizard.core.build_secrets import BUILD_SECRETS_INPUT, SLOT_NAMES
 from wizard.core.plan import DEFAULT_BUILDER, PAT_SECRET, URL_VARIABLE, Plan
 from wizard.core.resolved import ResolvedPlan
 from wizard.core.targets import TargetJob
@@ -32,13 +33,15 @@ OPTIONAL_INPUTS = (
     "insecure_registry",
     "environment",
 )
-MANAGED_INPUTS = BASE_INPUTS + OPTIONAL_INPUTS
+# Derived from the Dockerfile, not an answer: the ids of its build secrets, each passed in the slot of its position.
+DERIVED_INPUTS = (BUILD_SECRETS_INPUT,)
+MANAGED_INPUTS = BASE_INPUTS + OPTIONAL_INPUTS + DERIVED_INPUTS
 # Inputs a caller may hold from before they were answers: the caller's value is left alone while the answer is
 # empty (it is the user's), and managed once an answer sets it.
 SOFT_INPUTS = frozenset({"registry_mirror", "kaniko_args"})
 TOKEN_SECRET = "REGISTRY_TOKEN"
 USERNAME_SECRET = "REGISTRY_USERNAME"
-MANAGED_SECRETS = (TOKEN_SECRET, PAT_SECRET, USERNAME_SECRET)
+MANAGED_SECRETS = (TOKEN_SECRET, PAT_SECRET, USERNAME_SECRET, *SLOT_NAMES)
 
 _SHA_RE = re.compile(r"^[0-9a-fA-F]{40}$")
 
@@ -145,6 +148,8 @@ def plan_inputs(resolved: ResolvedPlan, job: TargetJob | None = None) -> dict[st
     if plan.scope == "environment" and plan.environment:
         # GitHub forbids `environment:` on a job that `uses:` a reusable workflow: the called job runs in it.
         values["environment"] = plan.environment
+    if resolved.build_secrets:
+        values[BUILD_SECRETS_INPUT] = _lines(tuple(b.id for b in resolved.build_secrets))
     return values
 
 
@@ -186,8 +191,12 @@ def caller_secrets(resolved: ResolvedPlan, interface: ReusableInterface | None =
         values[PAT_SECRET] = _secret_ref(PAT_SECRET)
     if resolved.plan.registry_username:
         values[USERNAME_SECRET] = _secret_ref(USERNAME_SECRET)
+    # Each build secret by its own name, in the slot its position in the `build_secrets` input gives it.
+    for slot, build_secret in zip(SLOT_NAMES, resolved.build_secrets, strict=False):
+        values[slot] = _secret_ref(build_secret.name)
     if interface is None:
         return values
+    _check_takes_build_secrets(resolved, interface)
     for decl in interface.secrets.values():
         if decl.required and decl.name not in values:
             raise InputError(
@@ -195,6 +204,17 @@ def caller_secrets(resolved: ResolvedPlan, interface: ReusableInterface | None =
                 f"make {decl.name} optional in the reusable workflow, or map it in the caller by hand",
             )
     return {k: v for k, v in values.items() if k in interface.secrets}
+
+
+def _check_takes_build_secrets(resolved: ResolvedPlan, interface: ReusableInterface) -> None:
+    """Dropping build secrets the way an undeclared input is dropped would fail the build later, at the RUN."""
+    wanted = SLOT_NAMES[: len(resolved.build_secrets)]
+    if resolved.build_secrets and (BUILD_SECRETS_INPUT not in interface.inputs or any(s not in interface.secrets for s in wanted)):
+        raise InputError(
+            f"the reusable workflow {resolved.plan.reusable_workflow} takes no build secrets (no `{BUILD_SECRETS_INPUT}` input "
+            f"and {', '.join(wanted)} secrets), and the Dockerfile mounts {len(resolved.build_secrets)}",
+            "update the org's reusable workflow to the one brik-onboard ships (wizard/assets/workflows/ci-build-kaniko.yml)",
+        )
 
 
 def _secret_ref(name: str) -> str:

@@ -37,7 +37,7 @@ INPUT_ANSWERS = {
     "insecure_registry": "insecure_registry",
     "environment": "environment",
 }
-_LISTS = ("tags", "build_args", "registry_mirror", "kaniko_args", "target")
+_LISTS = ("tags", "build_args", "build_secrets", "registry_mirror", "kaniko_args", "target")
 
 
 def _normal(key: str, value: Any) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from wizard.core import workflow
-from wizard.core.resolved import resolve
 from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWarning
 from wizard.engine.results import ImageResult
 from wizard.engine.session import Session
@@ -15,7 +14,7 @@ class ImageStep(Step):
     reads = frozenset({"repo", "org", "registry", "service", "tags", "cache_enabled", "cache_repo", "target", "job_id"})
 
     def check(self, s: Session) -> list[Change]:
-        s.resolved = resolve(s.plan)
+        s.resolved = s.resolve()
         for notice in s.resolved.notices:
             s.emit(StepWarning(self.name, notice))
         # Fails early, with the input's name, when the reusable workflow requires an input the plan cannot fill.

@@ -6,11 +6,13 @@ so preflight names the permissions the plan needs and each call's refusal names 
 
 from __future__ import annotations
 
+from wizard.core.build_secrets import build_secrets, mount_warnings, secret_mounts
 from wizard.core.credential_args import credential_args
 from wizard.core.plan import Plan
+from wizard.core.resolved import check_build_secrets
 from wizard.core.targets import split_targets
 from wizard.core.workflow import parse_reusable_interface
-from wizard.engine.events import Change, Outcome, StepChecked, StepDone, StepWarning
+from wizard.engine.events import Change, Outcome, Progress, StepChecked, StepDone, StepWarning
 from wizard.engine.results import PreflightResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
@@ -148,12 +150,21 @@ class PreflightStep(Step):
         return [install_change(s.port, self._install)]
 
     def _check_dockerfile(self, s: Session) -> None:
+        s.build_secrets = ()
         if s.dockerfile is None:
             return
         for target in split_targets(s.plan.target):
             s.dockerfile.stage_for_target(target)
         for cred in credential_args(s.dockerfile):
             s.emit(StepWarning(self.name, f"Dockerfile line {cred.line}: {cred.message}", cred.fix))
+        mounts = secret_mounts(s.dockerfile, split_targets(s.plan.target))
+        s.build_secrets = build_secrets(mounts)
+        for warning in mount_warnings(mounts):
+            s.emit(StepWarning(self.name, f"Dockerfile line {warning.line}: {warning.message}", warning.fix))
+        if s.build_secrets:
+            listed = ", ".join(f"{b.id} (stored as {b.name}, written to {b.path})" for b in s.build_secrets)
+            s.emit(Progress(self.name, f"the image needs build secrets: {listed}"))
+        check_build_secrets(s.plan, s.build_secrets)  # refused here, before anything is written
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
         writes = [c for c in changes if c.is_write]

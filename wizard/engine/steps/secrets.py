@@ -12,7 +12,7 @@ before it is stored: GHCR accepts only classic PATs with `write:packages`.
 from __future__ import annotations
 
 from wizard.core.plan import PAT_SECRET
-from wizard.core.resolved import SecretSpec, VariableSpec, resolve
+from wizard.core.resolved import SecretSpec, VariableSpec
 from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
 from wizard.engine.port import SecretInfo, VariableInfo
 from wizard.engine.questions import Choice
@@ -30,7 +30,7 @@ class SecretsStep(Step):
     def check(self, s: Session) -> list[Change]:
         assert s.repo is not None
         # A face may have changed the strategy or scope since the image step: derive the secrets from the plan now.
-        s.resolved = resolve(s.plan)
+        s.resolved = s.resolve()
         changes: list[Change] = []
         # Decided once: a missing environment holds no secrets; an existing one is asked about each secret.
         environment_missing = s.plan.scope == "environment" and not s.port.get_environment(s.repo.full_name, s.plan.environment or "")

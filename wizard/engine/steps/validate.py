@@ -85,14 +85,19 @@ class ValidateStep(Step):
         if not self._wait_for_default(s):
             return StepDone(self.name, Outcome.PAUSED, s.paused or "")
         self._updates.clear()  # a new validation's attempts start over
+        if s.resolved is not None:  # values at hand for secrets this run kept (not stored) are audited too
+            s.secrets.remember_available([spec.name for spec in s.resolved.secrets])
         run = self._first_run(s)
         first, jobs = self._wait(s, run.id, 1)
         summaries = [self._attempt_logs(s, run.id, 1, jobs)]
         if first.conclusion == "success":
             if not s.state.rerun_requested:
                 assert s.repo is not None  # the repository step ran first
-                # At debug level Kaniko logs why a cache read failed: a refused read is then told from a miss.
-                s.port.rerun(s.repo.full_name, run.id, debug_logging=True)
+                # A second attempt already there is ours: an earlier run re-ran the build and stopped before it could
+                # note so (re-running again would make attempt 3, while the verdict compares 1 and 2).
+                if run.run_attempt < 2:
+                    # At debug level Kaniko logs why a cache read failed: a refused read is then told from a miss.
+                    s.port.rerun(s.repo.full_name, run.id, debug_logging=True)
                 s.state.rerun_requested = True
                 s.save_state()
             _, jobs = self._wait(s, run.id, 2)
@@ -192,7 +197,7 @@ class ValidateStep(Step):
         # makes attempt 3, while the verdict compares attempts 1 and 2, so a new validation dispatches a fresh build.
         pushed = [
             r
-            for r in s.port.find_runs(repo, workflow_id, event="push", head_sha=head)
+            for r in (() if s.options.fresh_build else s.port.find_runs(repo, workflow_id, event="push", head_sha=head))
             if r.run_attempt == 1 and r.id != s.state.validated_run
         ]
         if pushed:

@@ -15,7 +15,7 @@ from wizard.core.resolved import resolve
 from wizard.core.workflow import managed
 from wizard.core.workflow.interface import SOFT_INPUTS
 from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
-from wizard.engine.port import FileInfo
+from wizard.engine.port import CommitInfo, FileInfo
 from wizard.engine.results import WorkflowResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import ALL_ANSWERS, Step, done
@@ -35,7 +35,7 @@ class WorkflowStep(Step):
 
     def check(self, s: Session) -> list[Change]:
         self._seen.clear()
-        s.resolved = resolve(s.plan)  # the plan may have changed since the image step (going back, another strategy)
+        s.resolved = s.resolve()  # the plan may have changed since the image step (going back, another strategy)
         path = s.plan.workflow_path
         base_text = self._current_text(s, path)
         if base_text is not None:
@@ -73,7 +73,7 @@ class WorkflowStep(Step):
         adopted = {k: v for k, v in edited.items() if k not in s.explicit and getattr(s.plan, k) != v}
         if adopted:
             s.plan = replace(s.plan, **adopted)
-            s.resolved = resolve(s.plan)
+            s.resolved = s.resolve()
             where = f"the workflow on {s.plan.default_branch}"
             s.emit(StepWarning(self.name, f"adopted from {where}: {', '.join(adopted)}", "they are recorded as answers"))
 
@@ -216,7 +216,7 @@ class WorkflowStep(Step):
         start = base
         if head is None:
             s.port.create_branch(repo, SETUP_BRANCH, base)
-        elif head.sha == s.state.setup_head and s.state.setup_base == base:
+        elif s.state.setup_base == base and (head.sha == s.state.setup_head or _unnoted(head, s.state.setup_head)):
             start = head.sha  # ours, on the current default head: this run adds to it
         elif head.sha != base:
             pull = s.port.find_pull(repo, SETUP_BRANCH, default)
@@ -260,3 +260,9 @@ def _pr_body(s: Session) -> str:
         "After merging, re-run `brik-onboard` to validate the build and the layer cache.",
     ]
     return "\n".join(lines)
+
+
+def _unnoted(head: CommitInfo, noted: str | None) -> bool:
+    """`head` is this tool's commit made on top of the head the progress file noted, by a run stopped before it
+    could note it (each commit is noted as soon as it is made, so there is at most one)."""
+    return noted is not None and head.parents[:1] == (noted,) and head.message.strip() == COMMIT_MESSAGE

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from wizard.core.build_secrets import KANIKO_DIR, MAX_BUILD_SECRETS, RESERVED_IDS
 from wizard.core.kaniko_flags import check_kaniko_args
 from wizard.errors import InputError
 
@@ -26,6 +28,7 @@ from .registry import Registry, RegistryCredential, registry_host, split_repo_re
 
 DEFAULT_EXECUTOR = "ghcr.io/osscontainertools/kaniko:v1.28.3"  # the reusable workflow's default
 _FORK_IMAGES = ("osscontainertools/kaniko", "martizih/kaniko")  # the fork's images (ghcr.io, Docker Hub)
+_SECRET_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")  # the build-secrets step's own check
 
 
 def is_fork(executor: str) -> bool:
@@ -54,6 +57,8 @@ class BuildRequest:
     builder: str = "action"  # the reusable workflow's `builder` input: "container" runs the executor's debug image
     registry: str = ""  # the host docker/login-action logs in to (the `registry` input); "" -> the image's host
     kaniko_args: str = ""  # the `kaniko_args` input as given: checked by the job's first step, then passed on
+    build_secret_ids: tuple[str, ...] = ()  # the `build_secrets` input's ids, in order (the n-th fills from slot n)
+    build_secret_slots: tuple[bool, ...] = (False,) * MAX_BUILD_SECRETS  # whether KANIKO_SECRET_<n> holds a value
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class BuildOutcome:
     duration_s: float
     layer_results: tuple[dict[str, Any], ...]
     digest: str | None = None  # the pushed image's digest (the workflow's `digest` output)
+    build_secrets_mounted: tuple[str, ...] = ()  # the ids whose /kaniko/<id> file the job wrote for the build
 
 
 def _norm(path: str) -> str:
@@ -98,6 +104,7 @@ class _Job:
         self.steps: list[StepRecord] = []
         self.result = ExecutorResult(False)
         self.flags: tuple[str, ...] = ()  # the Kaniko flags the first step let through
+        self.mounted: list[str] = []  # build secrets written to /kaniko/<id>
 
     def step(self, name: str, body: Callable[[], bool] | None) -> bool:
         start = self.log.now
@@ -110,15 +117,17 @@ class _Job:
         if self.req.builder == "container":
             return self._run_in_container()
         self.step(text.STEP_SETUP, lambda: self._lines(text.setup_job(self.req.job_name), "Set up job"))
+        ok = self.step(text.STEP_KANIKO_FLAGS, self._check_flags)
+        if self.req.build_secret_ids:  # the workflow's refusal step: /kaniko is docker run's, not the job's
+            self.step(text.STEP_REFUSE_BUILD_SECRETS, self._refuse_build_secrets if ok else None)
+            return self._finish()
         main = [
-            (text.STEP_KANIKO_FLAGS, self._check_flags),
             (text.STEP_CHECKOUT, lambda: self._lines(text.checkout(self.req.credential.repo, self.workspace, self.sha), "checkout")),
             (text.STEP_PREPARE, self._prepare),
             (text.STEP_LOGIN, self._login),
             (text.STEP_BUILD, self._build),
         ]
         ran: list[str] = []
-        ok = True
         for name, body in main:
             ok = self.step(name, body if ok else None)
             if self.steps[-1].conclusion != "skipped":
@@ -135,6 +144,8 @@ class _Job:
         ok = self.step(text.STEP_INIT_CONTAINERS, lambda: self._lines(text.init_containers(image), "checkout"))
         ok = self.step(text.STEP_KANIKO_FLAGS, self._check_flags if ok else None)
         ok = self.step(text.STEP_REGISTRY_AUTH, self._registry_auth if ok else None)
+        if self.req.build_secret_ids:
+            ok = self.step(text.STEP_BUILD_SECRETS, self._write_build_secrets if ok else None)
         self.step(text.STEP_EXECUTOR, self._executor if ok else None)
         self.step(text.STEP_STOP_CONTAINERS, lambda: self._lines(text.stop_containers(), "post"))
         return self._finish()
@@ -150,6 +161,7 @@ class _Job:
             round(self.log.now, 3),
             tuple(self.result.layers),
             self.result.digest if not failed else None,
+            tuple(self.mounted),
         )
 
     def _check_flags(self) -> bool:
@@ -176,6 +188,40 @@ class _Job:
             return False
         key = "https://index.docker.io/v1/" if self.host in ("docker.io", "index.docker.io", "registry-1.docker.io") else self.host
         return self._lines([f"Registry credentials for {key} written to /kaniko/.docker/config.json"], "login")
+
+    def _refuse_build_secrets(self) -> bool:
+        self.log.lines(text.refuse_build_secrets())
+        return False
+
+    def _write_build_secrets(self) -> bool:
+        """The workflow's build-secrets step: the n-th id's file from slot n, refused as its script refuses."""
+        req = self.req
+        self.log.lines(text.build_secrets_step(req.build_secret_ids, req.build_secret_slots))
+        for n, secret_id in enumerate(req.build_secret_ids, start=1):
+            error = None
+            if n > MAX_BUILD_SECRETS:
+                error = f"more than {MAX_BUILD_SECRETS} ids in build_secrets: the workflow passes KANIKO_SECRET_1 to KANIKO_SECRET_10 only."
+            elif not _SECRET_ID_RE.match(secret_id):
+                error = (
+                    f"build secret id '{secret_id}' is not a file name of letters, digits, '.', '_' and '-' (not starting "
+                    "with '.', '_' or '-')."
+                )
+            elif secret_id in self.mounted or secret_id.lower() in RESERVED_IDS:
+                error = (
+                    f"build secret {secret_id}: /kaniko/{secret_id} already exists (the executor image's own file, or the id "
+                    "given twice): give the secret another id."
+                )
+            elif not req.build_secret_slots[n - 1]:
+                error = f"build secret {secret_id} is empty: store the secret BUILD_SECRET_<ID> and pass it as KANIKO_SECRET_{n}."
+            if error:
+                self.log.lines(text.prepare_failure(error))
+                return False
+            self.mounted.append(secret_id)
+            self.log.write(f"Build secret {secret_id} written to /kaniko/{secret_id}")
+        for n in range(len(req.build_secret_ids) + 1, MAX_BUILD_SECRETS + 1):
+            if req.build_secret_slots[n - 1]:
+                self.log.write(f"##[warning]KANIKO_SECRET_{n} is set but build_secrets names no id for it: not written.")
+        return self._lines([], "login")
 
     def _executor(self) -> bool:
         req, log = self.req, self.log
@@ -309,6 +355,7 @@ class _Job:
             fork=is_fork(req.executor),
             debug=req.verbosity in ("debug", "trace"),
             skip_unused_stages=self._flag("--skip-unused-stages"),
+            secret_files=frozenset(f"{KANIKO_DIR}/{i}" for i in self.mounted),
         )
 
 

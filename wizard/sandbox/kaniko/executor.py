@@ -11,6 +11,12 @@ the destinations, base image retrieval, `Built cross stage deps`, then per stage
 WARN at the end of the stage when a cache push failed. Upstream builds every stage up to the target, only
 the ones it needs with `--skip-unused-stages`; the fork always only those. `COPY --from=<stage>` hashes that stage's final cache key in place of the
 files it produced (the sandbox has no filesystem), so a change in the stage still invalidates the copy.
+
+A RUN with `--mount=type=secret` that is executed (a miss) handles its mounts as the fork's pkg/commands/run.go
+does without a --secret flag (the reusable workflow passes none: it writes /kaniko/<id> files instead): a required
+mount fails with `secret not defined: <id>`, any other logs `skip mounting "<id>" as it is not available` (upstream
+ignores the flag). The command then finds the file only when the workflow wrote it where the mount points; the
+emulation assumes a command that reads a missing secret fails, as Kaniko reports a failed command.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from wizard.core.build_secrets import instruction_secret_mounts
 from wizard.core.dockerfile import Dockerfile, DockerfileError, Instruction, Stage, parse_dockerfile
 
 from .build_context import BuildContext, ContextError
@@ -56,6 +63,11 @@ class ExecutorPlan:
     fork: bool = False  # the osscontainertools fork's executor
     debug: bool = False  # --verbosity=debug
     skip_unused_stages: bool = False  # --skip-unused-stages (the fork does it anyway, and warns of the flag)
+    secret_files: frozenset[str] = frozenset()  # the /kaniko/<id> files the workflow wrote before the executor ran
+
+
+class CommandFailed(Exception):
+    """A RUN failed: the message is what Kaniko wraps in `failed to execute command: ...`."""
 
 
 @dataclass
@@ -154,6 +166,9 @@ class KanikoExecutor:
         except ContextError as exc:
             log.write(f"error building image: error building stage: failed to get files used from context: {exc}")
             return ExecutorResult(False, self._layer_results())
+        except CommandFailed as exc:  # cmd/executor/cmd/root.go prints the wrapped error to stderr, then exits 1
+            log.write(f"error building image: error building stage: failed to execute command: {exc}")
+            return ExecutorResult(False, self._layer_results())
         digest = sha256_hex(f"image|{self.final_keys[needed[-1].index]}|{plan.created}")
         push_image(plan, self.registry, log, self.costs, digest)
         return ExecutorResult(True, self._layer_results(), "sha256:" + digest)
@@ -243,6 +258,7 @@ class KanikoExecutor:
                 "hit": False,
                 "files": files,
                 "argv": _argv(ins, state) if ins.keyword == "RUN" else None,
+                "stage": stage,
             }
             if plan.debug:
                 log.kaniko(f"Optimize: cache key for command {ins.text} {entry['key']}", level="debug")
@@ -329,13 +345,31 @@ class KanikoExecutor:
             log.kaniko(f"Error uploading layer to cache: {upload_error}", level="warning")
         self.layers[stage.index] = results
 
+    def _mount_secrets(self, stage: Stage, ins: Instruction) -> bool:
+        """The RUN's secret mounts as the executor handles them; True when one reads a file the job did not write."""
+        missing = False
+        try:
+            mounts = instruction_secret_mounts(ins, stage)
+        except DockerfileError:
+            mounts = []  # a mount the wizard's preflight refuses: not emulated
+        for mount in mounts:
+            if self.plan.fork:
+                if mount.required:
+                    raise CommandFailed(f"secret not defined: {mount.id}")
+                self.log.kaniko(f'skip mounting "{mount.id}" as it is not available')
+            missing = missing or mount.target not in self.plan.secret_files
+        return missing
+
     def _execute(self, entry: dict[str, Any]) -> None:
         ins, log, costs, cache = entry["ins"], self.log, self.costs, self.plan.cache_enabled
         if ins.keyword == "RUN":
             argv = entry["argv"]
+            missing = self._mount_secrets(entry["stage"], ins)
             log.kaniko(f"Cmd: {argv[0]}")
             log.kaniko(f"Args: [{' '.join(argv[1:])}]")
             log.kaniko(f"Running: [{' '.join(argv)}]")
+            if missing:
+                raise CommandFailed("waiting for process to exit: exit status 1")
             log.advance(costs.run_miss(ins.text))
             log.kaniko("Taking snapshot of full filesystem...")
             log.advance(costs.snapshot_full(entry["key"]))

@@ -26,6 +26,8 @@ STEP_COMPLETE = "Complete job"
 # builder `container`: the job runs in the executor's debug image (busybox sh, no node, no Docker daemon)
 STEP_INIT_CONTAINERS = "Initialize containers"
 STEP_REGISTRY_AUTH = "Write the registry credentials for Kaniko"
+STEP_BUILD_SECRETS = "Write the build secrets for Kaniko"
+STEP_REFUSE_BUILD_SECRETS = "Refuse build secrets without the container builder"
 STEP_EXECUTOR = "Build and push with the Kaniko executor"
 STEP_STOP_CONTAINERS = "Stop containers"
 
@@ -92,6 +94,27 @@ def kaniko_flags(env: Mapping[str, str]) -> list[str]:
 
 def flags_checked(flags: tuple[str, ...]) -> list[str]:
     return ["Kaniko flags:", *(f"  {flag}" for flag in flags)]
+
+
+def build_secrets_step(ids: tuple[str, ...], slots: tuple[bool, ...]) -> list[str]:
+    """The build-secrets step's header: its environment as GitHub prints it, each slot's value masked."""
+    lines = ["##[group]Run set -eu", "\x1b[36;1mset -eu\x1b[0m", "\x1b[36;1mumask 077\x1b[0m", "shell: sh -e {0}", "env:"]
+    lines += [f"  BUILD_SECRET_IDS: {ids[0] if ids else ''}", *(f"  {i}" for i in ids[1:]), "  SECRETS_DIR: /kaniko"]
+    lines += [f"  KANIKO_SECRET_{n}: {'***' if held else ''}" for n, held in enumerate(slots, start=1)]
+    return lines + ["##[endgroup]"]
+
+
+def refuse_build_secrets() -> list[str]:
+    message = (
+        "build secrets need builder container: with builder action Kaniko runs under docker run, where /kaniko/<id> "
+        "cannot be written for it."
+    )
+    return [
+        "##[group]Run printf '::error::%s\\n' \"build secrets need builder container: ...\" >&2",
+        "shell: /usr/bin/bash -e {0}",
+        "##[endgroup]",
+        *prepare_failure(message),
+    ]
 
 
 def executor_step(env: Mapping[str, str]) -> list[str]:

@@ -120,7 +120,8 @@ class SecretModal(Dialog[str]):
         self.title_text, self.secret_name, self.prompt = f"Secret {name}", name, prompt
 
     def compose_dialog(self) -> ComposeResult:
-        yield Label(f"{self.prompt} (hidden as you type; Enter to use it)")
+        # Static wraps (a Label is cut at the dialog's edge): a build secret's prompt says how to give a file.
+        yield Static(Text(f"{self.prompt} (hidden as you type; Enter to use it)"))
         yield Input(password=True, id="secret-value")
 
     @on(Input.Submitted)

@@ -272,3 +272,22 @@ def test_the_plain_face_proposes_test_and_production_and_asks_the_build_answers(
     assert production["build_args"] == "NODE_ENV=production\nGREETING=hi, there\n"  # a comma starts an argument before KEY= only
     assert production["registry_mirror"] == "mirror.gcr.io"
     assert production["kaniko_args"] == "--snapshot-mode=redo\n--use-new-run\n"
+
+
+def test_build_secrets_of_every_targets_stages_go_to_every_job(tmp_path: Path) -> None:
+    # The test stage mounts an .npmrc; production needs none: both jobs are passed the same build secrets, the
+    # union of what a build of any target runs (Kaniko without --skip-unused-stages builds every stage before it).
+    (tmp_path / "Dockerfile").write_text(
+        "FROM node:22-alpine AS test\nRUN --mount=type=secret,id=npmrc,dst=/kaniko/npmrc npm ci\n"
+        "FROM node:22-alpine AS production\nRUN echo prod\n"
+    )
+    args = ["plan", "--offline", "--json", "--repo", "o/svc", "--checkout", str(tmp_path), "--builder", "container"]
+    res = run_cli(*args, "--target", "test,production")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert [b["id"] for b in out["build_secrets"]] == ["npmrc"]
+    for job in jobs_of(out["workflow"]).values():
+        assert job["with"]["build_secrets"] == "npmrc"
+        assert job["secrets"]["KANIKO_SECRET_1"] == "${{ secrets.BUILD_SECRET_NPMRC }}"
+    refused = run_cli(*args[:-2], "--target", "test,production")  # the action builder cannot write /kaniko
+    assert refused.returncode == 2 and "container builder" in refused.stderr

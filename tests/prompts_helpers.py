@@ -16,6 +16,14 @@ from wizard.prompt_face.prompter import Check, Option, problem
 
 DEFAULT = object()  # accept the offered default
 INTERRUPT = object()  # the user presses Ctrl-C here
+# The workflow step's build answers, each left at what is offered (before the builder and the delivery).
+BUILD_DEFAULTS = (
+    ("Build arguments", DEFAULT),
+    ("Runner label", DEFAULT),
+    ("Kaniko executor", DEFAULT),
+    ("Registry mirrors", DEFAULT),
+    ("Further Kaniko flags", DEFAULT),
+)
 
 
 @dataclass

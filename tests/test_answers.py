@@ -10,7 +10,7 @@ from wizard.errors import InputError
 
 
 def test_new_file_round_trips_every_answer() -> None:
-    plan = Plan(repo="BrikByte-Studios/example-node-api", tags=("v1", "sha-${{ github.sha }}"), target="production")
+    plan = Plan(repo="BrikByte-Studios/example-node-api", tags=("v1", "sha-${{ github.sha }}"), target=("production",))
     text = dump_answers(plan)
     assert "Secret VALUES are never stored" in text
     assert load_answers(text) == plan
@@ -24,7 +24,7 @@ def test_update_keeps_comments_order_and_unrelated_formatting() -> None:
         "  - v1   # release tag\n"
         "strategy: github-token\n"
     )
-    plan = load_answers(existing).updated(strategy="pat", target="production")
+    plan = load_answers(existing).updated(strategy="pat", target=("production",))
     text = dump_answers(plan, existing)
     assert text.startswith("# team note: keep this file small\n")
     assert "repo: BrikByte-Studios/example-node-api  # the service repo\n" in text

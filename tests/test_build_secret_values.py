@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.prompts_helpers import DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
+from tests.prompts_helpers import BUILD_DEFAULTS, DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
 from tests.tui_helpers import complete_steps, org_secrets, paste, screen_text, sha256, wait_screen, wait_status, wizard_on
 from wizard.app.demo import DEMO_REPO
 from wizard.core.plan import Plan
@@ -127,11 +127,13 @@ def test_the_prompts_read_a_multi_line_build_secret_from_a_file(tmp_path: Path) 
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", DEFAULT),
+            ("Build targets", DEFAULT),
             ("Registry credential", DEFAULT),
             ("secrets live", "org"),
             ("Which repositories", DEFAULT),
             (f"value for {NAME} (a multi-line one such as an .npmrc: type < and the path", f"<{tmp_path / 'npmrc'}"),
             ("Apply the secrets", True),
+            *BUILD_DEFAULTS,
             ("caller workflow reach", DEFAULT),
             ("Apply the workflow", INTERRUPT),
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.prompts_helpers import DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
+from tests.prompts_helpers import BUILD_DEFAULTS, DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
 from wizard.assets import reusable_workflow_text
 from wizard.core.plan import ANSWERS_BY_NAME, Plan, is_github_hosted
 from wizard.core.resolved import resolve
@@ -70,10 +70,12 @@ def test_the_prompts_ask_the_builder_for_a_self_hosted_runner() -> None:
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", DEFAULT),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", DEFAULT),
             ("secrets live", "org"),
             ("Which repositories", DEFAULT),
             ("Apply the secrets", True),
+            *BUILD_DEFAULTS,
             ("runs Kaniko", "container"),
             ("caller workflow reach", DEFAULT),
             ("Apply the workflow", INTERRUPT),

@@ -33,6 +33,7 @@ def test_apply_with_the_container_builder_onboards_and_validates(sandbox, tmp_pa
     assert steps == [
         "Set up job",
         "Initialize containers",
+        "Check the Kaniko flags",
         "Write the registry credentials for Kaniko",
         "Build and push with the Kaniko executor",
         "Stop containers",

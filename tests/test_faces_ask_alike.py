@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.prompts_helpers import DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
+from tests.prompts_helpers import BUILD_DEFAULTS, DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
 from tests.tui_helpers import complete_steps, events_of, wait_for, wait_status, wizard_on
 from wizard.core.plan import ANSWERS, step_answers
 from wizard.engine.events import StepStarted
@@ -37,10 +37,12 @@ def prompt_run(scope: str, environment: list[tuple[str, object]]) -> ScriptedPro
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", DEFAULT),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", DEFAULT),
             ("secrets live", scope),
             *environment,
             ("Apply the secrets", True),
+            *BUILD_DEFAULTS,
             ("caller workflow reach", DEFAULT),
             ("Apply the workflow", INTERRUPT),
         ]
@@ -88,14 +90,15 @@ def test_a_scope_change_in_the_wizard_checks_the_preflight_again(sandbox, tmp_pa
         async with app.run_test(size=(120, 40)) as pilot:
             await complete_steps(pilot, ("connect", "repository", "preflight", "image"))
             await wait_status(pilot, "secrets", READY)
-            assert preflight_checks() == 1
+            # The image screen's proposed targets are an answer the preflight reads too: checked again once then
+            assert preflight_checks() == 2
             await pilot.press("tab", "right", "enter")  # the scope: environment
             await wait_for(pilot, lambda: app.screen.query_one("#environment-field").display, "the environment field")
             await pilot.press("tab", *"production")
             await wait_for(pilot, lambda: app.plan().environment == "production", "the environment in the plan")
             await wait_status(pilot, "secrets", READY)
             await wait_for(pilot, lambda: app.journey["preflight"].status == DONE, "the preflight done again")
-            assert preflight_checks() == 2
+            assert preflight_checks() == 3
             assert app.journey.reachable("workflow") is False  # the secrets step is not done: nothing past it yet
             assert app.journey.frontier() == "secrets"  # the preflight did not hold the user back
 

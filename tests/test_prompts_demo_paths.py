@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.prompts_helpers import DEFAULT, ScriptedPrompter, run_scripted
+from tests.prompts_helpers import BUILD_DEFAULTS, DEFAULT, ScriptedPrompter, run_scripted
 from wizard.app.demo import demo_environment
 from wizard.errors import EXIT_OK, EXIT_VALIDATION_FAILED
 
@@ -18,10 +18,12 @@ def test_pat_org_and_the_pull_request_merged_as_a_demo_action_reach_a_pass() -> 
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", DEFAULT),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", "pat"),
             ("secrets live", "org"),
             ("Which repositories", DEFAULT),
             ("Apply the secrets", True),
+            *BUILD_DEFAULTS,
             ("caller workflow reach", "pr"),
             ("Apply the workflow", True),
             ("Demo action: merge pull request", "merge"),  # asked where the run would pause for a reviewer
@@ -45,10 +47,12 @@ def test_github_token_environment_commit_and_no_cache_reach_a_verdict() -> None:
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", False),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", "github-token"),
             ("secrets live", "environment"),
             ("Environment name", "staging"),
             ("Apply the secrets", True),
+            *BUILD_DEFAULTS,
             ("caller workflow reach", "commit"),
             ("Apply the workflow", True),
             ("Start the validation", True),
@@ -69,10 +73,12 @@ def test_pat_and_local_delivery_pushed_as_a_demo_action_reach_a_pass() -> None:
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", DEFAULT),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", "pat"),
             ("secrets live", "org"),
             ("Which repositories", DEFAULT),
             ("Apply the secrets", True),
+            *BUILD_DEFAULTS,
             ("caller workflow reach", "local"),
             ("Apply the workflow", True),
             ("Demo action: commit .github/workflows/build-image.yml", "push"),

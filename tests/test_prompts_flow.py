@@ -11,7 +11,7 @@ import io
 import pytest
 
 from tests.engine_helpers import env_secrets, fake_token, file_on, live_state, org_secrets, org_variables, sha256
-from tests.prompts_helpers import DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
+from tests.prompts_helpers import BUILD_DEFAULTS, DEFAULT, INTERRUPT, ScriptedPrompter, demo, run_scripted
 from wizard.core import naming
 from wizard.errors import EXIT_OK, EXIT_USAGE, WizardError
 from wizard.prompt_face.prompter import ask, validator
@@ -34,10 +34,12 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
             ("Service name", "orders-api"),
             ("Image tags", "v1.2.0, latest"),
             ("Layer cache", DEFAULT),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", "github-token"),
             ("secrets live", "org"),
             ("Which repositories", "private"),
             ("Apply the secrets", True),
+            *BUILD_DEFAULTS,
             ("caller workflow reach", "commit"),
             ("Apply the workflow", True),
             ("Start the validation", True),
@@ -64,10 +66,12 @@ def test_a_rerun_offers_the_last_answers_and_changes_nothing() -> None:
                 ("Service name", DEFAULT),
                 ("Image tags", DEFAULT),
                 ("Layer cache", DEFAULT),
+                ("Build targets", ""),  # declines the proposed test,production: one image
                 ("Registry credential", DEFAULT),
                 ("secrets live", DEFAULT),
                 ("Which repositories", DEFAULT),
                 # no "already exists" question: the variable holds the answers' registry, so it is kept unasked
+                *BUILD_DEFAULTS,
                 ("caller workflow reach", DEFAULT),
             ]
         )
@@ -93,6 +97,7 @@ def test_a_refused_pat_is_explained_and_asked_for_again() -> None:
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", DEFAULT),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", "pat"),
             ("secrets live", "environment"),
             ("Environment name", "bad,name"),
@@ -104,6 +109,7 @@ def test_a_refused_pat_is_explained_and_asked_for_again() -> None:
             ("Environment name", DEFAULT),
             ("REGISTRY_PAT", good),
             ("Apply the secrets", True),
+            *BUILD_DEFAULTS,
             ("caller workflow reach", INTERRUPT),
         ]
     )
@@ -134,6 +140,7 @@ def test_declining_a_step_stops_there_and_says_nothing_was_made() -> None:
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", DEFAULT),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", DEFAULT),
             ("secrets live", DEFAULT),
             ("Which repositories", DEFAULT),
@@ -154,10 +161,12 @@ def test_declining_the_builds_can_skip_them_and_still_save_the_answers() -> None
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", DEFAULT),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", DEFAULT),
             ("secrets live", DEFAULT),
             ("Which repositories", DEFAULT),
             ("Apply the secrets", True),
+            *BUILD_DEFAULTS,
             ("caller workflow reach", DEFAULT),
             ("Apply the workflow", True),
             ("Start the validation", False),
@@ -205,6 +214,7 @@ def test_ctrl_c_before_any_write_says_no_changes_were_made() -> None:
             ("Service name", DEFAULT),
             ("Image tags", DEFAULT),
             ("Layer cache", DEFAULT),
+            ("Build targets", ""),  # declines the proposed test,production: one image
             ("Registry credential", DEFAULT),
             ("secrets live", DEFAULT),
             ("Which repositories", DEFAULT),

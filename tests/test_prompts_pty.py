@@ -22,6 +22,8 @@ CLEAR_LINE = "\x15"  # Ctrl-U: drop the pre-filled default
 CTRL_C = "\x03"
 DOWN = "j"  # questionary's select moves with j/k as well as the arrows
 ENTER = "\r"
+# The workflow step's build answers, asked before the delivery
+BUILD_PROMPTS = ("Build arguments", "Runner label", "Kaniko executor", "Registry mirrors", "Further Kaniko flags")
 TOKEN_SHAPE = re.compile(r"(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}")
 
 
@@ -74,11 +76,14 @@ def test_a_full_onboarding_with_a_pat_passes_and_never_shows_the_pat() -> None:
         answer(child, "upper case is not allowed", CLEAR_LINE + "orders-api" + ENTER)  # the core's reason, as typed
         answer(child, "Image tags", CLEAR_LINE + "sha-${{ github.sha }}, latest" + ENTER)
         answer(child, "Layer cache", ENTER)  # yes, the default
+        answer(child, "Build targets", CLEAR_LINE + ENTER)  # declines the proposed test,production
         answer(child, "Registry credential", DOWN + ENTER)  # github-token -> pat
         answer(child, "Where the registry secrets live", ENTER)  # org
         answer(child, "Which repositories may read", ENTER)  # selected
         answer(child, "value for REGISTRY_PAT", pat + ENTER)
         answer(child, "Apply the secrets step's changes?", "y")
+        for build_answer in BUILD_PROMPTS:  # left as offered
+            answer(child, build_answer, ENTER)
         answer(child, "How should the caller workflow reach", ENTER)  # the demo's default: commit
         answer(child, "+++ b/.github/workflows/build-image.yml", "")
         answer(child, "Apply the workflow step's changes?", "y")
@@ -122,10 +127,13 @@ def test_ctrl_c_after_the_secrets_step_names_the_step_reached() -> None:
         answer(child, "Service name", ENTER)
         answer(child, "Image tags", ENTER)
         answer(child, "Layer cache", ENTER)
+        answer(child, "Build targets", CLEAR_LINE + ENTER)  # declines the proposed test,production
         answer(child, "Registry credential", ENTER)
         answer(child, "Where the registry secrets live", ENTER)
         answer(child, "Which repositories may read", ENTER)
         answer(child, "Apply the secrets step's changes?", "y")
+        for build_answer in BUILD_PROMPTS:  # left as offered
+            answer(child, build_answer, ENTER)
         answer(child, "How should the caller workflow reach", CTRL_C)
         status = finish(child)
     finally:
@@ -141,16 +149,14 @@ def test_ctrl_c_after_the_secrets_step_names_the_step_reached() -> None:
 def test_ctrl_c_during_the_build_says_the_run_goes_on_and_a_rerun_resumes() -> None:
     child, transcript = spawn(time_factor=0.05, wall_clock=True)  # a first build of a few seconds: time to press Ctrl-C in it
     try:
-        for prompt in (
-            "Service name",
-            "Image tags",
-            "Layer cache",
-            "Registry credential",
-            "Where the registry secrets live",
-            "Which repositories may read",
-        ):
+        for prompt in ("Service name", "Image tags", "Layer cache"):
+            answer(child, prompt, ENTER)
+        answer(child, "Build targets", CLEAR_LINE + ENTER)  # declines the proposed test,production
+        for prompt in ("Registry credential", "Where the registry secrets live", "Which repositories may read"):
             answer(child, prompt, ENTER)
         answer(child, "Apply the secrets step's changes?", "y")
+        for build_answer in BUILD_PROMPTS:  # left as offered
+            answer(child, build_answer, ENTER)
         answer(child, "How should the caller workflow reach", ENTER)
         answer(child, "Apply the workflow step's changes?", "y")
         answer(child, "Start the validation build", "y")
@@ -188,6 +194,7 @@ def test_at_80_columns_each_change_is_listed_once_before_its_confirm() -> None:
         answer(child, "Service name", CLEAR_LINE + "orders-api" + ENTER)
         answer(child, "Image tags", ENTER)
         answer(child, "Layer cache", ENTER)
+        answer(child, "Build targets", CLEAR_LINE + ENTER)  # declines the proposed test,production
         answer(child, "Registry credential", ENTER)  # github-token: only the REGISTRY_URL variable is written
         answer(child, "Where the registry secrets live", ENTER)
         answer(child, "Which repositories may read", ENTER)
@@ -209,11 +216,14 @@ def test_the_plain_face_prints_each_attempts_time_and_the_layer_table_once() -> 
         answer(child, "Service name", ENTER)
         answer(child, "Image tags", ENTER)
         answer(child, "Layer cache", ENTER)
+        answer(child, "Build targets", CLEAR_LINE + ENTER)  # declines the proposed test,production
         answer(child, "Registry credential", DOWN + ENTER)  # github-token -> pat
         answer(child, "Where the registry secrets live", ENTER)
         answer(child, "Which repositories may read", ENTER)
         answer(child, "value for REGISTRY_PAT", pat + ENTER)
         answer(child, "Apply the secrets step's changes?", "y")
+        for build_answer in BUILD_PROMPTS:  # left as offered
+            answer(child, build_answer, ENTER)
         answer(child, "How should the caller workflow reach", ENTER)
         answer(child, "Apply the workflow step's changes?", "y")
         answer(child, "Start the validation build", "y")

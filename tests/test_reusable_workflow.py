@@ -114,6 +114,7 @@ EXPECTED_INPUTS = {
     "executor": ("string", False, "ghcr.io/osscontainertools/kaniko:v1.28.3"),
     "builder": ("string", False, "action"),
     "insecure_registry": ("string", False, ""),
+    "kaniko_args": ("string", False, ""),
     "environment": ("string", False, ""),
     "build_secrets": ("string", False, ""),
 }
@@ -194,7 +195,10 @@ def test_login_uses_the_pat_then_the_token(workflow: Any) -> None:
 
 
 def test_each_step_belongs_to_one_builder(workflow: Any) -> None:
-    steps = workflow["jobs"]["build"]["steps"]
+    steps = list(workflow["jobs"]["build"]["steps"])  # a copy: the module's workflow is shared
+    # The flags' check runs first, in either builder: POSIX sh, as the debug image has no bash.
+    first = steps.pop(0)
+    assert first["id"] == "kaniko_flags" and "if" not in first and first["shell"] == "sh"
     by_builder = {
         "action": [s.get("id") or s["uses"].split("@")[0] for s in steps if s["if"].startswith("inputs.builder != 'container'")],
         "container": [s.get("id") or s["uses"].split("@")[0] for s in steps if s["if"].startswith("inputs.builder == 'container'")],
@@ -224,9 +228,18 @@ def test_kaniko_step_wiring(workflow: Any) -> None:
         "build-args": "${{ inputs.build_args }}",
         "registry-mirror": "${{ inputs.registry_mirror }}",
         "verbosity": "${{ runner.debug == '1' && 'debug' || 'info' }}",
-        "kaniko-args": "${{ inputs.insecure_registry != '' && format('--insecure-registry={0}', inputs.insecure_registry) || '' }}\n"
+        "kaniko-args": "${{ steps.kaniko_flags.outputs.args }}\n"
+        "${{ inputs.insecure_registry != '' && format('--insecure-registry={0}', inputs.insecure_registry) || '' }}\n"
         "${{ inputs.insecure_registry != '' && format('--skip-tls-verify-registry={0}', inputs.insecure_registry) || '' }}\n",
     }
+
+
+def test_the_checked_flags_reach_both_builders(workflow: Any) -> None:
+    for job in ("build", "build_in_environment"):
+        check = find_step(workflow, job, "kaniko_flags")
+        assert dict(check["env"]) == {"KANIKO_ARGS": "${{ inputs.kaniko_args }}", "TARGET": "${{ inputs.target }}"}
+        assert "${{" not in str(check["run"])
+        assert find_step(workflow, job, "executor")["env"]["KANIKO_FLAGS"] == "${{ steps.kaniko_flags.outputs.args }}"
 
 
 def test_header_comment_explains_the_file() -> None:

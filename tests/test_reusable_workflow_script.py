@@ -328,6 +328,7 @@ def executor_env(tmp_path: Path, **env: str) -> dict[str, str]:
         "BUILD_ARGS": "",
         "REGISTRY_MIRROR": "",
         "INSECURE_REGISTRY": "",
+        "KANIKO_FLAGS": "",
         "KANIKO_EXECUTOR": "kaniko-executor",
         "GIT_USERNAME": "x-access-token",
         "GIT_PASSWORD": "ghs_" + secrets.token_hex(18),
@@ -355,6 +356,7 @@ def test_executor_arguments(tmp_path: Path, repo: Path, logged_path: tuple[str, 
         BUILD_ARGS="NODE_ENV=production\nGREETING=hello world",
         REGISTRY_MIRROR="mirror.gcr.io\n",
         INSECURE_REGISTRY="registry.local:5000",
+        KANIKO_FLAGS="--skip-unused-stages\n--snapshot-mode=redo\n--use-new-run",
         RUNNER_DEBUG="1",
     )
     run = run_sh_step("executor", repo, logged_path[0], env)
@@ -376,6 +378,9 @@ def test_executor_arguments(tmp_path: Path, repo: Path, logged_path: tuple[str, 
         "--registry-mirror=mirror.gcr.io",
         "--insecure-registry=registry.local:5000",
         "--skip-tls-verify-registry=registry.local:5000",
+        "--skip-unused-stages",
+        "--snapshot-mode=redo",
+        "--use-new-run",
         "--verbosity=debug",
     ]
     assert run.outputs == {

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pytest_textual_snapshot import SVGImageExtension
 
-from tests.tui_helpers import FLOW, REPO_NAME, REPO_OWNER, complete_steps, screen_text, wait_for, wait_screen, wait_status
+from tests.tui_helpers import FLOW, REPO_NAME, REPO_OWNER, complete_steps, decline_targets, screen_text, wait_for, wait_screen, wait_status
 from wizard.engine.events import BuildUpdate
 from wizard.tui.model import DONE, READY
 
@@ -95,9 +95,9 @@ async def hold_in_progress(pilot: Any, sandbox: Any, clock: MovedClock, number: 
 
 async def finish_attempt(pilot: Any, sandbox: Any, clock: MovedClock, number: int) -> None:
     attempt = attempt_of(sandbox, number)
-    job = attempt.jobs[0]
+    end = max(job.queue_s + job.duration_s for job in attempt.jobs)  # one job per target: the last one to finish
     # Whole seconds: the next attempt starts at this time, and GitHub's timestamps have no fractions.
-    clock.now = attempt.created_at + timedelta(seconds=math.ceil(job.queue_s + job.duration_s) + 1)
+    clock.now = attempt.created_at + timedelta(seconds=math.ceil(end) + 1)
     await wait_for(pilot, lambda: bool((u := build(pilot.app, number)) and u.log_tail), f"attempt {number}'s log tail")
 
 
@@ -112,7 +112,9 @@ def release(clock: MovedClock) -> None:
 
 
 async def start_validation(pilot: Any) -> None:
-    await complete_steps(pilot, UP_TO_VALIDATE)
+    await complete_steps(pilot, UP_TO_VALIDATE[: UP_TO_VALIDATE.index("image")])
+    await decline_targets(pilot)  # one image: one build job to follow
+    await complete_steps(pilot, UP_TO_VALIDATE[UP_TO_VALIDATE.index("image") :])
     await wait_status(pilot, "validate", READY)
     await pilot.press("ctrl+n")
     await wait_screen(pilot, "ConfirmModal")

@@ -73,7 +73,7 @@ def test_image_previews_and_status_follow_only_valid_answers(sandbox, tmp_path: 
             assert app.journey["repository"].status == DONE
             await complete_step(pilot, "preflight")
             await wait_status(pilot, "image", READY)
-            assert "ghcr.io/brikbyte-studios/example-node-api" in screen_text(app)
+            assert "ghcr.io/brikbyte-studios/example-node-api" in shown_facts(app)  # below the fields at 80x24
             # The cache switch says its state in words, not only by its knob's side and colour.
             assert str(app.screen.query_one("#cache_enabled-state", Static).render()).endswith(": on")
 

@@ -111,7 +111,7 @@ def test_rendered_caller_passes_the_github_workflow_schema(tmp_path):
     plans = [
         EXAMPLE,
         EXAMPLE.updated(
-            target="runtime",
+            target=("runtime",),
             build_args=("A=1", "B=2"),
             runs_on="arc-set",
             cache_repo="ghcr.io/brikbyte-studios/cache/x",
@@ -170,7 +170,7 @@ def test_optional_inputs_only_when_the_plan_sets_them():
     assert list(caller_inputs(resolve(EXAMPLE))) == ["image_name", "context", "dockerfile", "tags", "registry", "cache_enabled"]
     plan = EXAMPLE.updated(
         cache_repo="ghcr.io/brikbyte-studios/cache/example-node-api",
-        target="runtime",
+        target=("runtime",),
         build_args=("NODE_ENV=production",),
         runs_on="arc-runner-set",
         executor="ghcr.io/osscontainertools/kaniko:v1.28.3",
@@ -250,10 +250,12 @@ def test_interface_of_the_bundled_reusable_workflow():
     assert interface.secrets["REGISTRY_USERNAME"] == SecretDecl("REGISTRY_USERNAME", False)
     # Everything the plan can set is declared there: nothing is dropped.
     full = EXAMPLE.updated(
-        target="t",
+        target=("t",),
         build_args=("A=1",),
+        registry_mirror=("mirror.gcr.io",),
+        kaniko_args=("--use-new-run",),
         runs_on="r",
-        executor="e",
+        executor="e/kaniko:v1",
         scope="environment",
         environment="e",
         cache_repo="ghcr.io/brikbyte-studios/c",
@@ -290,7 +292,7 @@ on:
 
 def test_interface_drops_undeclared_inputs_and_secrets():
     interface = parse_reusable_interface(NARROW)
-    resolved = resolve(EXAMPLE.updated(target="runtime", registry_username=True))
+    resolved = resolve(EXAMPLE.updated(target=("runtime",), registry_username=True))
     assert list(caller_inputs(resolved, interface)) == ["image_name", "dockerfile", "tags"]
     assert caller_secrets(resolved, interface) == {"REGISTRY_TOKEN": "${{ secrets.GITHUB_TOKEN }}"}
     notes = dropped_inputs(resolved, interface)
@@ -312,7 +314,7 @@ def test_required_input_the_plan_cannot_fill_is_an_error_naming_it():
     )
     assert "platform" not in caller_inputs(resolve(EXAMPLE), with_default)
     needs_target = parse_reusable_interface(NARROW.replace("    secrets:", "      target: {type: string, required: true}\n    secrets:"))
-    assert caller_inputs(resolve(EXAMPLE.updated(target="runtime")), needs_target)["target"] == "runtime"
+    assert caller_inputs(resolve(EXAMPLE.updated(target=("runtime",))), needs_target)["target"] == "runtime"
 
 
 def test_required_secret_that_cannot_be_mapped_is_an_error():

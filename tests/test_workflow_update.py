@@ -208,7 +208,7 @@ def test_user_edited_caller_with_unchanged_plan_gives_an_empty_diff():
 
 
 def test_rendered_caller_edited_by_a_user_survives_an_unchanged_plan():
-    resolved = resolve(BASE.updated(target="runtime"))
+    resolved = resolve(BASE.updated(target=("runtime",)))
     rendered = render_caller(resolved)
     edited = (
         rendered.replace("name: Build image\n", "name: 'Build image'   # renamed quoting\n")
@@ -282,7 +282,7 @@ jobs:
 
 
 def test_job_found_by_reusable_workflow_path_whatever_its_name_and_ref():
-    result = update_caller(CALLER, resolve(BASE.updated(target="runtime")))
+    result = update_caller(CALLER, resolve(BASE.updated(target=("runtime",))))
     assert changed_lines(CALLER, result) == (
         [f"    uses: {REUSABLE}@v1   # the ref we tested"],
         [f"    uses: {REUSABLE}@main   # the ref we tested"],
@@ -299,7 +299,7 @@ def test_removing_a_managed_key_keeps_the_comments_around_it():
 
 
 def test_added_secret_lands_in_its_block_not_under_the_next_jobs_comment():
-    result = update_caller(CALLER, resolve(BASE.updated(target="runtime", registry_username=True)))
+    result = update_caller(CALLER, resolve(BASE.updated(target=("runtime",), registry_username=True)))
     assert (
         "      REGISTRY_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"
         "      REGISTRY_USERNAME: ${{ secrets.REGISTRY_USERNAME }}\n"
@@ -310,7 +310,7 @@ def test_added_secret_lands_in_its_block_not_under_the_next_jobs_comment():
 
 
 def test_added_input_goes_after_its_managed_neighbour_before_the_users_comment():
-    result = update_caller(CALLER, resolve(BASE.updated(target="runtime", runs_on="arc-runner-set")))
+    result = update_caller(CALLER, resolve(BASE.updated(target=("runtime",), runs_on="arc-runner-set")))
     assert (
         "      target: runtime   # the slim stage\n      runs_on: arc-runner-set\n      # this one is ours, not brik-onboard's:\n"
     ) in result
@@ -365,7 +365,7 @@ def test_pinning_keeps_the_ref_as_a_comment_and_unpinning_removes_it():
 
 def test_pinning_replaces_a_stale_ref_comment():
     text = CALLER.replace("@v1   # the ref we tested", f"@{'1' * 40}  # v1")
-    result = update_caller(text, resolve(BASE.updated(target="runtime")), pinned_sha=SHA)
+    result = update_caller(text, resolve(BASE.updated(target=("runtime",))), pinned_sha=SHA)
     assert f"    uses: {REUSABLE}@{SHA}  # main\n" in result
 
 
@@ -480,7 +480,7 @@ def test_interface_removes_inputs_the_reusable_workflow_does_not_declare():
         + "".join(f"      {n}: {{type: string}}\n" for n in ("image_name", "context", "dockerfile", "tags", "registry", "cache_enabled"))
         + "    secrets:\n      REGISTRY_TOKEN: {required: true}\n"
     )
-    result = update_caller(CALLER, resolve(BASE.updated(target="runtime")), interface=interface)
+    result = update_caller(CALLER, resolve(BASE.updated(target=("runtime",))), interface=interface)
     assert "target" not in load(result)["jobs"]["build"]["with"]
     assert load(result)["jobs"]["build"]["with"]["registry_mirror"] == "mirror.gcr.io"  # the user's key stays
 
@@ -535,7 +535,7 @@ jobs:
 
 
 def test_a_file_with_mixed_indentation_still_gets_a_correct_update():
-    resolved = resolve(BASE.updated(target="runtime"))
+    resolved = resolve(BASE.updated(target=("runtime",)))
     result = update_caller(MIXED_INDENT, resolved)
     before, after = load(MIXED_INDENT), load(result)
     assert after["jobs"]["test"] == before["jobs"]["test"]

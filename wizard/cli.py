@@ -44,8 +44,8 @@ def add_answer_flags(parser: argparse.ArgumentParser) -> None:
             kwargs["action"] = argparse.BooleanOptionalAction
         elif spec.kind is Kind.CHOICE:
             kwargs["choices"] = spec.choices
-        elif spec.kind is Kind.MAP or (spec.kind is Kind.LIST and spec.meta.parse is None):
-            kwargs["action"] = "append"
+        elif spec.kind in (Kind.MAP, Kind.LIST):
+            kwargs["action"] = "append"  # repeatable; a list that parses its text also splits each value (commas)
         if spec.kind not in (Kind.BOOL, Kind.CHOICE):
             kwargs["metavar"] = spec.meta.metavar or spec.name.upper()
         g.add_argument(*spec.flags, **kwargs)
@@ -262,9 +262,10 @@ def _typed(spec: AnswerSpec, raw: Any) -> Any:
                 raise InputError(f"{spec.flag} takes NAME=VAR", f"e.g. {spec.flag} REGISTRY_PAT=MY_PAT_VARIABLE")
             pairs[name] = var
         return pairs
-    if spec.kind is Kind.LIST and spec.meta.parse is None:
-        return tuple(raw)
-    return spec.parse_text(raw) if spec.kind is Kind.LIST else raw
+    if spec.kind is Kind.LIST:
+        # Each flag as a line of the text a face would parse (commas split too where the answer allows them).
+        return spec.meta.parse("\n".join(raw)) if spec.meta.parse is not None else tuple(raw)
+    return raw
 
 
 def answer_source(args: argparse.Namespace, *, answers_file: str | None = None) -> AnswerSource:

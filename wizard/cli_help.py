@@ -164,7 +164,7 @@ COMMANDS: dict[str, CommandHelp] = {
         (
             ("brik-onboard plan --service orders-api", "what onboarding this repository as orders-api would change"),
             ("brik-onboard plan --workflow-file .github/workflows/build.yml", "the diff against an existing workflow"),
-            ("brik-onboard plan --offline --json", "the plan as JSON, without reading GitHub"),
+            ("brik-onboard plan --offline --json --target test,production", "as JSON, offline: a test and a production image"),
         ),
         (
             (0, "the plan is printed"),

@@ -11,6 +11,7 @@ from wizard.app.flag_questioner import FlagQuestioner
 from wizard.app.options import AnswerSource, ApplyOptions, Connection, ValidateOptions
 from wizard.app.sessions import build_session, read_stdin_if
 from wizard.engine.events import Event, VerdictReady
+from wizard.engine.results import LayerRow
 from wizard.engine.runner import Engine
 from wizard.engine.session import Options, Session
 from wizard.engine.steps import Step, validate_only_steps
@@ -99,6 +100,13 @@ def result_json(session: Session, verdicts: list[VerdictReady]) -> dict[str, Any
     }
 
 
+def _row_json(row: LayerRow, columns: tuple[str, ...]) -> dict[str, Any]:
+    """One row: `attempt1`/`attempt2` for one target (as always); several: `results`, one per column."""
+    if len(columns) <= 2:
+        return {"instruction": row.instruction, "attempt1": row.attempt1, "attempt2": row.attempt2}
+    return {"instruction": row.instruction, "results": dict(zip(columns, row.cells, strict=True))}
+
+
 def verdict_json(verdict: VerdictReady | None) -> dict[str, Any] | None:
     """The verdict as `apply --json`, `validate --json` and `rotate --json` print it."""
     if verdict is None:
@@ -107,7 +115,10 @@ def verdict_json(verdict: VerdictReady | None) -> dict[str, Any] | None:
         "passed": verdict.passed,
         "reasons": [str(r) for r in verdict.reasons],
         "codes": [r.code for r in verdict.reasons],
-        "table": [vars(row) for row in verdict.table],
+        "table": [_row_json(row, verdict.columns) for row in verdict.table],
+        "columns": list(verdict.columns),
+        # Several targets: each one's own verdict (the reasons above name the target they are about).
+        "targets": [vars(t) | {"codes": list(t.codes)} for t in verdict.targets],
         "leaks": verdict.leaks,
         **(vars(verdict.facts) if verdict.facts is not None else {}),
     }

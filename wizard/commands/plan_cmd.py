@@ -19,13 +19,14 @@ from wizard.core.credential_args import credential_args
 from wizard.core.dockerfile import MAX_DOCKERFILE_BYTES, Dockerfile, parse_dockerfile
 from wizard.core.plan import ANSWERS_PATH
 from wizard.core.resolved import ResolvedPlan, build_secrets_json, resolve
+from wizard.core.targets import proposal, split_targets
 from wizard.fsutil import inside_checkout, read_text_file
 
 
 def run_plan(options: PlanOptions) -> int:
     ctx = plan_context(options.source)
     df = _read_dockerfile(ctx, ctx.plan.dockerfile)
-    resolved = resolve(ctx.plan, needed_build_secrets(df, ctx.plan.target) if df is not None else ())
+    resolved = resolve(ctx.plan, needed_build_secrets(df, split_targets(ctx.plan.target)) if df is not None else ())
     report = _report(ctx, resolved, df)
     live = False
     if not options.offline:
@@ -65,7 +66,9 @@ def _report(ctx: PlanContext, resolved: ResolvedPlan, df: Dockerfile | None) -> 
         "cache_repo": resolved.cache_repo,
         "cache_enabled": plan.cache_enabled,
         "tags": list(resolved.tags),
-        "destinations": list(resolved.destinations),
+        "destinations": [d for job in resolved.jobs for d in job.destinations],
+        # One caller job per build target: its id, target, tags and destinations (the final one: the plain tags).
+        "jobs": [job.to_json() for job in resolved.jobs],
         "secrets": [{"name": s.name, "scope": s.scope} for s in resolved.secrets],
         "build_secrets": build_secrets_json(resolved),
         "variables": [v.to_json() for v in resolved.variables],
@@ -76,7 +79,7 @@ def _report(ctx: PlanContext, resolved: ResolvedPlan, df: Dockerfile | None) -> 
         "workflow_change": None,
         "diff": None,
         "answers_path": str(ctx.answers_path) if ctx.answers_path else ANSWERS_PATH,
-        "dockerfile": _dockerfile_report(ctx, plan.dockerfile, plan.target, df),
+        "dockerfile": _dockerfile_report(ctx, plan.dockerfile, split_targets(plan.target), df),
         "notices": list(resolved.notices) + list(ctx.notices),
         "offline": True,
     }
@@ -97,18 +100,20 @@ def _read_dockerfile(ctx: PlanContext, dockerfile: str) -> Dockerfile | None:
     return parse_dockerfile(read_text_file(path, "dockerfile", MAX_DOCKERFILE_BYTES))
 
 
-def _dockerfile_report(ctx: PlanContext, dockerfile: str, target: str | None, df: Dockerfile | None) -> dict[str, Any] | None:
+def _dockerfile_report(ctx: PlanContext, dockerfile: str, targets: tuple[str, ...], df: Dockerfile | None) -> dict[str, Any] | None:
     if ctx.checkout is None:
         return None
     if df is None:
         return {"path": dockerfile, "found": False}
-    if target is not None:
+    for target in targets:
         df.stage_for_target(target)
-    warnings = mount_warnings(secret_mounts(df, target))
+    warnings = mount_warnings(secret_mounts(df, targets))
     return {
         "path": dockerfile,
         "found": True,
         "targets": df.targets,
+        # A test and a production stage, no target asked: the images the wizard would propose, one job each.
+        "proposed_targets": list(proposal(df.targets)) if not targets else [],
         "credential_args": [{"name": c.name, "line": c.line, "message": c.message, "fix": c.fix} for c in credential_args(df)],
         "secret_mounts": [{"line": w.line, "message": w.message, "fix": w.fix} for w in warnings],
     }
@@ -123,8 +128,14 @@ def _human(report: dict[str, Any]) -> str:
     out.append(f"image        {report['image']}")
     cache = report["cache_repo"] if report["cache_enabled"] else f"disabled (would be {report['cache_repo']})"
     out.append(f"cache repo   {cache}")
-    out.append("destinations")
-    out += [f"  {d}" for d in report["destinations"]]
+    if len(report["jobs"]) > 1:
+        for job in report["jobs"]:
+            final = ", the final target: plain tags" if job["final"] else ""
+            out.append(f"target {job['target']} (job {job['job_id']}{final})")
+            out += [f"  {d}" for d in job["destinations"]]
+    else:
+        out.append("destinations")
+        out += [f"  {d}" for d in report["destinations"]]
     out.append("")
     vis = f", visibility {report['secret_visibility']}" if report["secret_visibility"] else ""
     out.append(f"secrets      strategy {report['secret_strategy']}{vis}")
@@ -151,6 +162,9 @@ def _human(report: dict[str, Any]) -> str:
         else:
             targets = ", ".join(df["targets"]) or "(no named stages)"
             out.append(f"dockerfile   {df['path']}: targets {targets}")
+            if df["proposed_targets"]:
+                both = ",".join(df["proposed_targets"])
+                out.append(f"  tip: --target {both} builds each as its own image, one job each (see --help)")
             for c in df["credential_args"] + df["secret_mounts"]:
                 out.append(f"  warning: line {c['line']}: {c['message']}")
                 out.append(f"  fix: {c['fix']}")

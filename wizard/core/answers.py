@@ -36,6 +36,8 @@ _DEFAULTS = Plan()
 # A real answers file is a few hundred bytes; the YAML parser is pure Python, so bound what it is given.
 MAX_ANSWERS_BYTES = 64 * 1024
 MAX_FLOW_DEPTH = 64  # brackets nested deeper are no answers file (see flow_depth)
+# Answers that were one string before they could hold several: a single value is still written `target: NAME`.
+_ONE_AS_TEXT = frozenset({"target"})
 
 
 def _yaml() -> YAML:
@@ -151,6 +153,8 @@ def coerce_answer(spec: AnswerSpec, raw: Any, source: str) -> Any:
     """A YAML value as the answer's type; InputError names `source` and the key."""
     key = spec.name
     if spec.kind is Kind.LIST:
+        if raw is None and spec.may_be_empty:
+            return ()  # `target: null`, as versions before several targets wrote an unset target
         if isinstance(raw, str):
             return (raw,)
         if isinstance(raw, list) and all(isinstance(v, str) for v in raw):
@@ -194,14 +198,25 @@ def dump_answers(plan: Plan, existing_text: str | None = None) -> str:
                 del data[key]  # written by an older version: it never belonged here
             continue
         plain = _plain(value)
+        if key in _ONE_AS_TEXT and isinstance(plain, list) and len(plain) == 1:
+            plain = plain[0]
         if key in data:
-            if _plain(data[key]) != plain:
+            if _plain(_as_read(ANSWERS_BY_NAME[key], data[key])) != plain:
                 data[key] = _node(plain)
         elif plain != _plain(getattr(defaults, key)) or not existing_text:
             data[key] = _node(plain)
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _as_read(spec: AnswerSpec, raw: Any) -> Any:
+    """A value in the file as loading reads it (`target: runtime` is the list [runtime]): the same answer written
+    another way is left as the user (or an older version) wrote it."""
+    try:
+        return coerce_answer(spec, raw, "answers file")
+    except InputError:
+        return raw
 
 
 def _plain(value: Any) -> Any:

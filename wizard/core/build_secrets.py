@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wizard.core.dockerfile import Dockerfile, DockerfileError, Instruction, Stage
@@ -101,10 +102,12 @@ def secret_name(secret_id: str) -> str:
     return SECRET_PREFIX + re.sub(r"[^A-Z0-9_]", "_", secret_id.upper())
 
 
-def secret_mounts(df: Dockerfile, target: str | None = None) -> list[SecretMount]:
+def secret_mounts(df: Dockerfile, target: str | Sequence[str] | None = None) -> list[SecretMount]:
     """The secret mounts of the stages a build of `target` runs (every stage up to the target's, as Kaniko builds
-    them without --skip-unused-stages), in Dockerfile order."""
-    last = df.stage_for_target(target).index if df.stages else -1
+    them without --skip-unused-stages), in Dockerfile order. Several targets (one job each, all passed the same
+    build secrets): every stage up to the last of theirs."""
+    targets: list[str | None] = [target] if target is None or isinstance(target, str) else [*target] or [None]
+    last = max(df.stage_for_target(t).index for t in targets) if df.stages else -1
     return [m for stage in df.stages[: last + 1] for ins in stage.instructions for m in instruction_secret_mounts(ins, stage)]
 
 
@@ -149,7 +152,7 @@ def build_secrets(mounts: list[SecretMount]) -> tuple[BuildSecret, ...]:
     return secrets
 
 
-def needed_build_secrets(df: Dockerfile, target: str | None = None) -> tuple[BuildSecret, ...]:
+def needed_build_secrets(df: Dockerfile, target: str | Sequence[str] | None = None) -> tuple[BuildSecret, ...]:
     return build_secrets(secret_mounts(df, target))
 
 

@@ -11,7 +11,19 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wizard.core import naming
+from wizard.core import naming, targets
+from wizard.core.build_answers import (
+    check_build_args,
+    check_executor,
+    check_insecure_registry,
+    check_registry_mirrors,
+    check_runs_on,
+    check_targets,
+    propose_targets,
+    split_build_args,
+    split_words,
+)
+from wizard.core.kaniko_flags import RECOMMENDED, check_kaniko_args, split_flags
 from wizard.core.spec import AnswerSpec, AskContext, Kind, Option, answer, specs_of
 from wizard.errors import InputError
 
@@ -124,13 +136,6 @@ def is_github_hosted(label: str | None) -> bool:
     return label is None or label.strip().lower().startswith(_HOSTED_PREFIXES)
 
 
-def _check_insecure_registry(value: str, plan: Plan) -> None:
-    # The registry half of a repository reference: host[:port], as naming checks it.
-    naming.validate_repository(f"{value}/x")
-    if "/" in value or value != value.lower():
-        raise InputError(f"invalid insecure registry {value!r}", "give the registry as host[:port], e.g. registry.local:5000")
-
-
 def _scope_disabled(option: str, context: AskContext) -> str | None:
     if option == "org" and context.owner_is_org is False:
         return "the repository belongs to a user"
@@ -198,10 +203,67 @@ class Plan:
         prompt="Layer cache, kept in <image>-cache",
     )
     cache_repo: str | None = answer(None, help="explicit cache repository (default: <image>-cache)", metavar="REF")
-    target: str | None = answer(None, help="Dockerfile stage to build (Kaniko's --target)", metavar="STAGE")
-    build_args: tuple[str, ...] = answer((), kind=Kind.LIST, help="a build argument for the image (repeatable)", metavar="KEY=VALUE")
-    runs_on: str | None = answer(None, help="runner label of the build job (default: the reusable workflow's)", metavar="LABEL")
-    executor: str | None = answer(None, help="Kaniko executor image (default: the reusable workflow's)", metavar="IMAGE")
+    target: tuple[str, ...] = answer(
+        (),
+        kind=Kind.LIST,
+        parse=targets.split_targets,
+        help="Dockerfile stage(s) to build (Kaniko's --target), comma separated or repeated; several: one job each, "
+        "the final (production/prod/release, else the last) with the plain tags, the others' prefixed (test-sha-...)",
+        metavar="STAGE[,STAGE]",
+        step="image",
+        prompt="Build targets (Dockerfile stages, comma separated)",
+        check=check_targets,
+        propose=propose_targets,
+    )
+    build_args: tuple[str, ...] = answer(
+        (),
+        kind=Kind.LIST,
+        parse=split_build_args,
+        aliases=("--build-arg",),
+        help="a build argument for the image, KEY=VALUE (repeatable; never a credential: it stays in the image history)",
+        metavar="KEY=VALUE",
+        step="workflow",
+        prompt="Build arguments (KEY=VALUE, comma separated)",
+        check=check_build_args,
+    )
+    runs_on: str | None = answer(
+        None,
+        help="runner label of the build job (default: the reusable workflow's, ubuntu-latest)",
+        metavar="LABEL",
+        step="workflow",
+        prompt="Runner label (empty: ubuntu-latest)",
+        check=check_runs_on,
+    )
+    executor: str | None = answer(
+        None,
+        help="Kaniko executor image with its tag (default: the reusable workflow's)",
+        metavar="IMAGE",
+        step="workflow",
+        prompt="Kaniko executor image (empty: the workflow's)",
+        check=check_executor,
+    )
+    registry_mirror: tuple[str, ...] = answer(
+        (),
+        kind=Kind.LIST,
+        parse=split_words,
+        help="a registry mirror for base images, e.g. mirror.gcr.io (repeatable)",
+        metavar="HOST[/PATH]",
+        step="workflow",
+        prompt="Registry mirrors for base images",
+        options=(Option("mirror.gcr.io", "mirror.gcr.io", "Google's mirror of Docker Hub: base images without Docker Hub's pull limit"),),
+        check=check_registry_mirrors,
+    )
+    kaniko_args: tuple[str, ...] = answer(
+        (),
+        kind=Kind.LIST,
+        parse=lambda text: split_flags([text]),
+        help="a Kaniko flag from the reusable workflow's allow-list (repeatable; a value that starts with -- goes after =: --kaniko-args=FLAG)",
+        metavar="FLAG",
+        step="workflow",
+        prompt="Further Kaniko flags (space separated)",
+        options=tuple(Option(r.flag, r.flag, r.why) for r in RECOMMENDED),
+        check=lambda value, _: check_kaniko_args(value),
+    )
     builder: str = answer(
         DEFAULT_BUILDER,
         kind=Kind.CHOICE,
@@ -222,7 +284,7 @@ class Plan:
         None,
         help="a registry host:port Kaniko reaches over plain HTTP or an untrusted certificate (a cluster-local registry)",
         metavar="HOST[:PORT]",
-        check=_check_insecure_registry,
+        check=check_insecure_registry,
     )
     strategy: str = answer(
         "github-token",

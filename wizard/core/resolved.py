@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from wizard.core import naming
 from wizard.core.build_secrets import BuildSecret
 from wizard.core.plan import PAT_SECRET, URL_VARIABLE, USERNAME_SECRET, Plan, check_plan, secret_env_var
+from wizard.core.targets import TargetJob, split_targets, target_jobs
 from wizard.errors import InputError
 
 
@@ -46,6 +47,16 @@ class ResolvedPlan:
     token_expression: str
     notices: tuple[str, ...]
     variables: tuple[VariableSpec, ...] = ()
+    # One caller job per build target (one job when there is one target or none); `tags` and `destinations`
+    # above are the final target's, the plain ones.
+    jobs: tuple[TargetJob, ...] = ()
+
+    @property
+    def final_job(self) -> TargetJob:
+        """The job with the plain id and tags (built here from the fields when `jobs` was not given)."""
+        found = next((job for job in self.jobs if job.final), None)
+        return found or TargetJob(self.plan.job_id, None, self.tags, self.destinations, True)
+
     build_secrets: tuple[BuildSecret, ...] = ()  # what the Dockerfile's RUN --mount=type=secret lines need
 
 
@@ -80,6 +91,7 @@ def resolve(plan: Plan, build_secrets: tuple[BuildSecret, ...] = ()) -> Resolved
         token_expression=_token_expression(plan),
         notices=tuple(notices),
         variables=(VariableSpec(URL_VARIABLE, variable_scope_label(plan), plan.registry),),
+        jobs=target_jobs(plan.job_id, split_targets(plan.target), image.value, tags),
         build_secrets=build_secrets,
     )
 

@@ -73,6 +73,10 @@ def _property(spec: AnswerSpec) -> dict[str, Any]:
         prop["type"] = "boolean"
     elif spec.kind is Kind.LIST:
         prop["oneOf"] = [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+        if spec.may_be_empty:
+            prop["oneOf"].append({"type": "null"})  # older answers files wrote `target: null`
+        if spec.meta.options:
+            prop["examples"] = [[o.value] for o in spec.meta.options]
     elif spec.kind is Kind.MAP:
         prop["type"] = ["object", "null"]
         prop["additionalProperties"] = {"type": "string"}

@@ -21,7 +21,7 @@ class Kind(enum.Enum):
     TEXT = "text"  # a string (optional when its default is None)
     BOOL = "bool"
     CHOICE = "choice"  # one of `options`
-    LIST = "list"  # strings; tags are comma or newline separated, other lists one value per flag
+    LIST = "list"  # strings; a flag may be repeated, and with `parse` one value may hold several (tags: commas)
     MAP = "map"  # NAME -> NAME strings
 
 
@@ -41,6 +41,7 @@ class AskContext:
     owner_is_org: bool | None = None
     has_checkout: bool = False
     environments_refused: str | None = None  # why environment secrets cannot work here (the org's plan), if known
+    stages: tuple[str, ...] = ()  # the named stages of the repository's Dockerfile, when it was read
 
 
 Check = Callable[[Any, "Plan"], object]  # raises InputError (with the core's message) for a bad value
@@ -55,12 +56,15 @@ class AnswerMeta:
     kind: Kind = Kind.TEXT
     step: str | None = None  # the step whose screen/prompts ask it; None: flags and the answers file only
     prompt: str = ""  # the question as the faces ask it (default: the help)
-    options: tuple[Option, ...] = ()
+    options: tuple[Option, ...] = ()  # CHOICE: the values; LIST: values worth knowing (recommendations), each with why
     aliases: tuple[str, ...] = ()  # further flag spellings, e.g. --deliver for --delivery
     metavar: str | None = None
     check: Check | None = None
     ask_when: Callable[[Plan], bool] | None = None  # asked only when this holds for the answers so far
     suggest: Callable[[Plan], Any] | None = None  # what a face offers when the answer is unset
+    # What a face proposes from what the session found (e.g. the Dockerfile's stages) for an empty answer on a
+    # first onboarding, with why; unlike a suggestion, a proposal accepted becomes the answer.
+    propose: Callable[[AskContext], tuple[Any, str] | None] | None = None
     disabled: Disabled | None = None
     from_repo: bool = True  # may be read from the answers file inside the repository
     required: tuple[str, str] | None = None  # (message, hint) when it is asked (ask_when holds) but unset
@@ -98,6 +102,11 @@ class AnswerSpec:
     @property
     def optional(self) -> bool:
         return self.default is None
+
+    @property
+    def may_be_empty(self) -> bool:
+        """Whether "nothing" is an answer: an optional one, or a list that is empty unless given."""
+        return self.optional or (self.kind is Kind.LIST and not self.default)
 
     @property
     def prompt(self) -> str:

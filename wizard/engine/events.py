@@ -9,7 +9,7 @@ import enum
 from dataclasses import dataclass
 
 from wizard.core.kaniko.verdict import Reason
-from wizard.engine.results import LayerRow, StepResult, VerdictFacts
+from wizard.engine.results import LayerRow, StepResult, TargetVerdict, VerdictFacts
 
 
 class ChangeKind(enum.StrEnum):  # a StrEnum: JSON output and logs keep the plain words
@@ -113,4 +113,6 @@ class VerdictReady(Event):
     reasons: tuple[Reason, ...]
     table: tuple[LayerRow, ...]
     leaks: int
-    facts: VerdictFacts | None = None
+    facts: VerdictFacts | None = None  # several targets: the final target's
+    columns: tuple[str, ...] = ("attempt 1", "attempt 2")  # the table's result columns (one per target and attempt)
+    targets: tuple[TargetVerdict, ...] = ()  # several targets: each one's own verdict

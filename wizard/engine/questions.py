@@ -35,6 +35,8 @@ class Question:
     spec: AnswerSpec
     offered: Any
     disabled: dict[str, str] = field(default_factory=dict)  # option -> why not
+    # Lines a face shows with the question: why a value is proposed, and values worth knowing, each with why
+    notes: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

@@ -66,11 +66,33 @@ class SummaryResult:
 
 @dataclass(frozen=True)
 class LayerRow:
-    """One instruction of the build: what happened to its layer in each attempt ("hit", "miss", "built", ...)."""
+    """One instruction of the build: what happened to its layer in each attempt ("hit", "miss", "built", ...).
+
+    With several targets there is a column per target and attempt (VerdictReady.columns): `attempt1` and
+    `attempt2` are the first target's, `more` the others' in order."""
 
     instruction: str
     attempt1: str
     attempt2: str
+    more: tuple[str, ...] = ()
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return (self.attempt1, self.attempt2, *self.more)
+
+
+@dataclass(frozen=True)
+class TargetVerdict:
+    """One target's job judged on its own: its two attempts, and why it failed (reason codes)."""
+
+    target: str  # the stage, or the job's id when it names none
+    job: str  # the job's name as GitHub shows it
+    passed: bool
+    attempt1_s: float | None
+    attempt2_s: float | None
+    saving_s: float | None
+    codes: tuple[str, ...] = ()
+    hits: int = 0  # attempt 2's cache hits
 
 
 @dataclass(frozen=True)

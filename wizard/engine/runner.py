@@ -13,7 +13,7 @@ from typing import Any
 
 from wizard.core.plan import check_plan, step_answers
 from wizard.core.resolved import resolve
-from wizard.core.spec import AskContext
+from wizard.core.spec import AskContext, Kind
 from wizard.engine.events import Change, Progress, StepDone, StepStarted
 from wizard.engine.questions import Question, Recovery
 from wizard.engine.session import Session
@@ -55,18 +55,28 @@ class Engine:
             owner_is_org=s.repo.owner_is_org if s.repo is not None else None,
             has_checkout=s.checkout is not None,
             environments_refused=s.environments_refused,
+            stages=tuple(s.dockerfile.targets) if s.dockerfile is not None else (),
         )
 
     def questions(self, step: str) -> list[Question]:
         """The answers `step` asks, with the values to offer and the options that make no sense here."""
-        plan, context = self.session.plan, self.ask_context()
+        s = self.session
+        plan, context = s.plan, self.ask_context()
         out = []
         for spec in step_answers(step):
             disabled = {o: why for o in spec.choices if (why := spec.disabled(o, context)) is not None}
             offered = spec.offered(plan)
             if offered in disabled:
                 offered = next((o for o in spec.choices if o not in disabled), offered)
-            out.append(Question(spec, offered, disabled))
+            notes: tuple[str, ...] = ()
+            # A proposal from what the session found, on a first onboarding only: a recorded empty answer was chosen.
+            proposed = spec.meta.propose(context) if spec.meta.propose and s.recorded is None else None
+            if proposed is not None and not offered and spec.name not in s.explicit:
+                offered, why = proposed
+                notes = (f"proposed: {why}",)
+            if spec.kind is Kind.LIST and spec.meta.options:
+                notes += tuple(f"{o.value}: {o.help}" for o in spec.meta.options)
+            out.append(Question(spec, offered, disabled, notes))
         return out
 
     def stale_after(self, changed: Iterable[str]) -> list[str]:

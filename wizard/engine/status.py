@@ -18,6 +18,7 @@ from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import Verdict, judge
 from wizard.core.plan import ANSWERS_PATH, URL_SECRET, Plan
 from wizard.core.resolved import ResolvedPlan, SecretSpec, VariableSpec, resolve, secret_scope_label
+from wizard.core.targets import split_targets
 from wizard.core.workflow.managed import drift, expected_inputs, file_inputs
 from wizard.engine.port import FileInfo, GitHubPort, PullInfo, RepoInfo, RunInfo, SecretInfo, VariableInfo
 from wizard.engine.recorded import parse_recorded
@@ -161,7 +162,7 @@ def _resolve_with_build_secrets(reads: StatusReads, repo: RepoInfo, recorded: Pl
         return resolve(recorded)
     found = reads.file(repo, recorded.dockerfile.removeprefix("./"))
     try:
-        needed = needed_build_secrets(parse_dockerfile(found.text), recorded.target) if found is not None else ()
+        needed = needed_build_secrets(parse_dockerfile(found.text), split_targets(recorded.target)) if found is not None else ()
         return resolve(recorded, needed)
     except InputError:  # a Dockerfile the build cannot use is the build's finding, not the onboarding's
         return resolve(recorded)
@@ -232,7 +233,9 @@ def _last_run(reads: StatusReads, repo: RepoInfo, resolved: ResolvedPlan) -> Run
 
 
 def _verdict(port: GitHubPort, repo: RepoInfo, run: RunInfo, resolved: ResolvedPlan) -> Verdict | None:
-    first, second = _attempt_log(port, repo, run.id, 1), _attempt_log(port, repo, run.id, 2)
+    # Several targets: the final one's job (its plain id; its destinations are the ones compared).
+    job = resolved.final_job.job_id if len(resolved.jobs) > 1 else None
+    first, second = _attempt_log(port, repo, run.id, 1, job), _attempt_log(port, repo, run.id, 2, job)
     if first is None or second is None:
         return None
     # As validate.py judges: the tags' ${{ github.sha }} is the commit the run built.
@@ -241,10 +244,13 @@ def _verdict(port: GitHubPort, repo: RepoInfo, run: RunInfo, resolved: ResolvedP
     return judge(first, second, image=resolved.image, cache_repo=cache_repo, destinations=destinations)
 
 
-def _attempt_log(port: GitHubPort, repo: RepoInfo, run_id: int, attempt: int) -> LogSummary | None:
-    """The summary of the attempt's job that built the most (the Kaniko job); None once its logs are gone."""
+def _attempt_log(port: GitHubPort, repo: RepoInfo, run_id: int, attempt: int, job_id: str | None = None) -> LogSummary | None:
+    """The summary of the attempt's job that built the most (the Kaniko job), or of the caller job `job_id`'s run
+    when there is one; None once its logs are gone."""
     best: LogSummary | None = None
-    for job in port.attempt_jobs(repo.full_name, run_id, attempt):
+    jobs = port.attempt_jobs(repo.full_name, run_id, attempt)
+    named = [j for j in jobs if job_id is not None and j.name.startswith(f"{job_id} / ")]
+    for job in named or jobs:
         try:
             text = port.job_log(repo.full_name, job.id)
         except GitHubRefused:

@@ -53,6 +53,10 @@ class PromptQuestioner:
 
     def _ask(self, q: Question, draft: Plan) -> Any:
         spec, message = q.spec, q.spec.prompt + ":"
+        if q.notes:  # why a value is proposed, and the values worth knowing, one line each
+            for note in q.notes:
+                print(f"   {note}", file=self.out)
+            self.out.flush()
         if spec.kind is Kind.CHOICE:
             options = [Option(o.value, f"{o.label}: {o.help}" if o.help else o.label, q.disabled.get(o.value)) for o in spec.meta.options]
             return self.prompter.select(message, options, q.offered)

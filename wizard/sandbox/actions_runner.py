@@ -280,6 +280,7 @@ def _kaniko_job(
         verbosity="debug" if attempt.debug_logging else "info",
         builder="container" if as_text(inputs.get("builder")).strip() == "container" else "action",
         registry=registry,
+        kaniko_args=as_text(inputs.get("kaniko_args")),
         build_secret_ids=_build_secret_ids(as_text(inputs.get("build_secrets"))),
         build_secret_slots=tuple(truthy(called.get(slot)) for slot in SLOT_NAMES),
     )

@@ -90,14 +90,23 @@ def _fact(value: object) -> str:
 
 
 def verdict_lines(event: VerdictReady) -> list[str]:
-    width = max([len(r.instruction) for r in event.table] + [11])
-    width = min(width, 60)
-    out = [f"   {'instruction':<{width}}  {'attempt 1':<24}  attempt 2"]
+    """The table (a column per attempt; several targets: per target and attempt), times, leak audit, verdict."""
+    several = len(event.columns) > 2
+    width = min(max([len(r.instruction) for r in event.table] + [11]), 40 if several else 60)
+    # One target: the attempts' columns as they always were; several: each as wide as its longest word.
+    cells = [max([len(col)] + [len(r.cells[i]) for r in event.table]) if several else 24 for i, col in enumerate(event.columns)]
+    *padded, last = event.columns
+    out = [f"   {'instruction':<{width}}  " + "".join(f"{c:<{w}}  " for c, w in zip(padded, cells, strict=False)) + last]
     for row in event.table:
         text = row.instruction if len(row.instruction) <= width else row.instruction[: width - 1] + "…"
-        out.append(f"   {text:<{width}}  {row.attempt1:<24}  {row.attempt2}")
+        *first, end = row.cells
+        out.append(f"   {text:<{width}}  " + "".join(f"{c:<{w}}  " for c, w in zip(first, cells, strict=False)) + end)
+    for t in event.targets:
+        timed = t.attempt1_s is not None and t.attempt2_s is not None
+        times = f" (attempt 1 {t.attempt1_s:.0f}s, attempt 2 {t.attempt2_s:.0f}s)" if timed else ""
+        out.append(f"   target {t.target}: {'PASS' if t.passed else 'FAIL'}{times}")
     f = event.facts
-    if f is not None and f.attempt1_s is not None and f.attempt2_s is not None:
+    if f is not None and f.attempt1_s is not None and f.attempt2_s is not None and not event.targets:  # else: per target above
         saving = f.saving_s
         out.append(
             f"   build time: attempt 1 {f.attempt1_s:.0f}s, attempt 2 {f.attempt2_s:.0f}s"

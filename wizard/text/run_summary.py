@@ -127,9 +127,10 @@ def to_markdown(s: RunSummary) -> str:
         v = s.verdict
         out += [f"### Verdict: {'PASS' if v.passed else 'FAIL'}", ""]
         if v.table:
-            out += ["| instruction | attempt 1 | attempt 2 |", "| --- | --- | --- |"]
-            out += [f"| {_code(r.instruction)} | {_md(r.attempt1)} | {_md(r.attempt2)} |" for r in v.table]
+            out += ["| instruction | " + " | ".join(_md(c) for c in v.columns) + " |", "| --- |" + " --- |" * len(v.columns)]
+            out += [f"| {_code(r.instruction)} | " + " | ".join(_md(c) for c in r.cells) + " |" for r in v.table]
             out.append("")
+        out += [f"- target {_md(t.target)}: {'PASS' if t.passed else 'FAIL'}" for t in v.targets]
         out += [f"- {_md(str(r))}" for r in v.reasons]
         out.append(f"- leak audit: {'clean' if not v.leaks else f'{v.leaks} finding(s)'}")
         out.append("")
@@ -166,15 +167,16 @@ def print_summary(s: RunSummary, out: TextIO, *, table: bool = True) -> None:
         if table and v.table:
             # The attempts' columns keep their words whole; a long instruction is the one cut short.
             grid = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), show_edge=False)
-            w1 = max(len(x) for x in ["attempt 1", *(r.attempt1 for r in v.table)])
-            w2 = max(len(x) for x in ["attempt 2", *(r.attempt2 for r in v.table)])
-            room = max(console.width - 4 - (w1 + 2) - (w2 + 2) - 2, 11)
+            widths = [max(len(x) for x in [col, *(r.cells[i] for r in v.table)]) for i, col in enumerate(v.columns)]
+            room = max(console.width - 4 - sum(w + 2 for w in widths) - 2, 11)
             grid.add_column("instruction", overflow="ellipsis", no_wrap=True, max_width=room)
-            grid.add_column("attempt 1", no_wrap=True, min_width=w1)
-            grid.add_column("attempt 2", no_wrap=True, min_width=w2)
+            for col, width in zip(v.columns, widths, strict=True):
+                grid.add_column(col, no_wrap=True, min_width=width)
             for row in v.table:
-                grid.add_row(Text(clean_line(row.instruction)), Text(row.attempt1), Text(row.attempt2))
+                grid.add_row(Text(clean_line(row.instruction)), *(Text(cell) for cell in row.cells))
             console.print(Padding(grid, (0, 0, 0, 4)), soft_wrap=False)
+        for t in v.targets:
+            console.print(Text(f"  target {clean_line(t.target)}: {'PASS' if t.passed else 'FAIL'}"))
         verdict = "PASS" if v.passed else "FAIL"
         console.print(Text(f"  verdict: {verdict}", style="bold green" if v.passed else "bold red"))
         for reason in v.reasons:

@@ -14,16 +14,31 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from wizard.core.build_secrets import BUILD_SECRETS_INPUT, SLOT_NAMES
 from wizard.core.plan import DEFAULT_BUILDER, PAT_SECRET, URL_VARIABLE, Plan
 from wizard.core.resolved import ResolvedPlan
+from wizard.core.targets import TargetJob
 from wizard.core.workflow.roundtrip import load, plain, round_trip_yaml
 from wizard.errors import InputError
 
 # The `with:` keys brik-onboard writes, in the order it writes them. The optional ones are removed from an
 # existing caller when the plan no longer sets them.
 BASE_INPUTS = ("image_name", "context", "dockerfile", "tags", "registry", "cache_enabled")
-OPTIONAL_INPUTS = ("cache_repo", "target", "build_args", "runs_on", "executor", "builder", "insecure_registry", "environment")
+OPTIONAL_INPUTS = (
+    "cache_repo",
+    "target",
+    "build_args",
+    "registry_mirror",
+    "kaniko_args",
+    "runs_on",
+    "executor",
+    "builder",
+    "insecure_registry",
+    "environment",
+)
 # Derived from the Dockerfile, not an answer: the ids of its build secrets, each passed in the slot of its position.
 DERIVED_INPUTS = (BUILD_SECRETS_INPUT,)
 MANAGED_INPUTS = BASE_INPUTS + OPTIONAL_INPUTS + DERIVED_INPUTS
+# Inputs a caller may hold from before they were answers: the caller's value is left alone while the answer is
+# empty (it is the user's), and managed once an answer sets it.
+SOFT_INPUTS = frozenset({"registry_mirror", "kaniko_args"})
 TOKEN_SECRET = "REGISTRY_TOKEN"
 USERNAME_SECRET = "REGISTRY_USERNAME"
 MANAGED_SECRETS = (TOKEN_SECRET, PAT_SECRET, USERNAME_SECRET, *SLOT_NAMES)
@@ -100,23 +115,28 @@ def _lines(values: tuple[str, ...] | list[str]) -> str:
     return values[0] if values else ""
 
 
-def plan_inputs(resolved: ResolvedPlan) -> dict[str, Any]:
-    """Every `with:` value the plan sets, before any filtering."""
+def plan_inputs(resolved: ResolvedPlan, job: TargetJob | None = None) -> dict[str, Any]:
+    """Every `with:` value the plan sets for one job (default: the final target's), before any filtering."""
     plan = resolved.plan
+    job = job or resolved.final_job
     values: dict[str, Any] = {
         "image_name": resolved.image,
         "context": plan.context,
         "dockerfile": plan.dockerfile,
-        "tags": _lines(resolved.tags),
+        "tags": _lines(job.tags),
         "registry": registry_expression(resolved.image.split("/", 1)[0]),
         "cache_enabled": bool(plan.cache_enabled),
     }
     if plan.cache_repo:
         values["cache_repo"] = resolved.cache_repo
-    if plan.target:
-        values["target"] = plan.target
+    if job.target:
+        values["target"] = job.target
     if plan.build_args:
         values["build_args"] = _lines(plan.build_args)
+    if plan.registry_mirror:
+        values["registry_mirror"] = _lines(plan.registry_mirror)
+    if plan.kaniko_args:
+        values["kaniko_args"] = _lines(plan.kaniko_args)
     if plan.runs_on:
         values["runs_on"] = plan.runs_on
     if plan.executor:
@@ -139,9 +159,10 @@ def registry_expression(host: str) -> str:
     return "${{ vars." + URL_VARIABLE + " || '" + host.replace("'", "''") + "' }}"
 
 
-def caller_inputs(resolved: ResolvedPlan, interface: ReusableInterface | None = None) -> dict[str, Any]:
-    """The `with:` values to write; with an interface, only declared ones (a required unfillable one is an error)."""
-    values = plan_inputs(resolved)
+def caller_inputs(resolved: ResolvedPlan, interface: ReusableInterface | None = None, job: TargetJob | None = None) -> dict[str, Any]:
+    """The `with:` values of one job (default: the final target's); with an interface, only declared ones (a
+    required unfillable one is an error)."""
+    values = plan_inputs(resolved, job)
     if interface is None:
         return values
     for decl in interface.inputs.values():
@@ -157,11 +178,8 @@ def dropped_inputs(resolved: ResolvedPlan, interface: ReusableInterface | None) 
     """Notes on plan values left out because the reusable workflow does not declare them."""
     if interface is None:
         return []
-    return [
-        f"input {name!r} is not declared by the reusable workflow: not passed"
-        for name in plan_inputs(resolved)
-        if name not in interface.inputs
-    ]
+    names = dict.fromkeys(name for job in resolved.jobs or (None,) for name in plan_inputs(resolved, job))
+    return [f"input {name!r} is not declared by the reusable workflow: not passed" for name in names if name not in interface.inputs]
 
 
 def caller_secrets(resolved: ResolvedPlan, interface: ReusableInterface | None = None) -> dict[str, str]:

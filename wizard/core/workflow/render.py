@@ -7,6 +7,7 @@ import difflib
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from wizard.core.resolved import ResolvedPlan
+from wizard.core.targets import TargetJob
 from wizard.core.workflow.interface import ReusableInterface, caller_inputs, caller_secrets, uses_ref
 from wizard.core.workflow.roundtrip import dump, round_trip_yaml, split_lines
 
@@ -54,18 +55,20 @@ def new_job(
     pinned_sha: str | None = None,
     permissions: bool = True,
     indent: int = 2,
+    job: TargetJob | None = None,
 ) -> CommentedMap:
-    """The caller job: `uses:` (with its ref as a comment when pinned), `with:` and `secrets:`."""
+    """A caller job (default: the final target's): `uses:` (with its ref as a comment when pinned), `with:` and
+    `secrets:`."""
     uses, ref = uses_ref(resolved.plan, pinned_sha)
-    job = CommentedMap()
+    out = CommentedMap()
     if permissions:
-        job["permissions"] = permissions_map(indent)
-    job["uses"] = uses
+        out["permissions"] = permissions_map(indent)
+    out["uses"] = uses
     if ref is not None:
-        set_uses_comment(job, ref, column=2 * indent + len("uses: ") + len(uses) + 2)
-    job["with"] = CommentedMap(caller_inputs(resolved, interface))
-    job["secrets"] = CommentedMap(caller_secrets(resolved, interface))
-    return job
+        set_uses_comment(out, ref, column=2 * indent + len("uses: ") + len(uses) + 2)
+    out["with"] = CommentedMap(caller_inputs(resolved, interface, job))
+    out["secrets"] = CommentedMap(caller_secrets(resolved, interface))
+    return out
 
 
 def triggers(default_branch: str) -> CommentedMap:
@@ -79,7 +82,10 @@ def render_caller(resolved: ResolvedPlan, *, interface: ReusableInterface | None
     doc["name"] = WORKFLOW_NAME
     doc["on"] = triggers(plan.default_branch)
     doc["permissions"] = no_permissions()
-    doc["jobs"] = CommentedMap([(plan.job_id, new_job(resolved, interface=interface, pinned_sha=pinned_sha))])
+    jobs = resolved.jobs or (resolved.final_job,)
+    doc["jobs"] = CommentedMap([(job.job_id, new_job(resolved, interface=interface, pinned_sha=pinned_sha, job=job)) for job in jobs])
+    for job in jobs[1:]:  # one target per job: a blank line between them
+        doc["jobs"].yaml_set_comment_before_after_key(job.job_id, before="\n", indent=2)
     doc.yaml_set_start_comment(HEADER)
     for key in ("on", "permissions", "jobs"):
         doc.yaml_set_comment_before_after_key(key, before="\n")

@@ -12,10 +12,13 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from wizard.core.plan import Plan
 from wizard.core.resolved import ResolvedPlan
+from wizard.core.targets import TargetJob, job_id_for
 from wizard.core.workflow.interface import (
     MANAGED_INPUTS,
     MANAGED_SECRETS,
+    SOFT_INPUTS,
     ReusableInterface,
     caller_inputs,
     caller_secrets,
@@ -54,8 +57,10 @@ def update_caller(
     *,
     interface: ReusableInterface | None = None,
     pinned_sha: str | None = None,
+    keep: frozenset[str] = SOFT_INPUTS,
 ) -> str:
-    """The existing caller with the plan applied; the same text when nothing needs to change."""
+    """The existing caller with the plan applied; the same text when nothing needs to change. The `keep` inputs
+    stay as the file has them when the plan leaves them empty (the user's own, until an answer set them)."""
     plan = resolved.plan
     what = f"the workflow file {plan.workflow_path}"
     source = SourceText.of(existing_text)
@@ -65,22 +70,29 @@ def update_caller(
     yaml = round_trip_yaml(indent)
     base = dump(yaml, doc)  # ruamel's rendering of the untouched file: the reference the edit is measured from
 
-    inputs = caller_inputs(resolved, interface)
     secrets = caller_secrets(resolved, interface)
     changed = ensure_triggers(doc, plan.default_branch)
     jobs = doc.get("jobs")
     if jobs is None:
         doc["jobs"] = jobs = CommentedMap()
-    job_id = _find_job(jobs, plan.reusable_workflow, plan.job_id)
-    if job_id is None:
-        jobs[plan.job_id] = new_job(resolved, interface=interface, pinned_sha=pinned_sha, indent=indent.mapping)
-        job_id, changed = plan.job_id, True
-    else:
-        job = jobs[job_id]
-        changed |= _set_uses(job, *uses_ref(plan, pinned_sha), indent=indent.mapping)
-        changed |= _set_managed(job, "with", inputs, MANAGED_INPUTS, after="uses")
-        changed |= _set_managed(job, "secrets", secrets, MANAGED_SECRETS, after="with")
-    changed |= ensure_permissions(doc, jobs[job_id], job_id, indent.mapping)
+    wanted = resolved.jobs or (resolved.final_job,)
+    found = _match_jobs(jobs, plan, wanted)
+    changed |= _drop_stale_target_jobs(jobs, plan, wanted, set(found.values()))
+    for target_job in wanted:
+        job_id = found.get(target_job.job_id)
+        inputs = caller_inputs(resolved, interface, target_job)
+        if job_id is None:
+            job_id = target_job.job_id
+            new = new_job(resolved, interface=interface, pinned_sha=pinned_sha, indent=indent.mapping, job=target_job)
+            _insert_job(jobs, job_id, new, _next_found(wanted, target_job, found), indent.mapping)
+            changed = True
+        else:
+            job = jobs[job_id]
+            changed |= _set_uses(job, *uses_ref(plan, pinned_sha), indent=indent.mapping)
+            changed |= _set_managed(job, "with", inputs, MANAGED_INPUTS, after="uses", keep=keep)
+            changed |= _set_managed(job, "secrets", secrets, MANAGED_SECRETS, after="with")
+        found[target_job.job_id] = job_id
+        changed |= ensure_permissions(doc, jobs[job_id], job_id, indent.mapping)
     if not changed:
         return existing_text
     edited = dump(yaml, doc)
@@ -100,21 +112,82 @@ def _check_workflow(doc: Any, what: str) -> None:
         raise InputError(f"{what} is not a workflow: `jobs:` is not a mapping", hint)
 
 
-def _find_job(jobs: CommentedMap, reusable: str, job_id: str) -> str | None:
-    """The job calling the same reusable workflow (any ref), else the one named job_id, else None."""
-    wanted = workflow_path_of(reusable)
-    for name, job in jobs.items():
-        if isinstance(job, CommentedMap) and workflow_path_of(job.get("uses")) == wanted:
-            return str(name)
-    if job_id in jobs:
-        job = jobs[job_id]
+def _calls(job: Any, wanted: str | None) -> bool:
+    return isinstance(job, CommentedMap) and workflow_path_of(job.get("uses")) == wanted
+
+
+def _target_of(job: CommentedMap) -> str | None:
+    with_ = job.get("with")
+    value = with_.get("target") if isinstance(with_, CommentedMap) else None
+    return str(value).strip().lower() or None if value is not None else None
+
+
+def _match_jobs(jobs: CommentedMap, plan: Plan, wanted: tuple[TargetJob, ...]) -> dict[str, str]:
+    """The existing job for each wanted one (by its job id): the job calling the reusable workflow (any ref) for
+    its target; for the final target the job with the plain id, else one without a target, else the first
+    calling job no other target claims; else the job of that id. A job of that id that is no reusable-workflow
+    call is an error. One wanted job and one calling job in the file: that job, whatever its id or target."""
+    reusable = workflow_path_of(plan.reusable_workflow)
+    calling = [str(name) for name, job in jobs.items() if _calls(job, reusable)]
+    names = {t.target.lower() for t in wanted if t.target}
+    found: dict[str, str] = {}
+
+    def take(target_job: TargetJob, candidates: list[str]) -> None:
+        free = [c for c in candidates if c not in found.values()]
+        if free and target_job.job_id not in found:
+            found[target_job.job_id] = free[0]
+
+    for t in wanted:
+        if t.target:
+            take(t, [c for c in calling if _target_of(jobs[c]) == t.target.lower()])
+    final = next(t for t in wanted if t.final)
+    take(final, [c for c in calling if c == final.job_id])
+    take(final, [c for c in calling if _target_of(jobs[c]) is None])
+    take(final, [c for c in calling if _target_of(jobs[c]) not in names])
+    for t in wanted:
+        if t.job_id in found or t.job_id not in jobs:
+            continue
+        job = jobs[t.job_id]
         if not isinstance(job, CommentedMap) or "steps" in job or "runs-on" in job:
             raise InputError(
-                f"the workflow already has a job {job_id!r} that is not a reusable-workflow call",
+                f"the workflow already has a job {t.job_id!r} that is not a reusable-workflow call",
                 "set another job_id in the answers file, or rename that job",
             )
-        return job_id
-    return None
+        take(t, [t.job_id])
+    return found
+
+
+def _drop_stale_target_jobs(jobs: CommentedMap, plan: Plan, wanted: tuple[TargetJob, ...], kept: set[str]) -> bool:
+    """Remove the jobs this tool wrote for targets no longer built (`<job id>-<target>`, calling the reusable
+    workflow with that target); a job of any other name is the user's and stays."""
+    reusable = workflow_path_of(plan.reusable_workflow)
+    names = {t.target.lower() for t in wanted if t.target}
+    stale = [
+        name
+        for name, job in jobs.items()
+        if name not in kept
+        and _calls(job, reusable)
+        and (target := _target_of(job)) is not None
+        and target not in names
+        and name == job_id_for(plan.job_id, target, final=False)
+    ]
+    for name in stale:
+        del jobs[name]
+    return bool(stale)
+
+
+def _next_found(wanted: tuple[TargetJob, ...], target_job: TargetJob, found: dict[str, str]) -> str | None:
+    """The existing job a new one goes before: the next wanted job that is in the file (None: at the end)."""
+    later = wanted[wanted.index(target_job) + 1 :]
+    return next((found[t.job_id] for t in later if t.job_id in found), None)
+
+
+def _insert_job(jobs: CommentedMap, job_id: str, job: CommentedMap, before: str | None, indent: int) -> None:
+    keys = own_keys(jobs)
+    index = keys.index(before) if before in keys else len(keys)
+    insert_at(jobs, index, job_id, job)
+    if before in keys and index:  # between two jobs: a blank line sets it apart, as in a new caller
+        jobs.yaml_set_comment_before_after_key(job_id, before="\n", indent=indent)
 
 
 def _set_uses(job: CommentedMap, uses: str, ref: str | None, indent: int) -> bool:
@@ -145,7 +218,9 @@ def _set_uses(job: CommentedMap, uses: str, ref: str | None, indent: int) -> boo
     return changed
 
 
-def _set_managed(job: CommentedMap, key: str, values: dict[str, Any], managed: tuple[str, ...], after: str) -> bool:
+def _set_managed(
+    job: CommentedMap, key: str, values: dict[str, Any], managed: tuple[str, ...], after: str, keep: frozenset[str] = frozenset()
+) -> bool:
     """Make job[key] hold the plan's values for the managed names; other names in it are the user's."""
     current = job.get(key)
     if not isinstance(current, CommentedMap):
@@ -161,7 +236,7 @@ def _set_managed(job: CommentedMap, key: str, values: dict[str, Any], managed: t
         return True
     changed = False
     for name in managed:
-        if name not in values and name in own_keys(current):  # a merged-in (<<: *anchor) one is shared: left alone
+        if name not in values and name not in keep and name in own_keys(current):  # a merged-in (<<: *anchor) one is shared
             del current[name]
             changed = True
     for name, value in values.items():
@@ -171,7 +246,8 @@ def _set_managed(job: CommentedMap, key: str, values: dict[str, Any], managed: t
         if name in own_keys(current):
             replace_scalar(current, name, styled_like(existing, value, commas=name == "tags"))
         else:
-            position = _position(current, name, managed)
+            # A kept input the plan leaves empty is the user's: no neighbour to place a managed one by.
+            position = _position(current, name, tuple(m for m in managed if m in values or m not in keep))
             insert_at(current, position, name, value)
             if position:
                 move_tail(current, own_keys(current)[position - 1], name)

@@ -11,7 +11,7 @@ from wizard.engine.steps.base import Step
 
 class ImageStep(Step):
     name = "image"
-    reads = frozenset({"repo", "org", "registry", "service", "tags", "cache_enabled", "cache_repo"})
+    reads = frozenset({"repo", "org", "registry", "service", "tags", "cache_enabled", "cache_repo", "target", "job_id"})
 
     def check(self, s: Session) -> list[Change]:
         s.resolved = s.resolve()
@@ -20,7 +20,9 @@ class ImageStep(Step):
         # Fails early, with the input's name, when the reusable workflow requires an input the plan cannot fill.
         workflow.caller_inputs(s.resolved, s.interface)
         cache_repo = s.resolved.cache_repo if s.plan.cache_enabled else None
-        s.emit(StepChecked(self.name, (), ImageResult(s.resolved.image, cache_repo, tuple(s.resolved.destinations))))
+        # Every job's destinations (several targets: the final one's plain tags, the others' prefixed ones).
+        destinations = tuple(d for job in s.resolved.jobs for d in job.destinations) or s.resolved.destinations
+        s.emit(StepChecked(self.name, (), ImageResult(s.resolved.image, cache_repo, destinations)))
         return []
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:

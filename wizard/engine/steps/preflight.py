@@ -10,6 +10,7 @@ from wizard.core.build_secrets import build_secrets, mount_warnings, secret_moun
 from wizard.core.credential_args import credential_args
 from wizard.core.plan import Plan
 from wizard.core.resolved import check_build_secrets
+from wizard.core.targets import split_targets
 from wizard.core.workflow import parse_reusable_interface
 from wizard.engine.events import Change, Outcome, Progress, StepChecked, StepDone, StepWarning
 from wizard.engine.results import PreflightResult
@@ -152,11 +153,11 @@ class PreflightStep(Step):
         s.build_secrets = ()
         if s.dockerfile is None:
             return
-        if s.plan.target:
-            s.dockerfile.stage_for_target(s.plan.target)
+        for target in split_targets(s.plan.target):
+            s.dockerfile.stage_for_target(target)
         for cred in credential_args(s.dockerfile):
             s.emit(StepWarning(self.name, f"Dockerfile line {cred.line}: {cred.message}", cred.fix))
-        mounts = secret_mounts(s.dockerfile, s.plan.target)
+        mounts = secret_mounts(s.dockerfile, split_targets(s.plan.target))
         s.build_secrets = build_secrets(mounts)
         for warning in mount_warnings(mounts):
             s.emit(StepWarning(self.name, f"Dockerfile line {warning.line}: {warning.message}", warning.fix))

@@ -15,24 +15,28 @@ from datetime import UTC, datetime, timedelta
 
 from wizard.core.clock import CLOCK
 from wizard.core.kaniko.log import parse_log_text
-from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import Reason, ReasonCode, judge
 from wizard.core.leaks import find_leaks
 from wizard.core.log_tail import log_tail
+from wizard.core.workflow.managed import calling_jobs
 from wizard.engine.events import Action, BuildUpdate, Change, ChangeKind, Outcome, Progress, StepChecked, StepDone, VerdictReady
 from wizard.engine.port import DispatchUnsupported, JobInfo, RunInfo
 from wizard.engine.questions import Choice
-from wizard.engine.results import LayerRow, VerdictFacts
+from wizard.engine.results import TargetVerdict, VerdictFacts
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step
+from wizard.engine.target_verdicts import AttemptLogs, judge_targets, layer_table, target_logs
 from wizard.errors import GitHubRefused
 from wizard.fsutil import MAX_WORKFLOW_BYTES, inside_checkout, read_text_file
 
 
 class ValidateStep(Step):
     name = "validate"
-    reads = frozenset({"repo", "org", "registry", "service", "tags", "cache_enabled", "cache_repo", "workflow_path", "delivery"})
+    reads = frozenset(
+        {"repo", "org", "registry", "service", "tags", "cache_enabled", "cache_repo", "workflow_path", "delivery", "target", "job_id"}
+    )
     _caller_sha: str | None = None  # blob SHA of the caller on the default branch, as last read
+    _caller_text: str = ""  # ... and its text (which jobs build which target)
 
     def __init__(self) -> None:
         self._updates: dict[int, BuildUpdate] = {}  # attempt -> its last BuildUpdate (the log tail is added to it)
@@ -66,7 +70,7 @@ class ValidateStep(Step):
         if found is None or (s.workflow_text is not None and found.text != s.workflow_text):
             self._caller_sha = None
         else:
-            self._caller_sha = found.sha
+            self._caller_sha, self._caller_text = found.sha, found.text
         return self._caller_sha
 
     def apply(self, s: Session, changes: list[Change]) -> StepDone:
@@ -85,7 +89,7 @@ class ValidateStep(Step):
             s.secrets.remember_available([spec.name for spec in s.resolved.secrets])
         run = self._first_run(s)
         first, jobs = self._wait(s, run.id, 1)
-        summaries = [self._attempt_log(s, run.id, 1, jobs)]
+        summaries = [self._attempt_logs(s, run.id, 1, jobs)]
         if first.conclusion == "success":
             if not s.state.rerun_requested:
                 assert s.repo is not None  # the repository step ran first
@@ -97,7 +101,7 @@ class ValidateStep(Step):
                 s.state.rerun_requested = True
                 s.save_state()
             _, jobs = self._wait(s, run.id, 2)
-            summaries.append(self._attempt_log(s, run.id, 2, jobs))
+            summaries.append(self._attempt_logs(s, run.id, 2, jobs))
         self._judge(s, run, summaries)
         verdict = s.verdict
         outcome = "passed" if verdict.passed else "failed"
@@ -241,7 +245,7 @@ class ValidateStep(Step):
                 # live (the TUI) also reads them while it runs.
                 wanted = run.status == "completed" or live
                 jobs = s.port.attempt_jobs(s.repo.full_name, run_id, attempt) if wanted else []
-                steps = tuple((st.name, st.status, st.conclusion) for job in jobs for st in job.steps)
+                steps = tuple((_step_name(job, st.name, len(jobs)), st.status, st.conclusion) for job in jobs for st in job.steps)
                 last = run
             # While the attempt runs its elapsed time moves on even when GitHub answered 304: a face hears of
             # each new second, and of nothing when nothing changed.
@@ -262,36 +266,41 @@ class ValidateStep(Step):
             # added to the interval the user chose.
             CLOCK.sleep(max(0.0, s.options.poll_interval_s - (CLOCK.monotonic() - polled_at)))
 
-    def _attempt_log(self, s: Session, run_id: int, attempt: int, jobs: list[JobInfo]) -> tuple[LogSummary, str]:
-        """The log of the attempt's build job (the one where Kaniko ran most instructions), read once it completed."""
+    def _attempt_logs(self, s: Session, run_id: int, attempt: int, jobs: list[JobInfo]) -> AttemptLogs:
+        """Every job's log of the attempt, read once it completed; the build job's (the one where Kaniko ran most
+        instructions) comes first."""
         assert s.repo is not None
-        best: tuple[LogSummary, str] | None = None
+        logs: AttemptLogs = {}
         for job in jobs or s.port.attempt_jobs(s.repo.full_name, run_id, attempt):
             text = s.port.job_log(s.repo.full_name, job.id)
-            summary = parse_log_text(text, f"run {run_id} attempt {attempt} / {job.name}")
-            if best is None or summary.instruction_count > best[0].instruction_count:
-                best = (summary, text)
-        if best is None:
+            logs[job.name] = (parse_log_text(text, f"run {run_id} attempt {attempt} / {job.name}"), text)
+        if not logs:
             raise GitHubRefused(f"attempt {attempt} of run {run_id} has no jobs", "check the run in the Actions tab")
+        best = max(logs, key=lambda name: logs[name][0].instruction_count)  # the first of equals, as before
         update = self._updates.get(attempt)
         if update is not None:  # the face shows the log's last lines with the attempt, masked like the audit's
-            s.emit(dataclasses.replace(update, log_tail=log_tail(best[1], s.secrets.known_values())))
-        return best
+            s.emit(dataclasses.replace(update, log_tail=log_tail(logs[best][1], s.secrets.known_values())))
+        return {best: logs[best], **logs}
 
     # -- the verdict -------------------------------------------------------------------------------------------
-    def _judge(self, s: Session, run: RunInfo, attempts: list[tuple[LogSummary, str]]) -> None:
+    def _judge(self, s: Session, run: RunInfo, attempts: list[AttemptLogs]) -> None:
         assert s.resolved is not None
-        first = attempts[0][0]
-        second = attempts[1][0] if len(attempts) > 1 else first
-        destinations = [d.replace("${{ github.sha }}", run.head_sha) for d in s.resolved.destinations]
-        verdict = judge(
-            first,
-            second,
-            image=s.resolved.image,
-            cache_repo=s.resolved.cache_repo if s.plan.cache_enabled else None,
-            destinations=destinations,
-        )
-        leaks = [leak for _, text in attempts for leak in find_leaks(text, s.secrets.known_values())]
+        cache_repo = s.resolved.cache_repo if s.plan.cache_enabled else None
+        calling = calling_jobs(self._caller_text, s.plan) if self._caller_text else []
+        targets: tuple[TargetVerdict, ...] = ()
+        columns = VerdictReady.columns
+        if len(calling) > 1:  # one job per target: each judged on its own, every one of their logs audited
+            judged = judge_targets(target_logs(calling, attempts, s.resolved, run.head_sha), image=s.resolved.image, cache_repo=cache_repo)
+            verdict, table, targets, columns = judged.verdict, judged.table, judged.targets, judged.columns
+            names = {t.job for t in targets}
+            texts = [text for attempt in attempts for name, (_, text) in attempt.items() if name in names]
+        else:  # the build job of each attempt (the first: the one where Kaniko ran most instructions)
+            first, second = (next(iter(a.values()))[0] for a in (attempts[0], attempts[-1]))
+            destinations = [d.replace("${{ github.sha }}", run.head_sha) for d in s.resolved.destinations]
+            verdict = judge(first, second, image=s.resolved.image, cache_repo=cache_repo, destinations=destinations)
+            table = tuple(layer_table(first, second))
+            texts = [next(iter(a.values()))[1] for a in attempts]
+        leaks = [leak for text in texts for leak in find_leaks(text, s.secrets.known_values())]
         reasons = list(verdict.reasons)
         if leaks:
             found = f"{len(leaks)} secret value(s) or token shape(s) found in the job logs (TC-REGISTRY-LOG-001)"
@@ -308,7 +317,12 @@ class ValidateStep(Step):
         s.state.rerun_requested = False
         s.save_state()
         facts = VerdictFacts(run.id, verdict.attempt1_s, verdict.attempt2_s, verdict.saving_s, verdict.warmed_before)
-        s.emit(VerdictReady(self.name, passed, tuple(reasons), tuple(layer_table(first, second)), len(leaks), facts))
+        s.emit(VerdictReady(self.name, passed, tuple(reasons), table, len(leaks), facts, columns, targets))
+
+
+def _step_name(job: JobInfo, step: str, jobs: int) -> str:
+    """A step as a face lists it: with several jobs (one per target), each step says whose it is."""
+    return f"{job.name.split(' / ', 1)[0]}: {step}" if jobs > 1 else step
 
 
 def _elapsed(run: RunInfo, now: datetime) -> float | None:
@@ -322,25 +336,6 @@ def _elapsed(run: RunInfo, now: datetime) -> float | None:
 
 def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def layer_table(first: LogSummary, second: LogSummary) -> list[LayerRow]:
-    """One row per instruction Kaniko echoed: what happened to it in each attempt."""
-    return [
-        LayerRow(instruction, _result(first, instruction, pushed=first.cache_pushes > 0), _result(second, instruction, pushed=False))
-        for instruction in second.instructions or first.instructions
-    ]
-
-
-def _result(summary: LogSummary, instruction: str, *, pushed: bool) -> str:
-    if instruction in summary.hits:
-        return "hit"
-    if instruction in summary.misses:
-        return "miss, pushed to cache" if pushed else "miss"
-    if instruction.upper().startswith("RUN "):
-        # Kaniko stops looking up after a stage's first miss: the layer is built (and cached) without a lookup.
-        return "built, pushed to cache" if pushed else "built"
-    return "not cached"
 
 
 def attempt_url(run_url: str, attempt: int) -> str:

@@ -13,6 +13,7 @@ from wizard.core.answers import dump_answers, for_repo, load_answers
 from wizard.core.plan import ANSWERS_PATH
 from wizard.core.resolved import resolve
 from wizard.core.workflow import managed
+from wizard.core.workflow.interface import SOFT_INPUTS
 from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
 from wizard.engine.port import CommitInfo, FileInfo
 from wizard.engine.results import WorkflowResult
@@ -101,7 +102,11 @@ class WorkflowStep(Step):
         assert s.resolved is not None
         if existing is None:
             return workflow.render_caller(s.resolved, interface=s.interface, pinned_sha=s.pinned_sha)
-        return workflow.update_caller(existing, s.resolved, interface=s.interface, pinned_sha=s.pinned_sha)
+        # An input that only now became an answer is the caller's own until an answer set it: a recorded answer
+        # that set it and is empty now is what removes it.
+        recorded = s.recorded
+        keep = frozenset(k for k in SOFT_INPUTS if recorded is None or not getattr(recorded, k))
+        return workflow.update_caller(existing, s.resolved, interface=s.interface, pinned_sha=s.pinned_sha, keep=keep)
 
     def _current_text(self, s: Session, path: str) -> str | None:
         if s.plan.delivery == "local":

@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from wizard.core.build_secrets import KANIKO_DIR, MAX_BUILD_SECRETS, RESERVED_IDS
+from wizard.core.kaniko_flags import check_kaniko_args
+from wizard.errors import InputError
 
 from . import runner_log as text
 from .build_context import BuildContext
@@ -54,6 +56,7 @@ class BuildRequest:
     verbosity: str = "info"  # Kaniko's --verbosity: "debug" adds the debug lines (a refused cache read shows there)
     builder: str = "action"  # the reusable workflow's `builder` input: "container" runs the executor's debug image
     registry: str = ""  # the host docker/login-action logs in to (the `registry` input); "" -> the image's host
+    kaniko_args: str = ""  # the `kaniko_args` input as given: checked by the job's first step, then passed on
     build_secret_ids: tuple[str, ...] = ()  # the `build_secrets` input's ids, in order (the n-th fills from slot n)
     build_secret_slots: tuple[bool, ...] = (False,) * MAX_BUILD_SECRETS  # whether KANIKO_SECRET_<n> holds a value
 
@@ -100,6 +103,7 @@ class _Job:
         )
         self.steps: list[StepRecord] = []
         self.result = ExecutorResult(False)
+        self.flags: tuple[str, ...] = ()  # the Kaniko flags the first step let through
         self.mounted: list[str] = []  # build secrets written to /kaniko/<id>
 
     def step(self, name: str, body: Callable[[], bool] | None) -> bool:
@@ -113,8 +117,9 @@ class _Job:
         if self.req.builder == "container":
             return self._run_in_container()
         self.step(text.STEP_SETUP, lambda: self._lines(text.setup_job(self.req.job_name), "Set up job"))
+        ok = self.step(text.STEP_KANIKO_FLAGS, self._check_flags)
         if self.req.build_secret_ids:  # the workflow's refusal step: /kaniko is docker run's, not the job's
-            self.step(text.STEP_REFUSE_BUILD_SECRETS, self._refuse_build_secrets)
+            self.step(text.STEP_REFUSE_BUILD_SECRETS, self._refuse_build_secrets if ok else None)
             return self._finish()
         main = [
             (text.STEP_CHECKOUT, lambda: self._lines(text.checkout(self.req.credential.repo, self.workspace, self.sha), "checkout")),
@@ -123,7 +128,6 @@ class _Job:
             (text.STEP_BUILD, self._build),
         ]
         ran: list[str] = []
-        ok = True
         for name, body in main:
             ok = self.step(name, body if ok else None)
             if self.steps[-1].conclusion != "skipped":
@@ -138,6 +142,7 @@ class _Job:
         image = f"{self.req.executor}-debug"
         self.step(text.STEP_SETUP, lambda: self._lines(text.setup_job(self.req.job_name, container=True), "Set up job"))
         ok = self.step(text.STEP_INIT_CONTAINERS, lambda: self._lines(text.init_containers(image), "checkout"))
+        ok = self.step(text.STEP_KANIKO_FLAGS, self._check_flags if ok else None)
         ok = self.step(text.STEP_REGISTRY_AUTH, self._registry_auth if ok else None)
         if self.req.build_secret_ids:
             ok = self.step(text.STEP_BUILD_SECRETS, self._write_build_secrets if ok else None)
@@ -158,6 +163,23 @@ class _Job:
             self.result.digest if not failed else None,
             tuple(self.mounted),
         )
+
+    def _check_flags(self) -> bool:
+        """The workflow's allow-list of Kaniko flags (wizard/core/kaniko_flags.py holds the same list), and
+        --skip-unused-stages whenever a target is set."""
+        req = self.req
+        self.log.lines(text.kaniko_flags({"KANIKO_ARGS": req.kaniko_args, "TARGET": req.target or ""}))
+        try:
+            flags = check_kaniko_args([req.kaniko_args])
+        except InputError as refused:
+            self.log.lines(text.prepare_failure(refused.message))
+            return False
+        self.flags = ("--skip-unused-stages", *flags) if req.target else flags
+        return self._lines(text.flags_checked(self.flags), "prepare")
+
+    def _flag(self, name: str) -> bool:
+        """Whether a boolean Kaniko flag is on among the checked ones (`--name` or `--name=true`)."""
+        return any(f == name or f == f"{name}=true" for f in self.flags)
 
     def _registry_auth(self) -> bool:
         self.log.lines(text.registry_auth(self.host))
@@ -211,8 +233,11 @@ class _Job:
             args.append(f"--context-sub-path={context}")
         args += [f"--dockerfile={_norm(req.dockerfile).removeprefix(context + '/') if context else _norm(req.dockerfile)}"]
         args += [f"--destination={d}" for d in req.destinations]
+        if req.target:
+            args.append(f"--target={req.target}")
         if req.cache_enabled:
             args += ["--cache=true", f"--cache-repo={self.cache_repo}"]
+        args += self.flags
         log.write(f"[command]/kaniko/executor {' '.join(args)}")
         log.lines(text.git_clone(len(req.files)))
         self.result = KanikoExecutor(self._plan(), self.registry, log, self.costs).run()
@@ -293,9 +318,11 @@ class _Job:
             inputs["build-args"] = "\n".join(f"{k}={v}" for k, v in req.build_args.items())
         if req.cache_enabled:
             args += ["--cache=true", "--cache-repo", self.cache_repo]
-        if req.cache_copy_layers:
+        if req.cache_copy_layers and not self._flag("--cache-copy-layers"):
             args.append("--cache-copy-layers")
-            inputs["kaniko-args"] = "--cache-copy-layers"
+        args += self.flags
+        if self.flags or req.cache_copy_layers:
+            inputs["kaniko-args"] = "\n".join(self.flags) or "--cache-copy-layers"
         if req.verbosity != "info":
             args.append(f"--verbosity={req.verbosity}")
         log.lines(text.kaniko_action_inputs(inputs))
@@ -321,12 +348,13 @@ class _Job:
             dict(req.build_args),
             req.cache_enabled,
             self.cache_repo,
-            req.cache_copy_layers,
+            req.cache_copy_layers or self._flag("--cache-copy-layers"),
             tuple(req.destinations),
             req.credential,
             self.started_at.isoformat(),
             fork=is_fork(req.executor),
             debug=req.verbosity in ("debug", "trace"),
+            skip_unused_stages=self._flag("--skip-unused-stages"),
             secret_files=frozenset(f"{KANIKO_DIR}/{i}" for i in self.mounted),
         )
 

@@ -8,8 +8,8 @@ pkg/commands/commands.go: WORKDIR follows --cache-run-layers, ADD --cache-copy-l
 miss line, which is the same either way. Push-permission check on
 the destinations, base image retrieval, `Built cross stage deps`, then per stage the cache lookups
 (`optimize`: stop after the first miss), unpacking, each instruction, snapshots and cache pushes, and a
-WARN at the end of the stage when a cache push failed. Only the stages the target needs are built, as
-with `--skip-unused-stages`. `COPY --from=<stage>` hashes that stage's final cache key in place of the
+WARN at the end of the stage when a cache push failed. Upstream builds every stage up to the target, only
+the ones it needs with `--skip-unused-stages`; the fork always only those. `COPY --from=<stage>` hashes that stage's final cache key in place of the
 files it produced (the sandbox has no filesystem), so a change in the stage still invalidates the copy.
 
 A RUN with `--mount=type=secret` that is executed (a miss) handles its mounts as the fork's pkg/commands/run.go
@@ -41,6 +41,11 @@ METADATA = frozenset(
     {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL", "STOPSIGNAL", "ONBUILD", "MAINTAINER"}
 )
 NEEDS_ROOTFS = frozenset({"RUN", "COPY", "ADD"})
+# The osscontainertools fork's cmd/executor/cmd/root.go, for a flag it made its default.
+FORK_SKIP_WARNING = (
+    "Flag --skip-unused-stages is deprecated. This is the new default behaviour. If you want to build multiple "
+    "independent stages pass them as --target instead"
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class ExecutorPlan:
     created: str  # the image's creation time: part of its config, so of its digest
     fork: bool = False  # the osscontainertools fork's executor
     debug: bool = False  # --verbosity=debug
+    skip_unused_stages: bool = False  # --skip-unused-stages (the fork does it anyway, and warns of the flag)
     secret_files: frozenset[str] = frozenset()  # the /kaniko/<id> files the workflow wrote before the executor ran
 
 
@@ -131,13 +137,15 @@ class KanikoExecutor:
     def run(self) -> ExecutorResult:
         df, log, plan = self.df, self.log, self.plan
         log.start_executor()
+        if plan.skip_unused_stages and plan.fork:  # checked with the flags, before the build starts
+            log.kaniko(FORK_SKIP_WARNING, level="warning")
         if not check_push_permissions(plan, self.registry, log, self.costs):
             return ExecutorResult(False, _skipped(df.stages))
         if self.parse_error:
             log.write(f"error building image: parsing dockerfile: {self.parse_error}")
             return ExecutorResult(False)
         try:
-            needed = df.stages_needed(plan.target)
+            needed = self._stages_built()
         except DockerfileError:
             log.write(f"error building image: Error finding target stage: {plan.target} is not a valid target build stage")
             return ExecutorResult(False, _skipped(df.stages))
@@ -164,6 +172,17 @@ class KanikoExecutor:
         digest = sha256_hex(f"image|{self.final_keys[needed[-1].index]}|{plan.created}")
         push_image(plan, self.registry, log, self.costs, digest)
         return ExecutorResult(True, self._layer_results(), "sha256:" + digest)
+
+    def _stages_built(self) -> list[Stage]:
+        """Upstream Kaniko builds every stage up to the target, or only those the target needs with
+        --skip-unused-stages (dockerfile.go skipUnusedStages: with no target and nothing the last stage depends
+        on, that is every stage). The fork always builds only what the target needs."""
+        df, target = self.df, self.plan.target
+        needed = df.stages_needed(target)
+        if self.plan.fork or (self.plan.skip_unused_stages and (target or len(needed) > 1)):
+            return needed
+        last = df.stage_for_target(target).index
+        return list(df.stages[: last + 1])
 
     def _layer_results(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []

@@ -15,6 +15,7 @@ KANIKO_ACTION = "int128/kaniko-action@4162b90e367d6644673112c523199e1839d7c547"
 RUNNER_VERSION = "2.329.0"
 
 STEP_SETUP = "Set up job"
+STEP_KANIKO_FLAGS = "Check the Kaniko flags"  # the first step, in either builder
 STEP_CHECKOUT = "Check out the repository"
 STEP_PREPARE = "Normalise tags and derive destinations"
 STEP_LOGIN = "Log in to the registry"
@@ -84,6 +85,15 @@ def registry_auth(host: str) -> list[str]:
         "  REGISTRY_PASSWORD: ***",
         "##[endgroup]",
     ]
+
+
+def kaniko_flags(env: Mapping[str, str]) -> list[str]:
+    lines = ["##[group]Run set -eu", "\x1b[36;1mset -eu\x1b[0m", "\x1b[36;1mexport LC_ALL=C\x1b[0m", "shell: sh -e {0}", "env:"]
+    return lines + [f"  {k}: {v}" for k, v in env.items()] + ["##[endgroup]"]
+
+
+def flags_checked(flags: tuple[str, ...]) -> list[str]:
+    return ["Kaniko flags:", *(f"  {flag}" for flag in flags)]
 
 
 def build_secrets_step(ids: tuple[str, ...], slots: tuple[bool, ...]) -> list[str]:

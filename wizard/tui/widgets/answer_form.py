@@ -39,7 +39,7 @@ def switch_label(prompt: str, on: bool) -> str:
 def may_be_empty(spec: AnswerSpec) -> bool:
     """Whether a field may be left empty: the form shows the value it offers, so an emptied field that the core
     would fill in (a suggestion) or refuse (required) would stand for a value nobody sees."""
-    return spec.optional and spec.meta.suggest is None and spec.meta.required is None
+    return spec.may_be_empty and spec.meta.suggest is None and spec.meta.required is None
 
 
 class AnswerForm(Vertical):
@@ -51,7 +51,9 @@ class AnswerForm(Vertical):
         super().__init__(id=id, classes="answer-form")
         self.questions = questions
         self.plan = plan
-        self.sent: dict[str, Any] = {q.name: q.offered for q in questions}
+        # What the plan holds, or what a face would fill in for an unset answer (a suggestion taken is no edit; a
+        # proposal taken, offered for an answer that is set but empty, is one).
+        self.sent: dict[str, Any] = {q.name: q.offered if getattr(plan, q.name) is None else getattr(plan, q.name) for q in questions}
 
     def compose(self) -> ComposeResult:
         for q in self.questions:
@@ -76,6 +78,8 @@ class AnswerForm(Vertical):
             else:
                 validator = CoreValidator(self._checker(spec), label=field_name(spec.prompt), allow_empty=may_be_empty(spec))
                 yield Field(spec.prompt, Input(spec.text_of(q.offered), id=q.name, validators=[validator]), id=f"{q.name}-field")
+                if q.notes:  # why a value is proposed, and the values worth knowing, one line each
+                    yield Static("\n".join(q.notes), classes="field-note", id=f"{q.name}-hint", markup=False)
 
     def _checker(self, spec: AnswerSpec) -> Callable[[str], object]:
         """The answer's own check, on the text as typed, with the rest of the form as the other answers."""
@@ -118,7 +122,7 @@ class AnswerForm(Vertical):
         draft = self.draft()
         for q in self.questions:
             shown = q.spec.shown(draft)
-            for selector in (f"#{q.name}-label", f"#{q.name}-field", f"#{q.name}-row", f"#{q.name}-note"):
+            for selector in (f"#{q.name}-label", f"#{q.name}-field", f"#{q.name}-row", f"#{q.name}-note", f"#{q.name}-hint"):
                 for widget in self.query(selector):
                     widget.display = shown
             if q.spec.kind is Kind.CHOICE:

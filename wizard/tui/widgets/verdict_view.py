@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from wizard.engine.events import VerdictReady
 
-RESULT_STYLES = {"hit": "bold green", "miss": "bold red", "built": "yellow", "not cached": "dim"}
+RESULT_STYLES = {"hit": "bold green", "miss": "bold red", "built": "yellow", "not cached": "dim", "not built": "dim"}
 ATTEMPT_WIDTHS = (22, 10)  # the longest results: "built, pushed to cache", "not cached"
 
 
@@ -29,7 +29,14 @@ def verdict_head(event: VerdictReady) -> Text:
 def verdict_tail(event: VerdictReady) -> Text:
     f = event.facts
     text = Text()
-    if f is not None and f.attempt1_s is not None and f.attempt2_s is not None:
+    width = max((len(t.target) for t in event.targets), default=0)
+    for t in event.targets:  # several targets: each one's own verdict and times
+        text.append(f"Target {t.target:<{width}}  ", "bold")
+        text.append("PASS" if t.passed else "FAIL", "bold green" if t.passed else "bold red")
+        if t.attempt1_s is not None and t.attempt2_s is not None:
+            text.append(f"  attempt 1 {t.attempt1_s:.0f}s, attempt 2 {t.attempt2_s:.0f}s")
+        text.append("\n")
+    if f is not None and f.attempt1_s is not None and f.attempt2_s is not None and not event.targets:
         text.append("Build time  ", "bold")
         text.append(f"attempt 1 {f.attempt1_s:.0f}s, attempt 2 {f.attempt2_s:.0f}s")
         if f.saving_s is not None:
@@ -75,13 +82,18 @@ class VerdictView(Vertical):
         table.clear(columns=True)
         self._width = self.size.width
         width = max(self.size.width or 60, 40)
-        # Three columns with a cell's padding of 1 on each side; the instruction takes what is left.
-        instruction_width = max(width - sum(ATTEMPT_WIDTHS) - 8, 14)
+        # One target: the two attempts' columns as wide as their longest results. Several: a column per target
+        # and attempt, each as wide as what it holds (the table scrolls sideways when they do not fit).
+        widths: tuple[int, ...] = ATTEMPT_WIDTHS
+        if len(event.columns) > 2:
+            widths = tuple(max([len(col)] + [len(r.cells[i]) for r in event.table]) for i, col in enumerate(event.columns))
+        # A cell's padding is 1 on each side; the instruction takes what is left.
+        instruction_width = max(width - sum(widths) - 2 * (len(widths) + 1) - 2, 14)
         table.add_column("instruction", width=instruction_width, key="instruction")
-        table.add_column("attempt 1", width=ATTEMPT_WIDTHS[0], key="attempt1")
-        table.add_column("attempt 2", width=ATTEMPT_WIDTHS[1], key="attempt2")
+        for i, (label, column_width) in enumerate(zip(event.columns, widths, strict=True)):
+            table.add_column(label, width=column_width, key=f"attempt{i + 1}" if len(widths) == 2 else f"column{i}")
         for row in event.table:
             instruction = " ".join(row.instruction.split())
             if len(instruction) > instruction_width:
                 instruction = instruction[: instruction_width - 1] + "…"
-            table.add_row(instruction, _result(row.attempt1), _result(row.attempt2))
+            table.add_row(instruction, *(_result(cell) for cell in row.cells))

@@ -87,10 +87,10 @@ def test_examples_are_command_lines_of_that_command(path: tuple[str, ...]) -> No
 
 
 def test_sandbox_serve_shows_the_seed_format_under_its_heading(monkeypatch: pytest.MonkeyPatch) -> None:
-    from wizard import cli_help
+    from wizard import cli_help, cli_help_docs
 
     shown = help_of(("sandbox", "serve"))
-    assert cli_help.SEED_HEADING + ":\n  # every key optional" in shown and "\n  orgs:\n    - {login: acme, plan: team}" in shown
+    assert cli_help_docs.SEED_HEADING + ":\n  # every key optional" in shown and "\n  orgs:\n    - {login: acme, plan: team}" in shown
     doc = "orgs:\n  - login: acme\n    plan: team"
     seeded = dict(COMMANDS)
     seeded["sandbox serve"] = cli_help.CommandHelp(

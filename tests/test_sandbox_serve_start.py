@@ -16,7 +16,7 @@ import requests
 
 from tests.app_keys import app_jwt, shared_key_pair
 from tests.sandbox_client import Client
-from wizard.cli_help import SANDBOX_SEED_DOC
+from wizard.cli_help_docs import SANDBOX_SEED_DOC
 from wizard.sandbox import Sandbox
 from wizard.sandbox.workflows import parse_yaml
 

@@ -45,13 +45,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def virtual_time(request: pytest.FixtureRequest) -> Iterator[VirtualTime | None]:
     """Every test runs on virtual time (tests/virtual_time.py): the wizard's waits (build polls, retries) jump ahead
     instead of passing, and an in-process sandbox's runs read the same clock, so a build completes as soon as it
-    has been polled through. A test marked `wall_clock` keeps real time (it watches a build while it runs). Its own
+    has been polled through. A test marked `wall_clock` keeps real time (it watches a build while it runs); one marked
+    `frozen_time` has a time that only the waits move. Its own
     MonkeyPatch: a test that undoes its `monkeypatch` keeps the virtual time."""
     if request.node.get_closest_marker("wall_clock") is not None:
         yield None
         return
     with pytest.MonkeyPatch.context() as patch:
-        yield install_virtual_time(patch)
+        yield install_virtual_time(patch, frozen=request.node.get_closest_marker("frozen_time") is not None)
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ def test_the_runner_tells_each_repos_states_in_order_and_the_budget(sandbox, tmp
     assert estimated and all(p.eta_s == 0 for p in estimated)  # a handful of writes fit this minute's budget
 
 
+@pytest.mark.frozen_time  # the writes of one instant leave the window together
 def test_the_estimate_is_the_mean_writes_of_the_finished_and_the_time_is_the_budgets() -> None:
     pacer = Pacer(10)
     tally = FleetTally([f"o/r{i}" for i in range(10)], pacer, to_go=10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -68,3 +69,23 @@ def sandbox() -> Iterator[Sandbox]:
 def admin_token(sandbox: Sandbox) -> str:
     """The sandbox's admin token (scopes repo, workflow, admin:org, read:org), made at run time."""
     return sandbox.token
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    """A GitHub App's private key in a file only its owner reads (tests/app_keys.py: one key pair per session)."""
+    from tests.app_keys import shared_key_pair
+
+    path = tmp_path / "app.private-key.pem"
+    path.write_text(shared_key_pair()[0])
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def app_sandbox(sandbox: Sandbox) -> Sandbox:
+    """The sandbox with the test App (tests/app_keys.py APP_ID) and its public key."""
+    from tests.app_keys import APP_ID, shared_key_pair
+
+    sandbox.add_app(APP_ID, shared_key_pair()[1])
+    return sandbox

@@ -32,6 +32,14 @@ def seed_fleet(sandbox: Any, count: int) -> list[str]:
     return names
 
 
+def apply_unvalidated(sandbox: Any, path: Path, pat: str) -> Any:
+    """`fleet apply PATH --yes --json --validate none` in this process, with the admin token and the registry PAT."""
+    from tests.engine_helpers import run_brik
+
+    env = {"GH_TOKEN": sandbox.token, "BRIK_SECRET_REGISTRY_PAT": pat}
+    return run_brik("fleet", "apply", str(path), "--yes", "--json", "--validate", "none", env=env)
+
+
 def write_fleet(path: Path, sandbox: Any, names: list[str], **answers: object) -> Path:
     path.write_text(json.dumps({"org": DEFAULT_ORG, "defaults": {**ANSWERS, "api_url": sandbox.base_url, **answers}, "repos": names}))
     return path

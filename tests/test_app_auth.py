@@ -32,20 +32,6 @@ from wizard.sandbox.app_jwt import EXP_PAST, NOT_DECODED
 NO_TOKEN = {"GH_TOKEN": ""}  # the App alone: no token anywhere
 
 
-@pytest.fixture
-def key_file(tmp_path: Path) -> Path:
-    path = tmp_path / "app.private-key.pem"
-    path.write_text(shared_key_pair()[0])
-    path.chmod(0o600)
-    return path
-
-
-@pytest.fixture
-def app_sandbox(sandbox):
-    sandbox.add_app(APP_ID, shared_key_pair()[1])
-    return sandbox
-
-
 def app_args(key_file: Path) -> tuple[str, ...]:
     return ("--app-id", str(APP_ID), "--app-key", str(key_file))
 

@@ -10,20 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.engine_helpers import clear_request_log, live_state, request_log, run_brik
+from tests.fleet_helpers import apply_unvalidated, seed_fleet
 from wizard.engine import org_selection
 from wizard.sandbox.seed import DEFAULT_ORG, demo_files
 
 pytestmark = pytest.mark.slow
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 N = 20
-
-
-def seed_fleet(sandbox, count: int = N) -> list[str]:
-    files = demo_files()
-    names = [f"service-{i:03d}" for i in range(count)]
-    for name in names:
-        sandbox.state.add_repo(DEFAULT_ORG, name, files, description="fleet test service")
-    return names
 
 
 def fleet_file(tmp_path: Path, names: list[str], **defaults: object) -> Path:
@@ -42,7 +35,7 @@ def writes(log: list[dict]) -> list[dict]:
 
 
 def test_fleet_apply_onboards_every_repo_shares_the_secret_once_and_a_second_run_writes_nothing(sandbox, tmp_path: Path) -> None:
-    names = seed_fleet(sandbox)
+    names = seed_fleet(sandbox, N)
     pat = sandbox.add_token(["write:packages"], login="ci-bot")
     path = fleet_file(tmp_path, names, api_url=sandbox.base_url)
     env = {"GH_TOKEN": sandbox.token, "BRIK_SECRET_REGISTRY_PAT": pat}
@@ -105,16 +98,7 @@ def test_with_many_readers_one_listing_of_the_org_gives_the_secrets_repository_i
     names = seed_fleet(sandbox, 3)
     pat = sandbox.add_token(["write:packages"], login="ci-bot")
     path = fleet_file(tmp_path, names, api_url=sandbox.base_url)
-    done = run_brik(
-        "fleet",
-        "apply",
-        str(path),
-        "--yes",
-        "--json",
-        "--validate",
-        "none",
-        env={"GH_TOKEN": sandbox.token, "BRIK_SECRET_REGISTRY_PAT": pat},
-    )
+    done = apply_unvalidated(sandbox, path, pat)
     assert done.returncode == 0, done.stderr[-3000:]
     log = request_log(sandbox)
     assert [r["path"] for r in log if r["path"] == f"/orgs/{DEFAULT_ORG}/repos"] == [f"/orgs/{DEFAULT_ORG}/repos"]
@@ -129,16 +113,7 @@ def test_a_repo_that_fails_is_reported_and_the_others_go_on(sandbox, tmp_path: P
     names = seed_fleet(sandbox, 2)
     path = fleet_file(tmp_path, [*names, "does-not-exist"], api_url=sandbox.base_url)
     pat = sandbox.add_token(["write:packages"], login="ci-bot")
-    result = run_brik(
-        "fleet",
-        "apply",
-        str(path),
-        "--yes",
-        "--json",
-        "--validate",
-        "none",
-        env={"GH_TOKEN": sandbox.token, "BRIK_SECRET_REGISTRY_PAT": pat},
-    )
+    result = apply_unvalidated(sandbox, path, pat)
     outcomes = {e["repo"]: e["outcome"] for e in lines(result.stdout) if e["event"] == "repo"}
     assert outcomes[f"{DEFAULT_ORG}/does-not-exist"] in ("refused", "failed")
     assert [outcomes[f"{DEFAULT_ORG}/{n}"] for n in names] == ["done", "done"]

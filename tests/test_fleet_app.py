@@ -28,20 +28,6 @@ NO_TOKEN = {"GH_TOKEN": ""}  # the App alone: no token anywhere
 N = 20
 
 
-@pytest.fixture
-def key_file(tmp_path: Path) -> Path:
-    path = tmp_path / "app.private-key.pem"
-    path.write_text(shared_key_pair()[0])
-    path.chmod(0o600)
-    return path
-
-
-@pytest.fixture
-def app_sandbox(sandbox):
-    sandbox.add_app(APP_ID, shared_key_pair()[1])
-    return sandbox
-
-
 def issued_tokens(sandbox) -> list[str]:
     return [t.value for t in sandbox.state.tokens.values() if t.expires_at is not None]
 

@@ -20,6 +20,7 @@ from tests.engine_helpers import (
     sha256,
     writes,
 )
+from tests.fleet_helpers import apply_unvalidated
 from wizard.engine.fleet import validated_repos
 from wizard.sandbox.seed import demo_files
 
@@ -34,16 +35,7 @@ def onboard_fleet(sandbox, tmp_path: Path, names: list[str], visibility: str, *,
     defaults = {"strategy": "pat", "scope": "org", "visibility": visibility, "delivery": "commit", "api_url": sandbox.base_url}
     path = tmp_path / "fleet.yml"
     path.write_text(json.dumps({"org": ORG, "defaults": defaults, "repos": names}))
-    done = run_brik(
-        "fleet",
-        "apply",
-        str(path),
-        "--yes",
-        "--json",
-        "--validate",
-        "none",
-        env={"GH_TOKEN": sandbox.token, "BRIK_SECRET_REGISTRY_PAT": pat},
-    )
+    done = apply_unvalidated(sandbox, path, pat)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return pat
 

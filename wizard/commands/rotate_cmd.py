@@ -10,7 +10,6 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from wizard.app.options import RotateOptions
 from wizard.app.sessions import find_credential, read_stdin_if
 from wizard.app.user_config import user_settings
 from wizard.commands.apply_cmd import verdict_json
+from wizard.commands.rotate_org_cmd import rotation_secrets, run_rotate_org
 from wizard.engine.events import Event, VerdictReady
 from wizard.engine.fleet import parse_validate
 from wizard.engine.port import GitHubPort
@@ -48,8 +48,6 @@ def run_rotate(o: RotateOptions) -> int:
         except ValueError as exc:
             raise InputError(f"--validate {o.validate!r} is not a choice", str(exc)) from None
     if o.org:
-        from wizard.commands.rotate_org_cmd import run_rotate_org
-
         return run_rotate_org(o, questioner, environ, stdin_values)
     repo = o.repo or _origin_repo()
     settings = user_settings(environ)
@@ -66,9 +64,7 @@ def run_rotate(o: RotateOptions) -> int:
         renderer(event)
 
     target = locate(port, RotateRequest(repo, o.scope, o.environment))
-    if settings.get("secret_env"):  # where the new value is read from is the user's setting, never the repo's
-        target = replace(target, plan=target.plan.updated(secret_env=settings["secret_env"]))
-    secrets = SecretSource(target.plan, environ, stdin_values, questioner, more_known=login.known_values, admin_token=login.admin_token)
+    target, secrets = rotation_secrets(target, settings, environ, stdin_values, questioner, login)
     try:
         rotate(port, target, secrets, questioner, emit)
     except Cancelled:

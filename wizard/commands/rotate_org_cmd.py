@@ -61,9 +61,7 @@ def run_rotate_org(o: RotateOptions, questioner: FlagQuestioner, environ: Mappin
     port = login.port()
     renderer = TextRenderer(sys.stderr if o.json else sys.stdout)
     target = locate_org(port, org)
-    if settings.get("secret_env"):  # where the new value is read from is the user's setting, never a repository's
-        target = replace(target, plan=target.plan.updated(secret_env=settings["secret_env"]))
-    secrets = SecretSource(target.plan, environ, stdin_values, questioner, more_known=login.known_values, admin_token=login.admin_token)
+    target, secrets = rotation_secrets(target, settings, environ, stdin_values, questioner, login)
     try:
         rotate(port, target, secrets, questioner, renderer)
     except Cancelled:
@@ -75,6 +73,23 @@ def run_rotate_org(o: RotateOptions, questioner: FlagQuestioner, environ: Mappin
     if o.json:
         _print_json(target, rotated=True, builds=builds.rows())
     return exit_code(result)
+
+
+def rotation_secrets(
+    target: RotateTarget,
+    settings: Mapping[str, Any],
+    environ: Mapping[str, str],
+    stdin_values: Mapping[str, str] | None,
+    questioner: FlagQuestioner,
+    login: GitHubLogin,
+) -> tuple[RotateTarget, SecretSource]:
+    """The target with the user's `secret_env` (where the new value is read from is the user's setting, never a
+    repository's), and where its value comes from; the login's values are ones the leak audit looks for."""
+    if settings.get("secret_env"):
+        target = replace(target, plan=target.plan.updated(secret_env=settings["secret_env"]))
+    return target, SecretSource(
+        target.plan, environ, stdin_values, questioner, more_known=login.known_values, admin_token=login.admin_token
+    )
 
 
 def _validate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -31,6 +32,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
     from tests import headless_render
 
+    # pytest collects garbage 5 times over when a worker ends, to catch unraisable exceptions; on a worker's heap
+    # after hundreds of TUI tests that takes seconds (long enough for pytest-xdist to interrupt it on a busy CI
+    # machine). Once finds what a test left behind.
+    with contextlib.suppress(ImportError):
+        from _pytest.unraisableexception import gc_collect_iterations_key
+
+        config.stash[gc_collect_iterations_key] = 1
     textual._wait.SLEEP_GRANULARITY = 0.005
     textual._wait.SLEEP_IDLE = 0.005 / 20
     headless_render.install()  # headless apps paint when a test looks, not every frame

@@ -171,3 +171,16 @@ def test_the_wizard_asks_a_build_secret_in_a_masked_dialog_and_reads_the_file(sa
 
     asyncio.run(scenario())
     assert org_secrets(sandbox)[NAME]["sha256"] == sha256(value)
+
+
+def test_only_line_feeds_end_stdin_lines() -> None:
+    # str.splitlines also splits on form feeds, U+001C..U+001E, U+0085 and U+2028: a value holding one was cut in two.
+    odd = "a\x0cb\x1cc\x1ed\x85e\u2028f\u2029g\x0bh"
+    text = f"REGISTRY_PAT={odd}\r\n{NAME}<<EOF\nline {odd}\r\nEOF\n"
+    assert parse_stdin_secrets(text) == {"REGISTRY_PAT": odd, NAME: f"line {odd}"}
+
+
+def test_a_typed_path_with_a_nul_is_refused_in_one_line() -> None:
+    src, _ = source("<a\0b")
+    with pytest.raises(InputError, match="names no readable UTF-8 file"):
+        src.value(NAME)

@@ -155,3 +155,26 @@ def test_a_glob_stays_a_word(script: Path, tmp_path: Path) -> None:
     run = run_step(script, SHELLS[0], "--use-*")
     assert run.returncode != 0  # expanded, it would have passed as --use-new-run
     assert run.stderr == "::error::kaniko_args flag 1 is not a --flag or --flag=value\n"
+
+
+# Blanks the shell step does not split on (only space, tab, newline, CR and comma separate there): the wizard must
+# refuse what the workflow refuses, not render a flag the build then fails on.
+ODD_BLANKS = [
+    "--use-new-run\x0b",
+    "--use-new-run\x0c--destination=x",
+    "--use-new-run\xa0",
+    "--use-new-run\u2028--push-retry=3",
+    "--use-new-run=true\x0b",
+    "--cache-ttl=24h\x1c",
+    "--use-new-run\x85",
+]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("line", ODD_BLANKS)
+def test_only_the_shells_separators_split_flags(script: Path, shell: str, line: str) -> None:
+    run = run_step(script, shell, line)
+    assert run.returncode != 0 and run.output_text == ""
+    with pytest.raises(InputError) as refused:
+        check_kaniko_args([line])
+    assert f"::error::{refused.value.message}\n" == run.stderr

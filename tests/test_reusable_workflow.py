@@ -42,6 +42,7 @@ def test_script_reads_environment_only(workflow: Any) -> None:
         "CONTEXT": "${{ inputs.context }}",
         "DOCKERFILE": "${{ inputs.dockerfile }}",
         "BUILD_ARGS": "${{ inputs.build_args }}",
+        "INSECURE_REGISTRY": "${{ inputs.insecure_registry }}",
     }
 
 

@@ -49,6 +49,7 @@ def run_prepare(script_file: Path, repo: Path, **env: str) -> ScriptRun:
         "CONTEXT": ".",
         "DOCKERFILE": "./Dockerfile",
         "BUILD_ARGS": "",
+        "INSECURE_REGISTRY": "",
     }
     return run_bash_step(script_file, repo, {**defaults, **env})
 
@@ -423,3 +424,15 @@ def test_executor_refuses_bad_input_before_running(
     assert "secret-value" not in run.stderr
     assert not (tmp_path / "executor.args").exists()
     assert run.output_text == ""
+
+
+@pytest.mark.parametrize(
+    "insecure", ["registry.local:5000\n--destination=evil.example/x:1", "registry.local --cache-repo=x", "Registry.local"]
+)
+def test_insecure_registry_is_a_host_before_it_joins_kanikos_flags(script_file: Path, repo: Path, insecure: str) -> None:
+    # The action builder adds it to kaniko-args, one flag per line, past the kaniko_flags step's allow-list.
+    run = run_prepare(script_file, repo, INSECURE_REGISTRY=insecure)
+    assert run.returncode != 0
+    assert "::error::insecure_registry '" in run.stderr and "' is not a host[:port]." in run.stderr
+    assert "\n--destination" not in run.stderr and run.output_text == ""
+    assert run_prepare(script_file, repo, INSECURE_REGISTRY="registry.local:5000").returncode == 0

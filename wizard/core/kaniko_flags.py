@@ -67,8 +67,10 @@ RECOMMENDED: tuple[Recommendation, ...] = (
 
 
 def split_flags(values: Iterable[str]) -> tuple[str, ...]:
-    """Flags from text: one per line (commas and blanks separate too: no allowed value holds one), in order."""
-    return tuple(part for value in values for part in re.split(r"[\s,]+", value) if part)
+    """Flags from text: one per line (commas and blanks separate too: no allowed value holds one), in order. Only
+    what the workflow's step splits on separates (space, tab, line end, CR, comma); any other blank, such as a form
+    feed or U+2028, stays in the flag and refuses it there as here."""
+    return tuple(part for value in values for part in re.split(r"[ \t\n\r,]+", value) if part)
 
 
 def flag_problem(line: str) -> str | None:

@@ -30,7 +30,9 @@ def parse_stdin_secrets(text: str) -> dict[str, str]:
     """`NAME=value` lines and `NAME<<DELIMITER` blocks; blank lines and `#` comments between them skipped. Errors name
     the line, never its value."""
     values: dict[str, str] = {}
-    lines = text.splitlines()
+    # Only line feeds end a line (CRs before them go below): str.splitlines would also cut a value at a form feed,
+    # U+0085 or U+2028.
+    lines = text.split("\n")
     number = 0
     while number < len(lines):
         line = lines[number].rstrip("\r")
@@ -77,7 +79,7 @@ def read_value_file(name: str, typed: str) -> str:
     try:
         with path.open("rb") as fh:
             raw = fh.read(MAX_SECRET_BYTES + 1)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         raise unreadable from None
     if len(raw) > MAX_SECRET_BYTES:
         raise InputError(f"the file given for {name} is over the {MAX_SECRET_BYTES // 1024} KB GitHub stores in a secret", hint)

@@ -13,6 +13,7 @@ import pytest
 
 from tests.cli_helpers import run_cli
 from tests.engine_helpers import (
+    ORG,
     REPO,
     WORKFLOW_PATH,
     Onboarding,
@@ -135,3 +136,29 @@ def test_without_a_value_apply_names_the_variable_to_set(sandbox, tmp_path: Path
     assert "the value of secret BUILD_SECRET_NPMRC has no answer" in result.stderr
     assert "BRIK_SECRET_BUILD_SECRET_NPMRC" in result.stderr
     assert "BUILD_SECRET_NPMRC" not in org_secrets(live_state(sandbox))
+
+
+def test_a_dockerfile_alone_cannot_join_an_org_secret_other_repositories_read(sandbox, tmp_path: Path) -> None:
+    """The mount id names the org secret: another team's selected BUILD_SECRET_DEPLOY_KEY is not given to this
+    repository because its Dockerfile mounts `deploy_key`; the operator shares it by giving its value for the run."""
+    from wizard.github import connect
+    from wizard.sandbox.seed import demo_files
+
+    other = sandbox.state.add_repo(ORG, "other-team", demo_files())
+    theirs = f"deploy-{secrets.token_hex(16)}"
+    connect(sandbox.base_url, sandbox.token).put_org_secret(ORG, "BUILD_SECRET_DEPLOY_KEY", theirs, "selected", (other.id,))
+    put_file(sandbox, "Dockerfile", DOCKERFILE.replace("id=npmrc,dst=/kaniko/npmrc", "id=deploy_key,dst=/kaniko/deploy_key"))
+
+    refused = Onboarding(sandbox, tmp_path).apply("--deliver", "commit", "--builder", "container", "--skip-validation")
+    assert refused.returncode == 2, refused
+    assert "BUILD_SECRET_DEPLOY_KEY exists at org level" in refused.stderr and "Traceback" not in refused.stderr
+    stored = org_secrets(live_state(sandbox))["BUILD_SECRET_DEPLOY_KEY"]
+    assert stored["selected_repositories"] == [other.id] and stored["sha256"] == sha256(theirs)
+
+    shared = Onboarding(sandbox, tmp_path, secret_env={"BRIK_SECRET_BUILD_SECRET_DEPLOY_KEY": theirs})
+    done = shared.apply("--deliver", "commit", "--builder", "container", "--skip-validation")
+    assert done.returncode == 0, done
+    stored = org_secrets(live_state(sandbox))["BUILD_SECRET_DEPLOY_KEY"]
+    assert sorted(stored["selected_repositories"]) == sorted([other.id, repo_state(live_state(sandbox))["id"]])
+    assert stored["sha256"] == sha256(theirs)  # kept: joined, not replaced
+    assert leaks_in({**texts_of(refused), **{f"2:{k}": v for k, v in texts_of(done).items()}}, [theirs, sandbox.token]) == []

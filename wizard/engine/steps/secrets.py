@@ -11,6 +11,7 @@ before it is stored: GHCR accepts only classic PATs with `write:packages`.
 
 from __future__ import annotations
 
+from wizard.core.build_secrets import SECRET_PREFIX
 from wizard.core.plan import PAT_SECRET
 from wizard.core.resolved import SecretSpec, VariableSpec
 from wizard.engine.events import Action, Change, ChangeKind, StepChecked, StepDone, StepWarning
@@ -20,7 +21,7 @@ from wizard.engine.registry_pat import check_registry_pat
 from wizard.engine.results import SecretsResult
 from wizard.engine.session import Session
 from wizard.engine.steps.base import Step, done
-from wizard.errors import GitHubRefused, NonInteractiveError, WizardError
+from wizard.errors import GitHubRefused, InputError, NonInteractiveError, WizardError
 
 
 class SecretsStep(Step):
@@ -143,6 +144,7 @@ class SecretsStep(Step):
                 Change(ChangeKind.SECRET, target, Action.KEEP, f"keep {spec.name} at {spec.scope} (updated {when})", secret=spec.name)
             )
         if existing.visibility == "selected" and s.repo.id not in existing.selected_repository_ids:
+            self._check_may_join(s, spec.name)
             changes.append(
                 Change(
                     ChangeKind.SECRET_REPO,
@@ -153,6 +155,19 @@ class SecretsStep(Step):
                 )
             )
         return changes
+
+    def _check_may_join(self, s: Session, name: str) -> None:
+        """A build secret's name comes from the repository's Dockerfile (its mount id): the repository alone must not
+        pick an org secret other repositories read and be given it. The operator names it for this run by giving
+        its value (BRIK_SECRET_<NAME> or stdin), or an org admin adds the repository to it on GitHub."""
+        assert s.repo is not None
+        if not name.startswith(SECRET_PREFIX) or s.secrets.value(name, ask=False) is not None:
+            return
+        raise InputError(
+            f"{name} exists at org level and {s.repo.full_name} is not among its repositories: the Dockerfile's secret "
+            "mount alone does not give it access",
+            f"give its value for this run (BRIK_SECRET_{name}) to share it, or rename the mount's id for a secret of its own",
+        )
 
     def _existing_variable(self, s: Session, var: VariableSpec) -> VariableInfo | None:
         assert s.repo is not None

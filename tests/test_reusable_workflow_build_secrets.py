@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_reusable_workflow_script import DASH, needs_dash
-from tests.workflow_script import ScriptRun, step_script
+from tests.workflow_script import ScriptRun, argv_logging_bin, step_script
 from wizard.assets import reusable_workflow_path
 
 WRAPPED = ("tr", "sed", "chmod", "mkdir", "cat")
@@ -26,14 +26,7 @@ NPMRC = "//npm.pkg.github.com/:_authToken={token}\n@brikbyte-studios:registry=ht
 @pytest.fixture
 def bin_path(tmp_path: Path) -> tuple[str, Path]:
     """A PATH whose commands record their argv in a log before running the real one."""
-    bin_dir, log = tmp_path / "bin", tmp_path / "argv.log"
-    bin_dir.mkdir()
-    for name in WRAPPED:
-        real = shutil.which(name)
-        assert real is not None, name
-        wrapper = bin_dir / name
-        wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "{name} $*" >> "{log}"\nexec {real} "$@"\n')
-        wrapper.chmod(0o755)
+    bin_dir, log = argv_logging_bin(tmp_path, WRAPPED)
     return f"{bin_dir}:{os.environ['PATH']}", log
 
 

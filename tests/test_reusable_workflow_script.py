@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.workflow_script import ScriptRun, run_bash_step, step_script
+from tests.workflow_script import ScriptRun, argv_logging_bin, run_bash_step, step_script
 from wizard.assets import reusable_workflow_path
 
 IMAGE = "ghcr.io/brikbyte-studios/example-node-api"
@@ -240,14 +240,7 @@ WRAPPED = ("base64", "tr", "sed", "mkdir", "grep", "awk", "od", "cat")
 @pytest.fixture
 def logged_path(tmp_path: Path) -> tuple[str, Path]:
     """A PATH whose commands record their argv (one per line) in a log before running the real one."""
-    bin_dir, log = tmp_path / "bin", tmp_path / "argv.log"
-    bin_dir.mkdir()
-    for name in WRAPPED:
-        real = shutil.which(name)
-        assert real is not None, name
-        wrapper = bin_dir / name
-        wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "{name} $*" >> "{log}"\nexec {real} "$@"\n')
-        wrapper.chmod(0o755)
+    bin_dir, log = argv_logging_bin(tmp_path, WRAPPED)
     # A fake executor: records its arguments, one per line, and writes a digest like Kaniko's --digest-file.
     executor = bin_dir / "kaniko-executor"
     executor.write_text(

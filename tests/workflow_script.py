@@ -7,6 +7,7 @@ Tests execute exactly the text that ships, with `bash --noprofile --norc -eo pip
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,3 +80,17 @@ def run_bash_step(script_file: Path, cwd: Path, env: dict[str, str]) -> ScriptRu
         check=False,
     )
     return ScriptRun(proc.returncode, proc.stdout, proc.stderr, output_file.read_text())
+
+
+def argv_logging_bin(tmp_path: Path, names: tuple[str, ...]) -> tuple[Path, Path]:
+    """A bin directory whose commands `names` record their argv (one line each) in a log before running the real
+    one: (the directory, the log). A test reads the log to see that no value reached a command line."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "argv.log"
+    bin_dir.mkdir()
+    for name in names:
+        real = shutil.which(name)
+        assert real is not None, name
+        wrapper = bin_dir / name
+        wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "{name} $*" >> "{log}"\nexec {real} "$@"\n')
+        wrapper.chmod(0o755)
+    return bin_dir, log

@@ -27,9 +27,9 @@ from tests.tui_helpers import (
     wizard_on,
 )
 from wizard.engine.events import BuildUpdate
+from wizard.engine.guarded_port import GuardedPort
 from wizard.engine.questions import Choice
 from wizard.errors import InputError
-from wizard.tui.controller import CancellablePort
 from wizard.tui.messages import QuestionAsked
 from wizard.tui.model import STEP_NAMES, Journey
 from wizard.tui.questioner import ChoiceQuestion, ConfirmQuestion, Interrupted, SecretQuestion, TuiQuestioner
@@ -119,7 +119,7 @@ def test_cancellable_port_refuses_calls_once_cancelled() -> None:
             return "octo"
 
     cancelled = threading.Event()
-    port = CancellablePort(Port(), cancelled)
+    port = GuardedPort(Port(), cancelled, Interrupted)  # as the wizard wraps its sessions' ports
     assert port.whoami() == "octo" and port.api_url == "http://127.0.0.1:1"
     cancelled.set()
     with pytest.raises(Interrupted):

@@ -16,7 +16,6 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 from wizard.core.fleet_spec import FleetRepo, FleetSpec
 from wizard.core.pacing import Pacer
@@ -38,6 +37,7 @@ from wizard.engine.fleet_events import (
 )
 from wizard.engine.fleet_state import DONE, FAILED, PAUSED, REFUSED, VALIDATION_FAILED, FleetStore
 from wizard.engine.fleet_tally import FleetTally
+from wizard.engine.guarded_port import GuardedPort
 from wizard.engine.org_selection import Key, OrgSelection
 from wizard.engine.runner import Engine
 from wizard.engine.session import Options, Session
@@ -82,25 +82,6 @@ class Stopped(WizardError):
 
     def __init__(self) -> None:
         super().__init__("the run was stopped", "run the same command again: it picks up where this one stopped")
-
-
-class _StoppablePort:
-    """A session's GitHub port that refuses every call once the run is stopped (closing it always works)."""
-
-    def __init__(self, port: Any, stopping: threading.Event) -> None:
-        self._port, self._stopping = port, stopping
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._port, name)
-        if not callable(attr) or name == "close":
-            return attr
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if self._stopping.is_set():
-                raise Stopped()
-            return attr(*args, **kwargs)
-
-        return call
 
 
 @dataclass
@@ -279,7 +260,7 @@ class FleetRunner:
         try:
             session = self.make_session(entry, options, lambda event: self._engine_event(repo, event))
             session.org_selection = self.selection
-            session.port = _StoppablePort(session.port, self._stopping)
+            session.port = GuardedPort(session.port, self._stopping, Stopped, passes=("close",))  # closing always works
             engine = Engine(session, validate_only_steps() if self.options.validate_only else None)
             if options.dry_run:
                 writes = sum(1 for _step, changes in engine.dry_run() for c in changes if c.is_write)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from wizard.engine.guarded_port import GuardedPort
 from wizard.errors import WizardError
 from wizard.tui.messages import ApplyDeclined, ApplyFinished, CheckFinished, EngineEvent, SessionFailed, SessionReady, StepFailed
 from wizard.tui.questioner import Interrupted, TuiQuestioner
@@ -23,26 +24,6 @@ if TYPE_CHECKING:
     from wizard.engine.session import Session
 
 SessionFactory = Callable[[TuiQuestioner, Callable[["Event"], None]], "Session"]
-
-
-class CancellablePort:
-    """The session's GitHub port, refusing every call once the wizard is closing."""
-
-    def __init__(self, port: Any, cancelled: threading.Event) -> None:
-        self._port = port
-        self._cancelled = cancelled
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._port, name)
-        if not callable(attr):
-            return attr
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if self._cancelled.is_set():
-                raise Interrupted()
-            return attr(*args, **kwargs)
-
-        return call
 
 
 class EngineController:
@@ -100,7 +81,7 @@ class EngineController:
     def _build(self) -> None:
         try:
             session = self.factory(self.questioner, self.emit)
-            session.port = CancellablePort(session.port, self.cancelled)
+            session.port = GuardedPort(session.port, self.cancelled, Interrupted)
             from wizard.engine.runner import Engine  # the steps load here, after the first frame
 
             engine = Engine(session)

@@ -96,6 +96,11 @@ def resolve(plan: Plan, build_secrets: tuple[BuildSecret, ...] = ()) -> Resolved
     )
 
 
+def can_pass_build_secrets(plan: Plan) -> bool:
+    """Whether the plan's build can be given build secrets at all (check_build_secrets says why not)."""
+    return plan.builder == "container" and plan.scope == "org"
+
+
 def check_build_secrets(plan: Plan, build_secrets: tuple[BuildSecret, ...]) -> None:
     """Build secrets reach Kaniko only as files the reusable workflow writes in the executor's own container, and
     only as org secrets: a called job sees an environment's secret only under a name the reusable workflow declares,

@@ -17,7 +17,7 @@ from wizard.core.kaniko.log import parse_log_text
 from wizard.core.kaniko.summary import LogSummary
 from wizard.core.kaniko.verdict import Verdict, judge
 from wizard.core.plan import ANSWERS_PATH, URL_SECRET, Plan
-from wizard.core.resolved import ResolvedPlan, SecretSpec, VariableSpec, resolve, secret_scope_label
+from wizard.core.resolved import ResolvedPlan, SecretSpec, VariableSpec, can_pass_build_secrets, resolve, secret_scope_label
 from wizard.core.targets import split_targets
 from wizard.core.workflow.managed import drift, expected_inputs, file_inputs
 from wizard.engine.port import FileInfo, GitHubPort, PullInfo, RepoInfo, RunInfo, SecretInfo, VariableInfo
@@ -156,9 +156,9 @@ def repo_status(reads: StatusReads, repo: RepoInfo, *, pull_when_onboarded: bool
 def _resolve_with_build_secrets(reads: StatusReads, repo: RepoInfo, recorded: Plan) -> ResolvedPlan:
     """The recorded answers with the build secrets the Dockerfile on the default branch mounts (their secrets are
     checked and the caller passes them); without them when the Dockerfile cannot be read or they cannot be passed.
-    Only the container builder passes build secrets: with any other the Dockerfile is not read (a request saved on
-    every repository of an org's status)."""
-    if recorded.builder != "container":
+    When the plan cannot pass build secrets the Dockerfile is not read (a request saved on every repository of an
+    org's status)."""
+    if not can_pass_build_secrets(recorded):
         return resolve(recorded)
     found = reads.file(repo, recorded.dockerfile.removeprefix("./"))
     try:

@@ -14,14 +14,13 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from wizard.app.user_config import cache_dir
 from wizard.credentials import host_of
 from wizard.errors import InputError
 
 
 def locks_dir(environ: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
-    return base / "brik-onboard" / "locks"
+    return cache_dir(environ) / "locks"
 
 
 class RunLock:

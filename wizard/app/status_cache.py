@@ -10,13 +10,13 @@ of the tool is set aside and everything is read again; `--no-cache` neither read
 from __future__ import annotations
 
 import json
-import os
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from wizard import __version__
+from wizard.app.user_config import cache_dir
 from wizard.credentials import host_of
 from wizard.engine.status_memory import StatusMemory
 from wizard.fsutil import atomic_write_text
@@ -26,10 +26,8 @@ MAX_CACHE_BYTES = 64 * 1024 * 1024  # ten thousand repositories' files with room
 
 
 def cache_path(api_url: str | None, org: str, environ: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
     host = host_of(api_url).replace(":", "_").replace("/", "_")
-    return base / "brik-onboard" / "status" / host / f"{org.lower()}.json"
+    return cache_dir(environ) / "status" / host / f"{org.lower()}.json"
 
 
 class StatusCache:

@@ -24,6 +24,13 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     return base / "brik-onboard" / "config.yml"
 
 
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """$XDG_CACHE_HOME/brik-onboard, else ~/.cache/brik-onboard: run locks and what `status --org` keeps."""
+    env = os.environ if environ is None else environ
+    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
+    return base / "brik-onboard"
+
+
 def user_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The answers the user's config file sets (by answer name); {} when there is no such file."""
     path = config_path(environ)

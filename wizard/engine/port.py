@@ -33,13 +33,14 @@ class RepoInfo:
 @dataclass(frozen=True)
 class ListedRepo:
     """A repository as an org's listing shows it: enough to select it (topics, archived, fork) and to tell from the
-    listing alone whether anything was pushed since it was last read (pushed_at)."""
+    listing alone whether anything was pushed since it was last read (pushed_at, and listed_at: when GitHub answered)."""
 
     info: RepoInfo
     topics: tuple[str, ...] = ()
     archived: bool = False
     fork: bool = False
     pushed_at: datetime | None = None
+    listed_at: datetime | None = None
 
     @property
     def full_name(self) -> str:

@@ -3,7 +3,9 @@
 Per repository: the files status read (the answers file and the caller, their text and blob SHA) with the listing's
 `pushed_at` and default branch at the time. GitHub moves `pushed_at` on every push to any branch (a merge and a
 commit through the API included), so while the listing shows the same `pushed_at` on the same default branch, the
-files on that branch are the ones kept. Per judged run: its cache verdict (a run's attempts 1 and 2 never change).
+files on that branch are the ones kept. `pushed_at` counts whole seconds, so a second push within the second of the
+first would not move it: files are kept only when GitHub answered the listing in a later second than `pushed_at`'s
+(a push after that answer has a later `pushed_at`). Per judged run: its cache verdict (a run's attempts 1 and 2 never change).
 
 Only names, SHAs, file texts of the repository (the answers file holds no secret value, ever) and verdicts: nothing
 secret. Plain JSON-able data; wizard/app/status_cache.py keeps it in a file.
@@ -21,10 +23,12 @@ MISSING = None  # a file status looked for and did not find is kept as such: its
 
 
 def _stamp(listed: ListedRepo) -> list[Any] | None:
-    """What says the default branch is unchanged; None when the listing gives no pushed_at (then nothing is kept)."""
-    if listed.pushed_at is None:
+    """What says the default branch is unchanged; None when the listing cannot say (then nothing is kept): no
+    pushed_at, or no answer time in a second after pushed_at's."""
+    pushed, answered = listed.pushed_at, listed.listed_at
+    if pushed is None or answered is None or int(answered.timestamp()) <= int(pushed.timestamp()):
         return None
-    return [listed.info.id, listed.info.default_branch, listed.pushed_at.isoformat()]
+    return [listed.info.id, listed.info.default_branch, pushed.isoformat()]
 
 
 class StatusMemory:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Iterator, Mapping, MutableMapping
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -35,8 +36,17 @@ def _slim_repo(data: Mapping[str, Any]) -> dict[str, Any]:
     return {**{k: data.get(k) for k in LISTED_FIELDS}, "owner": {"login": owner["login"], "type": owner.get("type")}}
 
 
-def listed_repo(row: Mapping[str, Any]) -> ListedRepo:
-    """A listing's row (as `_slim_repo` keeps it) as the port's ListedRepo."""
+def _served_at(headers: Mapping[str, Any]) -> datetime | None:
+    """The answer's Date header (GitHub's clock, to the second), also sent with a 304."""
+    try:
+        served = parsedate_to_datetime(str(headers["date"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return served if served.tzinfo else served.replace(tzinfo=UTC)  # "GMT" parses without a zone
+
+
+def listed_repo(row: Mapping[str, Any], listed_at: datetime | None = None) -> ListedRepo:
+    """A listing's row (as `_slim_repo` keeps it) as the port's ListedRepo; `listed_at` is when GitHub answered."""
     private = bool(row["private"])
     info = RepoInfo(
         full_name=str(row["full_name"]),
@@ -48,7 +58,7 @@ def listed_repo(row: Mapping[str, Any]) -> ListedRepo:
         visibility=str(row.get("visibility") or ("private" if private else "public")),
     )
     topics = tuple(str(t) for t in row.get("topics") or ())
-    return ListedRepo(info, topics, bool(row.get("archived")), bool(row.get("fork")), _when(row.get("pushed_at")))
+    return ListedRepo(info, topics, bool(row.get("archived")), bool(row.get("fork")), _when(row.get("pushed_at")), listed_at)
 
 
 def _next_page(link: str | None) -> str | None:
@@ -71,27 +81,31 @@ class OrgOps(AdapterBase):
             return False, (kept, reply.headers)
         return True, reply
 
-    def _pages(self, url: str | None) -> Iterator[list[dict[str, Any]]]:
+    def _pages(self, url: str | None) -> Iterator[tuple[list[dict[str, Any]], datetime | None]]:
+        """Each page's rows, with when GitHub answered for them."""
         while url:
             changed, got = self._get_kept(url, "listing_pages")
             if not changed:
                 (_, rows, following), headers = got
+                served = _served_at(headers)
                 if "link" in headers:
                     following = _next_page(headers["link"])  # the org may have grown a page behind an unchanged one
                 elif following is None and len(rows) >= PER_PAGE:
                     changed, got = self._get_kept(url, "listing_pages", conditional=False)  # a full last page: look again
             if changed:
-                rows = [_slim_repo(item) for item in got.data]
+                rows, served = [_slim_repo(item) for item in got.data], _served_at(got.headers)
                 following = _next_page(got.headers.get("link"))
                 if got.headers.get("etag"):
                     self._conditional[url] = [got.headers["etag"], rows, following]
-            yield rows
+            yield rows, served
             url = following
 
     def org_repos(self, org: str) -> list[ListedRepo]:
         """Every repository of `org` the token may see, by name; archived ones and forks included (the caller decides)."""
         first = f"/orgs/{quote(org)}/repos?" + urllib.parse.urlencode({"type": "all", "sort": "full_name", "per_page": PER_PAGE})
-        return self._read(f"listing the repositories of {org}", lambda: [listed_repo(row) for page in self._pages(first) for row in page])
+        return self._read(
+            f"listing the repositories of {org}", lambda: [listed_repo(row, at) for page, at in self._pages(first) for row in page]
+        )
 
     def newest_run(self, full_name: str, workflow_path: str) -> RunInfo | None:
         """The workflow's newest run, by its file name (GitHub takes a name for the id): one request, conditional."""

@@ -65,6 +65,7 @@ def pushed(st: SandboxState, repo: Repo, branch: str, before: str | None, after:
     """A branch moved (commit, ref create/update, merge): start the runs whose `on.push` matches."""
     if before == after:
         return []
+    repo.pushed_at = repo.updated_at = st.now()  # GitHub moves pushed_at on a push to any branch, a ref update too
     return [
         start_run(st, repo, wf, event="push", branch=branch, sha=after, actor=actor)
         for wf in workflow_files(st, repo, after)

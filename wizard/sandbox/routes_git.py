@@ -259,7 +259,7 @@ def merge_pull(owner: str, name: str, number: str) -> Response:
         parents = (base, head) if method == "merge" else (base,)
         commit = repo.git.commit(files, parents, message, sig)
         repo.branches[pull.base] = commit.sha
-        repo.pushed_at = repo.updated_at = utcnow()
+        repo.pushed_at = repo.updated_at = state().now()
         pull.state, pull.merged, pull.merged_by = "closed", True, account.login
         pull.merged_at = pull.closed_at = pull.updated_at = utcnow()
         pull.merge_commit_sha, pull.head_sha_at_merge = commit.sha, head

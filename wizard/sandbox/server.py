@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import email.utils
 import io
 import os
 import socket
@@ -77,6 +78,13 @@ class _RequestHandler(WSGIRequestHandler):
         self.close_connection = True
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         os.close(self.connection.detach())
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header on the sandbox's clock, which pushed_at is also read from: a client may compare the two
+        (wizard/engine/status_memory.py), as it may on GitHub."""
+        if timestamp is None:
+            timestamp = self.server.sandbox_state.seconds()  # type: ignore[attr-defined]  # set by Sandbox.start
+        return email.utils.formatdate(timestamp, usegmt=True)
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         if not getattr(self.server, "sandbox_quiet", True):

@@ -264,7 +264,7 @@ class SandboxState:
                     files[path] = repo.git.put_blob(data)
             commit = repo.git.commit(files, (parent,), message, author, committer)
             repo.branches[branch] = commit.sha
-            repo.pushed_at = repo.updated_at = utcnow()
+            repo.pushed_at = repo.updated_at = self.now()  # the clock the Date header reads (app.py)
             return commit
 
     def find_run(self, repo: Repo, run_id: int) -> Run | None:

@@ -6,6 +6,7 @@ Tests execute exactly the text that ships, with `bash --noprofile --norc -eo pip
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -31,7 +32,13 @@ def find_step(workflow: Any, job_id: str, step_id: str) -> Any:
 
 def step_script(path: Path, job_id: str, step_id: str) -> str:
     """The literal text of that step's `run:` (what the runner hands to its shell)."""
-    return str(find_step(load_workflow(path), job_id, step_id)["run"])
+    return str(find_step(_parsed(path.read_text(encoding="utf-8")), job_id, step_id)["run"])
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> Any:
+    """One parse per text and worker (about 70 ms each); only read, never changed."""
+    return YAML(typ="rt").load(text)
 
 
 def parse_github_output(text: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ only shows in the repository's deployments list). Everything else in the asset w
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -37,8 +38,10 @@ def server_label(ghes_version: str | None) -> str:
     return "github.com" if ghes_version is None else f"GitHub Enterprise Server {ghes_version}"
 
 
+@functools.lru_cache(maxsize=8)
 def reusable_variant(text: str, ghes_version: str | None) -> str:
-    """The reusable workflow `text` (the github.com asset) as the given server accepts it."""
+    """The reusable workflow `text` (the github.com asset) as the given server accepts it. Made once per text and
+    server: a fleet run installs the same one in every repository's preflight."""
     if accepts_deployment_key(ghes_version):
         return text
     yaml = round_trip_yaml()

@@ -126,7 +126,7 @@ def test_status_org_lists_the_fleet_onboarded_and_the_hand_edited_repo_drifted(s
 def test_a_second_status_reads_no_file_of_a_repo_nothing_was_pushed_to(sandbox, tmp_path: Path, virtual_time) -> None:
     names, env = onboard_fleet(sandbox, tmp_path, 5)
     finish_builds(sandbox)  # so that no run moves between the two statuses
-    virtual_time.sleep(1.0)  # pushed_at counts seconds: files read in the second of the last push are not kept
+    virtual_time.sleep(2.0)  # files read within two seconds of the last push are not kept (status_memory.SETTLED)
     first_code, first, _ = status(env, "--json")
     clear_request_log(sandbox)
     code, again, _ = status(env, "--json")

@@ -40,7 +40,7 @@ class ListedRepo:
     archived: bool = False
     fork: bool = False
     pushed_at: datetime | None = None
-    listed_at: datetime | None = None
+    listed_at: datetime | None = field(default=None, compare=False)  # when, not what: two listings of one state are equal
 
     @property
     def full_name(self) -> str:

@@ -4,8 +4,9 @@ Per repository: the files status read (the answers file and the caller, their te
 `pushed_at` and default branch at the time. GitHub moves `pushed_at` on every push to any branch (a merge and a
 commit through the API included), so while the listing shows the same `pushed_at` on the same default branch, the
 files on that branch are the ones kept. `pushed_at` counts whole seconds, so a second push within the second of the
-first would not move it: files are kept only when GitHub answered the listing in a later second than `pushed_at`'s
-(a push after that answer has a later `pushed_at`). Per judged run: its cache verdict (a run's attempts 1 and 2 never change).
+first would not move it: files are kept only when GitHub answered the listing at least two seconds after `pushed_at`'s
+second (one for that rounding, one for the clocks of GitHub's machines differing), so a push after that answer has a
+later `pushed_at`. Per judged run: its cache verdict (a run's attempts 1 and 2 never change).
 
 Only names, SHAs, file texts of the repository (the answers file holds no secret value, ever) and verdicts: nothing
 secret. Plain JSON-able data; wizard/app/status_cache.py keeps it in a file.
@@ -19,14 +20,15 @@ from typing import Any
 from wizard.core.kaniko.verdict import Reason, ReasonCode, Verdict
 from wizard.engine.port import FileInfo, ListedRepo
 
+SETTLED = 2  # seconds from pushed_at's second to the listing's answer before its files are kept (see above)
 MISSING = None  # a file status looked for and did not find is kept as such: its absence is as good as its text
 
 
 def _stamp(listed: ListedRepo) -> list[Any] | None:
     """What says the default branch is unchanged; None when the listing cannot say (then nothing is kept): no
-    pushed_at, or no answer time in a second after pushed_at's."""
+    pushed_at, or no answer time at least SETTLED seconds after pushed_at's second."""
     pushed, answered = listed.pushed_at, listed.listed_at
-    if pushed is None or answered is None or int(answered.timestamp()) <= int(pushed.timestamp()):
+    if pushed is None or answered is None or int(answered.timestamp()) - int(pushed.timestamp()) < SETTLED:
         return None
     return [listed.info.id, listed.info.default_branch, pushed.isoformat()]
 

@@ -211,7 +211,7 @@ class SandboxState:
             if self.find_repo(owner, name) is not None:
                 raise ValueError(f"repository {owner}/{name} already exists")
             account = self.find_account(owner) or self.add_org(owner)
-            now = utcnow()
+            now = self.now()  # the clock the Date header reads, as pushed_at is compared with it
             if visibility is not None:
                 if visibility not in ("public", "private", "internal"):
                     raise ValueError(f"visibility {visibility!r} is not public, private or internal")

@@ -6,7 +6,8 @@ A sandbox seeded with `fleet: {count: N}` (the sample service) is onboarded: its
 (org secret REGISTRY_PAT and variable REGISTRY_URL with `selected` visibility, the caller committed to main, no
 validation build), the others by committing the same two files (their own name in them) through the sandbox's state,
 which starts their push builds as a commit would, and selecting them all on the secret and the variable: the set-up
-takes seconds (200 `fleet apply`s take minutes) and is not measured. Then
+takes seconds (200 `fleet apply`s take minutes) and is not measured; then the bench waits out the seconds after the
+last push in which status keeps no file (wizard/engine/status_memory.py SETTLED), as a fleet is read later. Then
 `status --org --json` runs twice in this process: cold (nothing kept from an earlier status) and warm (nothing pushed
 since), each as its own process as a user runs it (in this one it would share the interpreter lock with the
 sandbox; its start-up, about a second, is in the wall time). Every request is counted on the server (its request log); requests per repository divide them by the
@@ -38,6 +39,7 @@ from targets import target  # bench/targets.py (a script's own folder is on its 
 
 from wizard.cli import main as brik
 from wizard.core.plan import ANSWERS_PATH
+from wizard.engine.status_memory import SETTLED
 from wizard.sandbox import Sandbox, events
 from wizard.sandbox.gitstore import Signature
 from wizard.sandbox.state import utcnow
@@ -183,6 +185,7 @@ def main() -> None:
             }
             took = _onboard(sandbox, folder, args.count, env)
             print(f"set-up: {args.count} repositories onboarded by fleet apply in {took:.1f} s (not measured)\n")
+            time.sleep(SETTLED + 1)  # pushed_at counts whole seconds: SETTLED whole seconds after the last push's
             _status(sandbox, env, "cold (nothing kept)", COLD_TARGET)
             print()
             _status(sandbox, env, "warm (nothing pushed since)", WARM_TARGET)

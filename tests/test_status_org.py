@@ -14,6 +14,7 @@ import pytest
 from tests.engine_helpers import api, clear_request_log, fake_token, leaks_in, live_state, request_log, run_brik
 from tests.sandbox_client import Client
 from tests.test_fleet import fleet_file, lines, seed_fleet
+from wizard.engine.status_memory import SETTLED
 from wizard.sandbox.seed import DEFAULT_ORG
 
 CALLER = ".github/workflows/build-image.yml"
@@ -126,7 +127,7 @@ def test_status_org_lists_the_fleet_onboarded_and_the_hand_edited_repo_drifted(s
 def test_a_second_status_reads_no_file_of_a_repo_nothing_was_pushed_to(sandbox, tmp_path: Path, virtual_time) -> None:
     names, env = onboard_fleet(sandbox, tmp_path, 5)
     finish_builds(sandbox)  # so that no run moves between the two statuses
-    virtual_time.sleep(2.0)  # files read within two seconds of the last push are not kept (status_memory.SETTLED)
+    virtual_time.sleep(SETTLED)  # files read within SETTLED seconds of the last push are not kept
     first_code, first, _ = status(env, "--json")
     clear_request_log(sandbox)
     code, again, _ = status(env, "--json")

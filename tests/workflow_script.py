@@ -19,7 +19,16 @@ from ruamel.yaml import YAML
 
 def load_workflow(path: Path) -> Any:
     """The workflow as ruamel.yaml's round-trip mapping (keys keep their order)."""
-    return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    return _parse(path.read_text(encoding="utf-8"))
+
+
+def _parse(text: str) -> Any:
+    return YAML(typ="rt").load(text)
+
+
+# One parse per text and worker (about 70 ms each) for step_script, which only reads it; load_workflow's callers get
+# their own.
+_parsed = functools.lru_cache(maxsize=16)(_parse)
 
 
 def find_step(workflow: Any, job_id: str, step_id: str) -> Any:
@@ -33,12 +42,6 @@ def find_step(workflow: Any, job_id: str, step_id: str) -> Any:
 def step_script(path: Path, job_id: str, step_id: str) -> str:
     """The literal text of that step's `run:` (what the runner hands to its shell)."""
     return str(find_step(_parsed(path.read_text(encoding="utf-8")), job_id, step_id)["run"])
-
-
-@functools.lru_cache(maxsize=16)
-def _parsed(text: str) -> Any:
-    """One parse per text and worker (about 70 ms each); only read, never changed."""
-    return YAML(typ="rt").load(text)
 
 
 def parse_github_output(text: str) -> dict[str, str]:
